@@ -1,0 +1,7 @@
+"""What other domains may use of the audit log."""
+
+from bluelamp.audit.models import AuditEvent
+from bluelamp.audit.selectors import audit_actions, audit_events
+from bluelamp.audit.services import audit_record
+
+__all__ = ["AuditEvent", "audit_actions", "audit_events", "audit_record"]

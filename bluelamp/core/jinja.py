@@ -1,0 +1,58 @@
+"""The Jinja2 environment for Bluelamp's pages: GOV.UK Frontend macros plus Django helpers."""
+
+from django.conf import settings
+from django.contrib.messages import get_messages
+from django.middleware.csrf import get_token
+from django.templatetags.static import static
+from django.urls import reverse
+from django.utils.html import format_html
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader
+
+from bluelamp.core import timefmt
+
+
+def _url(name: str, *args, **kwargs) -> str:
+    return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+def _csrf_input(request) -> str:
+    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request))
+
+
+def _querystring(request, **changes) -> str:
+    """The current query string with `changes` applied (None removes a key)."""
+    params = request.GET.copy()
+    for key, value in changes.items():
+        if value is None:
+            params.pop(key, None)
+        else:
+            params[key] = value
+    encoded = params.urlencode()
+    return f"?{encoded}" if encoded else "?"
+
+
+def environment(**options) -> Environment:
+    loader = options.pop("loader", None)
+    loaders = [FileSystemLoader(str(settings.BASE_DIR / "bluelamp" / "templates"))]
+    if loader is not None:
+        loaders.append(loader)
+    loaders.append(PackageLoader("govuk_frontend_jinja", "templates"))
+    # Django passes the loader only when APP_DIRS is set; we control the search order here.
+    env = Environment(loader=ChoiceLoader(loaders), **options)
+    env.globals.update(
+        {
+            "static": static,
+            "url": _url,
+            "csrf_input": _csrf_input,
+            "get_messages": get_messages,
+            "querystring": _querystring,
+        }
+    )
+    env.filters.update(
+        {
+            "london": timefmt.london,
+            "datetime": timefmt.format_datetime,
+            "date": timefmt.format_date,
+        }
+    )
+    return env

@@ -1,0 +1,38 @@
+"""Showing times to people: stored in UTC, shown in Europe/London (GOV.UK style)."""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def london(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None:
+        return None
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given; Bluelamp stores aware datetimes only")
+    return value.astimezone(LONDON)
+
+
+def format_datetime(value: dt.datetime | None) -> str:
+    """'5 March 2026 at 2:07pm' in London time, as GOV.UK's style guide writes times."""
+    if value is None:
+        return ""
+    local = london(value)
+    hour = local.hour % 12 or 12
+    suffix = "am" if local.hour < 12 else "pm"
+    if local.hour == 12 and local.minute == 0:
+        clock = "midday"
+    elif local.hour == 0 and local.minute == 0:
+        clock = "midnight"
+    else:
+        clock = f"{hour}:{local.minute:02d}{suffix}"
+    return f"{local.day} {local:%B %Y} at {clock}"
+
+
+def format_date(value: dt.date | dt.datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = london(value).date()
+    return f"{value.day} {value:%B %Y}"

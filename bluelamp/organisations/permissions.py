@@ -1,0 +1,133 @@
+"""Who may do what, where: the single place that turns role assignments into access.
+
+A role held nationally covers everything; in an organisation, that organisation; at a unit,
+that unit's subtree. Line managers implicitly see their direct reports. Roles held in an
+organisation whose PL-P-101 licence is not in force confer nothing (records stay).
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Q
+
+from bluelamp.organisations.licensing import licensed_organisation_ids
+from bluelamp.organisations.models import LicenceType, RoleAssignment
+from bluelamp.organisations.roles import ADMINISTRATIVE_ROLES, DEFINITIONS, Perm
+
+_CACHE_ATTR = "_bluelamp_assignments"
+
+
+@dataclass(frozen=True)
+class Access:
+    """Where a person may use one permission."""
+
+    national: bool = False
+    organisation_ids: frozenset[int] = frozenset()
+    # (organisation id, materialised unit path) pairs: the unit and everything below it.
+    unit_paths: frozenset[tuple[int, str]] = field(default_factory=frozenset)
+    # For people queries only: the person's direct reports (line manager).
+    manager_id: int | None = None
+
+    @property
+    def anything(self) -> bool:
+        return self.national or bool(self.organisation_ids) or bool(self.unit_paths)
+
+    def covers_organisation(self, organisation_id: int) -> bool:
+        """The whole organisation is within scope."""
+        return self.national or organisation_id in self.organisation_ids
+
+    def touches_organisation(self, organisation_id: int) -> bool:
+        """Some of the organisation is within scope."""
+        return self.covers_organisation(organisation_id) or any(
+            org_id == organisation_id for org_id, _ in self.unit_paths
+        )
+
+    def covers_unit(self, organisation_id: int, unit_path: str | None) -> bool:
+        if self.covers_organisation(organisation_id):
+            return True
+        if not unit_path:
+            return False
+        return any(org_id == organisation_id and unit_path.startswith(p) for org_id, p in self.unit_paths)
+
+    def organisation_ids_touched(self) -> set[int] | None:
+        """None means every organisation."""
+        if self.national:
+            return None
+        return set(self.organisation_ids) | {org_id for org_id, _ in self.unit_paths}
+
+    def people_q(self, prefix: str = "") -> Q:
+        """Filter for a queryset of people (or of rows with a person at `prefix`)."""
+        if self.national:
+            return Q()
+        q = Q(**{f"{prefix}organisation_id__in": self.organisation_ids}) if self.organisation_ids else Q(pk__in=[])
+        for org_id, path in self.unit_paths:
+            q |= Q(**{f"{prefix}organisation_id": org_id, f"{prefix}unit__path__startswith": path})
+        if self.manager_id is not None:
+            q |= Q(**{f"{prefix}line_manager_id": self.manager_id})
+        return q
+
+    def units_q(self) -> Q:
+        if self.national:
+            return Q()
+        q = Q(organisation_id__in=self.organisation_ids) if self.organisation_ids else Q(pk__in=[])
+        for org_id, path in self.unit_paths:
+            q |= Q(organisation_id=org_id, path__startswith=path)
+        return q
+
+
+NO_ACCESS = Access()
+
+
+def current_assignments(person) -> list[RoleAssignment]:
+    """The person's assignments that confer something today (cached on the object)."""
+    if person is None or not getattr(person, "is_authenticated", False) or not person.is_active:
+        return []
+    cached = getattr(person, _CACHE_ATTR, None)
+    if cached is not None:
+        return cached
+    assignments = list(
+        RoleAssignment.objects.current().filter(person=person).select_related("organisation", "unit")
+    )
+    if any(a.organisation_id for a in assignments):
+        licensed = licensed_organisation_ids(LicenceType.DIGITAL_SERVICES)
+        assignments = [a for a in assignments if a.organisation_id is None or a.organisation_id in licensed]
+    setattr(person, _CACHE_ATTR, assignments)
+    return assignments
+
+
+def forget_cached_access(person) -> None:
+    if hasattr(person, _CACHE_ATTR):
+        delattr(person, _CACHE_ATTR)
+
+
+def access_for(person, perm: Perm) -> Access:
+    national = False
+    org_ids: set[int] = set()
+    unit_paths: set[tuple[int, str]] = set()
+    for assignment in current_assignments(person):
+        if perm not in DEFINITIONS[assignment.role].permissions:
+            continue
+        if assignment.organisation_id is None:
+            national = True
+        elif assignment.unit_id is None:
+            org_ids.add(assignment.organisation_id)
+        else:
+            unit_paths.add((assignment.organisation_id, assignment.unit.path))
+    manager_id = None
+    if perm == Perm.PEOPLE_VIEW and getattr(person, "is_authenticated", False) and person.is_active:
+        manager_id = person.pk
+    if national:
+        return Access(national=True, manager_id=manager_id)
+    return Access(
+        organisation_ids=frozenset(org_ids), unit_paths=frozenset(unit_paths), manager_id=manager_id
+    )
+
+
+def has_perm_anywhere(person, perm: Perm) -> bool:
+    return access_for(person, perm).anything
+
+
+def is_administrator(person) -> bool:
+    """Holds any administrative role (MFA required), whether or not its licence is in force."""
+    if person is None or not getattr(person, "is_authenticated", False):
+        return False
+    return RoleAssignment.objects.current().filter(person=person, role__in=ADMINISTRATIVE_ROLES).exists()

@@ -1,0 +1,103 @@
+"""Reads for organisations, units, licences and roles, always through the reader's access."""
+
+from django.db.models import Count, Q, QuerySet
+from django.http import Http404
+
+from bluelamp.organisations.models import Licence, Organisation, RoleAssignment, Unit
+from bluelamp.organisations.permissions import Access, access_for
+from bluelamp.organisations.roles import ADMINISTRATIVE_ROLES, Perm
+
+
+def organisations_visible(person, perm: Perm = Perm.PEOPLE_VIEW) -> QuerySet[Organisation]:
+    access = access_for(person, perm)
+    orgs = Organisation.objects.all()
+    if access.national:
+        return orgs
+    ids = access.organisation_ids_touched() or set()
+    if perm == Perm.PEOPLE_VIEW or not ids:
+        ids = set(ids) | {person.organisation_id}
+    return orgs.filter(pk__in=ids)
+
+
+def access_organisation(person, slug: str, perm: Perm) -> Organisation:
+    """The organisation if `person` may use `perm` in some of it; 404 otherwise (same as missing)."""
+    organisation = Organisation.objects.filter(slug=slug).first()
+    if organisation is None or not access_for(person, perm).touches_organisation(organisation.pk):
+        raise Http404("No such organisation")
+    return organisation
+
+
+def units_in_scope(person, perm: Perm, organisation: Organisation | None = None) -> QuerySet[Unit]:
+    units = Unit.objects.filter(access_for(person, perm).units_q()).select_related("organisation")
+    if organisation is not None:
+        units = units.filter(organisation=organisation)
+    return units.order_by("organisation__name", "path")
+
+
+def access_unit(person, unit_id: int, perm: Perm) -> Unit:
+    unit = Unit.objects.select_related("organisation").filter(pk=unit_id).first()
+    if unit is None or not access_for(person, perm).covers_unit(unit.organisation_id, unit.path):
+        raise Http404("No such unit")
+    return unit
+
+
+def unit_tree(organisation: Organisation) -> list[dict]:
+    """Units in tree order with depth and head-count (one query for units, one for counts)."""
+    units = list(Unit.objects.filter(organisation=organisation).order_by("path"))
+    counts = dict(
+        Unit.objects.filter(organisation=organisation)
+        .annotate(n=Count("people", filter=Q(people__status="active")))
+        .values_list("pk", "n")
+    )
+    return [{"unit": u, "depth": u.depth - 1, "people": counts.get(u.pk, 0)} for u in units]
+
+
+def licences_visible(person) -> QuerySet[Licence]:
+    access = access_for(person, Perm.LICENCES_VIEW)
+    licences = Licence.objects.select_related("organisation").prefetch_related("contacts")
+    if access.national:
+        return licences
+    return licences.filter(organisation_id__in=access.organisation_ids_touched() or set())
+
+
+def access_licence(person, licence_id: int, perm: Perm = Perm.LICENCES_VIEW) -> Licence:
+    licence = Licence.objects.select_related("organisation").filter(pk=licence_id).first()
+    if licence is None or not access_for(person, perm).touches_organisation(licence.organisation_id):
+        raise Http404("No such licence")
+    return licence
+
+
+def _assignments_in(access: Access) -> QuerySet[RoleAssignment]:
+    assignments = RoleAssignment.objects.select_related(
+        "person", "person__organisation", "organisation", "unit", "granted_by"
+    )
+    if access.national:
+        return assignments
+    q = Q(organisation_id__in=access.organisation_ids) if access.organisation_ids else Q(pk__in=[])
+    for org_id, path in access.unit_paths:
+        q |= Q(organisation_id=org_id, unit__path__startswith=path)
+    return assignments.filter(q)
+
+
+def role_assignments_visible(person, *, include_revoked: bool = False) -> QuerySet[RoleAssignment]:
+    assignments = _assignments_in(access_for(person, Perm.ROLES_VIEW))
+    return assignments if include_revoked else assignments.current()
+
+
+def admin_privileges(person, *, organisation: Organisation | None = None) -> QuerySet[RoleAssignment]:
+    """Who holds administrative privileges, where and since when, within the reader's scope."""
+    assignments = role_assignments_visible(person).filter(role__in=ADMINISTRATIVE_ROLES)
+    if organisation is not None:
+        assignments = assignments.filter(organisation=organisation)
+    return assignments.order_by("organisation__name", "person__last_name", "person__first_name", "role")
+
+
+def access_role_assignment(person, assignment_id: int) -> RoleAssignment:
+    assignment = role_assignments_visible(person).filter(pk=assignment_id).first()
+    if assignment is None:
+        raise Http404("No such role assignment")
+    return assignment
+
+
+def roles_of(person_obj) -> QuerySet[RoleAssignment]:
+    return RoleAssignment.objects.current().filter(person=person_obj).select_related("organisation", "unit")

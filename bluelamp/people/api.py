@@ -1,0 +1,17 @@
+"""What other domains may use of people."""
+
+from bluelamp.people.models import ImportRun, Person, PersonTransfer
+from bluelamp.people.selectors import access_person, people_search, people_visible
+from bluelamp.people.services import person_create, person_transfer, person_update
+
+__all__ = [
+    "ImportRun",
+    "Person",
+    "PersonTransfer",
+    "access_person",
+    "people_search",
+    "people_visible",
+    "person_create",
+    "person_transfer",
+    "person_update",
+]

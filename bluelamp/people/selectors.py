@@ -1,0 +1,42 @@
+"""Reads for people, always through the reader's access."""
+
+from django.db.models import Q, QuerySet
+from django.http import Http404
+
+from bluelamp.organisations.api import Perm, access_for
+from bluelamp.people.models import Person
+
+
+def people_visible(reader, perm: Perm = Perm.PEOPLE_VIEW) -> QuerySet[Person]:
+    return Person.objects.filter(access_for(reader, perm).people_q())
+
+
+def people_search(reader, *, query: str = "", organisation_id: int | None = None, unit=None,
+                  rank: str = "", status: str = "") -> QuerySet[Person]:
+    people = people_visible(reader).select_related("organisation", "unit")
+    if organisation_id:
+        people = people.filter(organisation_id=organisation_id)
+    if unit is not None:
+        people = people.filter(organisation_id=unit.organisation_id, unit__path__startswith=unit.path)
+    if rank:
+        people = people.filter(rank=rank)
+    if status:
+        people = people.filter(status=status)
+    for word in query.split():
+        people = people.filter(
+            Q(first_name__icontains=word) | Q(last_name__icontains=word)
+            | Q(email__icontains=word) | Q(staff_number__iexact=word)
+        )
+    return people.order_by("last_name", "first_name", "pk")
+
+
+def access_person(reader, person_id: int, perm: Perm = Perm.PEOPLE_VIEW) -> Person:
+    """The person if `reader` may see them (their own record included); 404 otherwise."""
+    person = Person.objects.select_related("organisation", "unit", "line_manager").filter(pk=person_id).first()
+    if person is None:
+        raise Http404("No such person")
+    if person.pk == reader.pk and perm == Perm.PEOPLE_VIEW:
+        return person
+    if not Person.objects.filter(access_for(reader, perm).people_q(), pk=person.pk).exists():
+        raise Http404("No such person")
+    return person

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SiteConfig(AppConfig):
+    name = "bluelamp.site"
+    label = "bluelamp_site"
+    verbose_name = "Site pages"
