@@ -29,7 +29,6 @@ from bluelamp.organisations.selectors import (
     access_unit,
     organisations_visible,
     roles_of,
-    units_in_scope,
 )
 from bluelamp.organisations.services import (
     organisation_create,

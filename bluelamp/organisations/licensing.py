@@ -42,9 +42,9 @@ class LicenceStatus:
 def licence_status(*, organisation: Organisation, type: str, on: dt.date | None = None) -> LicenceStatus:
     day = on or today()
     licences = list(
-        Licence.objects.filter(
-            organisation=organisation, type=type, status=Licence.Status.ACTIVE
-        ).order_by("starts_on")
+        Licence.objects.filter(organisation=organisation, type=type, status=Licence.Status.ACTIVE).order_by(
+            "starts_on"
+        )
     )
     current = [lic for lic in licences if lic.in_force_on(day)]
     if not current:
@@ -78,9 +78,7 @@ def licensed_organisation_ids(type: str, on: dt.date | None = None) -> set[int]:
             "organisation_id", flat=True
         )
     )
-    ids.update(
-        Organisation.objects.filter(kind=Organisation.Kind.NATIONAL_BODY).values_list("id", flat=True)
-    )
+    ids.update(Organisation.objects.filter(kind=Organisation.Kind.NATIONAL_BODY).values_list("id", flat=True))
     return ids
 
 

@@ -167,6 +167,9 @@ class LicenceReminder(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.licence} reminder {self.days_before} days before {self.ends_on}"
+
 
 class RoleAssignmentQuerySet(models.QuerySet):
     def current(self):

@@ -58,7 +58,11 @@ class Access:
         """Filter for a queryset of people (or of rows with a person at `prefix`)."""
         if self.national:
             return Q()
-        q = Q(**{f"{prefix}organisation_id__in": self.organisation_ids}) if self.organisation_ids else Q(pk__in=[])
+        q = (
+            Q(**{f"{prefix}organisation_id__in": self.organisation_ids})
+            if self.organisation_ids
+            else Q(pk__in=[])
+        )
         for org_id, path in self.unit_paths:
             q |= Q(**{f"{prefix}organisation_id": org_id, f"{prefix}unit__path__startswith": path})
         if self.manager_id is not None:

@@ -30,21 +30,28 @@ def _snapshot(obj, fields) -> dict:
     return {f: getattr(obj, f) for f in fields}
 
 
-def organisation_create(*, actor, slug: str, name: str, kind: str, host_name: str | None = None,
-                        brand_colour: str = "#1d4f91") -> Organisation:
+def organisation_create(
+    *, actor, slug: str, name: str, kind: str, host_name: str | None = None, brand_colour: str = "#1d4f91"
+) -> Organisation:
     organisation = Organisation(
         slug=slug, name=name, kind=kind, host_name=host_name or None, brand_colour=brand_colour
     )
     organisation.full_clean()
     with transaction.atomic():
         organisation.save()
-        audit_record(actor=actor, action="organisation.create", organisation=organisation,
-                     obj=organisation, after=_snapshot(organisation, _ORG_FIELDS))
+        audit_record(
+            actor=actor,
+            action="organisation.create",
+            organisation=organisation,
+            obj=organisation,
+            after=_snapshot(organisation, _ORG_FIELDS),
+        )
     return organisation
 
 
-def organisation_update(*, actor, organisation: Organisation, logo=None, clear_logo: bool = False,
-                        **changes) -> Organisation:
+def organisation_update(
+    *, actor, organisation: Organisation, logo=None, clear_logo: bool = False, **changes
+) -> Organisation:
     allowed = {"name", "kind", "host_name", "brand_colour"}
     unknown = set(changes) - allowed
     if unknown:
@@ -62,12 +69,19 @@ def organisation_update(*, actor, organisation: Organisation, logo=None, clear_l
         after = _snapshot(organisation, _ORG_FIELDS)
         if logo is not None or clear_logo:
             after["logo"] = organisation.logo.name if organisation.logo else ""
-        audit_record(actor=actor, action="organisation.update", organisation=organisation,
-                     obj=organisation, before=before, after=after)
+        audit_record(
+            actor=actor,
+            action="organisation.update",
+            organisation=organisation,
+            obj=organisation,
+            before=before,
+            after=after,
+        )
     return organisation
 
 
 # --- units -----------------------------------------------------------------------------------
+
 
 def _unit_name(name: str) -> str:
     name = " ".join(name.split())
@@ -80,8 +94,15 @@ def _unit_name(name: str) -> str:
     return name
 
 
-def unit_create(*, actor, organisation: Organisation, name: str, parent: Unit | None = None,
-                code: str = "", audit: bool = True) -> Unit:
+def unit_create(
+    *,
+    actor,
+    organisation: Organisation,
+    name: str,
+    parent: Unit | None = None,
+    code: str = "",
+    audit: bool = True,
+) -> Unit:
     name = _unit_name(name)
     if parent is not None and parent.organisation_id != organisation.pk:
         raise ValidationError({"parent": "The parent unit belongs to another organisation."})
@@ -90,10 +111,15 @@ def unit_create(*, actor, organisation: Organisation, name: str, parent: Unit | 
         raise ValidationError({"name": f"There is already a unit called “{full_path}”."})
     with transaction.atomic():
         fields = {"organisation": organisation, "name": name, "code": code, "full_path": full_path}
-        unit = parent.add_child(**fields) if parent else Unit.add_root(**fields)
+        unit = Unit.objects.add_child(parent, fields) if parent else Unit.objects.add_root(fields)
         if audit:
-            audit_record(actor=actor, action="unit.create", organisation=organisation, obj=unit,
-                         after={"path": full_path, "code": code})
+            audit_record(
+                actor=actor,
+                action="unit.create",
+                organisation=organisation,
+                obj=unit,
+                after={"path": full_path, "code": code},
+            )
     return unit
 
 
@@ -109,7 +135,9 @@ def unit_ensure_path(*, actor, organisation: Organisation, path: str, cache: dic
         if unit is None:
             unit = Unit.objects.filter(organisation=organisation, full_path__iexact=full).first()
             if unit is None:
-                unit = unit_create(actor=actor, organisation=organisation, name=parts[depth - 1], parent=parent)
+                unit = unit_create(
+                    actor=actor, organisation=organisation, name=parts[depth - 1], parent=parent
+                )
             cache[key] = unit
         parent = unit
     return parent
@@ -118,24 +146,31 @@ def unit_ensure_path(*, actor, organisation: Organisation, path: str, cache: dic
 def unit_rename(*, actor, unit: Unit, name: str, code: str | None = None) -> Unit:
     name = _unit_name(name)
     old_path = unit.full_path
-    parent = unit.get_parent()
+    parent = Unit.objects.get_parent(unit)
     new_path = f"{parent.full_path}/{name}" if parent else name
-    if new_path.casefold() != old_path.casefold() and Unit.objects.filter(
-        organisation_id=unit.organisation_id, full_path__iexact=new_path
-    ).exists():
+    if (
+        new_path.casefold() != old_path.casefold()
+        and Unit.objects.filter(organisation_id=unit.organisation_id, full_path__iexact=new_path).exists()
+    ):
         raise ValidationError({"name": f"There is already a unit called “{new_path}”."})
     with transaction.atomic():
-        descendants = list(unit.get_descendants())
+        descendants = list(Unit.objects.get_descendants(unit))
         unit.name = name
         unit.full_path = new_path
         if code is not None:
             unit.code = code
         unit.save()
         for child in descendants:
-            child.full_path = new_path + child.full_path[len(old_path):]
+            child.full_path = new_path + child.full_path[len(old_path) :]
         Unit.objects.bulk_update(descendants, ["full_path"])
-        audit_record(actor=actor, action="unit.rename", organisation=unit.organisation, obj=unit,
-                     before={"path": old_path}, after={"path": new_path})
+        audit_record(
+            actor=actor,
+            action="unit.rename",
+            organisation=unit.organisation,
+            obj=unit,
+            before={"path": old_path},
+            after={"path": new_path},
+        )
     return unit
 
 
@@ -144,16 +179,36 @@ def unit_rename(*, actor, unit: Unit, name: str, code: str | None = None) -> Uni
 _LICENCE_FIELDS = ["type", "reference", "starts_on", "ends_on", "status", "notes"]
 
 
-def licence_create(*, actor, organisation: Organisation, type: str, reference: str,
-                   starts_on: dt.date, ends_on: dt.date | None = None,
-                   status: str = Licence.Status.ACTIVE, notes: str = "") -> Licence:
-    licence = Licence(organisation=organisation, type=type, reference=reference.strip(),
-                      starts_on=starts_on, ends_on=ends_on, status=status, notes=notes)
+def licence_create(
+    *,
+    actor,
+    organisation: Organisation,
+    type: str,
+    reference: str,
+    starts_on: dt.date,
+    ends_on: dt.date | None = None,
+    status: str = Licence.Status.ACTIVE,
+    notes: str = "",
+) -> Licence:
+    licence = Licence(
+        organisation=organisation,
+        type=type,
+        reference=reference.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        status=status,
+        notes=notes,
+    )
     _licence_validate(licence)
     with transaction.atomic():
         licence.save()
-        audit_record(actor=actor, action="licence.create", organisation=organisation, obj=licence,
-                     after=_snapshot(licence, _LICENCE_FIELDS))
+        audit_record(
+            actor=actor,
+            action="licence.create",
+            organisation=organisation,
+            obj=licence,
+            after=_snapshot(licence, _LICENCE_FIELDS),
+        )
     return licence
 
 
@@ -175,28 +230,46 @@ def licence_update(*, actor, licence: Licence, **changes) -> Licence:
     _licence_validate(licence)
     with transaction.atomic():
         licence.save()
-        audit_record(actor=actor, action="licence.update", organisation=licence.organisation,
-                     obj=licence, before=before, after=_snapshot(licence, _LICENCE_FIELDS))
+        audit_record(
+            actor=actor,
+            action="licence.update",
+            organisation=licence.organisation,
+            obj=licence,
+            before=before,
+            after=_snapshot(licence, _LICENCE_FIELDS),
+        )
     return licence
 
 
-def licence_contact_add(*, actor, licence: Licence, name: str, email: str, role: str = "",
-                        person=None) -> LicenceContact:
-    contact = LicenceContact(licence=licence, name=name.strip(), email=email.strip().lower(),
-                             role=role.strip(), person=person)
+def licence_contact_add(
+    *, actor, licence: Licence, name: str, email: str, role: str = "", person=None
+) -> LicenceContact:
+    contact = LicenceContact(
+        licence=licence, name=name.strip(), email=email.strip().lower(), role=role.strip(), person=person
+    )
     contact.full_clean()
     with transaction.atomic():
         contact.save()
-        audit_record(actor=actor, action="licence.contact_add", organisation=licence.organisation,
-                     obj=licence, after={"contact": str(contact), "role": contact.role})
+        audit_record(
+            actor=actor,
+            action="licence.contact_add",
+            organisation=licence.organisation,
+            obj=licence,
+            after={"contact": str(contact), "role": contact.role},
+        )
     return contact
 
 
 def licence_contact_remove(*, actor, contact: LicenceContact) -> None:
     licence = contact.licence
     with transaction.atomic():
-        audit_record(actor=actor, action="licence.contact_remove", organisation=licence.organisation,
-                     obj=licence, before={"contact": str(contact), "role": contact.role})
+        audit_record(
+            actor=actor,
+            action="licence.contact_remove",
+            organisation=licence.organisation,
+            obj=licence,
+            before={"contact": str(contact), "role": contact.role},
+        )
         contact.delete()
 
 
@@ -213,13 +286,20 @@ def licences_mark_expired(*, on: dt.date | None = None) -> int:
         with transaction.atomic():
             licence.status = Licence.Status.EXPIRED
             licence.save(update_fields=["status", "updated_at"])
-            audit_record(actor=None, action="licence.expire", organisation=licence.organisation,
-                         obj=licence, before={"status": "active"}, after={"status": "expired"})
+            audit_record(
+                actor=None,
+                action="licence.expire",
+                organisation=licence.organisation,
+                obj=licence,
+                before={"status": "active"},
+                after={"status": "expired"},
+            )
         expired += 1
     return expired
 
 
 # --- roles -----------------------------------------------------------------------------------
+
 
 def _scope_of(organisation: Organisation | None, unit: Unit | None) -> Scope:
     if unit is not None:
@@ -241,8 +321,16 @@ def _require_grant_rights(actor, organisation: Organisation | None, unit: Unit |
         raise PermissionDenied("You cannot grant or revoke roles in that scope.")
 
 
-def role_grant(*, actor, person, role: str, organisation: Organisation | None = None,
-               unit: Unit | None = None, reason: str = "", as_operator: bool = False) -> RoleAssignment:
+def role_grant(
+    *,
+    actor,
+    person,
+    role: str,
+    organisation: Organisation | None = None,
+    unit: Unit | None = None,
+    reason: str = "",
+    as_operator: bool = False,
+) -> RoleAssignment:
     """Give `person` `role` nationally, in an organisation, or in a unit subtree.
 
     as_operator: granted from the command line by someone with server access (how the first
@@ -251,41 +339,63 @@ def role_grant(*, actor, person, role: str, organisation: Organisation | None = 
     try:
         definition = DEFINITIONS[Role(role)]
     except ValueError:
-        raise ValidationError({"role": f"“{role}” is not a role. Choose one of: "
-                               + ", ".join(r.value for r in Role)}) from None
+        raise ValidationError(
+            {"role": f"“{role}” is not a role. Choose one of: " + ", ".join(r.value for r in Role)}
+        ) from None
     if unit is not None:
         organisation = unit.organisation
     scope = _scope_of(organisation, unit)
     if definition.implicit:
-        raise ValidationError({"role": f"{definition.role.label} comes from reporting lines; set the "
-                                       "person's line manager instead."})
+        raise ValidationError(
+            {
+                "role": f"{definition.role.label} comes from reporting lines; set the "
+                "person's line manager instead."
+            }
+        )
     if scope not in definition.scopes:
         allowed = " or ".join(s.label.lower() for s in sorted(definition.scopes))
         raise ValidationError({"scope": f"{definition.role.label} can only be held at {allowed} level."})
     if definition.national_body_only and not person.organisation.is_national_body:
-        raise ValidationError({"role": f"{definition.role.label} is held only by people of the national body."})
+        raise ValidationError(
+            {"role": f"{definition.role.label} is held only by people of the national body."}
+        )
     if organisation is not None and person.organisation_id != organisation.pk:
-        raise ValidationError({"person": f"{person} belongs to {person.organisation}, not {organisation}; "
-                                         "roles in an organisation go to its own people."})
+        raise ValidationError(
+            {
+                "person": f"{person} belongs to {person.organisation}, not {organisation}; "
+                "roles in an organisation go to its own people."
+            }
+        )
     if not person.is_active or person.is_leaver:
         raise ValidationError({"person": f"{person} is a leaver and cannot be given a role."})
     if not as_operator:
         _require_grant_rights(actor, organisation, unit)
     with transaction.atomic():
-        existing = RoleAssignment.objects.current().filter(
-            person=person, role=role, organisation=organisation, unit=unit
-        ).select_for_update()
+        existing = (
+            RoleAssignment.objects.current()
+            .filter(person=person, role=role, organisation=organisation, unit=unit)
+            .select_for_update()
+        )
         if existing.exists():
             raise ValidationError({"role": f"{person} already holds {definition.role.label} there."})
         assignment = RoleAssignment.objects.create(
-            person=person, role=role, organisation=organisation, unit=unit,
-            granted_at=timezone.now(), granted_by=actor if getattr(actor, "pk", None) else None,
+            person=person,
+            role=role,
+            organisation=organisation,
+            unit=unit,
+            granted_at=timezone.now(),
+            granted_by=actor if getattr(actor, "pk", None) else None,
             reason=reason.strip()[:300],
         )
         _sync_django_flags(person)
-        audit_record(actor=actor, action="role.grant", organisation=organisation, obj=person,
-                     object_label=str(person),
-                     after={"role": role, "scope": assignment.scope_label, "reason": assignment.reason})
+        audit_record(
+            actor=actor,
+            action="role.grant",
+            organisation=organisation,
+            obj=person,
+            object_label=str(person),
+            after={"role": role, "scope": assignment.scope_label, "reason": assignment.reason},
+        )
     forget_cached_access(person)
     return assignment
 
@@ -301,20 +411,24 @@ def role_revoke(*, actor, assignment: RoleAssignment, reason: str = "") -> RoleA
             assignment.reason = reason.strip()[:300]
         assignment.save(update_fields=["revoked_at", "revoked_by", "reason"])
         _sync_django_flags(assignment.person)
-        audit_record(actor=actor, action="role.revoke", organisation=assignment.organisation,
-                     obj=assignment.person, object_label=str(assignment.person),
-                     before={"role": assignment.role, "scope": assignment.scope_label,
-                             "since": assignment.granted_at},
-                     after={"reason": reason})
+        audit_record(
+            actor=actor,
+            action="role.revoke",
+            organisation=assignment.organisation,
+            obj=assignment.person,
+            object_label=str(assignment.person),
+            before={"role": assignment.role, "scope": assignment.scope_label, "since": assignment.granted_at},
+            after={"reason": reason},
+        )
     forget_cached_access(assignment.person)
     return assignment
 
 
 def _sync_django_flags(person) -> None:
     """Django admin is for platform administrators only."""
-    is_platform_admin = RoleAssignment.objects.current().filter(
-        person=person, role=Role.PLATFORM_ADMIN
-    ).exists()
+    is_platform_admin = (
+        RoleAssignment.objects.current().filter(person=person, role=Role.PLATFORM_ADMIN).exists()
+    )
     if person.is_staff != is_platform_admin or person.is_superuser != is_platform_admin:
         person.is_staff = person.is_superuser = is_platform_admin
         person.save(update_fields=["is_staff", "is_superuser"])

@@ -126,6 +126,9 @@ class PersonTransfer(models.Model):
     class Meta:
         ordering = ["-transferred_at"]
 
+    def __str__(self) -> str:
+        return f"{self.person} from {self.from_organisation} to {self.to_organisation}"
+
 
 class ImportRun(models.Model):
     """One HR import (dry run or apply): what was asked, what was found, what was done.
@@ -160,3 +163,6 @@ class ImportRun(models.Model):
 
     class Meta:
         ordering = ["-started_at"]
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.get_outcome_display()})"

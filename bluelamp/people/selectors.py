@@ -11,8 +11,15 @@ def people_visible(reader, perm: Perm = Perm.PEOPLE_VIEW) -> QuerySet[Person]:
     return Person.objects.filter(access_for(reader, perm).people_q())
 
 
-def people_search(reader, *, query: str = "", organisation_id: int | None = None, unit=None,
-                  rank: str = "", status: str = "") -> QuerySet[Person]:
+def people_search(
+    reader,
+    *,
+    query: str = "",
+    organisation_id: int | None = None,
+    unit=None,
+    rank: str = "",
+    status: str = "",
+) -> QuerySet[Person]:
     people = people_visible(reader).select_related("organisation", "unit")
     if organisation_id:
         people = people.filter(organisation_id=organisation_id)
@@ -24,15 +31,19 @@ def people_search(reader, *, query: str = "", organisation_id: int | None = None
         people = people.filter(status=status)
     for word in query.split():
         people = people.filter(
-            Q(first_name__icontains=word) | Q(last_name__icontains=word)
-            | Q(email__icontains=word) | Q(staff_number__iexact=word)
+            Q(first_name__icontains=word)
+            | Q(last_name__icontains=word)
+            | Q(email__icontains=word)
+            | Q(staff_number__iexact=word)
         )
     return people.order_by("last_name", "first_name", "pk")
 
 
 def access_person(reader, person_id: int, perm: Perm = Perm.PEOPLE_VIEW) -> Person:
     """The person if `reader` may see them (their own record included); 404 otherwise."""
-    person = Person.objects.select_related("organisation", "unit", "line_manager").filter(pk=person_id).first()
+    person = (
+        Person.objects.select_related("organisation", "unit", "line_manager").filter(pk=person_id).first()
+    )
     if person is None:
         raise Http404("No such person")
     if person.pk == reader.pk and perm == Perm.PEOPLE_VIEW:

@@ -12,8 +12,15 @@ from bluelamp.people.models import Person, PersonTransfer
 from bluelamp.people.ranks import normalise_rank
 
 PERSON_FIELDS = [
-    "email", "first_name", "last_name", "staff_number", "rank", "job_role",
-    "employment_start_date", "status", "left_on",
+    "email",
+    "first_name",
+    "last_name",
+    "staff_number",
+    "rank",
+    "job_role",
+    "employment_start_date",
+    "status",
+    "left_on",
 ]
 
 
@@ -41,9 +48,12 @@ def _validate(person: Person) -> None:
             errors["line_manager"] = "A person cannot be their own line manager."
         elif person.line_manager.organisation_id != person.organisation_id:
             errors["line_manager"] = "The line manager must be in the same organisation."
-    if person.staff_number and Person.objects.filter(
-        organisation_id=person.organisation_id, staff_number=person.staff_number
-    ).exclude(pk=person.pk).exists():
+    if (
+        person.staff_number
+        and Person.objects.filter(organisation_id=person.organisation_id, staff_number=person.staff_number)
+        .exclude(pk=person.pk)
+        .exists()
+    ):
         errors["staff_number"] = f"Staff number {person.staff_number} is already used in this organisation."
     if Person.objects.filter(email__iexact=person.email).exclude(pk=person.pk).exists():
         errors["email"] = f"{person.email} is already used by another person."
@@ -58,22 +68,46 @@ def _require(actor, perm: Perm, organisation_id: int, unit: Unit | None) -> None
         raise PermissionDenied("You cannot manage people there.")
 
 
-def person_create(*, actor, organisation: Organisation, email: str, first_name: str, last_name: str,
-                  unit: Unit | None = None, staff_number: str = "", rank: str = "", job_role: str = "",
-                  line_manager: Person | None = None, employment_start_date: dt.date | None = None,
-                  check_access: bool = True) -> Person:
+def person_create(
+    *,
+    actor,
+    organisation: Organisation,
+    email: str,
+    first_name: str,
+    last_name: str,
+    unit: Unit | None = None,
+    staff_number: str = "",
+    rank: str = "",
+    job_role: str = "",
+    line_manager: Person | None = None,
+    employment_start_date: dt.date | None = None,
+    check_access: bool = True,
+) -> Person:
     if check_access:
         _require(actor, Perm.PEOPLE_MANAGE, organisation.pk, unit)
-    person = Person(organisation=organisation, email=email, first_name=first_name.strip(),
-                    last_name=last_name.strip(), unit=unit, staff_number=staff_number, rank=rank,
-                    job_role=job_role.strip(), line_manager=line_manager,
-                    employment_start_date=employment_start_date)
+    person = Person(
+        organisation=organisation,
+        email=email,
+        first_name=first_name.strip(),
+        last_name=last_name.strip(),
+        unit=unit,
+        staff_number=staff_number,
+        rank=rank,
+        job_role=job_role.strip(),
+        line_manager=line_manager,
+        employment_start_date=employment_start_date,
+    )
     person.set_unusable_password()
     _validate(person)
     with transaction.atomic():
         person.save()
-        audit_record(actor=actor, action="person.create", organisation=organisation, obj=person,
-                     after=person_snapshot(person))
+        audit_record(
+            actor=actor,
+            action="person.create",
+            organisation=organisation,
+            obj=person,
+            after=person_snapshot(person),
+        )
     return person
 
 
@@ -97,13 +131,25 @@ def person_update(*, actor, person: Person, **changes) -> Person:
     _validate(person)
     with transaction.atomic():
         person.save()
-        audit_record(actor=actor, action="person.update", organisation=person.organisation, obj=person,
-                     before=before, after=person_snapshot(person))
+        audit_record(
+            actor=actor,
+            action="person.update",
+            organisation=person.organisation,
+            obj=person,
+            before=before,
+            after=person_snapshot(person),
+        )
     return person
 
 
-def person_transfer(*, actor, person: Person, to_organisation: Organisation, to_unit: Unit | None = None,
-                    staff_number: str = "") -> Person:
+def person_transfer(
+    *,
+    actor,
+    person: Person,
+    to_organisation: Organisation,
+    to_unit: Unit | None = None,
+    staff_number: str = "",
+) -> Person:
     """Move a person to another organisation, keeping their record and history.
 
     Only someone who may manage people in both organisations (usually the national body) can.
@@ -117,10 +163,14 @@ def person_transfer(*, actor, person: Person, to_organisation: Organisation, to_
     before = person_snapshot(person)
     with transaction.atomic():
         PersonTransfer.objects.create(
-            person=person, from_organisation=from_org, to_organisation=to_organisation,
+            person=person,
+            from_organisation=from_org,
+            to_organisation=to_organisation,
             from_unit_path=person.unit.full_path if person.unit_id else "",
-            from_staff_number=person.staff_number, to_staff_number=staff_number.strip(),
-            transferred_at=timezone.now(), transferred_by=actor if getattr(actor, "pk", None) else None,
+            from_staff_number=person.staff_number,
+            to_staff_number=staff_number.strip(),
+            transferred_at=timezone.now(),
+            transferred_by=actor if getattr(actor, "pk", None) else None,
         )
         for assignment in person.role_assignments.filter(revoked_at__isnull=True, organisation=from_org):
             assignment.revoked_at = timezone.now()
@@ -134,8 +184,20 @@ def person_transfer(*, actor, person: Person, to_organisation: Organisation, to_
         person.line_manager = None
         _validate(person)
         person.save()
-        audit_record(actor=actor, action="person.transfer", organisation=from_org, obj=person,
-                     before=before, after={**person_snapshot(person), "organisation": str(to_organisation)})
-        audit_record(actor=actor, action="person.transfer", organisation=to_organisation, obj=person,
-                     before={"organisation": str(from_org)}, after=person_snapshot(person))
+        audit_record(
+            actor=actor,
+            action="person.transfer",
+            organisation=from_org,
+            obj=person,
+            before=before,
+            after={**person_snapshot(person), "organisation": str(to_organisation)},
+        )
+        audit_record(
+            actor=actor,
+            action="person.transfer",
+            organisation=to_organisation,
+            obj=person,
+            before={"organisation": str(from_org)},
+            after=person_snapshot(person),
+        )
     return person

@@ -6,94 +6,160 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0001_initial'),
+        ("organisations", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='licencecontact',
-            name='person',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="licencecontact",
+            name="person",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.SET_NULL,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='licencereminder',
-            name='licence',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='reminders', to='organisations.licence'),
+            model_name="licencereminder",
+            name="licence",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.CASCADE,
+                related_name="reminders",
+                to="organisations.licence",
+            ),
         ),
         migrations.AddField(
-            model_name='licence',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='licences', to='organisations.organisation'),
+            model_name="licence",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="licences",
+                to="organisations.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='roleassignment',
-            name='granted_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="roleassignment",
+            name="granted_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='roleassignment',
-            name='organisation',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='role_assignments', to='organisations.organisation'),
+            model_name="roleassignment",
+            name="organisation",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="role_assignments",
+                to="organisations.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='roleassignment',
-            name='person',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='role_assignments', to=settings.AUTH_USER_MODEL),
+            model_name="roleassignment",
+            name="person",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="role_assignments",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='roleassignment',
-            name='revoked_by',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL),
+            model_name="roleassignment",
+            name="revoked_by",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to=settings.AUTH_USER_MODEL,
+            ),
         ),
         migrations.AddField(
-            model_name='unit',
-            name='organisation',
-            field=models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='units', to='organisations.organisation'),
+            model_name="unit",
+            name="organisation",
+            field=models.ForeignKey(
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="units",
+                to="organisations.organisation",
+            ),
         ),
         migrations.AddField(
-            model_name='roleassignment',
-            name='unit',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='role_assignments', to='organisations.unit'),
+            model_name="roleassignment",
+            name="unit",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="role_assignments",
+                to="organisations.unit",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='licencecontact',
-            constraint=models.UniqueConstraint(fields=('licence', 'email'), name='licence_contact_unique_email'),
+            model_name="licencecontact",
+            constraint=models.UniqueConstraint(
+                fields=("licence", "email"), name="licence_contact_unique_email"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='licencereminder',
-            constraint=models.UniqueConstraint(fields=('licence', 'days_before', 'ends_on'), name='licence_reminder_once'),
+            model_name="licencereminder",
+            constraint=models.UniqueConstraint(
+                fields=("licence", "days_before", "ends_on"), name="licence_reminder_once"
+            ),
         ),
         migrations.AddIndex(
-            model_name='licence',
-            index=models.Index(fields=['organisation', 'type', 'status'], name='organisatio_organis_626872_idx'),
+            model_name="licence",
+            index=models.Index(
+                fields=["organisation", "type", "status"], name="organisatio_organis_626872_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='licence',
-            constraint=models.CheckConstraint(condition=models.Q(('ends_on__isnull', True), ('ends_on__gte', models.F('starts_on')), _connector='OR'), name='licence_ends_after_start'),
+            model_name="licence",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("ends_on__isnull", True), ("ends_on__gte", models.F("starts_on")), _connector="OR"
+                ),
+                name="licence_ends_after_start",
+            ),
         ),
         migrations.AddIndex(
-            model_name='unit',
-            index=models.Index(fields=['organisation', 'path'], name='organisatio_organis_93c55c_idx'),
+            model_name="unit",
+            index=models.Index(fields=["organisation", "path"], name="organisatio_organis_93c55c_idx"),
         ),
         migrations.AddConstraint(
-            model_name='unit',
-            constraint=models.UniqueConstraint(fields=('organisation', 'full_path'), name='unit_unique_path_per_org'),
+            model_name="unit",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "full_path"), name="unit_unique_path_per_org"
+            ),
         ),
         migrations.AddIndex(
-            model_name='roleassignment',
-            index=models.Index(fields=['person', 'revoked_at'], name='organisatio_person__7a8c9d_idx'),
+            model_name="roleassignment",
+            index=models.Index(fields=["person", "revoked_at"], name="organisatio_person__7a8c9d_idx"),
         ),
         migrations.AddConstraint(
-            model_name='roleassignment',
-            constraint=models.CheckConstraint(condition=models.Q(('unit__isnull', True), ('organisation__isnull', False), _connector='OR'), name='role_unit_needs_organisation'),
+            model_name="roleassignment",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("unit__isnull", True), ("organisation__isnull", False), _connector="OR"),
+                name="role_unit_needs_organisation",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='roleassignment',
-            constraint=models.UniqueConstraint(condition=models.Q(('revoked_at__isnull', True)), fields=('person', 'role', 'organisation', 'unit'), name='role_assignment_current_unique', nulls_distinct=False),
+            model_name="roleassignment",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("revoked_at__isnull", True)),
+                fields=("person", "role", "organisation", "unit"),
+                name="role_assignment_current_unique",
+                nulls_distinct=False,
+            ),
         ),
     ]

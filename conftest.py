@@ -1,0 +1,112 @@
+"""Shared test fixtures. Data is built through the project's own services.
+
+The cast (after healthchecks): Alice administers Kent, Bob is a Kent officer she manages, Charlie
+administers Essex and is the outsider who must be refused anything of Kent's.
+"""
+
+import datetime as dt
+import os
+
+os.environ.setdefault("BLUELAMP_TESTING", "1")
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def national(db):
+    from bluelamp.organisations.api import Organisation
+
+    return Organisation.objects.create(slug="national", name="National body", kind="national_body")
+
+
+def make_org(slug: str, name: str, *, licences=("PL-P-101", "PL-P-200"), host_name=None):
+    from bluelamp.organisations.services import licence_create, organisation_create
+
+    org = organisation_create(actor=None, slug=slug, name=name, kind="home_office_force", host_name=host_name)
+    for n, licence_type in enumerate(licences):
+        licence_create(
+            actor=None, organisation=org, type=licence_type, reference=f"{slug.upper()}-{n}",
+            starts_on=dt.date(2020, 1, 1), ends_on=dt.date(2099, 12, 31),
+        )
+    return org
+
+
+def make_person(org, email, *, first="Test", last="Person", unit=None, staff_number="", roles=(),
+                password="correct horse battery staple", line_manager=None):
+    from bluelamp.organisations.api import role_grant
+    from bluelamp.people.services import person_create
+
+    person = person_create(
+        actor=None, organisation=org, email=email, first_name=first, last_name=last, unit=unit,
+        staff_number=staff_number, line_manager=line_manager, check_access=False,
+    )
+    person.set_password(password)
+    person.save(update_fields=["password"])
+    for role in roles:
+        role_grant(actor=None, person=person, role=role, organisation=None if org.is_national_body else org,
+                   as_operator=True)
+    return person
+
+
+@pytest.fixture
+def kent(db):
+    return make_org("kent", "Kent Police", host_name="kent.learn.example")
+
+
+@pytest.fixture
+def essex(db):
+    return make_org("essex", "Essex Police")
+
+
+@pytest.fixture
+def alice(kent):
+    return make_person(kent, "alice@kent.police.uk", first="Alice", last="Admin", staff_number="K1",
+                       roles=["organisation_admin"])
+
+
+@pytest.fixture
+def bob(kent, alice):
+    return make_person(kent, "bob@kent.police.uk", first="Bob", last="Officer", staff_number="K2",
+                       line_manager=alice)
+
+
+@pytest.fixture
+def charlie(essex):
+    return make_person(essex, "charlie@essex.police.uk", first="Charlie", last="Outsider",
+                       staff_number="E1", roles=["organisation_admin"])
+
+
+@pytest.fixture
+def platform_admin(national):
+    return make_person(national, "pat@national.example", first="Pat", last="Platform",
+                       roles=["platform_admin"])
+
+
+def with_mfa(person):
+    """Give `person` a TOTP authenticator, as administrators must have, and return the secret."""
+    from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
+
+    secret = generate_totp_secret()
+    TOTP.activate(person, secret)
+    return secret
+
+
+@pytest.fixture
+def signed_in(client):
+    """Sign `person` in (with MFA set up when they need it) and return the client."""
+
+    def sign_in(person, *, mfa=True):
+        if mfa:
+            from bluelamp.organisations.api import is_administrator
+
+            if is_administrator(person):
+                with_mfa(person)
+        client.force_login(person, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return sign_in
