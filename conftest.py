@@ -30,26 +30,52 @@ def make_org(slug: str, name: str, *, licences=("PL-P-101", "PL-P-200"), host_na
     org = organisation_create(actor=None, slug=slug, name=name, kind="home_office_force", host_name=host_name)
     for n, licence_type in enumerate(licences):
         licence_create(
-            actor=None, organisation=org, type=licence_type, reference=f"{slug.upper()}-{n}",
-            starts_on=dt.date(2020, 1, 1), ends_on=dt.date(2099, 12, 31),
+            actor=None,
+            organisation=org,
+            type=licence_type,
+            reference=f"{slug.upper()}-{n}",
+            starts_on=dt.date(2020, 1, 1),
+            ends_on=dt.date(2099, 12, 31),
         )
     return org
 
 
-def make_person(org, email, *, first="Test", last="Person", unit=None, staff_number="", roles=(),
-                password="correct horse battery staple", line_manager=None):
+def make_person(
+    org,
+    email,
+    *,
+    first="Test",
+    last="Person",
+    unit=None,
+    staff_number="",
+    roles=(),
+    password="correct horse battery staple",
+    line_manager=None,
+):
     from bluelamp.organisations.api import role_grant
     from bluelamp.people.services import person_create
 
     person = person_create(
-        actor=None, organisation=org, email=email, first_name=first, last_name=last, unit=unit,
-        staff_number=staff_number, line_manager=line_manager, check_access=False,
+        actor=None,
+        organisation=org,
+        email=email,
+        first_name=first,
+        last_name=last,
+        unit=unit,
+        staff_number=staff_number,
+        line_manager=line_manager,
+        check_access=False,
     )
     person.set_password(password)
     person.save(update_fields=["password"])
     for role in roles:
-        role_grant(actor=None, person=person, role=role, organisation=None if org.is_national_body else org,
-                   as_operator=True)
+        role_grant(
+            actor=None,
+            person=person,
+            role=role,
+            organisation=None if org.is_national_body else org,
+            as_operator=True,
+        )
     return person
 
 
@@ -65,26 +91,40 @@ def essex(db):
 
 @pytest.fixture
 def alice(kent):
-    return make_person(kent, "alice@kent.police.uk", first="Alice", last="Admin", staff_number="K1",
-                       roles=["organisation_admin"])
+    return make_person(
+        kent,
+        "alice@kent.police.uk",
+        first="Alice",
+        last="Admin",
+        staff_number="K1",
+        roles=["organisation_admin"],
+    )
 
 
 @pytest.fixture
 def bob(kent, alice):
-    return make_person(kent, "bob@kent.police.uk", first="Bob", last="Officer", staff_number="K2",
-                       line_manager=alice)
+    return make_person(
+        kent, "bob@kent.police.uk", first="Bob", last="Officer", staff_number="K2", line_manager=alice
+    )
 
 
 @pytest.fixture
 def charlie(essex):
-    return make_person(essex, "charlie@essex.police.uk", first="Charlie", last="Outsider",
-                       staff_number="E1", roles=["organisation_admin"])
+    return make_person(
+        essex,
+        "charlie@essex.police.uk",
+        first="Charlie",
+        last="Outsider",
+        staff_number="E1",
+        roles=["organisation_admin"],
+    )
 
 
 @pytest.fixture
 def platform_admin(national):
-    return make_person(national, "pat@national.example", first="Pat", last="Platform",
-                       roles=["platform_admin"])
+    return make_person(
+        national, "pat@national.example", first="Pat", last="Platform", roles=["platform_admin"]
+    )
 
 
 def with_mfa(person):

@@ -92,7 +92,7 @@ TEMPLATES = [
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [BASE_DIR / "bluelamp" / "templates"],
-        "APP_DIRS": False,
+        "APP_DIRS": True,  # each domain keeps its pages in <domain>/jinja2/
         "OPTIONS": {
             "environment": "bluelamp.core.jinja.environment",
             "autoescape": True,
@@ -100,6 +100,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.messages.context_processors.messages",
                 "bluelamp.organisations.context_processors.branding",
+                "bluelamp.site.context_processors.navigation",
             ],
         },
     },
@@ -115,6 +116,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "bluelamp.organisations.context_processors.branding",
+                "bluelamp.site.context_processors.navigation",
             ],
         },
     },
@@ -234,6 +236,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "login"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = None
+AXES_VERBOSE = False
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "oldpassword", "token"]
 

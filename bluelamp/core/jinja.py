@@ -6,9 +6,10 @@ from django.middleware.csrf import get_token
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils.html import format_html
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
 
 from bluelamp.core import timefmt
+from bluelamp.core.forms import field_params, form_error_list
 
 
 def _url(name: str, *args, **kwargs) -> str:
@@ -36,7 +37,8 @@ def environment(**options) -> Environment:
     loaders = [FileSystemLoader(str(settings.BASE_DIR / "bluelamp" / "templates"))]
     if loader is not None:
         loaders.append(loader)
-    loaders.append(PackageLoader("govuk_frontend_jinja", "templates"))
+    # The macros refer to each other as "govuk_frontend_jinja/components/...".
+    loaders.append(PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja", "templates")}))
     # Django passes the loader only when APP_DIRS is set; we control the search order here.
     # autoescape=True comes from settings.TEMPLATES[...]["OPTIONS"].
     env = Environment(loader=ChoiceLoader(loaders), **options)  # noqa: S701
@@ -47,6 +49,8 @@ def environment(**options) -> Environment:
             "csrf_input": _csrf_input,
             "get_messages": get_messages,
             "querystring": _querystring,
+            "field_params": field_params,
+            "form_error_list": form_error_list,
         }
     )
     env.filters.update(

@@ -29,6 +29,7 @@ from bluelamp.organisations.selectors import (
     access_unit,
     organisations_visible,
     roles_of,
+    units_in_scope,
 )
 from bluelamp.organisations.services import (
     organisation_create,
@@ -71,4 +72,5 @@ __all__ = [
     "roles_of",
     "unit_create",
     "unit_ensure_path",
+    "units_in_scope",
 ]

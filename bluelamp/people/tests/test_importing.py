@@ -8,7 +8,9 @@ from bluelamp.organisations.api import Unit
 from bluelamp.people.importing import run_import
 from bluelamp.people.models import ImportRun, Person
 
-HEADER = "staff_number,email,first_name,last_name,unit,rank,job_role,line_manager_staff_number,start_date,status\n"
+HEADER = (
+    "staff_number,email,first_name,last_name,unit,rank,job_role,line_manager_staff_number,start_date,status\n"
+)
 
 
 def csv_bytes(*lines: str) -> bytes:
@@ -27,8 +29,11 @@ def test_dry_run_reports_changes_and_writes_nothing(alice, kent):
     assert result.ok, result.errors
     assert (result.created, result.updated, result.unchanged) == (3, 0, 0)
     assert result.new_units == [
-        "East Division", "East Division/Canterbury", "East Division/Canterbury/Response Team 2",
-        "HQ", "HQ/Learning and Development",
+        "East Division",
+        "East Division/Canterbury",
+        "East Division/Canterbury/Response Team 2",
+        "HQ",
+        "HQ/Learning and Development",
     ]
     assert not Person.objects.filter(staff_number="100").exists()
     assert not Unit.objects.filter(organisation=kent).exists()
@@ -90,8 +95,13 @@ def test_errors_name_row_column_value_and_reason_and_nothing_is_applied(alice, k
 
 
 def test_unknown_and_missing_headers_are_errors(alice, kent):
-    result = run_import(actor=alice, organisation=kent, data=b"staff_number,email,first_name,surname\n1,a@b.uk,A,B\n",
-                        file_name="x.csv", dry_run=True)
+    result = run_import(
+        actor=alice,
+        organisation=kent,
+        data=b"staff_number,email,first_name,surname\n1,a@b.uk,A,B\n",
+        file_name="x.csv",
+        dry_run=True,
+    )
     messages = {(e.column, e.reason.split(".")[0]) for e in result.errors}
     assert ("surname", "Unknown column") in messages
     assert ("last_name", "Required column is missing") in messages

@@ -1,0 +1,78 @@
+"""Rendering Django forms with GOV.UK Frontend macros (see templates/includes/forms.html)."""
+
+from django import forms
+
+
+def form_error_list(form) -> list[dict]:
+    """Errors for the GOV.UK error summary, each linking to its field."""
+    items = []
+    for message in form.non_field_errors():
+        items.append({"text": message, "href": "#main-content"})
+    for name, field in form.fields.items():
+        bound = form[name]
+        for message in bound.errors:
+            items.append({"text": message, "href": f"#{_field_id(bound)}"})
+    return items
+
+
+def _field_id(bound) -> str:
+    return bound.auto_id or f"id_{bound.name}"
+
+
+def field_params(bound, **extra) -> dict:
+    """Parameters for the GOV.UK macro that suits this field, plus which macro to use."""
+    field = bound.field
+    widget = field.widget
+    params: dict = {
+        "id": _field_id(bound),
+        "name": bound.html_name,
+        "label": {"text": bound.label},
+        "hint": {"text": str(field.help_text)} if field.help_text else None,
+        "errorMessage": {"text": " ".join(bound.errors)} if bound.errors else None,
+    }
+    value = bound.value()
+    if isinstance(widget, forms.CheckboxSelectMultiple):
+        chosen = {str(v) for v in (value or [])}
+        params.update(
+            kind="checkboxes",
+            idPrefix=params.pop("id"),
+            fieldset={"legend": {"text": bound.label, "classes": "govuk-fieldset__legend--s"}},
+            items=[{"value": v, "text": str(t), "checked": str(v) in chosen} for v, t in field.choices],
+        )
+        params.pop("label")
+    elif isinstance(widget, forms.RadioSelect):
+        params.update(
+            kind="radios",
+            idPrefix=params.pop("id"),
+            fieldset={"legend": {"text": bound.label, "classes": "govuk-fieldset__legend--s"}},
+            items=[{"value": v, "text": str(t), "checked": str(v) == str(value)} for v, t in field.choices],
+        )
+        params.pop("label")
+    elif isinstance(widget, forms.CheckboxInput):
+        params.update(
+            kind="checkboxes",
+            idPrefix=params.pop("id"),
+            items=[{"value": "on", "text": bound.label, "checked": bool(value)}],
+        )
+        params.pop("label")
+    elif isinstance(widget, forms.Select):
+        params.update(
+            kind="select",
+            items=[
+                {"value": v, "text": str(t), "selected": str(v) == str(value if value is not None else "")}
+                for v, t in field.choices
+            ],
+        )
+    elif isinstance(widget, forms.Textarea):
+        params.update(kind="textarea", value=value or "")
+    elif isinstance(widget, forms.ClearableFileInput | forms.FileInput):
+        params.update(kind="file")
+    else:
+        input_type = getattr(widget, "input_type", "text")
+        if isinstance(value, (list, tuple)):
+            value = ""
+        params.update(kind="input", type=input_type, value="" if value is None else value)
+        if input_type == "email":
+            params.update(autocomplete="email", spellcheck=False)
+    params.update({k: v for k, v in extra.items() if v is not None})
+    return {k: v for k, v in params.items() if v is not None}

@@ -1,0 +1,417 @@
+"""Pages for organisations, units, licences, role holders and the admin-privileges report."""
+
+import csv
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from bluelamp.core.timefmt import LONDON
+from bluelamp.organisations import selectors, services
+from bluelamp.organisations.forms import (
+    LicenceContactForm,
+    LicenceForm,
+    OrganisationEditForm,
+    OrganisationForm,
+    RevokeForm,
+    UnitForm,
+)
+from bluelamp.organisations.licensing import licence_status
+from bluelamp.organisations.models import LicenceContact, LicenceType, Organisation
+from bluelamp.organisations.permissions import access_for
+from bluelamp.organisations.roles import DEFINITIONS, Perm
+
+
+def _require_anywhere(user, perm: Perm):
+    access = access_for(user, perm)
+    if not access.anything:
+        raise Http404("No such page")
+    return access
+
+
+def _apply_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)
+
+
+# --- organisations ---------------------------------------------------------------------------
+
+
+@login_required
+def organisation_list(request):
+    access = access_for(request.user, Perm.ORGANISATIONS_MANAGE)
+    if not access.national:
+        raise Http404("No such page")
+    organisations = list(Organisation.objects.order_by("kind", "name"))
+    statuses = (
+        {(o.pk, t): licence_status(organisation=o, type=t) for o in organisations for t in LicenceType.values}
+        if len(organisations) <= 200
+        else {}
+    )
+    return render(
+        request,
+        "organisations/list.html",
+        {
+            "title": "Organisations",
+            "organisations": organisations,
+            "statuses": statuses,
+            "types": LicenceType.values,
+        },
+    )
+
+
+@login_required
+def organisation_create(request):
+    if not access_for(request.user, Perm.ORGANISATIONS_MANAGE).national:
+        raise Http404("No such page")
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.organisation_create(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"{organisation.name} has been created.")
+            return redirect("organisations:detail", slug=organisation.slug)
+    return render(
+        request,
+        "organisations/form.html",
+        {
+            "title": "Add an organisation",
+            "form": form,
+            "breadcrumbs": [{"text": "Organisations", "href": "/organisations/"}],
+        },
+    )
+
+
+@login_required
+def organisation_detail(request, slug):
+    organisation = selectors.access_organisation(request.user, slug, Perm.ORGANISATION_EDIT)
+    access = access_for(request.user, Perm.ORGANISATION_EDIT)
+    if not access.covers_organisation(organisation.pk):
+        raise Http404("No such organisation")
+    can_change_kind = access_for(request.user, Perm.ORGANISATIONS_MANAGE).national
+    initial = {
+        "name": organisation.name,
+        "kind": organisation.kind,
+        "host_name": organisation.host_name or "",
+        "brand_colour": organisation.brand_colour,
+    }
+    form = OrganisationEditForm(
+        request.POST or None, request.FILES or None, initial=initial, can_change_kind=can_change_kind
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        logo = data.pop("logo", None)
+        clear_logo = data.pop("clear_logo", False)
+        try:
+            services.organisation_update(
+                actor=request.user, organisation=organisation, logo=logo, clear_logo=clear_logo, **data
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+            organisation.refresh_from_db()
+        else:
+            messages.success(request, "The organisation's details have been saved.")
+            return redirect("organisations:detail", slug=organisation.slug)
+    licences = selectors.licences_visible(request.user).filter(organisation=organisation)
+    return render(
+        request,
+        "organisations/detail.html",
+        {
+            "title": organisation.name,
+            "organisation": organisation,
+            "form": form,
+            "licences": licences,
+            "statuses": [licence_status(organisation=organisation, type=t) for t in LicenceType.values],
+            "breadcrumbs": [{"text": "Organisations", "href": "/organisations/"}] if can_change_kind else [],
+        },
+    )
+
+
+# --- units -----------------------------------------------------------------------------------
+
+
+def _organisation_for_units(request) -> Organisation:
+    access = _require_anywhere(request.user, Perm.UNITS_MANAGE)
+    slug = request.GET.get("org") or request.POST.get("org")
+    if slug:
+        return selectors.access_organisation(request.user, slug, Perm.UNITS_MANAGE)
+    if access.touches_organisation(request.user.organisation_id):
+        return request.user.organisation
+    first = selectors.organisations_visible(request.user, Perm.UNITS_MANAGE).first()
+    if first is None:
+        raise Http404("No such page")
+    return first
+
+
+@login_required
+def units(request):
+    organisation = _organisation_for_units(request)
+    access = access_for(request.user, Perm.UNITS_MANAGE)
+    tree = [
+        row
+        for row in selectors.unit_tree(organisation)
+        if access.covers_unit(organisation.pk, row["unit"].path)
+    ]
+    parents = [row["unit"] for row in tree]
+    form = UnitForm(request.POST or None, units=parents)
+    if request.method == "POST" and form.is_valid():
+        parent = None
+        if form.cleaned_data["parent"]:
+            parent = selectors.access_unit(request.user, form.cleaned_data["parent"], Perm.UNITS_MANAGE)
+        elif not access.covers_organisation(organisation.pk):
+            form.add_error(
+                "parent", "Choose the unit this belongs to; you manage part of the organisation only."
+            )
+        if not form.errors:
+            try:
+                unit = services.unit_create(
+                    actor=request.user,
+                    organisation=organisation,
+                    name=form.cleaned_data["name"],
+                    code=form.cleaned_data["code"],
+                    parent=parent,
+                )
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, f"Unit “{unit.full_path}” has been added.")
+                return redirect(f"{request.path}?org={organisation.slug}")
+    return render(
+        request,
+        "organisations/units.html",
+        {
+            "title": f"Units — {organisation.name}",
+            "organisation": organisation,
+            "tree": tree,
+            "form": form,
+            "organisations": selectors.organisations_visible(request.user, Perm.UNITS_MANAGE),
+        },
+    )
+
+
+@login_required
+def unit_edit(request, unit_id):
+    unit = selectors.access_unit(request.user, unit_id, Perm.UNITS_MANAGE)
+    form = UnitForm(request.POST or None, initial={"name": unit.name, "code": unit.code}, units=[])
+    del form.fields["parent"]
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.unit_rename(
+                actor=request.user, unit=unit, name=form.cleaned_data["name"], code=form.cleaned_data["code"]
+            )
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, "The unit has been renamed.")
+            return redirect(f"/organisations/units/?org={unit.organisation.slug}")
+    return render(
+        request,
+        "organisations/form.html",
+        {
+            "title": f"Rename {unit.full_path}",
+            "form": form,
+            "breadcrumbs": [{"text": "Units", "href": f"/organisations/units/?org={unit.organisation.slug}"}],
+        },
+    )
+
+
+# --- licences --------------------------------------------------------------------------------
+
+
+@login_required
+def licences(request):
+    _require_anywhere(request.user, Perm.LICENCES_VIEW)
+    items = selectors.licences_visible(request.user)
+    org = request.GET.get("org")
+    if org:
+        items = items.filter(organisation__slug=org)
+    return render(
+        request,
+        "organisations/licences.html",
+        {
+            "title": "Licences",
+            "licences": items,
+            "can_manage": access_for(request.user, Perm.LICENCES_MANAGE).national,
+        },
+    )
+
+
+@login_required
+def licence_create(request):
+    if not access_for(request.user, Perm.LICENCES_MANAGE).national:
+        raise Http404("No such page")
+    organisations = Organisation.objects.exclude(kind=Organisation.Kind.NATIONAL_BODY)
+    form = LicenceForm(
+        request.POST or None,
+        organisations=organisations,
+        initial={"organisation": request.GET.get("organisation")},
+    )
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        organisation = get_object_or_404(Organisation, pk=data.pop("organisation"))
+        try:
+            licence = services.licence_create(actor=request.user, organisation=organisation, **data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"Licence {licence.reference} has been added.")
+            return redirect("organisations:licence", licence_id=licence.pk)
+    return render(
+        request,
+        "organisations/form.html",
+        {
+            "title": "Add a licence",
+            "form": form,
+            "breadcrumbs": [{"text": "Licences", "href": "/organisations/licences/"}],
+        },
+    )
+
+
+@login_required
+def licence_detail(request, licence_id):
+    licence = selectors.access_licence(request.user, licence_id)
+    can_manage = access_for(request.user, Perm.LICENCES_MANAGE).national
+    form = None
+    contact_form = None
+    if can_manage:
+        initial = {
+            f: getattr(licence, f) for f in ["type", "reference", "starts_on", "ends_on", "status", "notes"]
+        }
+        form = LicenceForm(request.POST if request.POST.get("form") == "licence" else None, initial=initial)
+        contact_form = LicenceContactForm(request.POST if request.POST.get("form") == "contact" else None)
+        if request.method == "POST" and form.is_bound and form.is_valid():
+            try:
+                services.licence_update(actor=request.user, licence=licence, **form.cleaned_data)
+            except ValidationError as exc:
+                _apply_errors(form, exc)
+            else:
+                messages.success(request, "The licence has been saved.")
+                return redirect("organisations:licence", licence_id=licence.pk)
+        if request.method == "POST" and contact_form.is_bound and contact_form.is_valid():
+            try:
+                services.licence_contact_add(actor=request.user, licence=licence, **contact_form.cleaned_data)
+            except ValidationError as exc:
+                _apply_errors(contact_form, exc)
+            else:
+                messages.success(request, f"{contact_form.cleaned_data['name']} is now a key contact.")
+                return redirect("organisations:licence", licence_id=licence.pk)
+    elif request.method == "POST":
+        raise PermissionDenied
+    return render(
+        request,
+        "organisations/licence.html",
+        {
+            "title": f"Licence {licence.reference}",
+            "licence": licence,
+            "form": form,
+            "contact_form": contact_form,
+            "can_manage": can_manage,
+            "breadcrumbs": [{"text": "Licences", "href": "/organisations/licences/"}],
+        },
+    )
+
+
+@login_required
+@require_POST
+def licence_contact_remove(request, contact_id):
+    if not access_for(request.user, Perm.LICENCES_MANAGE).national:
+        raise Http404("No such contact")
+    contact = get_object_or_404(LicenceContact.objects.select_related("licence__organisation"), pk=contact_id)
+    licence_id = contact.licence_id
+    services.licence_contact_remove(actor=request.user, contact=contact)
+    messages.success(request, f"{contact.name} is no longer a key contact.")
+    return redirect("organisations:licence", licence_id=licence_id)
+
+
+# --- roles -----------------------------------------------------------------------------------
+
+
+@login_required
+def roles(request):
+    _require_anywhere(request.user, Perm.ROLES_VIEW)
+    organisations = selectors.organisations_visible(request.user, Perm.ROLES_VIEW)
+    org_slug = request.GET.get("org", "")
+    organisation = organisations.filter(slug=org_slug).first() if org_slug else None
+    report = selectors.admin_privileges(request.user, organisation=organisation)
+    if request.GET.get("format") == "csv":
+        return _privileges_csv(report)
+    assignments = selectors.role_assignments_visible(request.user)
+    if organisation is not None:
+        assignments = assignments.filter(organisation=organisation)
+    role = request.GET.get("role", "")
+    if role:
+        assignments = assignments.filter(role=role)
+    return render(
+        request,
+        "organisations/roles.html",
+        {
+            "title": "Roles and administrative privileges",
+            "report": report,
+            "assignments": assignments.order_by("role", "person__last_name")[:500],
+            "organisations": organisations,
+            "organisation": organisation,
+            "role": role,
+            "definitions": DEFINITIONS.values(),
+        },
+    )
+
+
+def _privileges_csv(report) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="admin-privileges.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        ["name", "email", "person's organisation", "role", "scope", "since (Europe/London)", "granted by"]
+    )
+    for a in report:
+        writer.writerow(
+            [
+                a.person.get_full_name(),
+                a.person.email,
+                a.person.organisation.name,
+                a.get_role_display(),
+                a.scope_label,
+                a.granted_at.astimezone(LONDON).isoformat(),
+                a.granted_by.get_full_name() if a.granted_by else "operator (command line)",
+            ]
+        )
+    return response
+
+
+@login_required
+def role_revoke(request, assignment_id):
+    assignment = selectors.access_role_assignment(request.user, assignment_id)
+    form = RevokeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.role_revoke(
+                actor=request.user, assignment=assignment, reason=form.cleaned_data["reason"]
+            )
+        except PermissionDenied:
+            raise Http404("No such role assignment") from None
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(
+                request,
+                f"{assignment.person} no longer holds {assignment.get_role_display()} "
+                f"({assignment.scope_label}).",
+            )
+            return redirect("people:detail", person_id=assignment.person_id)
+    return render(
+        request,
+        "organisations/revoke.html",
+        {
+            "title": "Revoke a role",
+            "assignment": assignment,
+            "form": form,
+        },
+    )
