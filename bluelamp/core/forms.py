@@ -8,7 +8,7 @@ def form_error_list(form) -> list[dict]:
     items = []
     for message in form.non_field_errors():
         items.append({"text": message, "href": "#main-content"})
-    for name, field in form.fields.items():
+    for name in form.fields:
         bound = form[name]
         for message in bound.errors:
             items.append({"text": message, "href": f"#{_field_id(bound)}"})
