@@ -129,8 +129,10 @@ def platform_admin(national):
 
 def with_mfa(person):
     """Give `person` a TOTP authenticator, as administrators must have, and return the secret."""
+    from allauth.mfa.models import Authenticator
     from allauth.mfa.totp.internal.auth import TOTP, generate_totp_secret
 
+    Authenticator.objects.filter(user=person, type=Authenticator.Type.TOTP).delete()
     secret = generate_totp_secret()
     TOTP.activate(person, secret)
     return secret

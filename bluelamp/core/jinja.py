@@ -2,10 +2,8 @@
 
 from django.conf import settings
 from django.contrib.messages import get_messages
-from django.middleware.csrf import get_token
 from django.templatetags.static import static
 from django.urls import reverse
-from django.utils.html import format_html
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
 
 from bluelamp.core import timefmt
@@ -14,10 +12,6 @@ from bluelamp.core.forms import field_params, form_error_list
 
 def _url(name: str, *args, **kwargs) -> str:
     return reverse(name, args=args or None, kwargs=kwargs or None)
-
-
-def _csrf_input(request) -> str:
-    return format_html('<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request))
 
 
 def _querystring(request, **changes) -> str:
@@ -46,7 +40,6 @@ def environment(**options) -> Environment:
         {
             "static": static,
             "url": _url,
-            "csrf_input": _csrf_input,
             "get_messages": get_messages,
             "querystring": _querystring,
             "field_params": field_params,

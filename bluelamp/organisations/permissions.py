@@ -14,6 +14,7 @@ from bluelamp.organisations.models import LicenceType, RoleAssignment
 from bluelamp.organisations.roles import ADMINISTRATIVE_ROLES, DEFINITIONS, Perm
 
 _CACHE_ATTR = "_bluelamp_assignments"
+_DOMAIN_ATTR = "_bluelamp_in_licensed_domain"
 
 
 @dataclass(frozen=True)
@@ -91,16 +92,23 @@ def current_assignments(person) -> list[RoleAssignment]:
     assignments = list(
         RoleAssignment.objects.current().filter(person=person).select_related("organisation", "unit")
     )
-    if any(a.organisation_id for a in assignments):
-        licensed = licensed_organisation_ids(LicenceType.DIGITAL_SERVICES)
-        assignments = [a for a in assignments if a.organisation_id is None or a.organisation_id in licensed]
+    licensed = licensed_organisation_ids(LicenceType.DIGITAL_SERVICES)
+    assignments = [a for a in assignments if a.organisation_id is None or a.organisation_id in licensed]
     setattr(person, _CACHE_ATTR, assignments)
+    setattr(person, _DOMAIN_ATTR, person.organisation_id in licensed)
     return assignments
 
 
+def _in_licensed_domain(person) -> bool:
+    """The person's own organisation has its domain (PL-P-101 in force)."""
+    current_assignments(person)
+    return getattr(person, _DOMAIN_ATTR, False)
+
+
 def forget_cached_access(person) -> None:
-    if hasattr(person, _CACHE_ATTR):
-        delattr(person, _CACHE_ATTR)
+    for attr in (_CACHE_ATTR, _DOMAIN_ATTR):
+        if hasattr(person, attr):
+            delattr(person, attr)
 
 
 def access_for(person, perm: Perm) -> Access:
@@ -117,8 +125,9 @@ def access_for(person, perm: Perm) -> Access:
         else:
             unit_paths.add((assignment.organisation_id, assignment.unit.path))
     manager_id = None
+    # Line managers see their reports within their organisation's domain (PL-P-101).
     if perm == Perm.PEOPLE_VIEW and getattr(person, "is_authenticated", False) and person.is_active:
-        manager_id = person.pk
+        manager_id = person.pk if _in_licensed_domain(person) else None
     if national:
         return Access(national=True, manager_id=manager_id)
     return Access(

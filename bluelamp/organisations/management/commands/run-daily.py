@@ -1,0 +1,12 @@
+from django.core.management.base import BaseCommand
+
+from bluelamp.organisations.tasks import DAILY
+
+
+class Command(BaseCommand):
+    help = "Enqueue the daily background tasks (licence reminders, expiry). Run from cron once a day."
+
+    def handle(self, *args, **options):
+        for daily in DAILY:
+            result = daily.enqueue()
+            self.stdout.write(f"enqueued {daily.name} ({result.id})")
