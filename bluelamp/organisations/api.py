@@ -32,6 +32,9 @@ from bluelamp.organisations.selectors import (
     units_in_scope,
 )
 from bluelamp.organisations.services import (
+    licence_contact_add,
+    licence_create,
+    licence_update,
     organisation_create,
     role_grant,
     role_revoke,
@@ -62,6 +65,9 @@ __all__ = [
     "has_own_domain",
     "has_perm_anywhere",
     "is_administrator",
+    "licence_contact_add",
+    "licence_create",
+    "licence_update",
     "licence_status",
     "licensed_organisation_ids",
     "organisation_create",

@@ -1,17 +1,21 @@
 """What other domains may use of people."""
 
+from bluelamp.people.importing import ImportResult, RowError, run_import
 from bluelamp.people.models import ImportRun, Person, PersonTransfer
 from bluelamp.people.selectors import access_person, people_search, people_visible
 from bluelamp.people.services import person_create, person_transfer, person_update
 
 __all__ = [
+    "ImportResult",
     "ImportRun",
     "Person",
     "PersonTransfer",
+    "RowError",
     "access_person",
     "people_search",
     "people_visible",
     "person_create",
     "person_transfer",
     "person_update",
+    "run_import",
 ]

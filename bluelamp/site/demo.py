@@ -13,10 +13,9 @@ from pathlib import Path
 
 from django.db import transaction
 
-from bluelamp.organisations import services as org_services
+from bluelamp.organisations import api as org_services
 from bluelamp.organisations.api import Licence, Organisation, RoleAssignment, role_grant
-from bluelamp.people.api import Person
-from bluelamp.people.importing import run_import
+from bluelamp.people.api import Person, run_import
 
 FORCES_CSV = Path(__file__).resolve().parent.parent / "organisations" / "data" / "forces_43.csv"
 DEMO_PASSWORD = "Demo-password-2026"
