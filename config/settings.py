@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "knox",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
     "treebeard",
@@ -243,7 +244,8 @@ AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "oldpassword"
 # REST API
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "knox.auth.TokenAuthentication",
+        # knox tokens (stored hashed) that also record when each was last used.
+        "bluelamp.restapi.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -254,6 +256,8 @@ REST_FRAMEWORK = {
     "ALLOWED_VERSIONS": ["v1"],
 }
 REST_KNOX = {"TOKEN_TTL": None, "AUTO_REFRESH": False}
+# knox's own token model; named here because bluelamp.restapi.ApiToken points at it.
+KNOX_TOKEN_MODEL = "knox.AuthToken"
 SPECTACULAR_SETTINGS = {
     "TITLE": "Bluelamp API",
     "DESCRIPTION": "Organisations, licences, units and people. Every endpoint is scoped to the "
@@ -261,6 +265,10 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # The docs pages load Swagger UI/Redoc from drf-spectacular-sidecar, not from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {
@@ -281,7 +289,8 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
     SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
-X_FRAME_OPTIONS = "SAMEORIGIN"
+# Pages are never framed; the SCORM player will opt its own views in with xframe_options_sameorigin.
+X_FRAME_OPTIONS = "DENY"
 
 # SQLite (the quick start) cannot build the "one current assignment per role and scope"
 # constraint with NULLs treated as equal; the role service enforces it on every database.
