@@ -68,6 +68,11 @@ def make_person(
     )
     person.set_password(password)
     person.save(update_fields=["password"])
+    # As after a password reset by e-mail: the person has shown they own the address.
+    from allauth.account.models import EmailAddress
+
+    EmailAddress.objects.update_or_create(user=person, email=person.email,
+                                          defaults={"verified": True, "primary": True})
     for role in roles:
         role_grant(
             actor=None,
