@@ -28,4 +28,8 @@ def navigation(request):
         href = reverse(name)
         active = path == href if name == "home" else path.startswith(href)
         nav.append({"href": href, "text": label, "active": active})
+    edit = access_for(user, Perm.ORGANISATION_EDIT)
+    if not edit.national and edit.covers_organisation(user.organisation_id):
+        href = reverse("organisations:detail", args=[user.organisation.slug])
+        nav.insert(1, {"href": href, "text": "Your organisation", "active": path == href})
     return {"nav_items": nav}

@@ -138,3 +138,16 @@ def test_lapsed_licence_cuts_admin_pages(signed_in, alice, bob, kent):
     assert client.get(f"/people/{bob.pk}/").status_code == 404
     assert "not in force" in client.get("/").content.decode()
     assert Person.objects.filter(pk=bob.pk).exists()
+
+
+def test_people_list_query_count_does_not_grow_with_rows(signed_in, alice, kent, django_assert_max_num_queries):
+    from conftest import make_person
+
+    client = signed_in(alice)
+    client.get("/people/")  # warm caches (content types, session)
+    with django_assert_max_num_queries(14) as small:
+        client.get("/people/")
+    for n in range(30):
+        make_person(kent, f"p{n}@kent.police.uk", staff_number=f"P{n}")
+    with django_assert_max_num_queries(len(small.captured_queries)):
+        client.get("/people/")

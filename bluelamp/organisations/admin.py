@@ -1,0 +1,62 @@
+from django.contrib import admin
+
+from bluelamp.audit.admin import AuditedAdminMixin
+from bluelamp.organisations.models import Licence, LicenceContact, Organisation, RoleAssignment, Unit
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "slug", "kind", "host_name"]
+    list_filter = ["kind"]
+    search_fields = ["name", "slug", "host_name"]
+    readonly_fields = ["uuid", "created_at", "updated_at"]
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    # Units change through the Units page (which keeps paths and the audit log right).
+    list_display = ["full_path", "organisation", "code"]
+    list_filter = ["organisation"]
+    search_fields = ["full_path", "code"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class LicenceContactInline(admin.TabularInline):
+    model = LicenceContact
+    extra = 0
+    fields = ["name", "email", "role"]
+
+
+@admin.register(Licence)
+class LicenceAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ["reference", "organisation", "type", "starts_on", "ends_on", "status"]
+    list_filter = ["type", "status"]
+    search_fields = ["reference", "organisation__name"]
+    inlines = [LicenceContactInline]
+    readonly_fields = ["uuid", "created_at", "updated_at"]
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(admin.ModelAdmin):
+    # Grants and revokes go through the role services so that scope rules and MFA apply.
+    list_display = ["person", "role", "organisation", "unit", "granted_at", "revoked_at"]
+    list_filter = ["role", "organisation"]
+    search_fields = ["person__email", "person__last_name"]
+    raw_id_fields = ["person", "unit", "granted_by", "revoked_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
