@@ -115,3 +115,14 @@ def test_audit_log_is_append_only(alice, bob):
         event.delete()
     with pytest.raises(TypeError):
         AuditEvent.objects.all().delete()
+
+
+def test_database_refuses_audit_changes_on_postgresql(alice, bob):
+    from django.db import DatabaseError, connection, transaction
+
+    if connection.vendor != "postgresql":
+        pytest.skip("the append-only trigger exists on PostgreSQL (production and CI)")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET action = 'tampered'")
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent")
