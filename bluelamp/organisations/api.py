@@ -14,6 +14,7 @@ from bluelamp.organisations.models import (
     LicenceType,
     Organisation,
     RoleAssignment,
+    SingleSignOn,
     Unit,
 )
 from bluelamp.organisations.permissions import (
@@ -25,10 +26,15 @@ from bluelamp.organisations.permissions import (
 )
 from bluelamp.organisations.roles import ADMINISTRATIVE_ROLES, DEFINITIONS, GRANTABLE_ROLES, Perm, Role, Scope
 from bluelamp.organisations.selectors import (
+    access_licence,
     access_organisation,
     access_unit,
+    enabled_single_sign_on_app_ids,
+    licences_visible,
     organisations_visible,
     roles_of,
+    single_sign_on_for_app,
+    single_sign_on_offered,
     units_in_scope,
 )
 from bluelamp.organisations.services import (
@@ -36,13 +42,16 @@ from bluelamp.organisations.services import (
     licence_create,
     licence_update,
     organisation_create,
+    organisation_update,
     role_grant,
     role_revoke,
     unit_create,
     unit_ensure_path,
 )
+from bluelamp.organisations.tasks import DAILY as DAILY_TASKS
 
 __all__ = [
+    "DAILY_TASKS",
     "ADMINISTRATIVE_ROLES",
     "DEFINITIONS",
     "GRANTABLE_ROLES",
@@ -57,10 +66,13 @@ __all__ = [
     "Role",
     "RoleAssignment",
     "Scope",
+    "SingleSignOn",
     "Unit",
     "access_for",
+    "access_licence",
     "access_organisation",
     "access_unit",
+    "enabled_single_sign_on_app_ids",
     "has_national_content",
     "has_own_domain",
     "has_perm_anywhere",
@@ -69,13 +81,17 @@ __all__ = [
     "licence_create",
     "licence_update",
     "licence_status",
+    "licences_visible",
     "licensed_organisation_ids",
     "organisation_create",
     "organisation_has_licence",
+    "organisation_update",
     "organisations_visible",
     "role_grant",
     "role_revoke",
     "roles_of",
+    "single_sign_on_for_app",
+    "single_sign_on_offered",
     "unit_create",
     "unit_ensure_path",
     "units_in_scope",

@@ -201,3 +201,24 @@ def person_transfer(
             after=person_snapshot(person),
         )
     return person
+
+
+def import_files_discard(*, older_than: dt.timedelta | None = None, runs=None) -> int:
+    """Delete uploaded HR files that are no longer needed (they hold personal data).
+
+    A file is kept only between checking it and applying it; `older_than` purges files of checks
+    never applied (the daily task uses 7 days). Runs and their reports are kept.
+    """
+    from django.core.files.storage import default_storage
+
+    from bluelamp.people.models import ImportRun
+
+    if runs is None:
+        runs = ImportRun.objects.exclude(stored_file="")
+        if older_than is not None:
+            runs = runs.filter(started_at__lt=timezone.now() - older_than)
+    names = {run.stored_file.name for run in runs if run.stored_file}
+    for name in names:
+        default_storage.delete(name)
+    ImportRun.objects.filter(stored_file__in=names).update(stored_file="")
+    return len(names)

@@ -252,6 +252,8 @@ def person_add(request):
     ]
     slug = request.GET.get("org") or request.POST.get("org")
     organisation = next((o for o in organisations if o.slug == slug), None) if slug else None
+    if slug and organisation is None:
+        raise Http404("No such organisation")
     organisation = organisation or next(
         (o for o in organisations if o.pk == request.user.organisation_id),
         organisations[0] if organisations else None,
@@ -363,6 +365,8 @@ def import_start(request):
             dry_run=True,
             stored_file=stored,
         )
+        if not result.ok:
+            services.import_files_discard(runs=[result.run])  # a corrected file must be uploaded anyway
         return redirect("people:import_run", run_uuid=result.run.uuid)
     runs = ImportRun.objects.select_related("organisation", "started_by")
     if not access.national:
@@ -410,6 +414,7 @@ def import_apply(request, run_uuid):
         dry_run=False,
         stored_file=run.stored_file.name,
     )
+    services.import_files_discard(runs=[run, result.run])
     if result.ok:
         s = result.summary()
         messages.success(

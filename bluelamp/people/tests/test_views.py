@@ -151,3 +151,28 @@ def test_people_list_query_count_does_not_grow_with_rows(signed_in, alice, kent,
         make_person(kent, f"p{n}@kent.police.uk", staff_number=f"P{n}")
     with django_assert_max_num_queries(len(small.captured_queries)):
         client.get("/people/")
+
+
+def test_uploaded_files_are_kept_only_until_applied(signed_in, alice, kent):
+    from django.core.files.storage import default_storage
+
+    client = signed_in(alice)
+    bad = CSV.replace("Sergeant", "Admiral")
+    upload(client, bad, kent.pk)
+    assert ImportRun.objects.get().stored_file.name == ""
+    upload(client, CSV, kent.pk)
+    checked = ImportRun.objects.get(outcome="valid")
+    name = checked.stored_file.name
+    assert default_storage.exists(name)
+    client.post(f"/people/import/{checked.uuid}/apply/")
+    assert not default_storage.exists(name)
+    assert not ImportRun.objects.exclude(stored_file="").exists()
+
+
+def test_outsider_cannot_add_people_to_another_organisation(signed_in, charlie, kent):
+    client = signed_in(charlie)
+    assert client.get("/people/add/?org=kent").status_code == 404
+    response = client.post("/people/add/", {"org": "kent", "first_name": "X", "last_name": "Y",
+                                            "email": "x@kent.police.uk", "status": "active"})
+    assert response.status_code == 404
+    assert not Person.objects.filter(email="x@kent.police.uk").exists()

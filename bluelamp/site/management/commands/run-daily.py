@@ -1,6 +1,9 @@
 from django.core.management.base import BaseCommand
 
-from bluelamp.organisations.tasks import DAILY
+from bluelamp.organisations.api import DAILY_TASKS as ORGANISATION_TASKS
+from bluelamp.people.api import discard_stale_import_files
+
+DAILY = [*ORGANISATION_TASKS, discard_stale_import_files]
 
 
 class Command(BaseCommand):
