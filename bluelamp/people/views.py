@@ -68,7 +68,7 @@ def person_list(request):
         status=filters.get("status", ""),
     )
     page = Paginator(people, 50).get_page(request.GET.get("page"))
-    template = "people/_results.html" if request.htmx else "people/list.html"
+    template = "people/_results.html" if request.htmx else "people/list.html"  # htmx swaps #results only
     return render(
         request,
         template,
