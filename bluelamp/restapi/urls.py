@@ -1,1 +1,33 @@
-urlpatterns = []
+"""/api/: version 1 of the REST API, its OpenAPI document and docs, and the token page."""
+
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from bluelamp.restapi import views, viewsets
+
+router = DefaultRouter(trailing_slash=True)
+router.include_format_suffixes = False
+router.register("organisations", viewsets.OrganisationViewSet, basename="organisation")
+router.register("licences", viewsets.LicenceViewSet, basename="licence")
+router.register("units", viewsets.UnitViewSet, basename="unit")
+router.register("people", viewsets.PersonViewSet, basename="person")
+
+v1 = [
+    path("licence-check/", viewsets.LicenceCheckView.as_view(), name="licence-check"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    path("", include(router.urls)),
+]
+
+tokens = [
+    path("", views.tokens, name="list"),
+    path("<uuid:token_uuid>/revoke/", views.token_revoke, name="revoke"),
+]
+
+urlpatterns = [
+    # The namespace is the version: DRF's NamespaceVersioning reads request.version from it.
+    path("v1/", include((v1, "v1"))),
+    path("tokens/", include((tokens, "api_tokens"))),
+]

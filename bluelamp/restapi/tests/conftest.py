@@ -1,0 +1,51 @@
+"""The cast for API tests, built through the project's services.
+
+Kent: Alice (organisation admin), Bob (officer reporting to Alice), Carol (in a Kent team).
+Essex: Charlie (organisation admin, the outsider to everything of Kent's) and Dave.
+"""
+
+import pytest
+from rest_framework.test import APIClient
+
+from bluelamp.organisations.services import unit_create
+from bluelamp.restapi.services import api_token_create
+from conftest import make_person, with_mfa
+
+
+@pytest.fixture
+def kent_world(kent, alice, bob):
+    east = unit_create(actor=alice, organisation=kent, name="East Division")
+    team = unit_create(actor=alice, organisation=kent, name="Response Team 1", parent=east)
+    carol = make_person(
+        kent, "carol@kent.police.uk", first="Carol", last="Constable", unit=team, staff_number="K3"
+    )
+    return {"east": east, "team": team, "carol": carol, "licence": kent.licences.get(type="PL-P-101")}
+
+
+@pytest.fixture
+def essex_world(essex, charlie):
+    north = unit_create(actor=charlie, organisation=essex, name="North Division")
+    dave = make_person(
+        essex, "dave@essex.police.uk", first="Dave", last="Essex", unit=north, staff_number="E2"
+    )
+    return {"north": north, "dave": dave}
+
+
+@pytest.fixture
+def api_as(db):
+    """An API client acting as `person`: with a token of theirs (default) or their browser session."""
+
+    def client_for(person, *, via="token"):
+        client = APIClient()
+        if via == "token":
+            _, token = api_token_create(actor=person, name=f"test {person.pk}", expires_in_days=None)
+            client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+        else:
+            from bluelamp.organisations.api import is_administrator
+
+            if is_administrator(person):
+                with_mfa(person)
+            client.force_login(person, backend="django.contrib.auth.backends.ModelBackend")
+        return client
+
+    return client_for
