@@ -218,13 +218,29 @@ SOCIALACCOUNT_ADAPTER = "bluelamp.people.adapters.SocialAccountAdapter"
 # People are created by their organisation (HR import or admin), not by open sign-up.
 ACCOUNT_ALLOW_SIGNUPS = False
 ACCOUNT_LOGIN_BY_CODE_ENABLED = False
-ACCOUNT_RATE_LIMITS = {"login_failed": "5/5m/ip,5/5m/key"}
+# django-axes locks an account after 5 wrong passwords from one address (AXES_*, below). allauth's
+# own counter is the backstop: per account across many addresses, and per address loose enough
+# that one officer's typos do not lock out a whole police station behind one NAT address.
+ACCOUNT_RATE_LIMITS = {"login_failed": "100/5m/ip,10/5m/key"}
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 SOCIALACCOUNT_ONLY = False
-SOCIALACCOUNT_EMAIL_AUTHENTICATION = True
-SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = True
+# Single sign-on matches a person by e-mail only within the identity provider's own organisation;
+# bluelamp.people.adapters.SocialAccountAdapter does it, not allauth's organisation-blind matching.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
 SOCIALACCOUNT_STORE_TOKENS = False
+# allauth's forms with GOV.UK-style labels and error messages (behaviour unchanged).
+ACCOUNT_FORMS = {
+    "login": "bluelamp.people.sign_in_forms.SignInForm",
+    "reset_password": "bluelamp.people.sign_in_forms.ResetPasswordForm",
+    "reset_password_from_key": "bluelamp.people.sign_in_forms.ResetPasswordKeyForm",
+    "reauthenticate": "bluelamp.people.sign_in_forms.ReauthenticateForm",
+}
+MFA_FORMS = {
+    "authenticate": "bluelamp.people.sign_in_forms.AuthenticateForm",
+    "activate_totp": "bluelamp.people.sign_in_forms.ActivateTOTPForm",
+}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Bluelamp"
 LOGIN_REDIRECT_URL = "/"
@@ -235,8 +251,10 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=0.5)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "login"
+AXES_USERNAME_CALLABLE = "bluelamp.people.lockout.username_for_lockout"
 AXES_RESET_ON_SUCCESS = True
-AXES_LOCKOUT_TEMPLATE = None
+# A page in our style (HTTP 429) that says when to try again and how to reset the password.
+AXES_LOCKOUT_CALLABLE = "bluelamp.people.lockout.sign_in_locked_out"
 AXES_VERBOSE = False
 AXES_ENABLED = env.bool("AXES_ENABLED", default=True)
 AXES_SENSITIVE_PARAMETERS = ["password", "password1", "password2", "oldpassword", "token"]
@@ -254,6 +272,8 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 50,
     "DEFAULT_VERSIONING_CLASS": "rest_framework.versioning.NamespaceVersioning",
     "ALLOWED_VERSIONS": ["v1"],
+    # What `manage.py spectacular` documents when no --api-version is given.
+    "DEFAULT_VERSION": "v1",
 }
 REST_KNOX = {"TOKEN_TTL": None, "AUTO_REFRESH": False}
 # knox's own token model; named here because bluelamp.restapi.ApiToken points at it.
@@ -261,7 +281,9 @@ KNOX_TOKEN_MODEL = "knox.AuthToken"
 SPECTACULAR_SETTINGS = {
     "TITLE": "Bluelamp API",
     "DESCRIPTION": "Organisations, licences, units and people. Every endpoint is scoped to the "
-    "organisations and units the token's owner may administer.",
+    "organisations and units the token's owner may administer; anything else is 404, as if it did not "
+    "exist. Create a token on the API tokens page (/api/tokens/, signed in) and send it as "
+    "`Authorization: Token <token>`. The licence check needs no token.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
@@ -269,6 +291,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Licences and people both have a "status"; name the two enums apart.
+    "ENUM_NAME_OVERRIDES": {
+        "LicenceStatusEnum": "bluelamp.organisations.api.Licence.Status",
+        "PersonStatusEnum": "bluelamp.people.api.Person.Status",
+    },
 }
 
 LOGGING = {

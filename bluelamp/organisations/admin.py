@@ -1,7 +1,14 @@
 from django.contrib import admin
 
 from bluelamp.audit.admin import AuditedAdminMixin
-from bluelamp.organisations.models import Licence, LicenceContact, Organisation, RoleAssignment, Unit
+from bluelamp.organisations.models import (
+    Licence,
+    LicenceContact,
+    Organisation,
+    RoleAssignment,
+    SingleSignOn,
+    Unit,
+)
 
 
 @admin.register(Organisation)
@@ -60,3 +67,15 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(SingleSignOn)
+class SingleSignOnAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    # OpenID Connect is set up on each organisation's Single sign-on page (audited, secret kept
+    # out of the log). Here a platform administrator links a SAML SocialApp, made in allauth's
+    # "Social applications" admin, to its organisation: see docs/decisions/0003-single-sign-on.md.
+    list_display = ["organisation", "social_app", "enabled", "create_unknown_people"]
+    list_filter = ["enabled", "create_unknown_people"]
+    search_fields = ["organisation__name", "social_app__provider_id"]
+    raw_id_fields = ["organisation", "social_app"]
+    readonly_fields = ["created_at", "updated_at"]

@@ -109,3 +109,47 @@ class RevokeForm(forms.Form):
 
 def unit_choices(units: list[Unit]):
     return [(u.pk, u.full_path) for u in units]
+
+
+class SingleSignOnForm(forms.Form):
+    server_url = forms.CharField(
+        max_length=500,
+        label="Issuer URL",
+        error_messages={"required": "Enter the issuer URL of your identity provider."},
+        help_text="For Microsoft Entra ID: https://login.microsoftonline.com/<your directory (tenant) ID>/v2.0",
+    )
+    client_id = forms.CharField(
+        max_length=191,
+        label="Application (client) ID",
+        error_messages={"required": "Enter the application (client) ID your identity provider gave you."},
+    )
+    client_secret = forms.CharField(
+        max_length=191,
+        required=False,
+        strip=True,
+        label="Client secret",
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+    )
+    allowed_email_domains = forms.CharField(
+        max_length=2000,
+        label="E-mail domains",
+        error_messages={"required": "Enter at least one e-mail domain, e.g. kent.police.uk"},
+        help_text="Only addresses in these domains may sign in this way. Separate them with commas, "
+        "e.g. kent.police.uk, kent.pnn.police.uk",
+    )
+    create_unknown_people = forms.BooleanField(
+        required=False,
+        label="Create a Bluelamp account the first time someone signs in who does not have one",
+        help_text="Leave this off if your HR import creates everyone's account: then only people already "
+        "in Bluelamp can sign in, matched by e-mail address.",
+    )
+    enabled = forms.BooleanField(required=False, label="Offer single sign-on on the sign-in page")
+
+    def __init__(self, *args, has_secret: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["client_secret"]
+        if has_secret:
+            field.label = "New client secret (optional)"
+            field.help_text = "Leave empty to keep the current secret. Enter a new one when it expires."
+        else:
+            field.help_text = "Shown once by your identity provider when you create it."

@@ -233,3 +233,45 @@ class RoleAssignment(models.Model):
         if self.organisation_id:
             return self.organisation.name
         return "National"
+
+
+class SingleSignOn(models.Model):
+    """An organisation's own identity provider (e.g. Entra ID), used to sign its people in.
+
+    The protocol details live in allauth's SocialApp (client id, client secret, issuer URL), so that
+    allauth's OpenID Connect and SAML providers can use them unchanged; this row says whose
+    identity provider it is and who it may sign in. No personal data.
+    """
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="single_sign_on")
+    social_app = models.OneToOneField(
+        "socialaccount.SocialApp", on_delete=models.PROTECT, related_name="bluelamp_single_sign_on"
+    )
+    enabled = models.BooleanField(
+        default=True, help_text="Offered on the sign-in page and accepted when people come back from it"
+    )
+    # Off: only people already in the organisation (HR import) may sign in, matched by e-mail.
+    create_unknown_people = models.BooleanField(default=False)
+    # Lower-case domains such as "kent.police.uk"; an address must be in one of them exactly.
+    allowed_email_domains = models.JSONField(default=list)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "single sign-on"
+        verbose_name_plural = "single sign-on"
+
+    def __str__(self) -> str:
+        return f"Single sign-on for {self.organisation}"
+
+    @property
+    def provider_id(self) -> str:
+        return self.social_app.provider_id
+
+    @property
+    def server_url(self) -> str:
+        return self.social_app.settings.get("server_url", "")
+
+    def allows_email(self, email: str) -> bool:
+        domain = email.rpartition("@")[2].lower()
+        return bool(domain) and domain in self.allowed_email_domains

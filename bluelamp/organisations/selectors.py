@@ -3,7 +3,7 @@
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
-from bluelamp.organisations.models import Licence, Organisation, RoleAssignment, Unit
+from bluelamp.organisations.models import Licence, Organisation, RoleAssignment, SingleSignOn, Unit
 from bluelamp.organisations.permissions import Access, access_for
 from bluelamp.organisations.roles import ADMINISTRATIVE_ROLES, Perm
 
@@ -101,3 +101,29 @@ def access_role_assignment(person, assignment_id: int) -> RoleAssignment:
 
 def roles_of(person_obj) -> QuerySet[RoleAssignment]:
     return RoleAssignment.objects.current().filter(person=person_obj).select_related("organisation", "unit")
+
+
+def single_sign_on_offered(organisation: Organisation | None) -> SingleSignOn | None:
+    """The organisation's single sign-on if people may use it now (for the sign-in page)."""
+    if organisation is None:
+        return None
+    return (
+        SingleSignOn.objects.select_related("social_app", "organisation")
+        .filter(organisation=organisation, enabled=True)
+        .first()
+    )
+
+
+def single_sign_on_for_app(social_app) -> SingleSignOn | None:
+    """Whose identity provider an allauth SocialApp is; None for an app no organisation owns."""
+    if social_app is None or social_app.pk is None:
+        return None
+    return (
+        SingleSignOn.objects.select_related("organisation", "social_app")
+        .filter(social_app=social_app)
+        .first()
+    )
+
+
+def enabled_single_sign_on_app_ids() -> set[int]:
+    return set(SingleSignOn.objects.filter(enabled=True).values_list("social_app_id", flat=True))

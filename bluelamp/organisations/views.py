@@ -1,12 +1,16 @@
 """Pages for organisations, units, licences, role holders and the admin-privileges report."""
 
 import csv
+from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
 from bluelamp.core.timefmt import LONDON
@@ -17,10 +21,11 @@ from bluelamp.organisations.forms import (
     OrganisationEditForm,
     OrganisationForm,
     RevokeForm,
+    SingleSignOnForm,
     UnitForm,
 )
 from bluelamp.organisations.licensing import licence_status
-from bluelamp.organisations.models import LicenceContact, LicenceType, Organisation
+from bluelamp.organisations.models import LicenceContact, LicenceType, Organisation, SingleSignOn
 from bluelamp.organisations.permissions import access_for
 from bluelamp.organisations.roles import DEFINITIONS, Perm
 
@@ -413,5 +418,60 @@ def role_revoke(request, assignment_id):
             "title": "Revoke a role",
             "assignment": assignment,
             "form": form,
+        },
+    )
+
+
+# --- single sign-on --------------------------------------------------------------------------
+
+
+def _callback_urls(request, organisation: Organisation, provider_id: str) -> list[str]:
+    """The redirect URIs to register with the identity provider: the organisation's own domain
+    and the shared address, as allauth builds them from the host people sign in on."""
+    path = reverse("openid_connect_callback", kwargs={"provider_id": provider_id})
+    protocol = settings.ACCOUNT_DEFAULT_HTTP_PROTOCOL
+    hosts = [organisation.host_name] if organisation.host_name else []
+    hosts.append(urlsplit(settings.SITE_URL).netloc or request.get_host())
+    return list(dict.fromkeys(f"{protocol}://{host}{path}" for host in hosts))
+
+
+@sensitive_post_parameters("client_secret")
+@login_required
+def single_sign_on(request, slug):
+    organisation = selectors.access_organisation(request.user, slug, Perm.ORGANISATION_EDIT)
+    if not access_for(request.user, Perm.ORGANISATION_EDIT).covers_organisation(organisation.pk):
+        raise Http404("No such organisation")
+    sso = SingleSignOn.objects.select_related("social_app").filter(organisation=organisation).first()
+    if sso:
+        initial = {
+            "server_url": sso.server_url,
+            "client_id": sso.social_app.client_id,
+            "allowed_email_domains": ", ".join(sso.allowed_email_domains),
+            "create_unknown_people": sso.create_unknown_people,
+            "enabled": sso.enabled,
+        }
+    else:
+        initial = {"enabled": True}
+    form = SingleSignOnForm(request.POST or None, initial=initial, has_secret=sso is not None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.single_sign_on_save(actor=request.user, organisation=organisation, **form.cleaned_data)
+        except ValidationError as exc:
+            _apply_errors(form, exc)
+        else:
+            messages.success(request, f"Single sign-on for {organisation.name} has been saved.")
+            return redirect("organisations:single_sign_on", slug=organisation.slug)
+    return render(
+        request,
+        "organisations/single_sign_on.html",
+        {
+            "title": f"Single sign-on — {organisation.name}",
+            "organisation": organisation,
+            "sso": sso,
+            "form": form,
+            "callback_urls": _callback_urls(request, organisation, f"sso-{organisation.slug}"),
+            "breadcrumbs": [
+                {"text": organisation.name, "href": reverse("organisations:detail", args=[slug])}
+            ],
         },
     )
