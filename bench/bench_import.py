@@ -11,6 +11,7 @@ and the 43 forces, then times, through the real `run_import` (or, with --via cli
     .venv/bin/python bench/generate_national.py
     DJANGO_SETTINGS_MODULE=config.settings .venv/bin/python bench/bench_import.py
     .venv/bin/python bench/bench_import.py --only metropolitan --via cli   # the largest file alone
+    .venv/bin/python bench/bench_import.py --data bench/out/combined       # everyone in one file
 
 The database is left in place afterwards for inspection; the next run drops it.
 """
@@ -23,8 +24,10 @@ import io
 import os
 import platform
 import random
+import re
 import subprocess
 import sys
+import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,7 +47,6 @@ class Timing:
     slug: str
     rows: int
     seconds: dict[str, float] = field(default_factory=dict)
-    counts: dict[str, str] = field(default_factory=dict)
 
 
 def recreate_database(server: str, name: str) -> None:
@@ -79,7 +81,7 @@ def changed_copy(data: bytes, share: float, rng: random.Random) -> tuple[bytes, 
     return out.getvalue().encode("utf-8"), len(picked)
 
 
-def import_api(organisation, data: bytes, file_name: str):
+def import_api(organisation, data: bytes, file_name: str) -> dict:
     from bluelamp.people.importing import run_import
 
     result = run_import(
@@ -92,11 +94,10 @@ def import_api(organisation, data: bytes, file_name: str):
     )
     if not result.ok:
         raise SystemExit(f"{file_name}: import rejected: {[str(e) for e in result.errors[:5]]}")
-    s = result.summary()
-    return f"+{s['created']} ~{s['updated']} ={s['unchanged']}"
+    return result.summary()
 
 
-def import_cli(organisation, data: bytes, file_name: str, work: Path):
+def import_cli(organisation, data: bytes, file_name: str, work: Path) -> dict:
     path = work / file_name
     path.write_bytes(data)
     command = [str(Path(sys.executable).with_name("bluelamp")), "import-people", str(path)]
@@ -104,7 +105,19 @@ def import_cli(organisation, data: bytes, file_name: str, work: Path):
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
     if done.returncode:
         raise SystemExit(f"{file_name}: CLI failed ({done.returncode}):\n{done.stderr[-2000:]}")
-    return done.stdout.strip().removeprefix("Applied — ")
+    # "Applied — rows: 34000, created: 34000, updated: 0, …"
+    return {key.replace(" ", "_"): int(n) for key, n in re.findall(r"([a-z][a-z ]*): (\d+)", done.stdout)}
+
+
+def check(phase: str, slug: str, summary: dict, rows: int, changed: int) -> None:
+    """A benchmark of an import that did not do the work would be worthless: say so loudly."""
+    expected = {
+        "first import": {"created": rows, "updated": 0},
+        "unchanged re-run": {"created": 0, "updated": 0, "unchanged": rows},
+    }.get(phase, {"created": 0, "updated": changed})
+    wrong = {key: summary.get(key) for key, value in expected.items() if summary.get(key) != value}
+    if wrong:
+        raise SystemExit(f"{phase} of {slug}: expected {expected}, got {summary}")
 
 
 def machine() -> str:
@@ -159,7 +172,7 @@ def main(argv: list[str] | None = None) -> int:
     from django.core.management import call_command
     from django.db import connection
 
-    from bluelamp.organisations.services import organisation_create
+    from bluelamp.organisations.api import organisation_create
 
     started = time.perf_counter()
     call_command("migrate", verbosity=0)
@@ -175,14 +188,13 @@ def main(argv: list[str] | None = None) -> int:
         cursor.execute("SHOW server_version")
         server_version = cursor.fetchone()[0]
 
-    work = Path(os.environ.get("TMPDIR", "/tmp")) / f"bench-import-{os.getpid()}"
-    work.mkdir(exist_ok=True)
+    work = tempfile.TemporaryDirectory(prefix="bench-import-")
     if args.via == "cli":
         connection.close()  # the subprocesses open their own
 
     def run(organisation, data, name):
         if args.via == "cli":
-            return import_cli(organisation, data, name, work)
+            return import_cli(organisation, data, name, Path(work.name))
         return import_api(organisation, data, name)
 
     contents = {slug: files[slug].read_bytes() for slug in wanted}
@@ -194,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
     phases = [
         ("first import", lambda slug: contents[slug]),
         ("unchanged re-run", lambda slug: contents[slug]),
-        ("1% changed", lambda slug: changed[slug][0]),
+        (f"{args.changed_share:.0%} changed", lambda slug: changed[slug][0]),
     ]
     print(f"Machine: {machine()}; PostgreSQL {server_version}; database {args.db}; via {args.via}")
     print(f"Migrations: {migrate_seconds:.1f} s. Importing {sum(t.rows for t in timings.values()):,} rows.")
@@ -202,12 +214,14 @@ def main(argv: list[str] | None = None) -> int:
         phase_started = time.perf_counter()
         for slug in wanted:
             began = time.perf_counter()
-            counts = run(organisations[slug], data_for(slug), f"{slug}.csv")
+            summary = run(organisations[slug], data_for(slug), f"{slug}.csv")
             timings[slug].seconds[phase] = time.perf_counter() - began
-            timings[slug].counts[phase] = counts
+            check(phase, slug, summary, timings[slug].rows, changed[slug][1])
             if not args.quiet:
+                counts = f"+{summary['created']} ~{summary['updated']} ={summary['unchanged']}"
                 print(f"  {phase:<17} {slug:<20} {timings[slug].seconds[phase]:7.2f} s  {counts}", flush=True)
         print(f"{phase}: {time.perf_counter() - phase_started:.1f} s", flush=True)
+    work.cleanup()
 
     if args.via == "cli":
         connection.connect()

@@ -2,6 +2,6 @@
 
 from bluelamp.audit.models import AuditEvent
 from bluelamp.audit.selectors import audit_actions, audit_events
-from bluelamp.audit.services import audit_record
+from bluelamp.audit.services import audit_record, audit_record_many
 
-__all__ = ["AuditEvent", "audit_actions", "audit_events", "audit_record"]
+__all__ = ["AuditEvent", "audit_actions", "audit_events", "audit_record", "audit_record_many"]

@@ -42,13 +42,53 @@ def audit_record(
     after: dict[str, Any] | None = None,
 ) -> AuditEvent:
     """Append one event. Call inside the writing transaction so that both land or neither does."""
+    event = _event(
+        actor=actor,
+        action=action,
+        organisation=organisation,
+        obj=obj,
+        object_type=object_type,
+        object_id=object_id,
+        object_label=object_label,
+        before=before,
+        after=after,
+    )
+    event.save()
+    return event
+
+
+def audit_record_many(
+    *, actor, action: str, organisation=None, objects: list[models.Model], after: list[dict[str, Any]]
+) -> None:
+    """Append one event per object in a single insert (bulk writes such as units from an HR file)."""
+    AuditEvent.objects.bulk_create(
+        [
+            _event(actor=actor, action=action, organisation=organisation, obj=obj, after=values)
+            for obj, values in zip(objects, after, strict=True)
+        ],
+        batch_size=2000,
+    )
+
+
+def _event(
+    *,
+    actor,
+    action,
+    organisation=None,
+    obj=None,
+    object_type="",
+    object_id="",
+    object_label="",
+    before=None,
+    after=None,
+) -> AuditEvent:
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = object_id or str(obj.pk)
         object_label = object_label or str(obj)[:300]
     context = current_request_context()
     actor_obj = actor if getattr(actor, "pk", None) else None
-    event = AuditEvent(
+    return AuditEvent(
         occurred_at=timezone.now(),
         actor=actor_obj,
         actor_label=(f"{actor.get_full_name()} <{actor.email}>" if actor_obj else "system")[:300],
@@ -63,5 +103,3 @@ def audit_record(
         user_agent=context.user_agent if context else "",
         request_id=context.request_id if context else "",
     )
-    event.save()
-    return event

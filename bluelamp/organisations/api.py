@@ -47,6 +47,7 @@ from bluelamp.organisations.services import (
     role_revoke,
     unit_create,
     unit_ensure_path,
+    units_ensure_paths,
 )
 from bluelamp.organisations.tasks import DAILY as DAILY_TASKS
 
@@ -94,5 +95,6 @@ __all__ = [
     "single_sign_on_offered",
     "unit_create",
     "unit_ensure_path",
+    "units_ensure_paths",
     "units_in_scope",
 ]

@@ -68,7 +68,8 @@ class Unit(MP_Node):
     full_path = models.CharField(max_length=1000, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
-    node_order_by = ["name"]
+    # No node_order_by: new units are appended, so creating one never rewrites its siblings'
+    # paths (the top level is shared by every organisation). Pages sort siblings by name.
 
     class Meta:
         constraints = [

@@ -46,11 +46,19 @@ def licence_reminders_send(*, on: dt.date | None = None) -> int:
         try:
             with transaction.atomic():
                 LicenceReminder.objects.create(
-                    licence=licence, days_before=days, ends_on=licence.ends_on,
-                    sent_at=timezone.now(), recipients=len(contacts),
+                    licence=licence,
+                    days_before=days,
+                    ends_on=licence.ends_on,
+                    sent_at=timezone.now(),
+                    recipients=len(contacts),
                 )
-                audit_record(actor=None, action="licence.reminder", organisation=licence.organisation,
-                             obj=licence, after={"days_before": days, "recipients": len(contacts)})
+                audit_record(
+                    actor=None,
+                    action="licence.reminder",
+                    organisation=licence.organisation,
+                    obj=licence,
+                    after={"days_before": days, "recipients": len(contacts)},
+                )
                 transaction.on_commit(
                     lambda licence=licence, days=days, contacts=contacts: _send(licence, days, contacts)
                 )
@@ -63,14 +71,19 @@ def licence_reminders_send(*, on: dt.date | None = None) -> int:
 def _send(licence: Licence, days: int, contacts: list[tuple[str, str]]) -> None:
     if not contacts:
         return
-    subject = f"{licence.get_type_display()} for {licence.organisation.name} ends on {format_date(licence.ends_on)}"
+    subject = (
+        f"{licence.get_type_display()} for {licence.organisation.name} ends on {format_date(licence.ends_on)}"
+    )
     body = (
         f"Dear key contact,\n\n"
         f"Licence {licence.reference} ({licence.get_type_display()}) held by {licence.organisation.name} "
         f"ends on {format_date(licence.ends_on)}, in {days} days or fewer.\n\n"
         "When it ends, the access it grants stops: "
-        + ("the organisation's own domain, administrators and content become unavailable"
-           if licence.type == "PL-P-101" else "national learning content is no longer available to its people")
+        + (
+            "the organisation's own domain, administrators and content become unavailable"
+            if licence.type == "PL-P-101"
+            else "national learning content is no longer available to its people"
+        )
         + ". No one's records are deleted.\n\n"
         "To renew, contact the national body's licensing team.\n\n"
         f"You can check the licence at any time: {settings.SITE_URL}/licence-check/"

@@ -31,7 +31,7 @@ def units_in_scope(person, perm: Perm, organisation: Organisation | None = None)
     units = Unit.objects.filter(access_for(person, perm).units_q()).select_related("organisation")
     if organisation is not None:
         units = units.filter(organisation=organisation)
-    return units.order_by("organisation__name", "path")
+    return units.order_by("organisation__name", "full_path")
 
 
 def access_unit(person, unit_id: int, perm: Perm) -> Unit:
@@ -42,14 +42,28 @@ def access_unit(person, unit_id: int, perm: Perm) -> Unit:
 
 
 def unit_tree(organisation: Organisation) -> list[dict]:
-    """Units in tree order with depth and head-count (one query for units, one for counts)."""
-    units = list(Unit.objects.filter(organisation=organisation).order_by("path"))
+    """Units in tree order, siblings by name, with depth and head-count (two queries)."""
+    units = _sorted_tree(list(Unit.objects.filter(organisation=organisation)))
     counts = dict(
         Unit.objects.filter(organisation=organisation)
         .annotate(n=Count("people", filter=Q(people__status="active")))
         .values_list("pk", "n")
     )
     return [{"unit": u, "depth": u.depth - 1, "people": counts.get(u.pk, 0)} for u in units]
+
+
+def _sorted_tree(units: list[Unit]) -> list[Unit]:
+    """Depth-first, each unit's children in name order (units are stored in creation order)."""
+    children: dict[str, list[Unit]] = {}
+    for unit in units:
+        children.setdefault(unit.path[: -Unit.steplen], []).append(unit)
+    ordered: list[Unit] = []
+    stack = sorted(children.get("", []), key=lambda u: u.name.casefold(), reverse=True)
+    while stack:
+        unit = stack.pop()
+        ordered.append(unit)
+        stack.extend(sorted(children.get(unit.path, []), key=lambda u: u.name.casefold(), reverse=True))
+    return ordered
 
 
 def licences_visible(person) -> QuerySet[Licence]:

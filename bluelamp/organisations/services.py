@@ -10,10 +10,11 @@ from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from bluelamp.audit.api import audit_record
+from bluelamp.audit.api import audit_record, audit_record_many
 from bluelamp.organisations.models import (
     Licence,
     LicenceContact,
@@ -114,6 +115,7 @@ def unit_create(
     if Unit.objects.filter(organisation=organisation, full_path__iexact=full_path).exists():
         raise ValidationError({"name": f"There is already a unit called “{full_path}”."})
     with transaction.atomic():
+        _lock_unit_tree()
         fields = {"organisation": organisation, "name": name, "code": code, "full_path": full_path}
         unit = Unit.objects.add_child(parent, fields) if parent else Unit.objects.add_root(fields)
         if audit:
@@ -145,6 +147,92 @@ def unit_ensure_path(*, actor, organisation: Organisation, path: str, cache: dic
             cache[key] = unit
         parent = unit
     return parent
+
+
+def _lock_unit_tree() -> None:
+    """Serialise writers of the unit tree: siblings' paths are numbered in turn."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(hashtext('bluelamp.unit_tree'))")
+
+
+def units_ensure_paths(*, actor, organisation: Organisation, paths) -> dict[str, Unit]:
+    """The units at `paths` ("East Division/Canterbury/Team 2"), creating every missing level.
+
+    Missing units are created in one bulk insert with one audit event each, so an HR file that
+    brings thousands of new units costs a handful of queries. Returns units keyed by
+    full_path.casefold(), for every level of every path.
+    """
+    wanted: dict[str, str] = {}
+    for path in paths:
+        parts = [_unit_name(part) for part in path.split("/")]
+        for depth in range(1, len(parts) + 1):
+            full = "/".join(parts[:depth])
+            wanted.setdefault(full.casefold(), full)
+    with transaction.atomic():
+        existing = {u.full_path.casefold(): u for u in Unit.objects.filter(organisation=organisation)}
+        missing = sorted((key for key in wanted if key not in existing), key=lambda k: (k.count("/"), k))
+        if missing:
+            _lock_unit_tree()
+            existing.update(_units_insert(organisation, [wanted[key] for key in missing], existing))
+            created = [existing[key] for key in missing]
+            audit_record_many(
+                actor=actor,
+                action="unit.create",
+                organisation=organisation,
+                objects=created,
+                after=[{"path": unit.full_path, "code": ""} for unit in created],
+            )
+    return {key: existing[key] for key in wanted}
+
+
+def _units_insert(
+    organisation: Organisation, full_paths: list[str], existing: dict[str, Unit]
+) -> dict[str, Unit]:
+    """Insert units (parents before children) as last children of their parents."""
+    steplen = Unit.steplen
+    last_step: dict[str, int] = {}  # parent tree path ("" for the top level) → last step used
+
+    def next_path(parent_path: str) -> str:
+        if parent_path not in last_step:
+            siblings = Unit.objects.filter(
+                depth=len(parent_path) // steplen + 1, path__startswith=parent_path
+            )
+            last = siblings.order_by("-path").values_list("path", flat=True).first()
+            last_step[parent_path] = Unit._str2int(last[-steplen:]) if last else 0
+        last_step[parent_path] += 1
+        depth = len(parent_path) // steplen + 1
+        return Unit._get_path(parent_path or None, depth, last_step[parent_path])
+
+    new: dict[str, Unit] = {}
+    children_of: dict[int, int] = {}  # existing parent id → new children
+    for full_path in full_paths:
+        parent_key, _, name = full_path.casefold().rpartition("/")
+        parent = new.get(parent_key) or existing.get(parent_key) if parent_key else None
+        if parent is not None and parent.pk is None:
+            last_step.setdefault(parent.path, 0)  # a parent made in this call has no children yet
+        elif parent is not None:
+            children_of[parent.pk] = children_of.get(parent.pk, 0) + 1
+        unit = Unit(
+            organisation=organisation,
+            name=full_path.rpartition("/")[2],
+            code="",
+            full_path=full_path,
+            path=next_path(parent.path if parent else ""),
+            depth=(parent.depth + 1) if parent else 1,
+            numchild=0,
+        )
+        if parent is not None and parent.pk is None:
+            parent.numchild += 1
+        new[full_path.casefold()] = unit
+    Unit.objects.bulk_create(new.values(), batch_size=2000)
+    if any(unit.pk is None for unit in new.values()):  # databases without RETURNING
+        ids = dict(Unit.objects.filter(path__in=[u.path for u in new.values()]).values_list("path", "pk"))
+        for unit in new.values():
+            unit.pk = ids[unit.path]
+    for parent_id, count in children_of.items():
+        Unit.objects.filter(pk=parent_id).update(numchild=F("numchild") + count)
+    return new
 
 
 def unit_rename(*, actor, unit: Unit, name: str, code: str | None = None) -> Unit:

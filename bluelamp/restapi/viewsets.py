@@ -287,7 +287,7 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
         slug = _slug_param(self.request, "organisation")
         if slug:
             units = units.filter(organisation__slug=slug)
-        return _with_parent_id(units).order_by("organisation__name", "path")
+        return _with_parent_id(units).order_by("organisation__name", "full_path")
 
     def get_object(self):
         user, unit_id = self.request.user, int(self.kwargs["pk"])

@@ -10,7 +10,13 @@ from bluelamp.organisations.licensing import licence_status
 from bluelamp.organisations.models import Licence, RoleAssignment
 from bluelamp.organisations.permissions import access_for, forget_cached_access
 from bluelamp.organisations.roles import Perm
-from bluelamp.organisations.services import licence_create, licence_update, role_grant, role_revoke, unit_create
+from bluelamp.organisations.services import (
+    licence_create,
+    licence_update,
+    role_grant,
+    role_revoke,
+    unit_create,
+)
 from bluelamp.people.models import Person
 from bluelamp.people.selectors import people_visible
 from conftest import make_person
@@ -43,7 +49,9 @@ def test_line_manager_sees_direct_reports(alice, bob):
 
 
 def test_grant_is_audited_and_revoke_keeps_history(alice, bob):
-    assignment = role_grant(actor=alice, person=bob, role="tutor", organisation=bob.organisation, reason="New tutor")
+    assignment = role_grant(
+        actor=alice, person=bob, role="tutor", organisation=bob.organisation, reason="New tutor"
+    )
     event = AuditEvent.objects.filter(action="role.grant", object_id=str(bob.pk)).latest("occurred_at")
     assert event.actor == alice and event.after["role"] == "tutor"
     role_revoke(actor=alice, assignment=assignment, reason="Moved on")
@@ -92,10 +100,22 @@ def test_licence_status_follows_back_to_back_renewals(kent):
     status = licence_status(organisation=kent, type="PL-P-200", on=today)
     assert status.licensed and status.valid_until == dt.date(2099, 12, 31)
     Licence.objects.filter(organisation=kent).delete()
-    licence_create(actor=None, organisation=kent, type="PL-P-200", reference="A", starts_on=dt.date(2026, 1, 1),
-                   ends_on=dt.date(2026, 12, 31))
-    licence_create(actor=None, organisation=kent, type="PL-P-200", reference="B", starts_on=dt.date(2027, 1, 1),
-                   ends_on=dt.date(2027, 12, 31))
+    licence_create(
+        actor=None,
+        organisation=kent,
+        type="PL-P-200",
+        reference="A",
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=dt.date(2026, 12, 31),
+    )
+    licence_create(
+        actor=None,
+        organisation=kent,
+        type="PL-P-200",
+        reference="B",
+        starts_on=dt.date(2027, 1, 1),
+        ends_on=dt.date(2027, 12, 31),
+    )
     assert licence_status(organisation=kent, type="PL-P-200", on=today).valid_until == dt.date(2027, 12, 31)
     assert not licence_status(organisation=kent, type="PL-P-200", on=dt.date(2028, 1, 1)).licensed
     assert not licence_status(organisation=kent, type="PL-P-101", on=today).licensed
@@ -103,8 +123,14 @@ def test_licence_status_follows_back_to_back_renewals(kent):
 
 def test_licence_end_before_start_is_refused(kent):
     with pytest.raises(ValidationError, match="end date"):
-        licence_create(actor=None, organisation=kent, type="PL-P-200", reference="X",
-                       starts_on=dt.date(2026, 1, 2), ends_on=dt.date(2026, 1, 1))
+        licence_create(
+            actor=None,
+            organisation=kent,
+            type="PL-P-200",
+            reference="X",
+            starts_on=dt.date(2026, 1, 2),
+            ends_on=dt.date(2026, 1, 1),
+        )
 
 
 def test_audit_log_is_append_only(alice, bob):
@@ -122,7 +148,15 @@ def test_database_refuses_audit_changes_on_postgresql(alice, bob):
 
     if connection.vendor != "postgresql":
         pytest.skip("the append-only trigger exists on PostgreSQL (production and CI)")
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("UPDATE audit_auditevent SET action = 'tampered'")
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cursor:
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
         cursor.execute("DELETE FROM audit_auditevent")

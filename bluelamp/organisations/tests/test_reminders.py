@@ -18,8 +18,14 @@ def test_reminder_due_picks_the_nearest_threshold():
 
 def _licence(org, ends_on):
     Licence.objects.filter(organisation=org).delete()
-    licence = licence_create(actor=None, organisation=org, type="PL-P-200", reference="R-1",
-                             starts_on=dt.date(2026, 1, 1), ends_on=ends_on)
+    licence = licence_create(
+        actor=None,
+        organisation=org,
+        type="PL-P-200",
+        reference="R-1",
+        starts_on=dt.date(2026, 1, 1),
+        ends_on=ends_on,
+    )
     licence_contact_add(actor=None, licence=licence, name="Head of Learning", email="hol@kent.police.uk")
     return licence
 
@@ -41,8 +47,14 @@ def test_reminders_go_to_key_contacts_once(kent, django_capture_on_commit_callba
 
 def test_no_reminder_when_already_renewed(kent, django_capture_on_commit_callbacks):
     _licence(kent, dt.date(2026, 12, 31))
-    licence_create(actor=None, organisation=kent, type="PL-P-200", reference="R-2",
-                   starts_on=dt.date(2027, 1, 1), ends_on=dt.date(2027, 12, 31))
+    licence_create(
+        actor=None,
+        organisation=kent,
+        type="PL-P-200",
+        reference="R-2",
+        starts_on=dt.date(2027, 1, 1),
+        ends_on=dt.date(2027, 12, 31),
+    )
     with django_capture_on_commit_callbacks(execute=True):
         assert licence_reminders_send(on=dt.date(2026, 12, 24)) == 0
     assert mail.outbox == []

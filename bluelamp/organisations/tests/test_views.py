@@ -12,7 +12,9 @@ from bluelamp.organisations.services import licence_contact_add, role_grant, uni
 def kent_things(kent, alice, bob):
     unit = unit_create(actor=alice, organisation=kent, name="East Division")
     licence = Licence.objects.get(organisation=kent, type="PL-P-101")
-    contact = licence_contact_add(actor=None, licence=licence, name="Head of Learning", email="hol@kent.police.uk")
+    contact = licence_contact_add(
+        actor=None, licence=licence, name="Head of Learning", email="hol@kent.police.uk"
+    )
     assignment = role_grant(actor=alice, person=bob, role="tutor", organisation=kent)
     return {"unit": unit, "licence": licence, "contact": contact, "assignment": assignment}
 
@@ -39,8 +41,10 @@ def test_outsider_is_refused_every_kent_page_as_not_found(signed_in, charlie, ke
         response = getattr(client, method)(url)
         assert response.status_code == 404, (method, url, response.status_code)
     # Refused and "missing" look the same.
-    assert client.get("/organisations/licences/999999/").content == client.get(
-        f"/organisations/licences/{kent_things['licence'].pk}/").content
+    assert (
+        client.get("/organisations/licences/999999/").content
+        == client.get(f"/organisations/licences/{kent_things['licence'].pk}/").content
+    )
     assert LicenceContact.objects.filter(pk=kent_things["contact"].pk).exists()
     assert RoleAssignment.objects.current().filter(pk=kent_things["assignment"].pk).exists()
 
@@ -79,8 +83,10 @@ def test_org_admin_edits_branding_not_kind(signed_in, alice, kent):
     client = signed_in(alice)
     page = client.get("/organisations/kent/").content.decode()
     assert 'name="kind"' not in page
-    response = client.post("/organisations/kent/", {"name": "Kent Police", "host_name": "kent.learn.example",
-                                                    "brand_colour": "#00ff00"})
+    response = client.post(
+        "/organisations/kent/",
+        {"name": "Kent Police", "host_name": "kent.learn.example", "brand_colour": "#00ff00"},
+    )
     assert response.status_code == 302
     kent.refresh_from_db()
     assert kent.brand_colour == "#00ff00"
@@ -90,17 +96,35 @@ def test_org_admin_edits_branding_not_kind(signed_in, alice, kent):
 
 def test_platform_admin_creates_organisation_and_licence(signed_in, platform_admin):
     client = signed_in(platform_admin)
-    response = client.post("/organisations/add/", {"slug": "btp", "name": "British Transport Police",
-                                                  "kind": "other_force", "brand_colour": "#123456"})
+    response = client.post(
+        "/organisations/add/",
+        {"slug": "btp", "name": "British Transport Police", "kind": "other_force", "brand_colour": "#123456"},
+    )
     assert response.status_code == 302
     btp = Organisation.objects.get(slug="btp")
-    response = client.post("/organisations/licences/add/", {
-        "organisation": btp.pk, "type": "PL-P-200", "reference": "PL-P-200-BTP", "starts_on": "2026-04-01",
-        "ends_on": "2026-03-01", "status": "active"})
+    response = client.post(
+        "/organisations/licences/add/",
+        {
+            "organisation": btp.pk,
+            "type": "PL-P-200",
+            "reference": "PL-P-200-BTP",
+            "starts_on": "2026-04-01",
+            "ends_on": "2026-03-01",
+            "status": "active",
+        },
+    )
     assert "must be the same as or after" in response.content.decode()
-    response = client.post("/organisations/licences/add/", {
-        "organisation": btp.pk, "type": "PL-P-200", "reference": "PL-P-200-BTP", "starts_on": "2026-04-01",
-        "ends_on": "2027-03-31", "status": "active"})
+    response = client.post(
+        "/organisations/licences/add/",
+        {
+            "organisation": btp.pk,
+            "type": "PL-P-200",
+            "reference": "PL-P-200-BTP",
+            "starts_on": "2026-04-01",
+            "ends_on": "2027-03-31",
+            "status": "active",
+        },
+    )
     assert response.status_code == 302
     assert Licence.objects.filter(organisation=btp).count() == 1
 
