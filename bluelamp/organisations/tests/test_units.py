@@ -13,12 +13,24 @@ def assert_tree_sound():
 
 def test_bulk_paths_create_every_level_once_with_audit(kent, essex):
     unit_create(actor=None, organisation=essex, name="Essex HQ")
-    made = units_ensure_paths(actor=None, organisation=kent, paths=[
-        "East Division/Canterbury/Response Team 2", "East Division/Canterbury/Response Team 1",
-        "HQ", "east division/Dover",
-    ])
-    assert set(made) == {"east division", "east division/canterbury", "east division/canterbury/response team 2",
-                         "east division/canterbury/response team 1", "hq", "east division/dover"}
+    made = units_ensure_paths(
+        actor=None,
+        organisation=kent,
+        paths=[
+            "East Division/Canterbury/Response Team 2",
+            "East Division/Canterbury/Response Team 1",
+            "HQ",
+            "east division/Dover",
+        ],
+    )
+    assert set(made) == {
+        "east division",
+        "east division/canterbury",
+        "east division/canterbury/response team 2",
+        "east division/canterbury/response team 1",
+        "hq",
+        "east division/dover",
+    }
     assert Unit.objects.filter(organisation=kent).count() == 6
     east = Unit.objects.get(organisation=kent, full_path="East Division")
     assert east.numchild == 2 and east.depth == 1
@@ -47,7 +59,12 @@ def test_pages_show_siblings_by_name_whatever_order_they_were_made(kent):
     unit_create(actor=None, organisation=kent, name="Zulu team", parent=east)
     unit_create(actor=None, organisation=kent, name="Alpha team", parent=east)
     assert [row["unit"].full_path for row in unit_tree(kent)] == [
-        "East", "East/Alpha team", "East/Zulu team", "North", "West"]
+        "East",
+        "East/Alpha team",
+        "East/Zulu team",
+        "North",
+        "West",
+    ]
 
 
 def test_rename_then_create_keeps_the_tree_sound(kent):

@@ -1,0 +1,300 @@
+"""Applying a checked plan in one transaction, in bulk."""
+
+import datetime as dt
+
+from django.contrib.auth.hashers import make_password
+from django.db import connection, transaction
+from django.utils import timezone
+
+from bluelamp.audit.api import audit_record
+from bluelamp.organisations.api import Organisation, units_ensure_paths
+from bluelamp.people.importing._plan import _Plan
+from bluelamp.people.importing._types import _BATCH, ImportResult, Progress, _chunks
+from bluelamp.people.models import Person
+
+
+def _apply(actor, organisation: Organisation, plan: _Plan, result: ImportResult, progress: Progress) -> None:
+    now = timezone.now()
+    today = timezone.localdate()
+    with transaction.atomic():
+        # Units first: people point at them.
+        new_units = [plan.unit_paths[key] for key, pk in plan.units.items() if pk is None]
+        if new_units:
+            for key, unit in units_ensure_paths(
+                actor=actor, organisation=organisation, paths=new_units
+            ).items():
+                plan.units[key] = unit.pk
+        unusable = make_password(None)
+        total = len(plan.creates) + len(plan.updates)
+        progress("Writing", 0, total)
+        staff_to_id = {staff: e.id for staff, e in plan.existing.items()}
+        # On PostgreSQL new people are COPYed in with their line manager already set; elsewhere
+        # they are bulk-inserted and linked to their managers below with everyone else.
+        managers_set_on_insert = connection.vendor == "postgresql"
+        if managers_set_on_insert:
+            done = _copy_people(organisation, plan, staff_to_id, now, today, unusable, progress, total)
+        else:
+            done = _bulk_create_people(organisation, plan, staff_to_id, today, unusable, progress, total)
+
+        update_rows = []
+        for person_id, row, changed in plan.updates:
+            leaving = row.status == Person.Status.LEAVER
+            current = plan.existing[row.staff_number]
+            unit_id = (
+                plan.units[row.unit_path.casefold()]
+                if row.unit_path
+                else current.values[3]
+                if "unit" not in result.columns
+                else None
+            )
+            update_rows.append(
+                (
+                    person_id,
+                    row.email,
+                    row.first_name,
+                    row.last_name,
+                    unit_id,
+                    row.rank,
+                    row.job_role,
+                    row.start_date,
+                    row.status,
+                    not leaving,
+                    today if leaving else None,
+                    "status" in changed,
+                )
+            )
+        for chunk in _chunks(update_rows, _BATCH):
+            _update_people(chunk, now)
+            done += len(chunk)
+            progress("Writing", done, total)
+
+        # Reporting lines, now that everyone has an id.
+        links = []
+        for staff, manager in plan.manager_links.items():
+            person_id = staff_to_id[staff]
+            manager_id = staff_to_id.get(manager) if manager else None
+            current = plan.existing.get(staff)
+            if current is None and (manager_id is None or managers_set_on_insert):
+                continue
+            if current is not None and current.line_manager_id == manager_id:
+                continue
+            links.append((person_id, manager_id))
+        for chunk in _chunks(links, _BATCH):
+            _update_managers(chunk)
+
+        audit_record(
+            actor=actor,
+            action="people.import",
+            organisation=organisation,
+            object_type="people.importrun",
+            object_label=f"HR import into {organisation}",
+            after=result.summary() | {"new_units": result.new_units[:50]},
+        )
+
+
+def _bulk_create_people(
+    organisation: Organisation,
+    plan: _Plan,
+    staff_to_id: dict[str, int],
+    today: dt.date,
+    unusable: str,
+    progress: Progress,
+    total: int,
+) -> int:
+    """Databases other than PostgreSQL: bulk INSERT the new people; return how many."""
+    done = 0
+    for chunk in _chunks(plan.creates, _BATCH):
+        people = [
+            Person(
+                organisation_id=organisation.pk,
+                email=row.email,
+                first_name=row.first_name,
+                last_name=row.last_name,
+                staff_number=row.staff_number,
+                unit_id=plan.units[row.unit_path.casefold()] if row.unit_path else None,
+                rank=row.rank,
+                job_role=row.job_role,
+                employment_start_date=row.start_date,
+                status=row.status,
+                is_active=row.status == Person.Status.ACTIVE,
+                left_on=today if row.status == Person.Status.LEAVER else None,
+                password=unusable,
+            )
+            for row in chunk
+        ]
+        Person.objects.bulk_create(people, batch_size=_BATCH)
+        if any(p.pk is None for p in people):  # databases without RETURNING
+            ids = dict(
+                Person.objects.filter(
+                    organisation=organisation, staff_number__in=[r.staff_number for r in chunk]
+                ).values_list("staff_number", "pk")
+            )
+            for person in people:
+                person.pk = ids[person.staff_number]
+        staff_to_id.update((p.staff_number, p.pk) for p in people)
+        done += len(chunk)
+        progress("Writing", done, total)
+    return done
+
+
+def _copy_people(
+    organisation: Organisation,
+    plan: _Plan,
+    staff_to_id: dict[str, int],
+    now: dt.datetime,
+    today: dt.date,
+    unusable: str,
+    progress: Progress,
+    total: int,
+) -> int:
+    """PostgreSQL: insert the new people with COPY; return how many.
+
+    Their ids are drawn from the table's sequence first, so each row can carry its line manager
+    (who may be further down the same file: the foreign key is checked at commit) and no second
+    pass of UPDATEs is needed. Columns the import does not set get the model's defaults, as
+    Person(...) would give them; auto_now(_add) timestamps are `now`.
+    """
+    rows = plan.creates
+    if not rows:
+        return 0
+    table = Person._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) AS id FROM generate_series(1, %s) ORDER BY id",
+            [table, Person._meta.pk.column, len(rows)],
+        )
+        ids = [pk for (pk,) in cursor.fetchall()]
+    staff_to_id.update(zip((row.staff_number for row in rows), ids, strict=True))
+    set_here = [
+        "id",
+        "organisation",
+        "email",
+        "first_name",
+        "last_name",
+        "staff_number",
+        "unit",
+        "rank",
+        "job_role",
+        "line_manager",
+        "employment_start_date",
+        "status",
+        "is_active",
+        "left_on",
+        "password",
+    ]
+    fields = [Person._meta.get_field(name) for name in set_here]
+    constants, per_row = [], []
+    for f in Person._meta.concrete_fields:
+        if f in fields:
+            continue
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            constants.append((f, f.get_db_prep_save(now, connection)))
+        elif callable(f.default):
+            per_row.append(f)
+        else:
+            constants.append((f, f.get_db_prep_save(f.get_default(), connection)))
+    columns = [f.column for f in fields + [f for f, _ in constants] + per_row]
+    constant_values = tuple(value for _, value in constants)
+    quote = connection.ops.quote_name
+    sql = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+    units, links = plan.units, plan.manager_links
+    active, leaver = Person.Status.ACTIVE, Person.Status.LEAVER
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as copy:
+        for done, (row, pk) in enumerate(zip(rows, ids, strict=True), start=1):
+            manager = links.get(row.staff_number)
+            copy.write_row(
+                (  # in the order of set_here, then the defaults
+                    pk,
+                    organisation.pk,
+                    row.email,
+                    row.first_name,
+                    row.last_name,
+                    row.staff_number,
+                    units[row.unit_path.casefold()] if row.unit_path else None,
+                    row.rank,
+                    row.job_role,
+                    staff_to_id.get(manager) if manager else None,
+                    row.start_date,
+                    row.status,
+                    row.status == active,
+                    today if row.status == leaver else None,
+                    unusable,
+                    *constant_values,
+                    *(f.get_db_prep_save(f.get_default(), connection) for f in per_row),
+                )
+            )
+            if done % _BATCH == 0:
+                progress("Writing", done, total)
+    progress("Writing", len(rows), total)
+    return len(rows)
+
+
+def _update_people(rows: list[tuple], now: dt.datetime) -> None:
+    """Write changed people. One statement per batch on PostgreSQL, bulk_update elsewhere."""
+    if connection.vendor == "postgresql":
+        placeholders = ",".join(["(%s,%s,%s,%s,%s,%s,%s,%s::date,%s,%s,%s::date,%s)"] * len(rows))
+        params = [value for row in rows for value in row]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"""
+                UPDATE people_person AS p SET
+                    email = v.email, first_name = v.first_name, last_name = v.last_name,
+                    unit_id = v.unit_id, rank = v.rank, job_role = v.job_role,
+                    employment_start_date = v.start_date, status = v.status, is_active = v.active,
+                    left_on = CASE WHEN v.status_changed THEN v.left_on ELSE p.left_on END,
+                    updated_at = %s
+                FROM (VALUES {placeholders}) AS v(id, email, first_name, last_name, unit_id, rank,
+                    job_role, start_date, status, active, left_on, status_changed)
+                WHERE p.id = v.id
+                """,  # noqa: S608 - only placeholders are interpolated
+                [now, *params],
+            )
+        return
+    people = []
+    for pk, email, first, last, unit_id, rank, job, start, status, active, left_on, status_changed in rows:
+        person = Person(
+            pk=pk,
+            email=email,
+            first_name=first,
+            last_name=last,
+            unit_id=unit_id,
+            rank=rank,
+            job_role=job,
+            employment_start_date=start,
+            status=status,
+            is_active=active,
+            updated_at=now,
+        )
+        fields = [
+            "email",
+            "first_name",
+            "last_name",
+            "unit_id",
+            "rank",
+            "job_role",
+            "employment_start_date",
+            "status",
+            "is_active",
+            "updated_at",
+        ]
+        if status_changed:
+            person.left_on = left_on
+            fields.append("left_on")
+        people.append((person, tuple(fields)))
+    for fields in {f for _, f in people}:
+        Person.objects.bulk_update([p for p, f in people if f == fields], list(fields), batch_size=500)
+
+
+def _update_managers(links: list[tuple[int, int | None]]) -> None:
+    if connection.vendor == "postgresql":
+        placeholders = ",".join(["(%s::bigint,%s::bigint)"] * len(links))
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"UPDATE people_person AS p SET line_manager_id = v.manager_id "  # noqa: S608
+                f"FROM (VALUES {placeholders}) AS v(id, manager_id) WHERE p.id = v.id",
+                [value for link in links for value in link],
+            )
+        return
+    Person.objects.bulk_update(
+        [Person(pk=pk, line_manager_id=m) for pk, m in links], ["line_manager_id"], batch_size=500
+    )
