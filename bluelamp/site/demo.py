@@ -219,7 +219,9 @@ def _person(org: Organisation, email: str, first: str, last: str, staff: str, ro
         person.set_password(DEMO_PASSWORD)
         person.save()
     # Demo sign-ins skip the e-mail round trip (the console shows mail only to the operator).
-    EmailAddress.objects.update_or_create(user=person, email=email, defaults={"verified": True, "primary": True})
+    EmailAddress.objects.update_or_create(
+        user=person, email=email, defaults={"verified": True, "primary": True}
+    )
     if role and not RoleAssignment.objects.current().filter(person=person, role=role).exists():
         role_grant(
             actor=None,

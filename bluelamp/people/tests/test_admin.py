@@ -11,11 +11,18 @@ def test_django_admin_is_for_platform_administrators_only(signed_in, platform_ad
 
 def test_admin_edits_are_audited(signed_in, platform_admin, kent):
     client = signed_in(platform_admin)
-    response = client.post(f"/django-admin/organisations/organisation/{kent.pk}/change/", {
-        "slug": "kent", "name": "Kent Police Service", "kind": "home_office_force",
-        "host_name": "kent.learn.example", "brand_colour": "#1d4f91",
-        "licences-TOTAL_FORMS": 0, "licences-INITIAL_FORMS": 0,
-    })
+    response = client.post(
+        f"/django-admin/organisations/organisation/{kent.pk}/change/",
+        {
+            "slug": "kent",
+            "name": "Kent Police Service",
+            "kind": "home_office_force",
+            "host_name": "kent.learn.example",
+            "brand_colour": "#1d4f91",
+            "licences-TOTAL_FORMS": 0,
+            "licences-INITIAL_FORMS": 0,
+        },
+    )
     assert response.status_code == 302, response.content.decode()[:3000]
     event = AuditEvent.objects.filter(action="admin.change").get()
     assert event.organisation == kent and event.after == {"name": "Kent Police Service"}

@@ -24,8 +24,12 @@ def upload(client, content: str, org_id: int, name="hr.csv"):
 def test_outsider_is_refused_kent_people_and_imports(signed_in, charlie, alice, bob, kent):
     run = run_import(actor=alice, organisation=kent, data=CSV.encode(), file_name="k.csv", dry_run=True).run
     client = signed_in(charlie)
-    for url in [f"/people/{bob.pk}/", f"/people/{bob.pk}/edit/", f"/people/{bob.pk}/transfer/",
-                f"/people/import/{run.uuid}/"]:
+    for url in [
+        f"/people/{bob.pk}/",
+        f"/people/{bob.pk}/edit/",
+        f"/people/{bob.pk}/transfer/",
+        f"/people/import/{run.uuid}/",
+    ]:
         assert client.get(url).status_code == 404, url
     assert client.post(f"/people/import/{run.uuid}/apply/").status_code == 404
     assert client.post(f"/people/{bob.pk}/", {"role": "tutor", "where": f"org:{kent.pk}"}).status_code == 404
@@ -85,8 +89,10 @@ def test_import_refuses_non_csv(signed_in, alice, kent):
 
 def test_grant_role_from_profile_then_audit_and_report(signed_in, alice, bob, kent):
     client = signed_in(alice)
-    response = client.post(f"/people/{bob.pk}/", {"role": "training_admin", "where": f"org:{kent.pk}",
-                                                 "reason": "Runs the training school"})
+    response = client.post(
+        f"/people/{bob.pk}/",
+        {"role": "training_admin", "where": f"org:{kent.pk}", "reason": "Runs the training school"},
+    )
     assert response.status_code == 302
     assert RoleAssignment.objects.current().filter(person=bob, role="training_admin").exists()
     audit = client.get("/audit/?action=role.grant").content.decode()
@@ -97,8 +103,15 @@ def test_grant_role_from_profile_then_audit_and_report(signed_in, alice, bob, ke
 
 def test_edit_person_and_mark_leaver(signed_in, alice, bob):
     client = signed_in(alice)
-    data = {"first_name": "Robert", "last_name": "Officer", "email": "bob@kent.police.uk", "staff_number": "K2",
-            "rank": "Sergeant", "status": "leaver", "line_manager": "K1"}
+    data = {
+        "first_name": "Robert",
+        "last_name": "Officer",
+        "email": "bob@kent.police.uk",
+        "staff_number": "K2",
+        "rank": "Sergeant",
+        "status": "leaver",
+        "line_manager": "K1",
+    }
     response = client.post(f"/people/{bob.pk}/edit/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     bob.refresh_from_db()
@@ -109,11 +122,29 @@ def test_edit_person_and_mark_leaver(signed_in, alice, bob):
 
 def test_add_person(signed_in, alice, kent):
     client = signed_in(alice)
-    response = client.post("/people/add/", {"org": "kent", "first_name": "New", "last_name": "Starter",
-                                            "email": "new@kent.police.uk", "staff_number": "N1", "status": "active"})
+    response = client.post(
+        "/people/add/",
+        {
+            "org": "kent",
+            "first_name": "New",
+            "last_name": "Starter",
+            "email": "new@kent.police.uk",
+            "staff_number": "N1",
+            "status": "active",
+        },
+    )
     assert response.status_code == 302
-    response = client.post("/people/add/", {"org": "kent", "first_name": "Dup", "last_name": "Starter",
-                                            "email": "dup@kent.police.uk", "staff_number": "N1", "status": "active"})
+    response = client.post(
+        "/people/add/",
+        {
+            "org": "kent",
+            "first_name": "Dup",
+            "last_name": "Starter",
+            "email": "dup@kent.police.uk",
+            "staff_number": "N1",
+            "status": "active",
+        },
+    )
     assert "already used in this organisation" in response.content.decode()
 
 
@@ -122,7 +153,9 @@ def test_transfer_keeps_record_and_ends_old_roles(signed_in, platform_admin, ali
 
     role_grant(actor=alice, person=bob, role="tutor", organisation=kent)
     client = signed_in(platform_admin)
-    response = client.post(f"/people/{bob.pk}/transfer/", {"to_organisation": essex.pk, "staff_number": "E99"})
+    response = client.post(
+        f"/people/{bob.pk}/transfer/", {"to_organisation": essex.pk, "staff_number": "E99"}
+    )
     assert response.status_code == 302
     bob.refresh_from_db()
     assert bob.organisation == essex and bob.staff_number == "E99"
@@ -133,14 +166,19 @@ def test_transfer_keeps_record_and_ends_old_roles(signed_in, platform_admin, ali
 def test_lapsed_licence_cuts_admin_pages(signed_in, alice, bob, kent):
     client = signed_in(alice)
     assert client.get(f"/people/{bob.pk}/").status_code == 200
-    licence_update(actor=None, licence=Licence.objects.get(organisation=kent, type="PL-P-101"),
-                   status=Licence.Status.REVOKED)
+    licence_update(
+        actor=None,
+        licence=Licence.objects.get(organisation=kent, type="PL-P-101"),
+        status=Licence.Status.REVOKED,
+    )
     assert client.get(f"/people/{bob.pk}/").status_code == 404
     assert "not in force" in client.get("/").content.decode()
     assert Person.objects.filter(pk=bob.pk).exists()
 
 
-def test_people_list_query_count_does_not_grow_with_rows(signed_in, alice, kent, django_assert_max_num_queries):
+def test_people_list_query_count_does_not_grow_with_rows(
+    signed_in, alice, kent, django_assert_max_num_queries
+):
     from conftest import make_person
 
     client = signed_in(alice)
@@ -172,7 +210,9 @@ def test_uploaded_files_are_kept_only_until_applied(signed_in, alice, kent):
 def test_outsider_cannot_add_people_to_another_organisation(signed_in, charlie, kent):
     client = signed_in(charlie)
     assert client.get("/people/add/?org=kent").status_code == 404
-    response = client.post("/people/add/", {"org": "kent", "first_name": "X", "last_name": "Y",
-                                            "email": "x@kent.police.uk", "status": "active"})
+    response = client.post(
+        "/people/add/",
+        {"org": "kent", "first_name": "X", "last_name": "Y", "email": "x@kent.police.uk", "status": "active"},
+    )
     assert response.status_code == 404
     assert not Person.objects.filter(email="x@kent.police.uk").exists()

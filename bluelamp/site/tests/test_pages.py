@@ -8,8 +8,11 @@ def test_public_licence_check_page(client, kent, essex):
     assert "Kent Police holds a PL-P-200 Digital Content Access Licence" in page
     assert "31 December 2099" in page
     assert "KENT-" not in page  # references and contacts are not revealed
-    licence_update(actor=None, licence=Licence.objects.get(organisation=essex, type="PL-P-200"),
-                   status=Licence.Status.SUSPENDED)
+    licence_update(
+        actor=None,
+        licence=Licence.objects.get(organisation=essex, type="PL-P-200"),
+        status=Licence.Status.SUSPENDED,
+    )
     page = client.get("/licence-check/?organisation=essex&type=PL-P-200").content.decode()
     assert "does not currently hold" in page
     page = client.get("/licence-check/?organisation=nowhere&type=PL-P-200").content.decode()

@@ -21,7 +21,9 @@ class Command(BaseCommand):
         parser.add_argument("--national-slug", default="national", help="slug of the national body")
 
     def handle(self, *args, email, first_name, last_name, national_slug, **options):
-        national = Organisation.objects.filter(slug=national_slug, kind=Organisation.Kind.NATIONAL_BODY).first()
+        national = Organisation.objects.filter(
+            slug=national_slug, kind=Organisation.Kind.NATIONAL_BODY
+        ).first()
         if national is None:
             raise CommandError(
                 f"No national body with slug “{national_slug}”. Create it first, e.g. with `bluelamp demo-data` "
@@ -33,14 +35,25 @@ class Command(BaseCommand):
         try:
             with transaction.atomic():
                 person = Person.objects.filter(email__iexact=email).first() or person_create(
-                    actor=None, organisation=national, email=email, first_name=first_name,
-                    last_name=last_name, check_access=False,
+                    actor=None,
+                    organisation=national,
+                    email=email,
+                    first_name=first_name,
+                    last_name=last_name,
+                    check_access=False,
                 )
                 validate_password(password, person)
                 person.set_password(password)
                 person.save(update_fields=["password"])
-                role_grant(actor=None, person=person, role="platform_admin", as_operator=True,
-                           reason="Created from the command line")
+                role_grant(
+                    actor=None,
+                    person=person,
+                    role="platform_admin",
+                    as_operator=True,
+                    reason="Created from the command line",
+                )
         except ValidationError as exc:
             raise CommandError("; ".join(exc.messages)) from None
-        self.stdout.write(f"{person.email} is now a platform administrator. They must set up two-factor sign-in.")
+        self.stdout.write(
+            f"{person.email} is now a platform administrator. They must set up two-factor sign-in."
+        )
