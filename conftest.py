@@ -71,8 +71,9 @@ def make_person(
     # As after a password reset by e-mail: the person has shown they own the address.
     from allauth.account.models import EmailAddress
 
-    EmailAddress.objects.update_or_create(user=person, email=person.email,
-                                          defaults={"verified": True, "primary": True})
+    EmailAddress.objects.update_or_create(
+        user=person, email=person.email, defaults={"verified": True, "primary": True}
+    )
     for role in roles:
         role_grant(
             actor=None,

@@ -30,7 +30,8 @@ TESTING = env.bool("BLUELAMP_TESTING", default=False)
 
 SECRET_KEY = _secret("SECRET_KEY", None if PRODUCTION else "insecure-dev-key-change-me-" + "x" * 40)
 ALLOWED_HOSTS = env.list(
-    "ALLOWED_HOSTS", default=[] if PRODUCTION else ["127.0.0.1", "localhost", ".localhost", "testserver", ".learn.example"]
+    "ALLOWED_HOSTS",
+    default=[] if PRODUCTION else ["127.0.0.1", "localhost", ".localhost", "testserver", ".learn.example"],
 )
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")

@@ -17,7 +17,9 @@ from tests.browser.conftest import assert_accessible
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-HEADER = "staff_number,email,first_name,last_name,unit,rank,job_role,line_manager_staff_number,start_date,status\n"
+HEADER = (
+    "staff_number,email,first_name,last_name,unit,rank,job_role,line_manager_staff_number,start_date,status\n"
+)
 BAD = HEADER + (
     "5001,jo.bloggs@kent.police.uk,Jo,Bloggs,East Division/Canterbury/Response Team 2,Sergeant,Response sergeant,,2015-04-01,active\n"
     "5002,not-an-email,Sam,Smith,East Division/Canterbury/Response Team 2,Police Constable,Response officer,5001,2021-13-45,active\n"
@@ -33,8 +35,15 @@ def test_force_admin_journey(page, settings):
     settings.AXES_ENABLED = False
     kent = make_org("kent", "Kent Police", host_name="kent.learn.example")
     make_org("essex", "Essex Police")
-    admin = make_person(kent, "kent.admin@kent.police.uk", first="Alice", last="Admin", staff_number="KA1",
-                        roles=["organisation_admin"], password="Correct-horse-battery-9")
+    admin = make_person(
+        kent,
+        "kent.admin@kent.police.uk",
+        first="Alice",
+        last="Admin",
+        staff_number="KA1",
+        roles=["organisation_admin"],
+        password="Correct-horse-battery-9",
+    )
     secret = with_mfa(admin)
 
     # Sign in with password, then the two-factor code.
@@ -54,8 +63,9 @@ def test_force_admin_journey(page, settings):
     # Import with errors: they are listed and nothing changes.
     page.click("nav >> text=Import")
     assert_accessible(page, "import")
-    page.set_input_files("input[type=file]", files=[{"name": "kent-hr.csv", "mimeType": "text/csv",
-                                                     "buffer": BAD.encode()}])
+    page.set_input_files(
+        "input[type=file]", files=[{"name": "kent-hr.csv", "mimeType": "text/csv", "buffer": BAD.encode()}]
+    )
     page.click("button:has-text('Check file')")
     page.wait_for_selector("text=Nothing has been changed")
     errors = page.locator("#errors").inner_text()
@@ -65,8 +75,9 @@ def test_force_admin_journey(page, settings):
 
     # Fix, check, apply.
     page.click("text=Upload a corrected file")
-    page.set_input_files("input[type=file]", files=[{"name": "kent-hr.csv", "mimeType": "text/csv",
-                                                     "buffer": GOOD.encode()}])
+    page.set_input_files(
+        "input[type=file]", files=[{"name": "kent-hr.csv", "mimeType": "text/csv", "buffer": GOOD.encode()}]
+    )
     page.click("button:has-text('Check file')")
     page.wait_for_selector("text=Check the changes before applying them")
     assert "East Division/Canterbury/Response Team 2" in page.content()
@@ -103,5 +114,7 @@ def test_force_admin_journey(page, settings):
     page.select_option("select[name=organisation]", label="Kent Police")
     page.check("input[value='PL-P-200']")
     page.click("button:has-text('Check licence')")
-    assert "Kent Police holds a PL-P-200 Digital Content Access Licence" in page.locator("#answer").inner_text()
+    assert (
+        "Kent Police holds a PL-P-200 Digital Content Access Licence" in page.locator("#answer").inner_text()
+    )
     assert_accessible(page, "licence check")
