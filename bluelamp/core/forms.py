@@ -1,6 +1,7 @@
 """Rendering Django forms with GOV.UK Frontend macros (see templates/includes/forms.html)."""
 
 from django import forms
+from django.core.exceptions import ValidationError
 
 
 def form_error_list(form) -> list[dict]:
@@ -76,3 +77,12 @@ def field_params(bound, **extra) -> dict:
             params.update(autocomplete="email", spellcheck=False)
     params.update({k: v for k, v in extra.items() if v is not None})
     return {k: v for k, v in params.items() if v is not None}
+
+
+def add_service_errors(form, exc: ValidationError) -> None:
+    """Show a service's ValidationError on the form: on its field where the form has one."""
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, exc.messages)

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from bluelamp.core.forms import add_service_errors
 from bluelamp.core.timefmt import LONDON
 from bluelamp.organisations import selectors, services
 from bluelamp.organisations.forms import (
@@ -35,14 +36,6 @@ def _require_anywhere(user, perm: Perm):
     if not access.anything:
         raise Http404("No such page")
     return access
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- organisations ---------------------------------------------------------------------------
@@ -80,7 +73,7 @@ def organisation_create(request):
         try:
             organisation = services.organisation_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{organisation.name} has been created.")
             return redirect("organisations:detail", slug=organisation.slug)
@@ -120,7 +113,7 @@ def organisation_detail(request, slug):
                 actor=request.user, organisation=organisation, logo=logo, clear_logo=clear_logo, **data
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
             organisation.refresh_from_db()
         else:
             messages.success(request, "The organisation's details have been saved.")
@@ -185,7 +178,7 @@ def units(request):
                     parent=parent,
                 )
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, f"Unit “{unit.full_path}” has been added.")
                 return redirect(f"{request.path}?org={organisation.slug}")
@@ -213,7 +206,7 @@ def unit_edit(request, unit_id):
                 actor=request.user, unit=unit, name=form.cleaned_data["name"], code=form.cleaned_data["code"]
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, "The unit has been renamed.")
             return redirect(f"/organisations/units/?org={unit.organisation.slug}")
@@ -265,7 +258,7 @@ def licence_create(request):
         try:
             licence = services.licence_create(actor=request.user, organisation=organisation, **data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Licence {licence.reference} has been added.")
             return redirect("organisations:licence", licence_id=licence.pk)
@@ -296,7 +289,7 @@ def licence_detail(request, licence_id):
             try:
                 services.licence_update(actor=request.user, licence=licence, **form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(request, "The licence has been saved.")
                 return redirect("organisations:licence", licence_id=licence.pk)
@@ -304,7 +297,7 @@ def licence_detail(request, licence_id):
             try:
                 services.licence_contact_add(actor=request.user, licence=licence, **contact_form.cleaned_data)
             except ValidationError as exc:
-                _apply_errors(contact_form, exc)
+                add_service_errors(contact_form, exc)
             else:
                 messages.success(request, f"{contact_form.cleaned_data['name']} is now a key contact.")
                 return redirect("organisations:licence", licence_id=licence.pk)
@@ -403,7 +396,7 @@ def role_revoke(request, assignment_id):
         except PermissionDenied:
             raise Http404("No such role assignment") from None
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(
                 request,
@@ -457,7 +450,7 @@ def single_sign_on(request, slug):
         try:
             services.single_sign_on_save(actor=request.user, organisation=organisation, **form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"Single sign-on for {organisation.name} has been saved.")
             return redirect("organisations:single_sign_on", slug=organisation.slug)

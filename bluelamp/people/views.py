@@ -12,6 +12,7 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from bluelamp.core.forms import add_service_errors
 from bluelamp.organisations.api import (
     DEFINITIONS,
     GRANTABLE_ROLES,
@@ -29,14 +30,6 @@ from bluelamp.people import selectors, services
 from bluelamp.people.forms import GrantRoleForm, ImportForm, PersonFilterForm, PersonForm, TransferForm
 from bluelamp.people.importing import run_import
 from bluelamp.people.models import ImportRun, Person
-
-
-def _apply_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 @login_required
@@ -134,7 +127,7 @@ def person_detail(request, person_id):
             except PermissionDenied:
                 grant_form.add_error("where", "You cannot grant roles there.")
             except ValidationError as exc:
-                _apply_errors(grant_form, exc)
+                add_service_errors(grant_form, exc)
             else:
                 note = ""
                 if DEFINITIONS[assignment.role].administrative:
@@ -221,7 +214,7 @@ def person_edit(request, person_id):
             except PermissionDenied:
                 form.add_error("unit", "You cannot move people to that unit.")
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_service_errors(form, exc)
                 person.refresh_from_db()
             else:
                 messages.success(request, "The person's details have been saved.")
@@ -276,7 +269,7 @@ def person_add(request):
             except PermissionDenied:
                 form.add_error("unit", "Choose a unit you manage.")
             except ValidationError as exc:
-                _apply_errors(form, exc)
+                add_service_errors(form, exc)
             else:
                 messages.success(
                     request,
@@ -312,7 +305,7 @@ def person_transfer(request, person_id):
                 staff_number=form.cleaned_data["staff_number"],
             )
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            add_service_errors(form, exc)
         else:
             messages.success(request, f"{person} has moved to {to}. Their record came with them.")
             return redirect("people:detail", person_id=person.pk)
