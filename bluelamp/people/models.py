@@ -138,6 +138,7 @@ class ImportRun(models.Model):
     """
 
     class Outcome(models.TextChoices):
+        PENDING = "pending", "Waiting to be processed"
         VALID = "valid", "Valid (dry run)"
         APPLIED = "applied", "Applied"
         REJECTED = "rejected", "Rejected: errors found, nothing applied"
@@ -152,8 +153,16 @@ class ImportRun(models.Model):
     stored_file = models.FileField(upload_to="people-imports/", blank=True)
     dry_run = models.BooleanField()
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    # For an apply: the check it applies (the report a person approved).
+    checked_run = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Large files are processed by a background task; these say how far it has got.
+    phase = models.CharField(max_length=30, blank=True)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
     started_at = models.DateTimeField()
-    finished_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
     rows = models.PositiveIntegerField(default=0)
     summary = models.JSONField(default=dict)
     # The first few hundred errors (the CLI prints them all); error_count is the true total.

@@ -8,8 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bluelamp.core.forms import add_service_errors
@@ -28,8 +29,8 @@ from bluelamp.organisations.api import (
 )
 from bluelamp.people import selectors, services
 from bluelamp.people.forms import GrantRoleForm, ImportForm, PersonFilterForm, PersonForm, TransferForm
-from bluelamp.people.importing import run_import
 from bluelamp.people.models import ImportRun, Person
+from bluelamp.people.tasks import process_import
 
 
 @login_required
@@ -348,19 +349,19 @@ def import_start(request):
     if request.method == "POST" and form.is_valid():
         organisation = organisations.get(pk=form.cleaned_data["organisation"])
         upload = form.cleaned_data["file"]
-        data = upload.read()
-        stored = default_storage.save(f"people-imports/{uuid.uuid4().hex}.csv", ContentFile(data))
-        result = run_import(
-            actor=request.user,
+        stored = default_storage.save(f"people-imports/{uuid.uuid4().hex}.csv", ContentFile(upload.read()))
+        run = ImportRun.objects.create(
             organisation=organisation,
-            data=data,
-            file_name=upload.name,
-            dry_run=True,
+            started_by=request.user,
+            file_name=upload.name[:255],
             stored_file=stored,
+            dry_run=True,
+            outcome=ImportRun.Outcome.PENDING,
+            started_at=timezone.now(),
+            phase="Waiting",
         )
-        if not result.ok:
-            services.import_files_discard(runs=[result.run])  # a corrected file must be uploaded anyway
-        return redirect("people:import_run", run_uuid=result.run.uuid)
+        process_import.enqueue(run.pk)
+        return redirect("people:import_run", run_uuid=run.uuid)
     runs = ImportRun.objects.select_related("organisation", "started_by")
     if not access.national:
         runs = runs.filter(organisation_id__in=access.organisation_ids)
@@ -378,12 +379,17 @@ def _access_run(user, run_uuid) -> ImportRun:
 @login_required
 def import_run(request, run_uuid):
     run = _access_run(request.user, run_uuid)
+    pending = run.outcome == ImportRun.Outcome.PENDING
+    if request.htmx and not pending:
+        return HttpResponse(headers={"HX-Refresh": "true"})  # finished: show the whole report
+    template = "people/_import_progress.html" if pending and request.htmx else "people/import_run.html"
     return render(
         request,
-        "people/import_run.html",
+        template,
         {
             "title": f"Import of {run.file_name}",
             "run": run,
+            "pending": pending,
             "can_apply": run.outcome == ImportRun.Outcome.VALID and bool(run.stored_file),
             "breadcrumbs": [{"text": "Import people", "href": "/people/import/"}],
         },
@@ -393,26 +399,22 @@ def import_run(request, run_uuid):
 @login_required
 @require_POST
 def import_apply(request, run_uuid):
-    run = _access_run(request.user, run_uuid)
-    if run.outcome != ImportRun.Outcome.VALID or not run.stored_file:
+    checked = _access_run(request.user, run_uuid)
+    if checked.outcome != ImportRun.Outcome.VALID or not checked.stored_file:
         messages.error(request, "Only a checked file without errors can be applied. Upload it again.")
-        return redirect("people:import_run", run_uuid=run.uuid)
-    with run.stored_file.open("rb") as handle:
-        data = handle.read()
-    result = run_import(
-        actor=request.user,
-        organisation=run.organisation,
-        data=data,
-        file_name=run.file_name,
+        return redirect("people:import_run", run_uuid=checked.uuid)
+    run = ImportRun.objects.create(
+        organisation=checked.organisation,
+        started_by=request.user,
+        file_name=checked.file_name,
+        stored_file=checked.stored_file.name,
         dry_run=False,
-        stored_file=run.stored_file.name,
+        outcome=ImportRun.Outcome.PENDING,
+        started_at=timezone.now(),
+        checked_run=checked,
+        phase="Waiting",
     )
-    services.import_files_discard(runs=[run, result.run])
-    if result.ok:
-        s = result.summary()
-        messages.success(
-            request,
-            f"Import applied: {s['created']} created, {s['updated']} updated, "
-            f"{s['unchanged']} unchanged, {s['new_units']} new units.",
-        )
-    return redirect("people:import_run", run_uuid=result.run.uuid)
+    # The checked run no longer offers "Apply": the file now belongs to this one.
+    ImportRun.objects.filter(pk=checked.pk).update(stored_file="")
+    process_import.enqueue(run.pk)
+    return redirect("people:import_run", run_uuid=run.uuid)

@@ -51,11 +51,18 @@ def run_import(
     progress: Progress | None = None,
     check_access: bool = True,
     stored_file: str = "",
+    run: ImportRun | None = None,
 ) -> ImportResult:
-    """Validate `data` and (unless dry_run) apply it. Always records an ImportRun."""
+    """Validate `data` and (unless dry_run) apply it. Always records an ImportRun.
+
+    `run`: a pending ImportRun (made when the file was uploaded) to record the outcome on,
+    instead of a new one; its progress fields are updated as the import goes.
+    """
     if check_access and not access_for(actor, Perm.PEOPLE_IMPORT).covers_organisation(organisation.pk):
         raise PermissionDenied("You cannot import people into that organisation.")
-    started = timezone.now()
+    started = run.started_at if run is not None else timezone.now()
+    if progress is None and run is not None:
+        progress = _run_progress(run)
     progress = progress or (lambda phase, done, total: None)
     result = ImportResult()
     try:
@@ -77,20 +84,41 @@ def run_import(
         if dry_run
         else ImportRun.Outcome.APPLIED
     )
-    run = ImportRun.objects.create(
-        organisation=organisation,
-        started_by=actor if getattr(actor, "pk", None) else None,
-        file_name=file_name[:255],
-        stored_file=stored_file,
-        dry_run=dry_run,
-        outcome=outcome,
-        started_at=started,
-        finished_at=timezone.now(),
-        rows=result.rows,
-        summary=result.summary(),
-        errors=[e.as_dict() for e in result.errors[:MAX_STORED_ERRORS]],
-        error_count=len(result.errors),
-        new_units=result.new_units,
-    )
+    fields = {
+        "organisation": organisation,
+        "started_by": actor if getattr(actor, "pk", None) else None,
+        "file_name": file_name[:255],
+        "stored_file": stored_file,
+        "dry_run": dry_run,
+        "outcome": outcome,
+        "started_at": started,
+        "finished_at": timezone.now(),
+        "rows": result.rows,
+        "summary": result.summary(),
+        "errors": [e.as_dict() for e in result.errors[:MAX_STORED_ERRORS]],
+        "error_count": len(result.errors),
+        "new_units": result.new_units,
+        "phase": "",
+    }
+    if run is None:
+        run = ImportRun.objects.create(**fields)
+    else:
+        for name, value in fields.items():
+            setattr(run, name, value)
+        run.save()
     result.run = run
     return result
+
+
+def _run_progress(run: ImportRun) -> Progress:
+    """Record progress on the run at most every 2 % (each update is one small UPDATE)."""
+    last = {"phase": None, "done": -1}
+
+    def progress(phase: str, done: int, total: int) -> None:
+        step = max(total // 50, 1)
+        if phase == last["phase"] and done - last["done"] < step and done != total:
+            return
+        last.update(phase=phase, done=done)
+        ImportRun.objects.filter(pk=run.pk).update(phase=phase, progress_done=done, progress_total=total)
+
+    return progress

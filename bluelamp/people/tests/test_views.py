@@ -216,3 +216,25 @@ def test_outsider_cannot_add_people_to_another_organisation(signed_in, charlie, 
     )
     assert response.status_code == 404
     assert not Person.objects.filter(email="x@kent.police.uk").exists()
+
+
+def test_import_runs_in_the_background_and_the_page_follows_it(signed_in, alice, kent, settings):
+    from bluelamp.people.tasks import process_import
+
+    # A backend that only records: the file waits, as it would for a worker.
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    client = signed_in(alice)
+    response = upload(client, CSV, kent.pk)
+    run = ImportRun.objects.get()
+    assert run.outcome == "pending"
+    page = client.get(response["Location"]).content.decode()
+    assert "Checking your file" in page and 'http-equiv="refresh"' in page
+    fragment = client.get(response["Location"], HTTP_HX_REQUEST="true")
+    assert 'id="import-progress"' in fragment.content.decode() and "<html" not in fragment.content.decode()
+
+    assert process_import.call(run.pk) == "valid"
+    assert process_import.call(run.pk) == "valid"  # delivered twice: nothing more happens
+    assert ImportRun.objects.count() == 1
+    done = client.get(response["Location"], HTTP_HX_REQUEST="true")
+    assert done["HX-Refresh"] == "true"
+    assert "Check the changes before applying them" in client.get(response["Location"]).content.decode()
