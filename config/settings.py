@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "bluelamp.audit",
     "bluelamp.organisations",
     "bluelamp.people",
+    "bluelamp.servicedesk",
     "bluelamp.site",
     "bluelamp.restapi",
 ]

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from bluelamp.servicedesk import views
+
+app_name = "servicedesk"
+urlpatterns = [
+    path("closures/", views.closure_list, name="closures"),
+    path("closures/<int:closure_id>/remove/", views.closure_remove, name="closure_remove"),
+]
