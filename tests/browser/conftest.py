@@ -61,3 +61,22 @@ def assert_accessible(page, context: str = "") -> None:
         f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes, e.g. {v['nodes'][0]['html'][:120]})"
         for v in violations
     )
+
+
+def sign_in(page, email: str, password: str, totp_secret: str | None = None, org: str = "") -> None:
+    """Sign in through the real pages, entering the current TOTP code when one is asked for."""
+    import time
+
+    from allauth.mfa import app_settings
+    from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
+
+    page.goto("/accounts/login/" + (f"?org={org}" if org else ""))
+    page.fill("input[name=login]", email)
+    page.fill("input[name=password]", password)
+    page.locator("main button[type=submit]").first.click()
+    if totp_secret:
+        page.wait_for_selector("input[name=code]")
+        code = format_hotp_value(hotp_value(totp_secret, int(time.time()) // app_settings.TOTP_PERIOD))
+        page.fill("input[name=code]", code)
+        page.locator("main button[type=submit]").first.click()
+    page.wait_for_selector("text=Hello,")
