@@ -196,6 +196,10 @@ EMAIL_HOST_PASSWORD = _secret("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = env.bool("EMAIL_USE_TLS", default=False)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Bluelamp <no-reply@bluelamp.example>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The service desk writes to requesters from its own address; their replies thread onto tickets.
+SERVICE_DESK_FROM_EMAIL = env.str(
+    "SERVICE_DESK_FROM_EMAIL", default="Bluelamp service desk <servicedesk@bluelamp.example>"
+)
 
 # Background tasks (Django's Tasks API backport, database backend by default).
 TASKS = {

@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from bluelamp.audit.admin import AuditedAdminMixin
-from bluelamp.servicedesk.models import ExtraClosure
+from bluelamp.servicedesk.models import Category, ExtraClosure
 
 
 @admin.register(ExtraClosure)
@@ -18,3 +18,11 @@ class ExtraClosureAdmin(AuditedAdminMixin, admin.ModelAdmin):
         if not change and obj.created_by_id is None:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Category)
+class CategoryAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    # Retire a category (untick "active") rather than delete it: old tickets keep theirs.
+    list_display = ["name", "description", "is_active", "position"]
+    list_editable = ["is_active", "position"]
+    search_fields = ["name"]

@@ -2,10 +2,12 @@
 
 Working time (bluelamp.servicedesk.working_time): is the desk open, when does a clock start, add
 working time, measure it, and find a due time with pauses. SLA targets (bluelamp.servicedesk.sla):
-priorities with their budgets and guidance, `sla_targets`, `suggest_priority`.
+priorities with their budgets and guidance, `sla_targets`, `suggest_priority`. Tickets
+(bluelamp.servicedesk.tickets): the records, logging one, a requester's reply, and which tickets
+a person sees as requester or key contact.
 """
 
-from bluelamp.servicedesk.models import ExtraClosure
+from bluelamp.servicedesk.models import Category, Contact, ExtraClosure, Ticket, TicketEvent
 from bluelamp.servicedesk.selectors import extra_closure_dates, extra_closures
 from bluelamp.servicedesk.services import extra_closure_create, extra_closure_delete
 from bluelamp.servicedesk.sla import (
@@ -19,6 +21,8 @@ from bluelamp.servicedesk.sla import (
     sla_targets,
     suggest_priority,
 )
+from bluelamp.servicedesk.tickets.selectors import access_ticket, is_desk_staff, tickets_for_requester
+from bluelamp.servicedesk.tickets.services import ticket_create, ticket_customer_reply
 from bluelamp.servicedesk.working_time import (
     CLOSES_AT,
     LONDON,
@@ -46,6 +50,8 @@ __all__ = [
     "SLA_POLICIES",
     "WORKING_DAY",
     "Calendar",
+    "Category",
+    "Contact",
     "ExtraClosure",
     "Impact",
     "NaiveDatetimeError",
@@ -53,7 +59,10 @@ __all__ = [
     "Priority",
     "SlaPolicy",
     "SlaTargets",
+    "Ticket",
+    "TicketEvent",
     "Urgency",
+    "access_ticket",
     "add_working_time",
     "bank_holiday_name",
     "default_calendar",
@@ -63,10 +72,14 @@ __all__ = [
     "extra_closure_delete",
     "extra_closures",
     "forget_default_calendar",
+    "is_desk_staff",
     "is_working_day",
     "is_working_time",
     "next_opening",
     "sla_targets",
     "suggest_priority",
+    "ticket_create",
+    "ticket_customer_reply",
+    "tickets_for_requester",
     "working_time_between",
 ]

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from bluelamp.servicedesk import views
 
@@ -6,4 +6,5 @@ app_name = "servicedesk"
 urlpatterns = [
     path("closures/", views.closure_list, name="closures"),
     path("closures/<int:closure_id>/remove/", views.closure_remove, name="closure_remove"),
+    path("", include("bluelamp.servicedesk.tickets.urls")),
 ]

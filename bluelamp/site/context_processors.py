@@ -11,6 +11,8 @@ def navigation(request):
         return {"nav_items": []}
     path = request.path
     items = [("Home", "home", None)]
+    if access_for(user, Perm.SERVICE_DESK).national:
+        items.append(("Service desk", "servicedesk:queue", Perm.SERVICE_DESK))
     for label, name, perm in [
         ("People", "people:list", Perm.PEOPLE_VIEW),
         ("Import", "people:import", Perm.PEOPLE_IMPORT),
@@ -23,6 +25,7 @@ def navigation(request):
         access = access_for(user, perm)
         if access.anything:
             items.append((label, name, perm))
+    items.append(("Support", "servicedesk:support", None))
     nav = []
     for label, name, _perm in items:
         href = reverse(name)

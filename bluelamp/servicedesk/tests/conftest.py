@@ -43,3 +43,11 @@ def service_manager(national):
 @pytest.fixture
 def adviser(national):
     return make_person(national, "adam@national.example", first="Adam", last="Adviser", roles=["cc_adviser"])
+
+
+@pytest.fixture
+def engineer(national):
+    """Second line: an application operations engineer."""
+    return make_person(
+        national, "eve@national.example", first="Eve", last="Engineer", roles=["app_ops_engineer"]
+    )

@@ -1,0 +1,4 @@
+"""Tickets: logging, the timeline, SLA due times from the ticket's history, the requester's and
+the desk's pages. Writes in `services`, reads and access checks in `selectors`, e-mails to the
+requester in `emails` (sent only after commit). Other domains use `bluelamp.servicedesk.api`.
+"""

@@ -1,0 +1,90 @@
+"""E-mails to a ticket's requester: the acknowledgement, each public reply, and resolution.
+
+Called only after commit (`transaction.on_commit`) with ids, so a rolled-back change sends
+nothing and the message shows what was committed. The subject carries "[BL-2026-000123]" so that
+the requester's reply can be threaded onto the ticket. Internal notes are never sent.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.template.loader import render_to_string
+
+from bluelamp.core.timefmt import format_datetime
+from bluelamp.servicedesk.models import Ticket, TicketEvent
+from bluelamp.servicedesk.sla import SLA_POLICIES, Priority
+from bluelamp.servicedesk.working_time import add_working_time
+
+REOPEN_WORKING_DAYS = 10
+
+
+def subject_for(ticket: Ticket, text: str) -> str:
+    return f"[{ticket.reference}] {text}"
+
+
+def _ticket_url(ticket: Ticket) -> str:
+    return f"{settings.SITE_URL.rstrip('/')}/service-desk/my-tickets/{ticket.reference}/"
+
+
+def _send(ticket: Ticket, *, template: str, subject: str, context: dict) -> None:
+    context = {
+        "ticket": ticket,
+        "ticket_url": _ticket_url(ticket) if ticket.requester_id else "",
+        "signature": "The Bluelamp service desk",
+        **context,
+    }
+    text = render_to_string(f"servicedesk/email/{template}.txt", context, using="django")
+    html = render_to_string(f"servicedesk/email/{template}.html", context, using="django")
+    message = EmailMultiAlternatives(
+        subject=subject_for(ticket, subject),
+        body=text,
+        from_email=settings.SERVICE_DESK_FROM_EMAIL,
+        to=[ticket.requester_email],
+        headers={"Auto-Submitted": "auto-generated", "X-Bluelamp-Ticket": ticket.reference},
+    )
+    message.attach_alternative(html, "text/html")
+    message.send()
+
+
+def send_acknowledgement(ticket_id: int) -> None:
+    ticket = Ticket.objects.get(pk=ticket_id)
+    if not ticket.requester_email:
+        return
+    policy = SLA_POLICIES[Priority(ticket.priority)]
+    _send(
+        ticket,
+        template="acknowledgement",
+        subject=f"We have logged your request: {ticket.subject}",
+        context={"response_due": format_datetime(ticket.response_due), "policy": policy},
+    )
+
+
+def send_reply(event_id: int) -> None:
+    event = TicketEvent.objects.select_related("ticket").get(pk=event_id)
+    if event.visibility != TicketEvent.Visibility.PUBLIC or event.kind != TicketEvent.Kind.REPLY:
+        return  # never an internal note, whatever the caller passed
+    ticket = event.ticket
+    if not ticket.requester_email:
+        return
+    _send(
+        ticket,
+        template="reply",
+        subject=f"Re: {ticket.subject}",
+        context={"event": event, "author": event.author.first_name if event.author else "The service desk"},
+    )
+
+
+def send_resolved(ticket_id: int) -> None:
+    ticket = Ticket.objects.get(pk=ticket_id)
+    if not ticket.requester_email or ticket.resolved_at is None:
+        return
+    from bluelamp.servicedesk.tickets.services import REOPEN_WINDOW
+
+    reopen_until = add_working_time(ticket.resolved_at, REOPEN_WINDOW)
+    _send(
+        ticket,
+        template="resolved",
+        subject=f"Resolved: {ticket.subject}",
+        context={"reopen_until": format_datetime(reopen_until), "days": REOPEN_WORKING_DAYS},
+    )

@@ -1,0 +1,172 @@
+"""Reading tickets, and who may see which.
+
+A requester sees their own tickets; a key contact of an organisation's licence (with a linked
+person record) sees every ticket of that organisation; the desk's staff (service-desk permission,
+national) see all. To anyone else a ticket does not exist: `access_*` raise the same 404 for
+"no such reference" and "not yours".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import F, Q, QuerySet
+from django.http import Http404
+
+from bluelamp.organisations.api import DEFINITIONS, LicenceContact, Perm, RoleAssignment, access_for
+from bluelamp.people.api import Person
+from bluelamp.servicedesk.models import Category, Ticket, TicketEvent
+from bluelamp.servicedesk.sla import SLA_POLICIES, Priority
+from bluelamp.servicedesk.working_time import working_time_between
+
+_KEY_CONTACT_ATTR = "_bluelamp_key_contact_org_ids"
+DESK_ROLES = [role for role, definition in DEFINITIONS.items() if Perm.SERVICE_DESK in definition.permissions]
+# A resolution target is "at risk" once this share of its working time has gone.
+AT_RISK_SHARE = 0.75
+
+
+def is_desk_staff(person) -> bool:
+    """Works the service desk: the service-desk permission, held nationally."""
+    if person is None or not getattr(person, "is_authenticated", False):
+        return False
+    return access_for(person, Perm.SERVICE_DESK).national
+
+
+def key_contact_organisation_ids(person) -> frozenset[int]:
+    """The organisations whose licences name `person` as a key contact (cached on the object)."""
+    if person is None or not getattr(person, "is_authenticated", False) or not person.is_active:
+        return frozenset()
+    cached = getattr(person, _KEY_CONTACT_ATTR, None)
+    if cached is None:
+        cached = frozenset(
+            LicenceContact.objects.filter(person=person).values_list("licence__organisation_id", flat=True)
+        )
+        setattr(person, _KEY_CONTACT_ATTR, cached)
+    return cached
+
+
+def _requester_q(person) -> Q:
+    q = Q(requester=person)
+    org_ids = key_contact_organisation_ids(person)
+    if org_ids:
+        q |= Q(organisation_id__in=org_ids)
+    return q
+
+
+def may_see_as_requester(person, ticket: Ticket) -> bool:
+    if person is None or not getattr(person, "is_authenticated", False) or not person.is_active:
+        return False
+    return ticket.requester_id == person.pk or (
+        ticket.organisation_id is not None and ticket.organisation_id in key_contact_organisation_ids(person)
+    )
+
+
+def tickets_for_requester(person) -> QuerySet[Ticket]:
+    """The tickets `person` sees on "My tickets", newest first."""
+    if person is None or not getattr(person, "is_authenticated", False) or not person.is_active:
+        return Ticket.objects.none()
+    return Ticket.objects.filter(_requester_q(person)).select_related("category").order_by("-created_at")
+
+
+def access_ticket(person, reference: str) -> Ticket:
+    """The ticket as its requester (or their organisation's key contact) sees it; else 404."""
+    ticket = (
+        Ticket.objects.select_related("category", "organisation", "requester")
+        .filter(reference=(reference or "").upper())
+        .first()
+    )
+    if ticket is None or not may_see_as_requester(person, ticket):
+        raise Http404("No such ticket")
+    return ticket
+
+
+def access_ticket_for_staff(person, reference: str) -> Ticket:
+    """The ticket for the desk's work page: staff only; to anyone else, 404."""
+    if not is_desk_staff(person):
+        raise Http404("No such ticket")
+    ticket = (
+        Ticket.objects.select_related("category", "organisation", "requester", "assignee")
+        .filter(reference=(reference or "").upper())
+        .first()
+    )
+    if ticket is None:
+        raise Http404("No such ticket")
+    return ticket
+
+
+def ticket_timeline(ticket: Ticket, *, public_only: bool) -> list[TicketEvent]:
+    """The ticket's events, oldest first, with their authors and attachments (two queries)."""
+    events = ticket.events.select_related("author").prefetch_related("attachments").order_by("at", "pk")
+    if public_only:
+        events = events.filter(visibility=TicketEvent.Visibility.PUBLIC)
+    return list(events)
+
+
+def active_categories() -> QuerySet[Category]:
+    return Category.objects.filter(is_active=True)
+
+
+def desk_staff() -> QuerySet[Person]:
+    """Everyone who may be assigned tickets: active people holding a desk role nationally."""
+    holders = RoleAssignment.objects.current().filter(role__in=DESK_ROLES, organisation__isnull=True)
+    return Person.objects.filter(pk__in=holders.values("person_id"), is_active=True).order_by(
+        "last_name", "first_name"
+    )
+
+
+ACTIVE_STATUSES = [s for s in Ticket.Status.values if s not in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED)]
+
+
+def ticket_queue(
+    person,
+    *,
+    status: str = "",
+    priority: str = "",
+    tier: str = "",
+    mine: bool = False,
+    text: str = "",
+) -> QuerySet[Ticket]:
+    """The desk's queue, for staff only: active tickets by default, most urgent target first."""
+    if not is_desk_staff(person):
+        return Ticket.objects.none()
+    tickets = Ticket.objects.select_related("assignee", "category", "organisation")
+    if status == "all":
+        pass
+    elif status:
+        tickets = tickets.filter(status=status)
+    else:
+        tickets = tickets.filter(status__in=ACTIVE_STATUSES)
+    if priority:
+        tickets = tickets.filter(priority=priority)
+    if tier:
+        tickets = tickets.filter(tier=tier)
+    if mine:
+        tickets = tickets.filter(assignee=person)
+    text = (text or "").strip()
+    if text:
+        tickets = tickets.filter(Q(reference__iexact=text) | Q(subject__icontains=text))
+    return tickets.order_by(
+        "priority", F("resolution_due").asc(nulls_last=True), "response_due", "created_at", "pk"
+    )
+
+
+def sla_flags(ticket: Ticket, now: dt.datetime) -> list[tuple[str, str]]:
+    """Tags for the queue: (text, colour) for a missed or at-risk response or resolution target.
+    In-process arithmetic on the stored due times; no queries."""
+    flags: list[tuple[str, str]] = []
+    if ticket.status in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED):
+        return flags
+    if ticket.first_response_at is None and ticket.response_due <= now:
+        flags.append(("Response overdue", "red"))
+    if ticket.status == Ticket.Status.AWAITING_CUSTOMER:
+        flags.append(("Clock paused", "grey"))
+    elif ticket.resolution_due is not None:
+        if ticket.resolution_due <= now:
+            flags.append(("Breached", "red"))
+        else:
+            budget = SLA_POLICIES[Priority(ticket.priority)].resolution
+            if budget is not None and working_time_between(now, ticket.resolution_due) <= budget * (
+                1 - AT_RISK_SHARE
+            ):
+                flags.append(("At risk", "orange"))
+    return flags

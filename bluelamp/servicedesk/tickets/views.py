@@ -1,0 +1,375 @@
+"""Ticket pages: the support page (everyone), My tickets (requesters and key contacts), and the
+desk's queue, work page and phone-call log (staff). Every ticket is fetched through an
+`access_*` helper: to anyone who may not see it, it does not exist (404)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+
+from bluelamp.core.forms import add_service_errors
+from bluelamp.people.api import Person
+from bluelamp.servicedesk.models import Attachment, Ticket
+from bluelamp.servicedesk.sla import PRIORITY_MATRIX, SLA_POLICIES, Priority
+from bluelamp.servicedesk.tickets import selectors, services
+from bluelamp.servicedesk.tickets.attachments import ACCEPT_ATTRIBUTE, human_size
+from bluelamp.servicedesk.tickets.forms import (
+    AssignForm,
+    ContactForm,
+    NoteForm,
+    PriorityForm,
+    PublicEnquiryForm,
+    QueueFilterForm,
+    ReplyForm,
+    StaffReplyForm,
+    StatusForm,
+    SupportForm,
+    TierForm,
+)
+
+_LOGGED_KEY = "servicedesk_logged_reference"
+QUEUE_PAGE_SIZE = 50
+
+
+def _require_staff(person) -> None:
+    if not selectors.is_desk_staff(person):
+        raise Http404("No such page")
+
+
+def _timeline(ticket: Ticket, *, public_only: bool) -> dict:
+    return {
+        "timeline": selectors.ticket_timeline(ticket, public_only=public_only),
+        "status_labels": dict(Ticket.Status.choices),
+        "tier_labels": dict(Ticket.Tier.choices),
+        "human_size": human_size,
+    }
+
+
+# --- everyone -----------------------------------------------------------------------------------
+
+
+def support(request):
+    signed_in = request.user.is_authenticated
+    if signed_in:
+        form = SupportForm(
+            request.POST or None, request.FILES or None, categories=selectors.active_categories()
+        )
+    else:
+        form = PublicEnquiryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            if signed_in:
+                ticket = services.ticket_create(
+                    actor=request.user,
+                    requester=request.user,
+                    type=data["type"],
+                    category=data["category"],
+                    subject=data["subject"],
+                    description=data["description"],
+                    impact=data["impact"],
+                    urgency=data["urgency"],
+                    attachments=data["attachments"],
+                )
+            else:
+                ticket = services.ticket_create(
+                    actor=None,
+                    type=Ticket.Type.GENERAL_ENQUIRY,
+                    subject=data["subject"],
+                    description=data["description"],
+                    requester_name=data["name"],
+                    requester_email=data["email"],
+                )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            request.session[_LOGGED_KEY] = ticket.reference
+            return redirect("servicedesk:support_sent")
+    return render(
+        request,
+        "servicedesk/tickets/support.html",
+        {
+            "title": "Get support",
+            "form": form,
+            "signed_in": signed_in,
+            "accept": ACCEPT_ATTRIBUTE,
+            "policies": [SLA_POLICIES[p] for p in Priority],
+            "matrix": PRIORITY_MATRIX,
+        },
+    )
+
+
+def support_sent(request):
+    # Only the browser that logged the ticket sees its confirmation (the public have no account).
+    reference = request.session.get(_LOGGED_KEY)
+    ticket = Ticket.objects.filter(reference=reference).first() if reference else None
+    if ticket is None:
+        return redirect("servicedesk:support")
+    return render(
+        request,
+        "servicedesk/tickets/support_sent.html",
+        {"title": "Request sent", "ticket": ticket, "policy": SLA_POLICIES[Priority(ticket.priority)]},
+    )
+
+
+@login_required
+def my_tickets(request):
+    page = Paginator(selectors.tickets_for_requester(request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "servicedesk/tickets/my_tickets.html", {"title": "My tickets", "page": page})
+
+
+@login_required
+def my_ticket(request, reference):
+    ticket = selectors.access_ticket(request.user, reference)
+    form = ReplyForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.ticket_reply(
+                actor=request.user,
+                ticket=ticket,
+                body=form.cleaned_data["body"],
+                attachments=form.cleaned_data["attachments"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except PermissionDenied:
+            raise Http404("No such ticket") from None
+        else:
+            messages.success(request, "Your reply has been added. We will be in touch.")
+            return redirect("servicedesk:my_ticket", reference=ticket.reference)
+    return render(
+        request,
+        "servicedesk/tickets/my_ticket.html",
+        {
+            "title": f"{ticket.reference}: {ticket.subject}",
+            "ticket": ticket,
+            **_timeline(ticket, public_only=True),
+            "form": form,
+            "accept": ACCEPT_ATTRIBUTE,
+            "breadcrumbs": [{"text": "My tickets", "href": reverse("servicedesk:my_tickets")}],
+        },
+    )
+
+
+@login_required
+def attachment_download(request, reference, attachment_id):
+    staff = selectors.is_desk_staff(request.user)
+    ticket = (
+        selectors.access_ticket_for_staff(request.user, reference)
+        if staff
+        else selectors.access_ticket(request.user, reference)
+    )
+    attachment = Attachment.objects.select_related("event").filter(pk=attachment_id, ticket=ticket).first()
+    if attachment is None or (not staff and not attachment.event.is_public):
+        raise Http404("No such attachment")
+    return FileResponse(
+        attachment.file.open("rb"),
+        as_attachment=True,
+        filename=attachment.name,
+        content_type=attachment.content_type,
+    )
+
+
+# --- staff --------------------------------------------------------------------------------------
+
+
+@login_required
+def queue(request):
+    _require_staff(request.user)
+    form = QueueFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    tickets = selectors.ticket_queue(
+        request.user,
+        status=filters.get("status", ""),
+        priority=filters.get("priority", ""),
+        tier=filters.get("tier", ""),
+        mine=filters.get("mine", False),
+        text=filters.get("q", ""),
+    )
+    page = Paginator(tickets, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    now = timezone.now()
+    rows = [(ticket, selectors.sla_flags(ticket, now)) for ticket in page]
+    return render(
+        request,
+        "servicedesk/tickets/queue.html",
+        {"title": "Service desk queue", "filter_form": form, "page": page, "rows": rows},
+    )
+
+
+_ACTIONS = {"reply", "note", "status", "priority", "tier", "assign"}
+
+
+def _work_forms(request, ticket, action):
+    data = request.POST if request.method == "POST" else None
+    files = request.FILES if request.method == "POST" else None
+    staff = selectors.desk_staff()
+
+    def bound(name):
+        return (data, files) if action == name else (None, None)
+
+    return {
+        "reply": StaffReplyForm(*bound("reply"), prefix="reply"),
+        "note": NoteForm(*bound("note"), prefix="note"),
+        "status": StatusForm(bound("status")[0], prefix="status", initial={"status": ticket.status}),
+        "priority": PriorityForm(
+            bound("priority")[0], prefix="priority", initial={"priority": ticket.priority}
+        ),
+        "tier": TierForm(bound("tier")[0], prefix="tier"),
+        "assign": AssignForm(
+            bound("assign")[0], prefix="assign", staff=staff, initial={"assignee": ticket.assignee_id}
+        ),
+    }
+
+
+def _apply(request, ticket, action, form) -> str:
+    """Run the action's service; the message to show."""
+    data = form.cleaned_data
+    actor = request.user
+    if action == "reply":
+        services.ticket_reply(
+            actor=actor,
+            ticket=ticket,
+            body=data["body"],
+            attachments=data["attachments"],
+            await_customer=data["await_customer"],
+        )
+        return "Your reply has been sent to the requester."
+    if action == "note":
+        services.ticket_add_note(
+            actor=actor, ticket=ticket, body=data["body"], attachments=data["attachments"]
+        )
+        return "Internal note added."
+    if action == "status":
+        ticket = services.ticket_set_status(
+            actor=actor, ticket=ticket, status=data["status"], reason=data["reason"]
+        )
+        return f"Status is now {ticket.get_status_display().lower()}."
+    if action == "priority":
+        ticket = services.ticket_set_priority(
+            actor=actor, ticket=ticket, priority=data["priority"], reason=data["reason"]
+        )
+        return f"Priority is now {ticket.priority}; the targets are worked out again."
+    if action == "tier":
+        direction = request.POST.get("direction")
+        if direction not in ("up", "down"):
+            raise ValidationError("Choose Escalate or De-escalate")
+        move = services.ticket_escalate if direction == "up" else services.ticket_deescalate
+        ticket = move(actor=actor, ticket=ticket, reason=data["reason"])
+        return f"The ticket is now with {ticket.get_tier_display()}."
+    if action == "assign":
+        assignee = None
+        if data["assignee"] is not None:
+            assignee = Person.objects.filter(pk=data["assignee"]).first()
+            if assignee is None:
+                raise ValidationError({"assignee": "Choose someone from the list"})
+        ticket = services.ticket_assign(actor=actor, ticket=ticket, assignee=assignee)
+        return (
+            f"Assigned to {assignee.get_full_name()}."
+            if assignee
+            else "The ticket is back in the tier's queue."
+        )
+    raise Http404("No such action")
+
+
+@login_required
+def ticket_work(request, reference, action=None):
+    ticket = selectors.access_ticket_for_staff(request.user, reference)
+    if action is not None and (action not in _ACTIONS or request.method != "POST"):
+        raise Http404("No such page")
+    forms = _work_forms(request, ticket, action)
+    failed = None
+    if action is not None:
+        form = forms[action]
+        if form.is_valid():
+            try:
+                message = _apply(request, ticket, action, form)
+            except ValidationError as exc:
+                add_service_errors(form, exc)
+            else:
+                messages.success(request, message)
+                return redirect("servicedesk:ticket", reference=ticket.reference)
+        failed = form
+    return render(
+        request,
+        "servicedesk/tickets/work.html",
+        {
+            "title": f"{ticket.reference}: {ticket.subject}",
+            "ticket": ticket,
+            **_timeline(ticket, public_only=False),
+            "forms": forms,
+            # The layout's error summary shows the form that failed.
+            "form": failed,
+            "accept": ACCEPT_ATTRIBUTE,
+            "flags": selectors.sla_flags(ticket, timezone.now()),
+            "breadcrumbs": [{"text": "Queue", "href": reverse("servicedesk:queue")}],
+        },
+        status=400 if failed is not None else 200,
+    )
+
+
+@login_required
+def contact_new(request):
+    _require_staff(request.user)
+    form = ContactForm(request.POST or None, categories=selectors.active_categories())
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            contact = _log_contact(request.user, data)
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            if contact.ticket is not None:
+                verb = "raised" if contact.created_ticket else "added to"
+                messages.success(request, f"Call logged and {verb} {contact.ticket.reference}.")
+                return redirect("servicedesk:ticket", reference=contact.ticket.reference)
+            messages.success(request, "Call logged (not as a ticket).")
+            return redirect("servicedesk:contact_new")
+    return render(
+        request,
+        "servicedesk/tickets/contact.html",
+        {"title": "Log a phone call", "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def _log_contact(actor, data):
+    person = None
+    if data["person_email"]:
+        person = Person.objects.filter(email__iexact=data["person_email"]).first()
+        if person is None:
+            raise ValidationError(
+                {"person_email": f"No one has a Bluelamp account with the address {data['person_email']}"}
+            )
+    kwargs = {
+        "actor": actor,
+        "caller_name": data["caller_name"],
+        "caller_phone": data["caller_phone"],
+        "caller_email": data["caller_email"],
+        "person": person,
+        "outcome": data["outcome"],
+    }
+    how = data["logged_as"]
+    if how == "existing":
+        ticket = Ticket.objects.filter(reference=data["reference"].strip().upper()).first()
+        if ticket is None:
+            raise ValidationError({"reference": f"There is no ticket {data['reference']}"})
+        return services.contact_log(ticket=ticket, **kwargs)
+    if how == "not_logged":
+        return services.contact_log(not_logged_reason=data["not_logged_reason"], **kwargs)
+    return services.contact_log(
+        new_ticket={
+            "type": data["type"],
+            "category": data["category"],
+            "subject": data["subject"],
+            "description": data["description"],
+            "impact": data["impact"],
+            "urgency": data["urgency"],
+            "priority": data["priority"] or None,
+            "priority_reason": data["priority_reason"],
+        },
+        **kwargs,
+    )
