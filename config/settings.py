@@ -200,6 +200,18 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SERVICE_DESK_FROM_EMAIL = env.str(
     "SERVICE_DESK_FROM_EMAIL", default="Bluelamp service desk <servicedesk@bluelamp.example>"
 )
+# Inbound e-mail: `bluelamp mail-in` reads one message from an MTA pipe; `bluelamp mail-poll`
+# (or the servicedesk.mail_tasks.mail_poll task) reads unseen messages from this IMAP mailbox. No host: no polling.
+SERVICEDESK_IMAP_HOST = env.str("SERVICEDESK_IMAP_HOST", default="")
+SERVICEDESK_IMAP_SSL = env.bool("SERVICEDESK_IMAP_SSL", default=True)
+SERVICEDESK_IMAP_PORT = env.int("SERVICEDESK_IMAP_PORT", default=993 if SERVICEDESK_IMAP_SSL else 143)
+SERVICEDESK_IMAP_USER = env.str("SERVICEDESK_IMAP_USER", default="")
+SERVICEDESK_IMAP_PASSWORD = _secret("SERVICEDESK_IMAP_PASSWORD", "")
+SERVICEDESK_IMAP_MAILBOX = env.str("SERVICEDESK_IMAP_MAILBOX", default="INBOX")
+# Where processed messages go (created if missing); empty: they stay in the mailbox, marked seen.
+SERVICEDESK_IMAP_PROCESSED_MAILBOX = env.str("SERVICEDESK_IMAP_PROCESSED_MAILBOX", default="")
+# Larger messages are refused (mail-in exits 65; the poller leaves them unseen).
+SERVICEDESK_MAIL_MAX_BYTES = env.int("SERVICEDESK_MAIL_MAX_BYTES", default=25 * 1024 * 1024)
 
 # Background tasks (Django's Tasks API backport, database backend by default).
 TASKS = {

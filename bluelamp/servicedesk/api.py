@@ -4,9 +4,14 @@ Working time (bluelamp.servicedesk.working_time): is the desk open, when does a 
 working time, measure it, and find a due time with pauses. SLA targets (bluelamp.servicedesk.sla):
 priorities with their budgets and guidance, `sla_targets`, `suggest_priority`. Tickets
 (bluelamp.servicedesk.tickets): the records, logging one, a requester's reply, and which tickets
-a person sees as requester or key contact.
+a person sees as requester or key contact. Inbound e-mail (bluelamp.servicedesk.mail_in,
+mail_poll): one message made a ticket or a reply, and the `mail_poll` task that reads the desk's
+IMAP mailbox.
 """
 
+from bluelamp.servicedesk.mail_in import MailOutcome, MailRejected, mail_receive
+from bluelamp.servicedesk.mail_poll import mailbox_poll
+from bluelamp.servicedesk.mail_tasks import mail_poll
 from bluelamp.servicedesk.models import Category, Contact, ExtraClosure, Ticket, TicketEvent
 from bluelamp.servicedesk.selectors import extra_closure_dates, extra_closures
 from bluelamp.servicedesk.services import extra_closure_create, extra_closure_delete
@@ -21,6 +26,8 @@ from bluelamp.servicedesk.sla import (
     sla_targets,
     suggest_priority,
 )
+from bluelamp.servicedesk.tasks import DAILY as DAILY_TASKS
+from bluelamp.servicedesk.tasks import FREQUENT as FREQUENT_TASKS
 from bluelamp.servicedesk.tickets.selectors import access_ticket, is_desk_staff, tickets_for_requester
 from bluelamp.servicedesk.tickets.services import ticket_create, ticket_customer_reply
 from bluelamp.servicedesk.working_time import (
@@ -39,12 +46,17 @@ from bluelamp.servicedesk.working_time import (
     is_working_day,
     is_working_time,
     next_opening,
+    subtract_working_time,
     working_time_between,
 )
 
 __all__ = [
     "CLOSES_AT",
+    "DAILY_TASKS",
+    "FREQUENT_TASKS",
     "LONDON",
+    "MailOutcome",
+    "MailRejected",
     "OPENS_AT",
     "PRIORITY_MATRIX",
     "SLA_POLICIES",
@@ -75,8 +87,12 @@ __all__ = [
     "is_desk_staff",
     "is_working_day",
     "is_working_time",
+    "mail_poll",
+    "mail_receive",
+    "mailbox_poll",
     "next_opening",
     "sla_targets",
+    "subtract_working_time",
     "suggest_priority",
     "ticket_create",
     "ticket_customer_reply",

@@ -164,10 +164,37 @@ class Ticket(models.Model):
     resolved_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     last_activity_at = models.DateTimeField(db_index=True)
+    # SLA monitoring (bluelamp.servicedesk.monitoring). When 75 % of the resolution budget will
+    # have gone (working time, pauses excluded; recomputed with the due times), and when each
+    # notice went out: each is sent once per target, and a priority change that moves the target
+    # clears them. Review due is not stored: it is last_activity_at 5 working days ago or more.
+    resolution_warn_at = models.DateTimeField(null=True, blank=True)
+    resolution_warned_at = models.DateTimeField(null=True, blank=True)
+    resolution_breach_notified_at = models.DateTimeField(null=True, blank=True)
+    response_breach_notified_at = models.DateTimeField(null=True, blank=True)
+    # The last "review due" notice; a later last_activity_at starts a new idle spell.
+    review_notified_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         indexes = [
+            # What the monitoring task looks for, each kept small by its condition.
+            models.Index(
+                fields=["resolution_warn_at"],
+                condition=models.Q(resolution_warned_at__isnull=True),
+                name="ticket_warn_pending",
+            ),
+            models.Index(
+                fields=["resolution_due"],
+                condition=models.Q(resolution_breach_notified_at__isnull=True),
+                name="ticket_breach_pending",
+            ),
+            models.Index(
+                fields=["response_due"],
+                condition=models.Q(first_response_at__isnull=True, response_breach_notified_at__isnull=True),
+                name="ticket_response_pending",
+            ),
+            models.Index(fields=["status", "resolved_at"], name="ticket_status_resolved"),
             models.Index(fields=["tier", "status"], name="ticket_tier_status"),
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
             models.Index(fields=["requester", "-created_at"], name="ticket_requester"),

@@ -56,6 +56,7 @@ __all__ = [
     "is_working_day",
     "is_working_time",
     "next_opening",
+    "subtract_working_time",
     "working_time_between",
 ]
 
@@ -208,6 +209,24 @@ class Calendar:
             return _from_us(start_us)
         table = self._covering(start_us, start_us)
         return self._instant(table, table.position(start_us) + budget)
+
+    def subtract(self, end: dt.datetime, duration: dt.timedelta) -> dt.datetime:
+        """The latest instant from which `duration` of working time has passed by `end`: every
+        instant at or before it is at least `duration` of working time before `end`. (The reverse
+        of `add`, start-biased: a whole number of days back from 10:00 is 10:00, and from 08:00
+        it is 08:00, not 17:00 the evening before.)"""
+        budget = _budget_us(duration)
+        end_us = _to_us(end, "end")
+        if budget == 0:
+            return _from_us(end_us)
+        # Far enough back for any run of closures: two calendar days per working day, plus a month.
+        reach_us = (budget // _DAY_US + 1) * 2 * 86_400_000_000 + 31 * 86_400_000_000
+        table = self._covering(end_us - reach_us, end_us)
+        position = table.position(end_us) - budget
+        if position < 0:
+            raise ValueError(f"working time is computed for the years {FIRST_YEAR}–{LAST_YEAR} only")
+        day, into_day = divmod(position, _DAY_US)
+        return _from_us(table.opens[day] + into_day)
 
     def between(self, start: dt.datetime, end: dt.datetime, *, pauses: Sequence[Pause] = ()) -> dt.timedelta:
         """Working time from `start` to `end` (negative when `end` is earlier), less any pauses.
@@ -460,6 +479,14 @@ def add_working_time(
     Out-of-hours starts count from the next opening; a result at a day's end is 17:00 that day.
     """
     return (calendar or default_calendar()).add(start, duration)
+
+
+def subtract_working_time(
+    end: dt.datetime, duration: dt.timedelta, *, calendar: Calendar | None = None
+) -> dt.datetime:
+    """The latest instant at least `duration` of working time before `end` (UTC): a ticket last
+    touched at or before it has been idle that long ("5 working days ago")."""
+    return (calendar or default_calendar()).subtract(end, duration)
 
 
 def working_time_between(

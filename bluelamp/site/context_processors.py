@@ -13,6 +13,8 @@ def navigation(request):
     items = [("Home", "home", None)]
     if access_for(user, Perm.SERVICE_DESK).national:
         items.append(("Service desk", "servicedesk:queue", Perm.SERVICE_DESK))
+        if access_for(user, Perm.SERVICE_DESK_LEAD).national:
+            items.append(("Desk dashboard", "servicedesk:dashboard", Perm.SERVICE_DESK_LEAD))
     for label, name, perm in [
         ("People", "people:list", Perm.PEOPLE_VIEW),
         ("Import", "people:import", Perm.PEOPLE_IMPORT),

@@ -187,6 +187,9 @@ class QueueFilterForm(forms.Form):
     )
     tier = forms.ChoiceField(label="Tier", required=False, choices=[("", "Any")] + list(Ticket.Tier.choices))
     mine = forms.BooleanField(label="Only tickets assigned to me", required=False)
+    review_due = forms.BooleanField(
+        label="Only tickets due a review (no update for 5 working days)", required=False
+    )
 
 
 LOGGED_AS = [

@@ -18,8 +18,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from bluelamp.servicedesk.sla import SlaTargets, sla_targets
-from bluelamp.servicedesk.working_time import Pause
+from bluelamp.servicedesk.sla import SLA_POLICIES, Priority, SlaTargets, sla_targets
+from bluelamp.servicedesk.working_time import Pause, due_with_pauses
 
 AWAITING_CUSTOMER = "awaiting_customer"
 FINISHED = frozenset({"resolved", "closed"})
@@ -41,3 +41,15 @@ def due_times_from_history(
     *, priority: str, logged_at: dt.datetime, status_changes: Sequence[tuple[dt.datetime, str]]
 ) -> SlaTargets:
     return sla_targets(priority, logged_at, pauses_from_status_changes(status_changes))
+
+
+def warning_time_from_history(
+    *, priority: str, logged_at: dt.datetime, status_changes: Sequence[tuple[dt.datetime, str]], share: float
+) -> dt.datetime | None:
+    """When `share` of the resolution budget will have passed, counted like the target itself
+    (working time from logging, pauses excluded). None without a resolution clock (P4) or while
+    an open pause stops it."""
+    budget = SLA_POLICIES[Priority(priority)].resolution
+    if budget is None:
+        return None
+    return due_with_pauses(logged_at, budget * share, pauses_from_status_changes(status_changes))

@@ -12,17 +12,20 @@ import datetime as dt
 
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
+from django.utils import timezone
 
 from bluelamp.organisations.api import DEFINITIONS, LicenceContact, Perm, RoleAssignment, access_for
 from bluelamp.people.api import Person
 from bluelamp.servicedesk.models import Category, Ticket, TicketEvent
 from bluelamp.servicedesk.sla import SLA_POLICIES, Priority
-from bluelamp.servicedesk.working_time import working_time_between
+from bluelamp.servicedesk.working_time import WORKING_DAY, subtract_working_time, working_time_between
 
 _KEY_CONTACT_ATTR = "_bluelamp_key_contact_org_ids"
 DESK_ROLES = [role for role, definition in DEFINITIONS.items() if Perm.SERVICE_DESK in definition.permissions]
 # A resolution target is "at risk" once this share of its working time has gone.
 AT_RISK_SHARE = 0.75
+# An active ticket nobody has touched for this long is due a review by its owner and team leader.
+REVIEW_AFTER = 5 * WORKING_DAY
 
 
 def is_desk_staff(person) -> bool:
@@ -117,6 +120,12 @@ def desk_staff() -> QuerySet[Person]:
 ACTIVE_STATUSES = [s for s in Ticket.Status.values if s not in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED)]
 
 
+def review_due_before(now: dt.datetime) -> dt.datetime:
+    """An active ticket last updated at or before this instant is due a review (idle for 5
+    working days by `now`; weekends, bank holidays and extra closures do not count)."""
+    return subtract_working_time(now, REVIEW_AFTER)
+
+
 def ticket_queue(
     person,
     *,
@@ -125,8 +134,11 @@ def ticket_queue(
     tier: str = "",
     mine: bool = False,
     text: str = "",
+    review_due: bool = False,
+    now: dt.datetime | None = None,
 ) -> QuerySet[Ticket]:
-    """The desk's queue, for staff only: active tickets by default, most urgent target first."""
+    """The desk's queue, for staff only: active tickets by default, most urgent target first.
+    `review_due`: only active tickets idle for 5 working days or more (at `now`, default now)."""
     if not is_desk_staff(person):
         return Ticket.objects.none()
     tickets = Ticket.objects.select_related("assignee", "category", "organisation")
@@ -142,6 +154,9 @@ def ticket_queue(
         tickets = tickets.filter(tier=tier)
     if mine:
         tickets = tickets.filter(assignee=person)
+    if review_due:
+        before = review_due_before(now or timezone.now())
+        tickets = tickets.filter(status__in=ACTIVE_STATUSES, last_activity_at__lte=before)
     text = (text or "").strip()
     if text:
         tickets = tickets.filter(Q(reference__iexact=text) | Q(subject__icontains=text))
@@ -163,10 +178,16 @@ def sla_flags(ticket: Ticket, now: dt.datetime) -> list[tuple[str, str]]:
     elif ticket.resolution_due is not None:
         if ticket.resolution_due <= now:
             flags.append(("Breached", "red"))
+            if ticket.resolution_breach_notified_at is not None:
+                flags.append(("Next tier told", "grey"))
         else:
             budget = SLA_POLICIES[Priority(ticket.priority)].resolution
             if budget is not None and working_time_between(now, ticket.resolution_due) <= budget * (
                 1 - AT_RISK_SHARE
             ):
                 flags.append(("At risk", "orange"))
+            if ticket.resolution_warned_at is not None:
+                flags.append(("Warned", "grey"))
+    if working_time_between(ticket.last_activity_at, now) >= REVIEW_AFTER:
+        flags.append(("Review due", "purple"))
     return flags

@@ -22,8 +22,8 @@ from bluelamp.servicedesk.models import Attachment, Category, Contact, Ticket, T
 from bluelamp.servicedesk.sla import Impact, Priority, Urgency, suggest_priority
 from bluelamp.servicedesk.tickets import emails
 from bluelamp.servicedesk.tickets.attachments import check_uploads
-from bluelamp.servicedesk.tickets.history import due_times_from_history
-from bluelamp.servicedesk.tickets.selectors import is_desk_staff, may_see_as_requester
+from bluelamp.servicedesk.tickets.history import due_times_from_history, warning_time_from_history
+from bluelamp.servicedesk.tickets.selectors import AT_RISK_SHARE, is_desk_staff, may_see_as_requester
 from bluelamp.servicedesk.working_time import WORKING_DAY, working_time_between
 
 Status = Ticket.Status
@@ -33,6 +33,8 @@ PUBLIC = TicketEvent.Visibility.PUBLIC
 INTERNAL = TicketEvent.Visibility.INTERNAL
 
 TIER_ORDER: list[str] = list(Tier.values)
+# The author shown on the timeline for what Bluelamp does by itself (closing after the window).
+SYSTEM_AUTHOR = "Bluelamp (automatic)"
 # A requester's reply this long after resolution reopens the ticket; later, it is closed.
 REOPEN_WINDOW = 10 * WORKING_DAY
 
@@ -136,11 +138,20 @@ def _recompute_due(ticket: Ticket) -> None:
         (event.at, event.to_value)
         for event in ticket.events.filter(kind=Kind.STATUS).only("at", "to_value").order_by("at", "pk")
     ]
+    _set_due_times(ticket, changes)
+
+
+def _set_due_times(ticket: Ticket, changes: Sequence[tuple[dt.datetime, str]]) -> None:
     targets = due_times_from_history(
         priority=ticket.priority, logged_at=ticket.created_at, status_changes=changes
     )
     ticket.response_due = targets.response_due
     ticket.resolution_due = targets.resolution_due
+    # The breach warning's instant (bluelamp.servicedesk.monitoring), stored so that finding the
+    # tickets to warn is one indexed comparison.
+    ticket.resolution_warn_at = warning_time_from_history(
+        priority=ticket.priority, logged_at=ticket.created_at, status_changes=changes, share=AT_RISK_SHARE
+    )
 
 
 def _next_reference(year: int) -> str:
@@ -288,8 +299,7 @@ def ticket_create(
     )
     if channel != Ticket.Channel.PHONE and not ticket.requester_email:
         raise ValidationError({"requester_email": "Enter an e-mail address so that we can reply"})
-    targets = due_times_from_history(priority=priority, logged_at=at, status_changes=())
-    ticket.response_due, ticket.resolution_due = targets
+    _set_due_times(ticket, ())
     ticket.full_clean(exclude=["reference"])
     with transaction.atomic():
         ticket.reference = _next_reference(timezone.localtime(at).year)
@@ -601,6 +611,12 @@ def ticket_set_priority(
         ticket.priority = priority
         ticket.priority_reason = reason
         _recompute_due(ticket)
+        # A moved target is a new one: its warnings and breach notices are due again.
+        if ticket.resolution_due != before["resolution_due"]:
+            ticket.resolution_warned_at = None
+            ticket.resolution_breach_notified_at = None
+        if ticket.response_due != before["response_due"]:
+            ticket.response_breach_notified_at = None
         ticket.last_activity_at = at
         ticket.save()
         _audit(
@@ -714,5 +730,36 @@ def ticket_assign(*, actor, ticket: Ticket, assignee, at: dt.datetime | None = N
             ticket,
             before={"assignee": before},
             after={"assignee": _person_name(assignee)},
+        )
+    return ticket
+
+
+def ticket_close_resolved(*, ticket: Ticket, at: dt.datetime | None = None) -> Ticket | None:
+    """Close a ticket resolved more than 10 working days ago, as the system (no person), audited.
+    A reply after that raises a new request (`ticket_customer_reply`). None, changing nothing,
+    if the ticket is no longer resolved or is still inside its window (say, another worker or
+    the requester got there first)."""
+    at = _now(at)
+    with transaction.atomic():
+        ticket = _lock(ticket, at)
+        if ticket.status != Status.RESOLVED or working_time_between(ticket.resolved_at, at) <= REOPEN_WINDOW:
+            return None
+        event = _change_status(
+            ticket,
+            status=Status.CLOSED,
+            at=at,
+            actor=None,
+            reason="Closed automatically: no reply within 10 working days of resolution.",
+        )
+        event.author_name = SYSTEM_AUTHOR
+        event.save(update_fields=["author_name"])
+        ticket.last_activity_at = at
+        ticket.save()
+        _audit(
+            None,
+            "ticket_close_resolved",
+            ticket,
+            before={"status": Status.RESOLVED},
+            after={"status": Status.CLOSED},
         )
     return ticket

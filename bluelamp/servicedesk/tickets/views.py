@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bluelamp.core.forms import add_service_errors
+from bluelamp.organisations.api import Perm, access_for
 from bluelamp.people.api import Person
 from bluelamp.servicedesk.models import Attachment, Ticket
 from bluelamp.servicedesk.sla import PRIORITY_MATRIX, SLA_POLICIES, Priority
@@ -189,6 +190,7 @@ def queue(request):
         tier=filters.get("tier", ""),
         mine=filters.get("mine", False),
         text=filters.get("q", ""),
+        review_due=filters.get("review_due", False),
     )
     page = Paginator(tickets, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
     now = timezone.now()
@@ -196,7 +198,13 @@ def queue(request):
     return render(
         request,
         "servicedesk/tickets/queue.html",
-        {"title": "Service desk queue", "filter_form": form, "page": page, "rows": rows},
+        {
+            "title": "Service desk queue",
+            "filter_form": form,
+            "page": page,
+            "rows": rows,
+            "show_dashboard_link": access_for(request.user, Perm.SERVICE_DESK_LEAD).national,
+        },
     )
 
 

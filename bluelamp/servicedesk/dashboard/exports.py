@@ -1,0 +1,88 @@
+"""The dashboard's tables as tablib datasets, for CSV and XLSX downloads.
+
+Figures are numbers (percentages as whole numbers, blank where there is nothing to divide); text
+cells that a spreadsheet would run as a formula (=, +, -, @) are prefixed with an apostrophe.
+"""
+
+from __future__ import annotations
+
+import tablib
+
+from bluelamp.servicedesk.kpis import PRIORITIES, AdviserKpis, Ratio, WeekKpis, WeeklyVolumes
+from bluelamp.servicedesk.sla import SLA_POLICIES, Priority
+
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+RESOLUTION_PRIORITIES = [p for p in PRIORITIES if SLA_POLICIES[Priority(p)].resolution is not None]
+
+
+def _safe(text: str) -> str:
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def _ratio(ratio: Ratio) -> list:
+    return [ratio.total, ratio.met, "" if ratio.percent is None else ratio.percent]
+
+
+def kpi_headers() -> list[str]:
+    headers = [
+        "Week commencing",
+        "Adviser",
+        "First responses",
+        "Within 2 working days",
+        "Within 2 working days (%)",
+        "Calls taken",
+        "Calls logged as tickets",
+        "Calls logged as tickets (%)",
+        "Tickets resolved",
+        "Resolved at first line",
+        "Resolved at first line (%)",
+    ]
+    for p in PRIORITIES:
+        headers += [f"{p} response targets", f"{p} responses on time", f"{p} responses on time (%)"]
+    for p in RESOLUTION_PRIORITIES:
+        headers += [f"{p} resolution targets", f"{p} resolved on time", f"{p} resolved on time (%)"]
+    return headers
+
+
+def kpi_rows(kpis: WeekKpis) -> list[tuple[str, AdviserKpis]]:
+    """The table's rows in order: advisers, the unanswered tickets (if any), the whole desk."""
+    rows = [(k.name, k) for k in kpis.advisers]
+    unattributed = kpis.unattributed
+    if any(r.total for r in [*unattributed.sla_response.values(), *unattributed.sla_resolution.values()]):
+        rows.append(("No adviser yet (unanswered tickets)", unattributed))
+    rows.append(("Whole desk", kpis.desk))
+    return rows
+
+
+def kpi_dataset(kpis: WeekKpis) -> tablib.Dataset:
+    data = tablib.Dataset(headers=kpi_headers(), title="KPIs")
+    for name, row in kpi_rows(kpis):
+        cells = [kpis.week_start.isoformat(), _safe(name)]
+        cells += (
+            _ratio(row.initial_response) + _ratio(row.contacts_logged) + _ratio(row.first_line_resolution)
+        )
+        for p in PRIORITIES:
+            cells += _ratio(row.sla_response[p])
+        for p in RESOLUTION_PRIORITIES:
+            cells += _ratio(row.sla_resolution[p])
+        data.append(cells)
+    return data
+
+
+def volumes_dataset(volumes: WeeklyVolumes) -> tablib.Dataset:
+    headers = ["Week commencing"]
+    headers += [f"Category: {name}" for name in volumes.by_category]
+    headers += [f"Priority: {p}" for p in volumes.by_priority]
+    headers.append("Total")
+    data = tablib.Dataset(headers=headers, title="Tickets logged per week")
+    for i, week in enumerate(volumes.weeks):
+        by_priority = [values[i] for values in volumes.by_priority.values()]
+        data.append(
+            [
+                week.isoformat(),
+                *(values[i] for values in volumes.by_category.values()),
+                *by_priority,
+                sum(by_priority),
+            ]
+        )
+    return data
