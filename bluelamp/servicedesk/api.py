@@ -6,9 +6,11 @@ priorities with their budgets and guidance, `sla_targets`, `suggest_priority`. T
 (bluelamp.servicedesk.tickets): the records, logging one, a requester's reply, and which tickets
 a person sees as requester or key contact. Inbound e-mail (bluelamp.servicedesk.mail_in,
 mail_poll): one message made a ticket or a reply, and the `mail_poll` task that reads the desk's
-IMAP mailbox.
+IMAP mailbox. Knowledge base (bluelamp.servicedesk.kb): `help_search` and `article_suggestions`
+over published public articles.
 """
 
+from bluelamp.servicedesk.kb.selectors import article_suggestions, help_search
 from bluelamp.servicedesk.mail_in import MailOutcome, MailRejected, mail_receive
 from bluelamp.servicedesk.mail_poll import mailbox_poll
 from bluelamp.servicedesk.mail_tasks import mail_poll
@@ -76,6 +78,7 @@ __all__ = [
     "Urgency",
     "access_ticket",
     "add_working_time",
+    "article_suggestions",
     "bank_holiday_name",
     "default_calendar",
     "due_with_pauses",
@@ -84,6 +87,7 @@ __all__ = [
     "extra_closure_delete",
     "extra_closures",
     "forget_default_calendar",
+    "help_search",
     "is_desk_staff",
     "is_working_day",
     "is_working_time",

@@ -92,6 +92,11 @@ class TicketCounter(models.Model):
         return f"{self.year}: {self.last_number}"
 
 
+# Not resolved or closed (the queue's default view); the same list, in the same order, as
+# tickets.selectors.ACTIVE_STATUSES, so that PostgreSQL matches the partial indexes below.
+_ACTIVE = ["new", "open", "awaiting_customer", "awaiting_third_party", "reopened"]
+
+
 class Ticket(models.Model):
     """A request to the service desk: an incident, a service request, an enquiry or a complaint.
 
@@ -199,6 +204,23 @@ class Ticket(models.Model):
             models.Index(fields=["assignee", "status"], name="ticket_assignee_status"),
             models.Index(fields=["requester", "-created_at"], name="ticket_requester"),
             models.Index(fields=["organisation", "-created_at"], name="ticket_organisation"),
+            # The staff queue (tickets.selectors.ticket_queue): its order, over active tickets
+            # (the default view, alone or by tier) and over all (see docs/performance.md).
+            models.Index(
+                fields=["priority", "resolution_due", "response_due", "created_at", "id"],
+                condition=models.Q(status__in=_ACTIVE),
+                name="ticket_queue_active",
+            ),
+            models.Index(
+                fields=["tier", "priority", "resolution_due", "response_due", "created_at", "id"],
+                condition=models.Q(status__in=_ACTIVE),
+                name="ticket_queue_tier_active",
+            ),
+            models.Index(
+                fields=["priority", "resolution_due", "response_due", "created_at", "id"],
+                name="ticket_queue_order",
+            ),
+            # Full-text search has a GIN index too, on PostgreSQL only: see migration 0006.
         ]
 
     def __str__(self) -> str:
@@ -247,7 +269,10 @@ class TicketEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
-        indexes = [models.Index(fields=["ticket", "at"], name="ticket_event_timeline")]
+        indexes = [
+            models.Index(fields=["ticket", "at"], name="ticket_event_timeline"),
+            # Full-text search of replies and notes: PostgreSQL only, see migration 0006.
+        ]
 
     def __str__(self) -> str:
         return f"{self.ticket_id} {self.kind} at {self.at.isoformat()}"
@@ -322,3 +347,8 @@ class Contact(models.Model):
 
     def __str__(self) -> str:
         return f"Call from {self.caller_name} at {self.at.isoformat()}"
+
+
+from bluelamp.servicedesk.models_desk import *  # noqa: E402, F403  (canned responses, saved filters)
+from bluelamp.servicedesk.models_incidents import *  # noqa: E402, F403  (major incidents, complaints, identity)
+from bluelamp.servicedesk.models_kb import *  # noqa: E402,F403  (knowledge base and problems)

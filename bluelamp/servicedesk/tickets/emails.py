@@ -12,6 +12,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 
 from bluelamp.core.timefmt import format_datetime
+from bluelamp.servicedesk.incidents.complaints import acknowledgement_template, latest_outcome
 from bluelamp.servicedesk.models import Ticket, TicketEvent
 from bluelamp.servicedesk.sla import SLA_POLICIES, Priority
 from bluelamp.servicedesk.working_time import add_working_time
@@ -54,8 +55,8 @@ def send_acknowledgement(ticket_id: int) -> None:
     policy = SLA_POLICIES[Priority(ticket.priority)]
     _send(
         ticket,
-        template="acknowledgement",
-        subject=f"We have logged your request: {ticket.subject}",
+        template=acknowledgement_template(ticket, "acknowledgement"),
+        subject=f"We have logged your {'complaint' if ticket.type == Ticket.Type.COMPLAINT else 'request'}: {ticket.subject}",
         context={"response_due": format_datetime(ticket.response_due), "policy": policy},
     )
 
@@ -86,5 +87,9 @@ def send_resolved(ticket_id: int) -> None:
         ticket,
         template="resolved",
         subject=f"Resolved: {ticket.subject}",
-        context={"reopen_until": format_datetime(reopen_until), "days": REOPEN_WORKING_DAYS},
+        context={
+            "reopen_until": format_datetime(reopen_until),
+            "days": REOPEN_WORKING_DAYS,
+            "outcome": latest_outcome(ticket) if ticket.type == Ticket.Type.COMPLAINT else None,
+        },
     )

@@ -178,7 +178,12 @@ class AssignForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
-    q = forms.CharField(label="Reference or subject", required=False, max_length=200)
+    q = forms.CharField(
+        label="Search",
+        required=False,
+        max_length=200,
+        help_text="A reference, or words in the subject, details, replies or notes",
+    )
     status = forms.ChoiceField(
         label="Status", required=False, choices=[("", "Active"), ("all", "All")] + list(Ticket.Status.choices)
     )
@@ -190,6 +195,55 @@ class QueueFilterForm(forms.Form):
     review_due = forms.BooleanField(
         label="Only tickets due a review (no update for 5 working days)", required=False
     )
+
+
+class SavedFilterForm(forms.Form):
+    name = _text("Name for this filter", max_length=100, error="Enter a name for the filter")
+
+
+class CannedResponseForm(forms.Form):
+    title = _text("Title", max_length=100, error="Enter a title")
+    body = _area(
+        "Text",
+        help_text="Placeholders: {requester_first_name}, {requester_name}, {reference}, {subject}, {adviser_name}",
+        error="Enter the text",
+    )
+    shared = forms.BooleanField(
+        label="Shared with the whole desk (otherwise only you see it)", required=False
+    )
+    is_active = forms.BooleanField(label="Offered on ticket pages", required=False, initial=True)
+
+
+BULK_ACTIONS = [
+    ("assign", "Assign to"),
+    ("escalate", "Escalate one tier (with a reason)"),
+    ("status", "Set status"),
+]
+
+
+class BulkForm(forms.Form):
+    tickets = forms.MultipleChoiceField(
+        label="Tickets", error_messages={"required": "Choose at least one ticket"}
+    )
+    action = forms.ChoiceField(
+        label="Action", choices=BULK_ACTIONS, error_messages={"required": "Choose an action"}
+    )
+    assignee = forms.TypedChoiceField(label="Assign to", coerce=int, empty_value=None, required=False)
+    status = forms.ChoiceField(
+        label="Status",
+        required=False,
+        choices=[("", "Choose")] + [c for c in Ticket.Status.choices if c[0] != "new"],
+    )
+    reason = _text("Reason", required=False, max_length=2000, help_text="Needed to escalate or reopen")
+
+    def __init__(self, *args, staff, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [("", "Nobody (the tier's queue)")] + [
+            (p.pk, p.get_full_name()) for p in staff
+        ]
+        # Any reference: the service reports those that do not exist, one by one.
+        data = args[0] if args else None
+        self.fields["tickets"].choices = [(r, r) for r in (data.getlist("tickets") if data else [])]
 
 
 LOGGED_AS = [

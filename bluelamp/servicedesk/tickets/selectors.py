@@ -18,6 +18,7 @@ from bluelamp.organisations.api import DEFINITIONS, LicenceContact, Perm, RoleAs
 from bluelamp.people.api import Person
 from bluelamp.servicedesk.models import Category, Ticket, TicketEvent
 from bluelamp.servicedesk.sla import SLA_POLICIES, Priority
+from bluelamp.servicedesk.tickets.search import search_tickets
 from bluelamp.servicedesk.working_time import WORKING_DAY, subtract_working_time, working_time_between
 
 _KEY_CONTACT_ATTR = "_bluelamp_key_contact_org_ids"
@@ -157,12 +158,12 @@ def ticket_queue(
     if review_due:
         before = review_due_before(now or timezone.now())
         tickets = tickets.filter(status__in=ACTIVE_STATUSES, last_activity_at__lte=before)
+    order = ["priority", F("resolution_due").asc(nulls_last=True), "response_due", "created_at", "pk"]
     text = (text or "").strip()
     if text:
-        tickets = tickets.filter(Q(reference__iexact=text) | Q(subject__icontains=text))
-    return tickets.order_by(
-        "priority", F("resolution_due").asc(nulls_last=True), "response_due", "created_at", "pk"
-    )
+        # Reference, subject, description, replies and notes; best matches first (tickets.search).
+        return search_tickets(tickets, text).order_by("search_rank", *order)
+    return tickets.order_by(*order)
 
 
 def sla_flags(ticket: Ticket, now: dt.datetime) -> list[tuple[str, str]]:

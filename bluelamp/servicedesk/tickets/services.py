@@ -18,6 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from bluelamp.audit.api import audit_record
+from bluelamp.servicedesk.incidents import complaints
 from bluelamp.servicedesk.models import Attachment, Category, Contact, Ticket, TicketCounter, TicketEvent
 from bluelamp.servicedesk.sla import Impact, Priority, Urgency, suggest_priority
 from bluelamp.servicedesk.tickets import emails
@@ -540,10 +541,18 @@ def ticket_add_note(
 
 
 def ticket_set_status(
-    *, actor, ticket: Ticket, status: str, reason: str = "", at: dt.datetime | None = None
+    *,
+    actor,
+    ticket: Ticket,
+    status: str,
+    reason: str = "",
+    outcome: str = "",
+    outcome_text: str = "",
+    at: dt.datetime | None = None,
 ) -> Ticket:
     """Move a ticket on. Awaiting customer pauses the resolution clock; resolving e-mails the
-    requester (a reply within 10 working days reopens it); reopening needs a reason."""
+    requester (a reply within 10 working days reopens it); reopening needs a reason. A complaint
+    is resolved only with its `outcome` and `outcome_text` (incidents.complaints)."""
     at = _now(at)
     _require_staff(actor)
     _choice(Status, status, "status", "Status")
@@ -565,8 +574,13 @@ def ticket_set_status(
             )
         if status == Status.REOPENED:
             _require_reason(reason, "reopening the ticket")
+        complaints.complaint_outcome_check(ticket, status=status, outcome=outcome, outcome_text=outcome_text)
         before = {"status": ticket.status, "resolution_due": ticket.resolution_due}
         _change_status(ticket, status=status, at=at, actor=actor, reason=reason)
+        if outcome:
+            complaints.complaint_outcome_record(
+                ticket, outcome=outcome, outcome_text=outcome_text, actor=actor, at=at
+            )
         ticket.last_activity_at = at
         ticket.save()
         _audit(
@@ -574,7 +588,8 @@ def ticket_set_status(
             "ticket_status",
             ticket,
             before=before,
-            after={"status": status, "reason": reason, "resolution_due": ticket.resolution_due},
+            after={"status": status, "reason": reason, "resolution_due": ticket.resolution_due}
+            | ({"outcome": outcome} if outcome else {}),
         )
         if status == Status.RESOLVED and ticket.requester_email:
             transaction.on_commit(partial(emails.send_resolved, ticket.pk))

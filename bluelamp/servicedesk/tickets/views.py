@@ -14,18 +14,22 @@ from django.utils import timezone
 from bluelamp.core.forms import add_service_errors
 from bluelamp.organisations.api import Perm, access_for
 from bluelamp.people.api import Person
+from bluelamp.servicedesk.incidents.views import ticket_panel
+from bluelamp.servicedesk.kb.selectors import article_suggestions
 from bluelamp.servicedesk.models import Attachment, Ticket
 from bluelamp.servicedesk.sla import PRIORITY_MATRIX, SLA_POLICIES, Priority
-from bluelamp.servicedesk.tickets import selectors, services
+from bluelamp.servicedesk.tickets import desk, selectors, services
 from bluelamp.servicedesk.tickets.attachments import ACCEPT_ATTRIBUTE, human_size
 from bluelamp.servicedesk.tickets.forms import (
     AssignForm,
+    BulkForm,
     ContactForm,
     NoteForm,
     PriorityForm,
     PublicEnquiryForm,
     QueueFilterForm,
     ReplyForm,
+    SavedFilterForm,
     StaffReplyForm,
     StatusForm,
     SupportForm,
@@ -113,7 +117,13 @@ def support_sent(request):
     return render(
         request,
         "servicedesk/tickets/support_sent.html",
-        {"title": "Request sent", "ticket": ticket, "policy": SLA_POLICIES[Priority(ticket.priority)]},
+        {
+            "title": "Request sent",
+            "ticket": ticket,
+            "policy": SLA_POLICIES[Priority(ticket.priority)],
+            # Help pages that may answer it while the desk gets to it (the no-JavaScript path).
+            "suggestions": article_suggestions(ticket.subject),
+        },
     )
 
 
@@ -204,6 +214,11 @@ def queue(request):
             "page": page,
             "rows": rows,
             "show_dashboard_link": access_for(request.user, Perm.SERVICE_DESK_LEAD).national,
+            # Saved filters and the bulk form's assignees: two queries, however many rows.
+            "saved_filters": list(desk.saved_filters_for(request.user)),
+            "bulk_form": BulkForm(staff=selectors.desk_staff()),
+            "save_filter_form": SavedFilterForm(),
+            "filter_params": [(k, v) for k, v in request.GET.items() if k != "page" and v],
         },
     )
 
@@ -289,6 +304,13 @@ def ticket_work(request, reference, action=None):
     if action is not None and (action not in _ACTIONS or request.method != "POST"):
         raise Http404("No such page")
     forms = _work_forms(request, ticket, action)
+    canned = list(desk.canned_responses_for(request.user))
+    if action is None and request.GET.get("canned"):
+        # "Use" on the canned-response picker: the reply box, pre-filled for this ticket.
+        chosen = desk.access_canned_response(request.user, request.GET["canned"])
+        forms["reply"].initial = {
+            "body": desk.canned_response_fill(chosen, ticket=ticket, adviser=request.user)
+        }
     failed = None
     if action is not None:
         form = forms[action]
@@ -313,6 +335,8 @@ def ticket_work(request, reference, action=None):
             "form": failed,
             "accept": ACCEPT_ATTRIBUTE,
             "flags": selectors.sla_flags(ticket, timezone.now()),
+            "canned_responses": canned,
+            **ticket_panel(request.user, ticket),
             "breadcrumbs": [{"text": "Queue", "href": reverse("servicedesk:queue")}],
         },
         status=400 if failed is not None else 200,

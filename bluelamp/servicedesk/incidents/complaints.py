@@ -1,0 +1,71 @@
+"""The complaints route, as rules the ticket services apply (the seed's "Complaints" section).
+
+A complaint is acknowledged in the complaints wording (its own e-mail), investigated by the
+contact centre (it starts at 1st line like every ticket), escalated along the chain with the
+ordinary escalation when the contact centre cannot complete it, and resolved only with a
+recorded outcome: upheld, partly upheld or not upheld, and what was found and done. This
+module imports only models, so that `tickets.services` can use it without a cycle.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+
+from bluelamp.servicedesk.models import Ticket
+from bluelamp.servicedesk.models_incidents import ComplaintOutcome
+
+Outcome = ComplaintOutcome.Outcome
+ACKNOWLEDGEMENT_TEMPLATE = "complaint_acknowledgement"
+
+
+def is_complaint(ticket: Ticket) -> bool:
+    return ticket.type == Ticket.Type.COMPLAINT
+
+
+def acknowledgement_template(ticket: Ticket, default: str) -> str:
+    """The e-mail template that acknowledges `ticket`: complaints have their own wording."""
+    return ACKNOWLEDGEMENT_TEMPLATE if is_complaint(ticket) else default
+
+
+def complaint_outcome_check(ticket: Ticket, *, status: str, outcome: str, outcome_text: str) -> None:
+    """Refuse to resolve a complaint without its outcome (and an outcome on anything else)."""
+    if not is_complaint(ticket):
+        if outcome or outcome_text:
+            raise ValidationError({"outcome": f"{ticket.reference} is not a complaint: it has no outcome."})
+        return
+    if status != Ticket.Status.RESOLVED:
+        return
+    errors = {}
+    if outcome not in Outcome.values:
+        accepted = ", ".join(str(label).lower() for label in Outcome.labels)
+        errors["outcome"] = (
+            f"A complaint is resolved with its outcome: choose {accepted}"
+            if not outcome
+            else f"Outcome {outcome!r} is not one of: {accepted}"
+        )
+    if not (outcome_text or "").strip():
+        errors["outcome_text"] = "Enter what the investigation found and what was done"
+    if errors:
+        raise ValidationError(errors)
+
+
+def complaint_outcome_record(
+    ticket: Ticket, *, outcome: str, outcome_text: str, actor, at: dt.datetime
+) -> ComplaintOutcome:
+    """Store the outcome (called by `ticket_set_status` inside its transaction)."""
+    record = ComplaintOutcome(
+        ticket=ticket,
+        outcome=outcome,
+        text=outcome_text.strip(),
+        recorded_by=actor if getattr(actor, "pk", None) else None,
+        recorded_at=at,
+    )
+    record.full_clean(exclude=["ticket", "recorded_by"])
+    record.save()
+    return record
+
+
+def latest_outcome(ticket: Ticket) -> ComplaintOutcome | None:
+    return ticket.complaint_outcomes.order_by("-recorded_at", "-pk").first()

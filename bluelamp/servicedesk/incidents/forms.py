@@ -1,0 +1,110 @@
+"""Forms for major incidents, complaint outcomes and identity checks. Shape only: the services
+decide what is allowed."""
+
+from django import forms
+
+from bluelamp.servicedesk.models_incidents import ComplaintOutcome, IdentityCheck, IncidentEntry
+
+
+def _area(label, *, help_text="", required=True, error=None, rows=4):
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"required": error or f"Enter {label.lower()}"},
+    )
+
+
+class EmailListField(forms.CharField):
+    """E-mail addresses, one a line (or separated by commas or spaces)."""
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        return [part for part in text.replace(",", " ").split() if part]
+
+
+class DeclareForm(forms.Form):
+    summary = _area(
+        "What is affected and what is known so far",
+        error="Enter what is affected and what is known so far",
+    )
+    convene_gold = forms.BooleanField(label="Convene the gold incident group now", required=False)
+    gold_members = EmailListField(
+        label="Gold group members (if convening)",
+        required=False,
+        help_text="E-mail addresses of people of the national body, one a line.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("convene_gold") and not data.get("gold_members"):
+            self.add_error("gold_members", "Enter the e-mail addresses of the gold group's members")
+        return data
+
+
+class ConveneForm(forms.Form):
+    members = EmailListField(
+        label="Gold group members",
+        help_text="E-mail addresses of people of the national body, one a line.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter the e-mail addresses of the gold group's members"},
+    )
+
+
+class EntryForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="What kind of entry",
+        choices=IncidentEntry.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose action, communication or decision"},
+    )
+    text = _area("What was done, said or decided", error="Enter what was done, said or decided")
+
+
+class NoticeForm(forms.Form):
+    subject = forms.CharField(
+        label="Subject",
+        max_length=200,
+        error_messages={"required": "Enter the notice's subject"},
+    )
+    body = _area(
+        "Notice",
+        help_text="Sent to the key contacts of every licence in force.",
+        error="Enter the notice",
+        rows=6,
+    )
+
+
+class ResolveForm(forms.Form):
+    resolution = _area("How the service was restored", error="Enter how the service was restored")
+
+
+class IdentityCheckForm(forms.Form):
+    method = forms.ChoiceField(
+        label="How did you verify the requester's identity?",
+        choices=IdentityCheck.Method.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose how you verified the requester's identity"},
+    )
+    notes = _area(
+        "Notes (optional)",
+        required=False,
+        help_text="Do not write down the answers to security questions.",
+        rows=2,
+    )
+
+
+class ComplaintOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Outcome of the complaint",
+        choices=ComplaintOutcome.Outcome.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose upheld, partly upheld or not upheld"},
+    )
+    outcome_text = _area(
+        "What the investigation found and what was done",
+        help_text="Sent to the requester with the resolution.",
+        error="Enter what the investigation found and what was done",
+    )

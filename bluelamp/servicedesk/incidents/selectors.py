@@ -1,0 +1,131 @@
+"""Reading major incidents, identity checks, and who may do what.
+
+Who declares a major incident. The seed escalates major incidents "to the Lead Application
+Operations Engineer and then the Senior IT Service Manager", and the contact centre is the
+first point of contact, whose team leader runs the desk day to day. So the holders of the
+service-desk lead permission nationally (contact-centre team leader, lead engineer, IT service
+manager; platform administrators hold every permission) declare, convene the gold group, post
+service notices and resolve. Every member of desk staff sees major incidents and adds to their
+timeline: the adviser on the phones is often the first to know something. To anyone else they
+do not exist (404).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import QuerySet
+from django.http import Http404
+from django.utils import timezone
+
+from bluelamp.organisations.api import (
+    LicenceContact,
+    LicenceType,
+    Perm,
+    RoleAssignment,
+    access_for,
+    licensed_organisation_ids,
+)
+from bluelamp.people.api import Person
+from bluelamp.servicedesk.models import Ticket
+from bluelamp.servicedesk.models_incidents import IdentityCheck, MajorIncident
+from bluelamp.servicedesk.tickets.selectors import is_desk_staff
+
+# An identity check is good for this long: after it, the adviser checks again.
+IDENTITY_CHECK_VALID_FOR = dt.timedelta(minutes=30)
+# A challenge-response code is good for this long after it is issued.
+CHALLENGE_CODE_VALID_FOR = dt.timedelta(minutes=15)
+
+
+def may_lead_incidents(person) -> bool:
+    """Declares major incidents, convenes the gold group, posts notices, resolves."""
+    if person is None or not getattr(person, "is_authenticated", False):
+        return False
+    return access_for(person, Perm.SERVICE_DESK_LEAD).national
+
+
+def access_major_incident(person, incident_uuid) -> MajorIncident:
+    """The major incident for desk staff; to anyone else (or if there is none), 404."""
+    if not is_desk_staff(person):
+        raise Http404("No such major incident")
+    incident = (
+        MajorIncident.objects.select_related("ticket", "declared_by", "resolved_by")
+        .filter(uuid=incident_uuid)
+        .first()
+    )
+    if incident is None:
+        raise Http404("No such major incident")
+    return incident
+
+
+def major_incidents_open(person) -> QuerySet[MajorIncident]:
+    """Open major incidents, newest first, for desk staff (nothing for anyone else)."""
+    if not is_desk_staff(person):
+        return MajorIncident.objects.none()
+    return (
+        MajorIncident.objects.filter(status=MajorIncident.Status.OPEN)
+        .select_related("ticket", "declared_by")
+        .order_by("-declared_at")
+    )
+
+
+def major_incident_for_ticket(ticket: Ticket) -> MajorIncident | None:
+    return MajorIncident.objects.filter(ticket=ticket).first()
+
+
+def incident_timeline(incident: MajorIncident) -> list:
+    return list(incident.entries.select_related("author").order_by("at", "pk"))
+
+
+def key_contact_emails(on: dt.date | None = None) -> list[str]:
+    """The addresses of the key contacts of every licence in force (the licensees), once each."""
+    day = on or timezone.localdate()
+    org_ids: set[int] = set()
+    for licence_type in LicenceType.values:
+        org_ids |= licensed_organisation_ids(licence_type, on=day)
+    contacts = LicenceContact.objects.filter(licence__organisation_id__in=org_ids).select_related("licence")
+    return sorted({c.email.lower() for c in contacts if c.licence.in_force_on(day)})
+
+
+def identity_check_current(ticket: Ticket, *, now: dt.datetime | None = None) -> IdentityCheck | None:
+    """The latest identity check of the ticket's requester, if made in the last 30 minutes."""
+    if ticket.requester_id is None:
+        return None
+    now = now or timezone.now()
+    return (
+        IdentityCheck.objects.filter(
+            ticket=ticket,
+            person_id=ticket.requester_id,
+            checked_at__gt=now - IDENTITY_CHECK_VALID_FOR,
+            checked_at__lte=now,
+        )
+        .select_related("checked_by")
+        .order_by("-checked_at", "-pk")
+        .first()
+    )
+
+
+def identity_checks(ticket: Ticket) -> list[IdentityCheck]:
+    return list(ticket.identity_checks.select_related("checked_by").order_by("-checked_at", "-pk"))
+
+
+def role_holder_emails(*roles: str) -> list[str]:
+    """The addresses of the active people holding any of `roles` nationally, once each."""
+    holders = RoleAssignment.objects.current().filter(role__in=roles, organisation__isnull=True)
+    return list(
+        Person.objects.filter(pk__in=holders.values("person_id"), is_active=True)
+        .exclude(email="")
+        .order_by("email")
+        .values_list("email", flat=True)
+        .distinct()
+    )
+
+
+def national_people_by_email(addresses: list[str]) -> tuple[list, list[str]]:
+    """Active people of the national body with these addresses, and the addresses not found."""
+    wanted = [a.strip().lower() for a in addresses if a.strip()]
+    found = {
+        p.email.lower(): p
+        for p in Person.objects.filter(email__in=wanted, is_active=True, organisation__kind="national_body")
+    }
+    return [found[a] for a in dict.fromkeys(wanted) if a in found], [a for a in wanted if a not in found]

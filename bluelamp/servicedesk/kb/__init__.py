@@ -1,0 +1,1 @@
+"""Knowledge base articles and problem records (services, selectors, pages)."""
