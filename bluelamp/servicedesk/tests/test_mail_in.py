@@ -193,6 +193,18 @@ def test_in_reply_to_threads_without_a_reference_in_the_subject(bob):
     assert str(outcome) == f"updated {ticket.reference}"
 
 
+def test_a_reply_to_our_own_e_mail_threads_by_its_message_id(bob, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        out, _ = run_mail_in(eml())
+    reference = created_reference(out)
+    (ack,) = mail.outbox
+    message_id = ack.extra_headers["Message-ID"]
+    assert reference in message_id
+    # The requester's mail program dropped the reference from the subject; the header remains.
+    raw = eml(subject="Re: that", body="Still broken", headers={"In-Reply-To": message_id})
+    assert str(mail_receive(raw)) == f"updated {reference}"
+
+
 def test_someone_else_quoting_a_reference_gets_a_new_ticket_and_learns_nothing(
     bob, charlie, django_capture_on_commit_callbacks
 ):

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
+from django.core.mail.message import make_msgid
 from django.template.loader import render_to_string
 
 from bluelamp.core.timefmt import format_datetime
@@ -28,6 +29,11 @@ def _ticket_url(ticket: Ticket) -> str:
     return f"{settings.SITE_URL.rstrip('/')}/service-desk/my-tickets/{ticket.reference}/"
 
 
+def _mail_domain() -> str:
+    address = settings.SERVICE_DESK_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >")
+    return address or "bluelamp.invalid"
+
+
 def _send(ticket: Ticket, *, template: str, subject: str, context: dict) -> None:
     context = {
         "ticket": ticket,
@@ -42,7 +48,12 @@ def _send(ticket: Ticket, *, template: str, subject: str, context: dict) -> None
         body=text,
         from_email=settings.SERVICE_DESK_FROM_EMAIL,
         to=[ticket.requester_email],
-        headers={"Auto-Submitted": "auto-generated", "X-Bluelamp-Ticket": ticket.reference},
+        headers={
+            "Auto-Submitted": "auto-generated",
+            "X-Bluelamp-Ticket": ticket.reference,
+            # Carries the reference, so a reply threads by In-Reply-To even if its subject was edited.
+            "Message-ID": make_msgid(idstring=ticket.reference, domain=_mail_domain()),
+        },
     )
     message.attach_alternative(html, "text/html")
     message.send()
