@@ -53,3 +53,15 @@ def test_organisation_branding_by_host_and_query(client, kent):
     assert "Kent Police" in client.get("/?org=kent").content.decode()
     assert "Kent Police" in client.get("/licence-check/").content.decode()  # remembered in the session
     assert "Kent Police" not in client.get("/?org=").content.decode().split("<main")[0]
+
+
+def test_error_pages_wear_the_site_chrome(client, signed_in, bob, settings):
+    settings.DEBUG = False
+    response = signed_in(bob).get("/people/999999/")
+    page = response.content.decode()
+    assert response.status_code == 404
+    assert "Page not found" in page and "govuk-template" in page and "Sign out" in page
+
+    from django.template.loader import render_to_string
+
+    assert "Sorry, there is a problem with the service" in render_to_string("500.html")
