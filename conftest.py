@@ -158,3 +158,13 @@ def signed_in(client):
         return client
 
     return sign_in
+
+
+def page_body(response) -> bytes:
+    """A page's HTML without its per-request CSRF token, so that two responses can be compared
+    ("refused" must look exactly like "missing")."""
+    import re
+
+    return re.sub(
+        rb'name="csrfmiddlewaretoken" value="[^"]*"', b'name="csrfmiddlewaretoken"', response.content
+    )

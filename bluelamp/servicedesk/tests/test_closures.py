@@ -17,6 +17,7 @@ from bluelamp.servicedesk.working_time import (
     default_calendar,
     is_working_day,
 )
+from conftest import page_body
 
 URL = "/service-desk/closures/"
 
@@ -180,9 +181,8 @@ def test_outsiders_are_refused_as_not_found(signed_in, charlie, adviser, future_
     assert list(ExtraClosure.objects.values_list("reason", flat=True)) == ["Shutdown"]
     # Refused and missing look the same.
     client = signed_in(charlie)
-    assert (
-        client.post("/service-desk/closures/999999/remove/").content
-        == client.post(f"/service-desk/closures/{closure.pk}/remove/").content
+    assert page_body(client.post("/service-desk/closures/999999/remove/")) == page_body(
+        client.post(f"/service-desk/closures/{closure.pk}/remove/")
     )
 
 
