@@ -11,6 +11,7 @@ over published public articles.
 """
 
 from bluelamp.servicedesk.kb.selectors import article_suggestions, help_search
+from bluelamp.servicedesk.kb.services import article_create
 from bluelamp.servicedesk.mail_in import MailOutcome, MailRejected, mail_receive
 from bluelamp.servicedesk.mail_poll import mailbox_poll
 from bluelamp.servicedesk.mail_tasks import mail_poll
@@ -31,7 +32,7 @@ from bluelamp.servicedesk.sla import (
 from bluelamp.servicedesk.tasks import DAILY as DAILY_TASKS
 from bluelamp.servicedesk.tasks import FREQUENT as FREQUENT_TASKS
 from bluelamp.servicedesk.tickets.selectors import access_ticket, is_desk_staff, tickets_for_requester
-from bluelamp.servicedesk.tickets.services import ticket_create, ticket_customer_reply
+from bluelamp.servicedesk.tickets.services import ticket_create, ticket_customer_reply, ticket_reply
 from bluelamp.servicedesk.working_time import (
     CLOSES_AT,
     LONDON,
@@ -78,6 +79,7 @@ __all__ = [
     "Urgency",
     "access_ticket",
     "add_working_time",
+    "article_create",
     "article_suggestions",
     "bank_holiday_name",
     "default_calendar",
@@ -99,6 +101,7 @@ __all__ = [
     "subtract_working_time",
     "suggest_priority",
     "ticket_create",
+    "ticket_reply",
     "ticket_customer_reply",
     "tickets_for_requester",
     "working_time_between",

@@ -373,4 +373,46 @@ def load_demo(*, people_per_force: int = 70, log=print) -> list[DemoSignIn]:
             if role:
                 _with_demo_totp(person)
             sign_ins.append(DemoSignIn(email, description))
+        _demo_service_desk()
     return sign_ins
+
+
+def _demo_service_desk() -> None:
+    """A few tickets and a help article, so the desk is not empty. Only on the first run."""
+    from bluelamp.servicedesk.api import Ticket, article_create, ticket_create, ticket_reply
+
+    if Ticket.objects.exists():
+        return
+    adviser = Person.objects.get(email="adviser@national.example")
+    officer = Person.objects.get(email="kent.officer@kent.police.uk")
+    incident = ticket_create(
+        actor=officer,
+        requester=officer,
+        type="incident",
+        subject="Induction course shows a blank page",
+        description="The force induction course opens to a blank white page on my work laptop.",
+        impact="small_group",
+        urgency="work_impaired",
+    )
+    ticket_reply(
+        actor=adviser,
+        ticket=incident,
+        body="Thank you. Which browser are you using, and does it happen on another computer?",
+        await_customer=True,
+    )
+    ticket_create(
+        actor=None,
+        type="general_enquiry",
+        subject="Which licence do we need for national content?",
+        description="Our partner agency would like access to national learning content.",
+        requester_name="Jordan Partner",
+        requester_email="jordan.partner@agency.example",
+    )
+    article_create(
+        actor=adviser,
+        title="Signing in for the first time",
+        publish=True,
+        summary="Set your password with the link on the sign-in page.",
+        body="Your organisation creates your account.\n\n- Go to the sign-in page.\n"
+        "- Choose “Forgotten your password or never set one?”.\n- Follow the link in the e-mail.",
+    )
