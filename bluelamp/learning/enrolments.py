@@ -1,0 +1,256 @@
+"""Enrolling people on courses and unenrolling them.
+
+Who may enrol whom:
+- a learner themselves, where the course allows self-enrolment;
+- a training administrator (learning.manage) anyone within their scope: individuals, a unit
+  (and the units below it) or a CSV of staff numbers / e-mail addresses;
+- a line manager their direct reports.
+In every case the course must be available to the person's organisation today (published, and
+the licence rule of `selectors.owners_available_to`). Enrolment takes the course's current
+version. Unenrolment keeps the enrolment, its progress and any completion as history.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from bluelamp.audit.api import audit_record
+from bluelamp.learning.models import Course, Enrolment
+from bluelamp.learning.selectors import course_available_to, live_enrolment, manage_access
+from bluelamp.people.api import Person
+
+MAX_CSV_BYTES = 5 * 1024 * 1024
+
+
+@dataclass
+class EnrolmentResult:
+    enrolled: list[Enrolment] = field(default_factory=list)
+    already: list[Person] = field(default_factory=list)
+    # (who, why) for each person who could not be enrolled.
+    refused: list[tuple[str, str]] = field(default_factory=list)
+
+
+def _may_enrol_other(actor, person: Person) -> str | None:
+    """The method by which `actor` may enrol `person`, or None."""
+    if person.line_manager_id == actor.pk:
+        return Enrolment.Method.MANAGER
+    access = manage_access(actor)
+    if access.covers_unit(person.organisation_id, person.unit.path if person.unit_id else None):
+        return Enrolment.Method.ADMIN
+    return None
+
+
+def _create(person, course: Course, *, method: str, actor, due_on: dt.date | None, at) -> Enrolment:
+    enrolment = Enrolment.objects.create(
+        person=person,
+        course=course,
+        version=course.current_version,
+        method=method,
+        enrolled_by=actor,
+        enrolled_at=at,
+        due_on=due_on,
+    )
+    audit_record(
+        actor=actor,
+        action="learning.enrol",
+        organisation=person.organisation,
+        obj=enrolment,
+        object_label=f"{person.get_full_name()} on {course.code}",
+        after={"course": course.code, "version": course.current_version.number, "method": method},
+    )
+    return enrolment
+
+
+def enrol_self(*, person, course: Course, at: dt.datetime | None = None) -> Enrolment:
+    if not course_available_to(course, person.organisation_id):
+        raise ValidationError("This course is not available to your organisation.")
+    if not course.self_enrolment:
+        raise ValidationError(
+            "You cannot enrol yourself on this course: ask your training administrator or line manager."
+        )
+    existing = live_enrolment(person, course)
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            return _create(
+                person,
+                course,
+                method=Enrolment.Method.SELF,
+                actor=person,
+                due_on=None,
+                at=at or timezone.now(),
+            )
+    except IntegrityError:
+        # Enrolled twice at once (double click): the other request won.
+        return live_enrolment(person, course)
+
+
+def _check_due(due_on: dt.date | None, at: dt.datetime) -> None:
+    if due_on is not None and due_on < timezone.localdate(at):
+        raise ValidationError({"due_on": "The due date must be today or in the future."})
+
+
+def enrol_people(
+    *,
+    actor,
+    course: Course,
+    people,
+    due_on: dt.date | None = None,
+    method: str | None = None,
+    at: dt.datetime | None = None,
+) -> EnrolmentResult:
+    """Enrol each person the actor may enrol; the rest are reported, not raised.
+
+    Those enrolled are written in one transaction: all of them, or (on an error) none.
+    """
+    at = at or timezone.now()
+    _check_due(due_on, at)
+    result = EnrolmentResult()
+    with transaction.atomic():
+        for person in people:
+            how = _may_enrol_other(actor, person)
+            if how is None:
+                result.refused.append((person.get_full_name(), "not someone you can enrol"))
+                continue
+            if not person.is_active:
+                result.refused.append((person.get_full_name(), "has left or is inactive"))
+                continue
+            if not course_available_to(course, person.organisation_id):
+                result.refused.append(
+                    (
+                        person.get_full_name(),
+                        "the course is not available to their organisation (licence or status)",
+                    )
+                )
+                continue
+            if live_enrolment(person, course) is not None:
+                result.already.append(person)
+                continue
+            result.enrolled.append(
+                _create(person, course, method=method or how, actor=actor, due_on=due_on, at=at)
+            )
+    return result
+
+
+def enrol_unit(
+    *, actor, course: Course, unit, include_below: bool = True, due_on: dt.date | None = None, at=None
+) -> EnrolmentResult:
+    access = manage_access(actor)
+    if not access.covers_unit(unit.organisation_id, unit.path):
+        raise PermissionDenied("You cannot enrol this unit.")
+    people = Person.objects.filter(organisation_id=unit.organisation_id, is_active=True).select_related(
+        "unit"
+    )
+    people = people.filter(unit__path__startswith=unit.path) if include_below else people.filter(unit=unit)
+    return enrol_people(
+        actor=actor,
+        course=course,
+        people=people.order_by("pk"),
+        due_on=due_on,
+        method=Enrolment.Method.UNIT,
+        at=at,
+    )
+
+
+@dataclass
+class CsvProblem:
+    line: int
+    value: str
+    message: str
+
+
+def read_enrolment_csv(actor, data: bytes) -> tuple[list[Person], list[CsvProblem]]:
+    """People named in a CSV with a `staff_number` or `email` column (one per row)."""
+    if len(data) > MAX_CSV_BYTES:
+        return [], [CsvProblem(0, "", f"The file is larger than {MAX_CSV_BYTES // 1024 // 1024} MB.")]
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return [], [CsvProblem(0, "", "The file is not UTF-8 text. Save it as 'CSV UTF-8' and try again.")]
+    reader = csv.DictReader(io.StringIO(text))
+    columns = [c.strip().lower() for c in (reader.fieldnames or [])]
+    if "staff_number" not in columns and "email" not in columns:
+        return [], [CsvProblem(1, "", "The first row must name a staff_number or email column.")]
+    reader.fieldnames = columns
+    access = manage_access(actor)
+    people: list[Person] = []
+    problems: list[CsvProblem] = []
+    seen: set[int] = set()
+    for line, row in enumerate(reader, start=2):
+        email = (row.get("email") or "").strip()
+        staff_number = (row.get("staff_number") or "").strip()
+        if not email and not staff_number:
+            continue
+        matches = Person.objects.select_related("unit")
+        if email:
+            matches = matches.filter(email__iexact=email)
+        else:
+            matches = matches.filter(staff_number=staff_number)
+        found = [
+            p for p in matches if access.covers_unit(p.organisation_id, p.unit.path if p.unit_id else None)
+        ]
+        value = email or staff_number
+        if not found:
+            problems.append(CsvProblem(line, value, "no one with this in your organisation or units"))
+        elif len(found) > 1:
+            problems.append(CsvProblem(line, value, "more than one person matches: use the e-mail address"))
+        elif found[0].pk not in seen:
+            seen.add(found[0].pk)
+            people.append(found[0])
+    return people, problems
+
+
+def enrol_csv(
+    *, actor, course: Course, data: bytes, due_on: dt.date | None = None, at=None
+) -> tuple[EnrolmentResult | None, list[CsvProblem]]:
+    """All or nothing: any unknown person in the file and no one is enrolled."""
+    people, problems = read_enrolment_csv(actor, data)
+    if problems:
+        return None, problems
+    if not people:
+        return None, [CsvProblem(0, "", "The file names no one.")]
+    return enrol_people(
+        actor=actor, course=course, people=people, due_on=due_on, method=Enrolment.Method.CSV, at=at
+    ), []
+
+
+def unenrol(*, actor, enrolment: Enrolment, reason: str = "", at: dt.datetime | None = None) -> Enrolment:
+    """Withdraw the enrolment; its progress and any completion stay as history."""
+    person = enrolment.person
+    if actor.pk != person.pk and _may_enrol_other(actor, person) is None:
+        raise PermissionDenied("You cannot unenrol this person.")
+    if enrolment.status == Enrolment.Status.WITHDRAWN:
+        return enrolment
+    if actor.pk == person.pk and enrolment.method not in (Enrolment.Method.SELF,):
+        raise ValidationError(
+            "You were enrolled by your organisation; ask your training administrator to unenrol you."
+        )
+    reason = (reason or "").strip()
+    if len(reason) > 500:
+        raise ValidationError({"reason": "The reason can be at most 500 characters."})
+    with transaction.atomic():
+        enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
+        before = enrolment.status
+        enrolment.status = Enrolment.Status.WITHDRAWN
+        enrolment.withdrawn_at = at or timezone.now()
+        enrolment.withdrawn_by = actor
+        enrolment.withdrawn_reason = reason
+        enrolment.save(update_fields=["status", "withdrawn_at", "withdrawn_by", "withdrawn_reason"])
+        audit_record(
+            actor=actor,
+            action="learning.unenrol",
+            organisation=person.organisation,
+            obj=enrolment,
+            object_label=f"{person.get_full_name()} on {enrolment.course.code}",
+            before={"status": before},
+            after={"status": enrolment.status, "reason": reason},
+        )
+    return enrolment

@@ -1,0 +1,263 @@
+"""Reads for learning, always through the reader's access.
+
+Who sees which course (the catalogue rule, in one place):
+- courses owned by the national body reach a person while their organisation holds PL-P-200
+  (Digital Content Access) in force; the national body's own people always see them;
+- courses owned by an organisation reach its own people while its PL-P-101 (Digital Services)
+  is in force;
+- learners see published courses only; those who manage an owner's courses see its drafts too.
+A lapsed licence hides courses from the catalogue and from new enrolment; it never touches
+enrolments already made, progress or the learner record.
+"""
+
+from __future__ import annotations
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+from django.http import Http404
+
+from bluelamp.learning.models import (
+    Activity,
+    ActivityProgress,
+    Completion,
+    Course,
+    CourseVersion,
+    Enrolment,
+    Sco,
+    ScoAttempt,
+    Tag,
+)
+from bluelamp.organisations.api import (
+    LicenceType,
+    Organisation,
+    Perm,
+    access_for,
+    licensed_organisation_ids,
+)
+from bluelamp.people.api import access_person, people_visible
+
+
+def _national_body_ids() -> list[int]:
+    return list(
+        Organisation.objects.filter(kind=Organisation.Kind.NATIONAL_BODY).values_list("pk", flat=True)
+    )
+
+
+def owners_available_to(organisation_id: int | None) -> list[int]:
+    """Owners whose published courses people of `organisation_id` may take today."""
+    if organisation_id is None:
+        return []
+    owners: list[int] = []
+    national = _national_body_ids()
+    if organisation_id in national or organisation_id in licensed_organisation_ids(
+        LicenceType.DIGITAL_CONTENT_ACCESS
+    ):
+        owners += national
+    if (
+        organisation_id in licensed_organisation_ids(LicenceType.DIGITAL_SERVICES)
+        and organisation_id not in owners
+    ):
+        owners.append(organisation_id)
+    return owners
+
+
+def course_available_to(course: Course, organisation_id: int | None) -> bool:
+    """The course may be newly taken by people of the organisation (licence and status)."""
+    return (
+        course.status == Course.Status.PUBLISHED
+        and course.current_version_id is not None
+        and course.owner_id in owners_available_to(organisation_id)
+    )
+
+
+def manage_access(actor):
+    return access_for(actor, Perm.LEARNING_MANAGE)
+
+
+def may_manage_course(actor, course: Course) -> bool:
+    """Edit the course, its versions and packages: managers of the whole owner organisation."""
+    return manage_access(actor).covers_organisation(course.owner_id)
+
+
+def courses_managed(actor) -> QuerySet[Course]:
+    access = manage_access(actor)
+    if access.national:
+        return Course.objects.all()
+    return Course.objects.filter(owner_id__in=access.organisation_ids)
+
+
+def catalogue(
+    person,
+    *,
+    query: str = "",
+    owner: str = "",
+    tag: str = "",
+    duration: str = "",
+) -> QuerySet[Course]:
+    """Published courses the person may enrol on, filtered.
+
+    `owner`: "national" or "own"; `duration`: "short" (≤ 30 min), "medium" (31–120), "long" (> 120).
+    """
+    owners = owners_available_to(person.organisation_id)
+    courses = Course.objects.filter(
+        status=Course.Status.PUBLISHED, current_version__isnull=False, owner_id__in=owners
+    ).select_related("owner")
+    national = set(_national_body_ids())
+    if owner == "national":
+        courses = courses.filter(owner_id__in=national)
+    elif owner == "own":
+        courses = courses.filter(owner_id=person.organisation_id).exclude(owner_id__in=national)
+    if tag:
+        courses = courses.filter(tags__name=tag)
+    if duration == "short":
+        courses = courses.filter(duration_minutes__lte=30)
+    elif duration == "medium":
+        courses = courses.filter(duration_minutes__gt=30, duration_minutes__lte=120)
+    elif duration == "long":
+        courses = courses.filter(duration_minutes__gt=120)
+    for word in query.split():
+        courses = courses.filter(
+            Q(title__icontains=word)
+            | Q(code__iexact=word)
+            | Q(summary__icontains=word)
+            | Q(tags__name__iexact=word)
+        )
+    return courses.distinct().prefetch_related("tags").order_by("title", "pk")
+
+
+def catalogue_tags(person) -> list[str]:
+    owners = owners_available_to(person.organisation_id)
+    return list(
+        Tag.objects.filter(courses__status=Course.Status.PUBLISHED, courses__owner_id__in=owners)
+        .distinct()
+        .values_list("name", flat=True)
+    )
+
+
+def access_course(person, course_uuid) -> Course:
+    """A course the person may look at: available to their organisation, or one they are (or were)
+    enrolled on, or one they manage. 404 otherwise (outsiders cannot tell it exists)."""
+    course = Course.objects.select_related("owner", "current_version").filter(uuid=course_uuid).first()
+    if course is None:
+        raise Http404("No such course")
+    if course_available_to(course, person.organisation_id):
+        return course
+    if may_manage_course(person, course):
+        return course
+    if Enrolment.objects.filter(person=person, course=course).exists():
+        return course
+    raise Http404("No such course")
+
+
+def live_enrolment(person, course: Course) -> Enrolment | None:
+    return (
+        Enrolment.objects.filter(person=person, course=course)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .select_related("version")
+        .first()
+    )
+
+
+def activities_of(version: CourseVersion) -> QuerySet[Activity]:
+    return version.activities.select_related("scorm_package").order_by("order")
+
+
+def progress_by_activity(enrolment: Enrolment) -> dict[int, ActivityProgress]:
+    return {p.activity_id: p for p in enrolment.progress.all()}
+
+
+def access_own_enrolment(person, enrolment_uuid) -> Enrolment:
+    """The learner's own live enrolment (playing content). 404 for anyone else's."""
+    enrolment = (
+        Enrolment.objects.select_related("course", "version", "course__owner")
+        .filter(uuid=enrolment_uuid, person=person)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .first()
+    )
+    if enrolment is None:
+        raise Http404("No such enrolment")
+    return enrolment
+
+
+def scos_of(activity: Activity) -> list[Sco]:
+    return list(activity.scorm_package.scos.order_by("order")) if activity.scorm_package_id else []
+
+
+def sco_attempts(enrolment: Enrolment, activity: Activity) -> dict[int, ScoAttempt]:
+    return {
+        attempt.sco_id: attempt
+        for attempt in ScoAttempt.objects.filter(
+            enrolment=enrolment, sco__package_id=activity.scorm_package_id
+        )
+    }
+
+
+def my_learning(person) -> dict[str, list[Enrolment]]:
+    """The person's live enrolments, split into in progress, not started and completed."""
+    enrolments = (
+        Enrolment.objects.filter(person=person)
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .select_related("course", "version", "course__owner")
+        .annotate(
+            activities_total=Count("version__activities", distinct=True),
+            activities_done=Count(
+                "progress", filter=Q(progress__status=ActivityProgress.Status.COMPLETED), distinct=True
+            ),
+        )
+        .order_by("due_on", "-last_activity_at", "-enrolled_at", "pk")
+    )
+    groups: dict[str, list[Enrolment]] = {"in_progress": [], "not_started": [], "completed": []}
+    for enrolment in enrolments:
+        if enrolment.status == Enrolment.Status.COMPLETED:
+            groups["completed"].append(enrolment)
+        elif enrolment.started_at:
+            groups["in_progress"].append(enrolment)
+        else:
+            groups["not_started"].append(enrolment)
+    groups["completed"].sort(key=lambda e: e.completed_at, reverse=True)
+    return groups
+
+
+def transcript(person) -> QuerySet[Completion]:
+    return (
+        Completion.objects.filter(person=person)
+        .select_related("organisation", "course")
+        .order_by("-completed_on", "-pk")
+    )
+
+
+def access_record_of(reader, person_id: int):
+    """The person whose learner record `reader` may read: themselves, their reports (line manager),
+    or people within a training administrator's scope. 404 otherwise."""
+    if reader.pk == person_id:
+        return access_person(reader, person_id)
+    access = manage_access(reader)
+    person = access_person(reader, person_id)  # 404 unless visible at all (incl. line manager)
+    if person.line_manager_id == reader.pk:
+        return person
+    if people_visible(reader, Perm.LEARNING_MANAGE).filter(pk=person.pk).exists() or access.national:
+        return person
+    raise Http404("No such person")
+
+
+def people_enrollable_by(actor):
+    """People the actor may enrol: within their learning-management scope, plus direct reports."""
+    from bluelamp.people.api import Person
+
+    access = manage_access(actor)
+    return Person.objects.filter(access.people_q() | Q(line_manager_id=actor.pk), is_active=True)
+
+
+def enrolments_of_course(actor, course: Course) -> QuerySet[Enrolment]:
+    """Enrolments on the course among the people the actor may see."""
+    visible = people_enrollable_by(actor).values("pk")
+    return (
+        Enrolment.objects.filter(course=course, person_id__in=visible)
+        .select_related("person", "person__organisation", "version")
+        .order_by("person__last_name", "person__first_name", "-enrolled_at")
+    )
+
+
+def versions_of(course: Course) -> QuerySet[CourseVersion]:
+    return course.versions.prefetch_related(
+        Prefetch("activities", queryset=Activity.objects.select_related("scorm_package").order_by("order"))
+    ).order_by("-number")
