@@ -322,8 +322,10 @@ REST_KNOX = {"TOKEN_TTL": None, "AUTO_REFRESH": False}
 KNOX_TOKEN_MODEL = "knox.AuthToken"
 SPECTACULAR_SETTINGS = {
     "TITLE": "Bluelamp API",
-    "DESCRIPTION": "Organisations, licences, units and people. Every endpoint is scoped to the "
-    "organisations and units the token's owner may administer; anything else is 404, as if it did not "
+    "DESCRIPTION": "Organisations, licences, units and people; courses, enrolments, progress and "
+    "learner records. Every endpoint is scoped as the web pages are for the token's owner (the "
+    "organisations and units they administer, the people who report to them, their own learning); "
+    "anything else is 404, as if it did not "
     "exist. Create a token on the API tokens page (/api/tokens/, signed in) and send it as "
     "`Authorization: Token <token>`. The licence check needs no token.",
     "VERSION": "1.0.0",
@@ -337,6 +339,12 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "LicenceStatusEnum": "bluelamp.organisations.api.Licence.Status",
         "PersonStatusEnum": "bluelamp.people.api.Person.Status",
+        "CourseStatusEnum": "bluelamp.learning.api.Course.Status",
+        "EnrolmentStatusEnum": "bluelamp.learning.api.Enrolment.Status",
+        "ActivityProgressStatusEnum": "bluelamp.learning.api.ActivityProgress.Status",
+        # Organisations and activities both have a "kind"; the organisations' keeps its name.
+        "KindEnum": "bluelamp.organisations.api.Organisation.Kind",
+        "ActivityKindEnum": "bluelamp.learning.api.Activity.Kind",
     },
 }
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("organisations/", include("bluelamp.organisations.urls")),
     path("people/", include("bluelamp.people.urls")),
+    path("learning/", include("bluelamp.learning.urls")),
     path("service-desk/", include("bluelamp.servicedesk.urls")),
     path("api/", include("bluelamp.restapi.urls")),
     path("django-admin/", admin.site.urls),

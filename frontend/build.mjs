@@ -1,6 +1,6 @@
 // Compiles Bluelamp's front end into bluelamp/core/static/bluelamp/:
 // our Sass over GOV.UK Frontend (un-branded), the GOV.UK Frontend and htmx
-// scripts. No GOV.UK images, crown, crest or fonts are copied.
+// scripts, and the SCORM runtime. No GOV.UK images, crown, crest or fonts are copied.
 import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -26,6 +26,10 @@ const copies = [
   ["node_modules/htmx.org/dist/htmx.min.js", "htmx.min.js"],
   ["frontend/images/favicon.svg", "favicon.svg"],
   ["frontend/js/bluelamp.js", "bluelamp.js"],
+  // The SCORM runtime (scorm-again, MIT) and our player around it.
+  ["node_modules/scorm-again/dist/scorm12.min.js", "scorm12.min.js"],
+  ["node_modules/scorm-again/dist/scorm2004.min.js", "scorm2004.min.js"],
+  ["frontend/js/player.js", "player.js"],
 ];
 for (const [from, to] of copies) copyFileSync(join(root, from), join(out, to));
 console.log(`front end built into ${out}`);

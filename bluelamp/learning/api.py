@@ -37,12 +37,21 @@ from bluelamp.learning.models import (
     Tag,
 )
 from bluelamp.learning.progress import activity_mark_done, activity_open, sco_commit, sco_launch
+from bluelamp.learning.records import (
+    HistoryResult,
+    import_history,
+    may_administer_record,
+    may_remove,
+    record_external,
+    record_remove,
+)
 from bluelamp.learning.scorm.cmi import CommitError
 from bluelamp.learning.scorm.package import PackageError
 from bluelamp.learning.selectors import (
     access_course,
     access_own_enrolment,
     access_record_of,
+    activities_of,
     catalogue,
     catalogue_tags,
     course_available_to,
@@ -52,6 +61,7 @@ from bluelamp.learning.selectors import (
     may_manage_course,
     my_learning,
     people_enrollable_by,
+    progress_by_activity,
     transcript,
 )
 
@@ -65,6 +75,7 @@ __all__ = [
     "CourseVersion",
     "Enrolment",
     "EnrolmentResult",
+    "HistoryResult",
     "PackageError",
     "Sco",
     "ScoAttempt",
@@ -73,6 +84,7 @@ __all__ = [
     "access_course",
     "access_own_enrolment",
     "access_record_of",
+    "activities_of",
     "activity_add",
     "activity_mark_done",
     "activity_move",
@@ -93,11 +105,17 @@ __all__ = [
     "enrol_self",
     "enrol_unit",
     "enrolments_of_course",
+    "import_history",
     "live_enrolment",
+    "may_administer_record",
     "may_manage_course",
+    "may_remove",
     "my_learning",
     "package_upload",
     "people_enrollable_by",
+    "progress_by_activity",
+    "record_external",
+    "record_remove",
     "sco_commit",
     "sco_launch",
     "transcript",

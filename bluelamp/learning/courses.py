@@ -92,7 +92,8 @@ def course_create(
         duration_minutes=duration_minutes,
         self_enrolment=self_enrolment,
     )
-    course.full_clean(exclude=["current_version"], validate_unique=False)
+    # Constraints too: the (owner, code) one is checked below with a message that names both.
+    course.full_clean(exclude=["current_version"], validate_unique=False, validate_constraints=False)
     if Course.objects.filter(owner=owner, code=code).exists():
         raise ValidationError({"code": f"{owner.name} already has a course with the code {code}."})
     if completion_rule not in CourseVersion.CompletionRule.values:

@@ -4,7 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import DefaultRouter
 
-from bluelamp.restapi import views, viewsets
+from bluelamp.restapi import learning_views, views, viewsets
 
 router = DefaultRouter(trailing_slash=True)
 router.include_format_suffixes = False
@@ -12,9 +12,12 @@ router.register("organisations", viewsets.OrganisationViewSet, basename="organis
 router.register("licences", viewsets.LicenceViewSet, basename="licence")
 router.register("units", viewsets.UnitViewSet, basename="unit")
 router.register("people", viewsets.PersonViewSet, basename="person")
+router.register("courses", learning_views.CourseViewSet, basename="course")
+router.register("enrolments", learning_views.EnrolmentViewSet, basename="enrolment")
 
 v1 = [
     path("licence-check/", viewsets.LicenceCheckView.as_view(), name="licence-check"),
+    path("people/<int:id>/transcript/", learning_views.TranscriptView.as_view(), name="person-transcript"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),

@@ -7,9 +7,10 @@ priorities with their budgets and guidance, `sla_targets`, `suggest_priority`. T
 a person sees as requester or key contact. Inbound e-mail (bluelamp.servicedesk.mail_in,
 mail_poll): one message made a ticket or a reply, and the `mail_poll` task that reads the desk's
 IMAP mailbox. Knowledge base (bluelamp.servicedesk.kb): `help_search` and `article_suggestions`
-over published public articles.
+over published public articles. Demo data: `desk_demo_load` (bluelamp demo-data).
 """
 
+from bluelamp.servicedesk.demo import desk_demo_load
 from bluelamp.servicedesk.kb.selectors import article_suggestions, help_search
 from bluelamp.servicedesk.kb.services import article_create
 from bluelamp.servicedesk.mail_in import MailOutcome, MailRejected, mail_receive
@@ -83,6 +84,7 @@ __all__ = [
     "article_suggestions",
     "bank_holiday_name",
     "default_calendar",
+    "desk_demo_load",
     "due_with_pauses",
     "extra_closure_create",
     "extra_closure_dates",

@@ -37,6 +37,11 @@ SLA attainment by priority
     had when resolved, see tickets.history) plus active tickets whose resolution target fell in
     the week before now (missed). P4 has no resolution clock and no resolution figures.
 
+Satisfaction (the survey on resolution, `servicedesk.survey`)
+    Survey responses received in the week (by `submitted_at`), credited to the ticket's adviser:
+    how many, the average score (1 very dissatisfied to 5 very satisfied) and the share
+    satisfied (4 or 5). One response per ticket, so nothing is counted twice.
+
 Volumes
     Tickets logged per week, by category and by priority (one grouped query each).
 
@@ -49,12 +54,12 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Exists, F, OuterRef, Q, Subquery
+from django.db.models import Count, Exists, F, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from bluelamp.people.api import Person
-from bluelamp.servicedesk.models import Category, Contact, Ticket, TicketEvent
+from bluelamp.servicedesk.models import Category, Contact, SatisfactionResponse, Ticket, TicketEvent
 from bluelamp.servicedesk.sla import SLA_POLICIES, Priority
 from bluelamp.servicedesk.working_time import LONDON, WORKING_DAY, add_working_time, working_time_between
 
@@ -63,6 +68,7 @@ __all__ = [
     "TARGET_SHARE",
     "AdviserKpis",
     "Ratio",
+    "Satisfaction",
     "WeekKpis",
     "WeeklyVolumes",
     "last_complete_week",
@@ -131,6 +137,30 @@ class Ratio:
         return self
 
 
+@dataclass
+class Satisfaction:
+    """Survey responses: how many, the sum of their scores, and how many scored 4 or 5."""
+
+    responses: int = 0
+    score_total: int = 0
+    satisfied: int = 0
+
+    @property
+    def average(self) -> float | None:
+        """The mean score to one decimal place (None without responses)."""
+        return round(self.score_total / self.responses, 1) if self.responses else None
+
+    @property
+    def satisfied_share(self) -> Ratio:
+        return Ratio(self.satisfied, self.responses)
+
+    def __iadd__(self, other: Satisfaction) -> Satisfaction:
+        self.responses += other.responses
+        self.score_total += other.score_total
+        self.satisfied += other.satisfied
+        return self
+
+
 def _ratios() -> dict[str, Ratio]:
     return {p: Ratio() for p in PRIORITIES}
 
@@ -143,6 +173,7 @@ class AdviserKpis:
     first_line_resolution: Ratio = field(default_factory=Ratio)
     sla_response: dict[str, Ratio] = field(default_factory=_ratios)
     sla_resolution: dict[str, Ratio] = field(default_factory=_ratios)
+    satisfaction: Satisfaction = field(default_factory=Satisfaction)
 
     @property
     def name(self) -> str:
@@ -155,6 +186,7 @@ class AdviserKpis:
         for p in PRIORITIES:
             self.sla_response[p] += other.sla_response[p]
             self.sla_resolution[p] += other.sla_resolution[p]
+        self.satisfaction += other.satisfaction
         return self
 
 
@@ -173,10 +205,13 @@ class WeekKpis:
 # --- computing ----------------------------------------------------------------------------------
 
 
-def _first_responder():
-    """Subquery: the author of a ticket's first public reply by staff (the ticket's adviser)."""
+def _first_responder(ticket_field: str = "pk"):
+    """Subquery: the author of a ticket's first public reply by staff (the ticket's adviser);
+    `ticket_field` names the outer query's ticket id."""
     return Subquery(
-        TicketEvent.objects.filter(ticket=OuterRef("pk"), kind=TicketEvent.Kind.REPLY, author__isnull=False)
+        TicketEvent.objects.filter(
+            ticket=OuterRef(ticket_field), kind=TicketEvent.Kind.REPLY, author__isnull=False
+        )
         .order_by("at", "pk")
         .values("author_id")[:1]
     )
@@ -185,8 +220,9 @@ def _first_responder():
 def week_kpis(week_start: dt.date, *, now: dt.datetime | None = None) -> WeekKpis:
     """Every adviser's KPIs for the week starting `week_start` (a Monday), and the desk's total.
 
-    Six queries whatever the volume: contacts, first responses (fetched, for the working-time
-    check), first-line resolution, response SLA, resolution SLA, and the advisers' names.
+    Seven queries whatever the volume: contacts, first responses (fetched, for the working-time
+    check), first-line resolution, response SLA, resolution SLA, satisfaction, and the advisers'
+    names.
     """
     now = now or timezone.now()
     start, end = week_bounds(week_start)
@@ -251,6 +287,16 @@ def week_kpis(week_start: dt.date, *, now: dt.datetime | None = None) -> WeekKpi
         .order_by()
     ):
         rows[row["adviser_id"]].sla_resolution[row["priority"]] += Ratio(row["met"], row["total"])
+
+    # Satisfaction: survey responses received this week, credited to the ticket's adviser.
+    for row in (
+        SatisfactionResponse.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
+        .annotate(adviser_id=_first_responder("ticket_id"))
+        .values("adviser_id")
+        .annotate(n=Count("pk"), total=Sum("score"), satisfied=Count("pk", filter=Q(score__gte=4)))
+        .order_by()
+    ):
+        rows[row["adviser_id"]].satisfaction += Satisfaction(row["n"], row["total"] or 0, row["satisfied"])
 
     people = Person.objects.in_bulk([pk for pk in rows if pk is not None])
     desk = AdviserKpis(None)

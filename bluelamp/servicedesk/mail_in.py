@@ -50,11 +50,15 @@ from django.db import transaction
 from django.utils import timezone
 
 from bluelamp.people.api import Person
-from bluelamp.servicedesk.models import Ticket, TicketEvent
+from bluelamp.servicedesk.models import Ticket
 from bluelamp.servicedesk.sla import Impact, Urgency
 from bluelamp.servicedesk.tickets.attachments import MAX_FILES, check_upload
-from bluelamp.servicedesk.tickets.services import REOPEN_WINDOW, ticket_create, ticket_customer_reply
-from bluelamp.servicedesk.working_time import working_time_between
+from bluelamp.servicedesk.tickets.services import (
+    ticket_accepts_customer_reply,
+    ticket_add_system_note,
+    ticket_create,
+    ticket_customer_reply,
+)
 
 __all__ = [
     "EX_DATAERR",
@@ -80,7 +84,6 @@ EX_TEMPFAIL = 75
 PERSON_TICKET = {"type": Ticket.Type.INCIDENT, "impact": Impact.ONE_PERSON, "urgency": Urgency.WORK_IMPAIRED}
 PUBLIC_TICKET = {"type": Ticket.Type.GENERAL_ENQUIRY}
 
-NOTE_AUTHOR = "Inbound e-mail"
 NO_TEXT = "(The e-mail had no text of its own.)"
 NO_SUBJECT = "(no subject)"
 
@@ -370,30 +373,6 @@ def _is_requester(ticket: Ticket, address: str) -> bool:
     return address in addresses - {""}
 
 
-def _takes_replies(ticket: Ticket, at: dt.datetime) -> bool:
-    # The rule of `ticket_customer_reply`, asked before calling it so that a late reply can
-    # become a new ticket instead of an error.
-    if ticket.status == Ticket.Status.CLOSED:
-        return False
-    if ticket.status == Ticket.Status.RESOLVED and ticket.resolved_at is not None:
-        return working_time_between(ticket.resolved_at, at) <= REOPEN_WINDOW
-    return True
-
-
-def _internal_note(ticket: Ticket, body: str, at: dt.datetime) -> None:
-    # Staff-only, written by no person: `ticket_add_note` needs a member of staff as its actor.
-    event = TicketEvent(
-        ticket=ticket,
-        kind=TicketEvent.Kind.NOTE,
-        visibility=TicketEvent.Visibility.INTERNAL,
-        at=at,
-        author_name=NOTE_AUTHOR,
-        body=body,
-    )
-    event.full_clean(exclude=["ticket"])
-    event.save()
-
-
 def _skipped_note(files: _Files) -> str:
     lines = "\n".join(f"- {why}" for why in files.skipped)
     return f"Files in the e-mail that were not attached:\n{lines}"
@@ -418,7 +397,7 @@ def _create(
         **kind,
     )
     if note:
-        _internal_note(ticket, note, at)
+        ticket_add_system_note(ticket=ticket, body=note, at=at)
     return ticket
 
 
@@ -474,7 +453,8 @@ def _thread_or_create(message, *, name, address, subject, text, files, at) -> Ma
                 "requester, so it was logged as this new ticket and nothing was added to "
                 f"{ticket.reference}."
             )
-        elif not _takes_replies(ticket, at):
+        # Asked before replying, so that a late reply becomes a new ticket instead of an error.
+        elif not ticket_accepts_customer_reply(ticket, at):
             why = "closed" if ticket.status == Ticket.Status.CLOSED else "resolved over 10 working days ago"
             new = _create(
                 name=name,
@@ -497,7 +477,7 @@ def _thread_or_create(message, *, name, address, subject, text, files, at) -> Ma
                 at=at,
             )
             if files.skipped:
-                _internal_note(ticket, _skipped_note(files), at)
+                ticket_add_system_note(ticket=ticket, body=_skipped_note(files), at=at)
             return MailOutcome("updated", ticket.reference)
     if files.skipped:
         notes.append(_skipped_note(files))

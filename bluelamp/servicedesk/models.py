@@ -248,6 +248,7 @@ class TicketEvent(models.Model):
         ESCALATION = "escalation", "Escalated"
         DEESCALATION = "deescalation", "De-escalated"
         ASSIGNMENT = "assignment", "Assigned"
+        TYPE = "type", "Type changed"
 
     class Visibility(models.TextChoices):
         PUBLIC = "public", "Public (the requester sees it)"
@@ -352,3 +353,4 @@ class Contact(models.Model):
 from bluelamp.servicedesk.models_desk import *  # noqa: E402, F403  (canned responses, saved filters)
 from bluelamp.servicedesk.models_incidents import *  # noqa: E402, F403  (major incidents, complaints, identity)
 from bluelamp.servicedesk.models_kb import *  # noqa: E402,F403  (knowledge base and problems)
+from bluelamp.servicedesk.survey.models import *  # noqa: E402,F403  (satisfaction survey)

@@ -5,7 +5,9 @@ Run by `bluelamp.servicedesk.tasks` (never at request time):
   * 75 % warning. Once 75 % of a ticket's resolution budget has gone (working time from
     logging, pauses excluded: `Ticket.resolution_warn_at`, stored with the due times), its
     assignee, or everyone in its tier's queue if unassigned, and the contact-centre team leaders
-    are told. Once per target: a priority change that moves the target re-arms it.
+    are told. Once per target: a priority change that moves the target re-arms it. Tickets
+    logged before that time was stored (migration 0003) have it NULL: each run first fills it
+    from their history (`resolution_warn_at_backfill`), so they are warned like the rest.
   * Resolution breach. The next tier up (the IT service managers, for a ticket already at the
     top) and the team leaders, once.
   * Response breach. No first response by the response target: the team leaders, once.
@@ -42,14 +44,16 @@ from bluelamp.audit.api import audit_record
 from bluelamp.core.timefmt import format_datetime
 from bluelamp.organisations.api import Role, RoleAssignment
 from bluelamp.people.api import Person
-from bluelamp.servicedesk.models import Ticket
-from bluelamp.servicedesk.tickets.selectors import ACTIVE_STATUSES, review_due_before
+from bluelamp.servicedesk.models import Ticket, TicketEvent
+from bluelamp.servicedesk.tickets.history import warning_time_from_history
+from bluelamp.servicedesk.tickets.selectors import ACTIVE_STATUSES, AT_RISK_SHARE, review_due_before
 from bluelamp.servicedesk.tickets.services import REOPEN_WINDOW, TIER_ORDER, ticket_close_resolved
 from bluelamp.servicedesk.working_time import subtract_working_time
 
 __all__ = [
     "TIER_ROLES",
     "resolution_breaches_notify",
+    "resolution_warn_at_backfill",
     "resolution_warnings_send",
     "resolved_tickets_close",
     "response_breaches_notify",
@@ -188,9 +192,52 @@ def _active() -> QuerySet[Ticket]:
     return Ticket.objects.filter(status__in=ACTIVE_STATUSES)
 
 
+def resolution_warn_at_backfill() -> int:
+    """Fill `resolution_warn_at` from history for active tickets with a resolution target but
+    no warning time (logged before migration 0003 stored it). Returns how many were filled.
+
+    The same computation as when a ticket changes (tickets.history, from its status changes),
+    so a backfilled ticket is warned exactly when it would have been. Once filled, a ticket is
+    never looked at again: the finder is cheap on every run after the first.
+    """
+    missing = _active().filter(resolution_due__isnull=False, resolution_warn_at__isnull=True)
+    filled = 0
+    last_pk = 0
+    while True:
+        with transaction.atomic():
+            batch = list(
+                missing.filter(pk__gt=last_pk)
+                .select_for_update(skip_locked=True, of=("self",))
+                .only("pk", "priority", "created_at")
+                .order_by("pk")[:BATCH]
+            )
+            changes: dict[int, list[tuple[dt.datetime, str]]] = {ticket.pk: [] for ticket in batch}
+            for ticket_id, at, status in (
+                TicketEvent.objects.filter(ticket_id__in=list(changes), kind=TicketEvent.Kind.STATUS)
+                .order_by("ticket_id", "at", "pk")
+                .values_list("ticket_id", "at", "to_value")
+            ):
+                changes[ticket_id].append((at, status))
+            for ticket in batch:
+                warn_at = warning_time_from_history(
+                    priority=ticket.priority,
+                    logged_at=ticket.created_at,
+                    status_changes=changes[ticket.pk],
+                    share=AT_RISK_SHARE,
+                )
+                if warn_at is not None:
+                    filled += Ticket.objects.filter(pk=ticket.pk, resolution_warn_at__isnull=True).update(
+                        resolution_warn_at=warn_at
+                    )
+        if len(batch) < BATCH:
+            return filled
+        last_pk = batch[-1].pk
+
+
 def resolution_warnings_send(*, now: dt.datetime | None = None) -> int:
     """Warn of tickets past 75 % of their resolution budget (assignee or queue, team leaders)."""
     now = _now(now)
+    resolution_warn_at_backfill()
     notice = _Notice(
         action="sla_warning",
         stamp="resolution_warned_at",

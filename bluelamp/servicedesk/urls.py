@@ -11,4 +11,5 @@ urlpatterns = [
     path("", include("bluelamp.servicedesk.tickets.urls")),
     path("", include("bluelamp.servicedesk.incidents.urls")),
     path("", include("bluelamp.servicedesk.dashboard.urls")),
+    path("", include("bluelamp.servicedesk.survey.urls")),
 ]

@@ -333,6 +333,24 @@ def load_demo(*, people_per_force: int = 70, log=print) -> list[DemoSignIn]:
                 "contact-centre team leader",
             ),
             (
+                national,
+                "engineer@national.example",
+                "Eli",
+                "Engineer",
+                "",
+                "app_ops_engineer",
+                "application operations engineer (2nd line)",
+            ),
+            (
+                national,
+                "servicemanager@national.example",
+                "Sian",
+                "Manager",
+                "",
+                "it_service_manager",
+                "IT service manager (major incidents, gold group)",
+            ),
+            (
                 kent,
                 "kent.admin@kent.police.uk",
                 "Alice",
@@ -374,6 +392,7 @@ def load_demo(*, people_per_force: int = 70, log=print) -> list[DemoSignIn]:
                 _with_demo_totp(person)
             sign_ins.append(DemoSignIn(email, description))
         _demo_service_desk()
+        _demo_desk_history(log)
     return sign_ins
 
 
@@ -415,4 +434,31 @@ def _demo_service_desk() -> None:
         summary="Set your password with the link on the sign-in page.",
         body="Your organisation creates your account.\n\n- Go to the sign-in page.\n"
         "- Choose “Forgotten your password or never set one?”.\n- Follow the link in the e-mail.",
+    )
+
+
+def _demo_desk_history(log) -> None:
+    """Six weeks of desk work for the team leader's dashboard and queues (once: see
+    bluelamp.servicedesk.demo)."""
+    from bluelamp.servicedesk.api import desk_demo_load
+
+    requesters = list(
+        Person.objects.filter(organisation__slug__in=["kent", "essex"], is_active=True, staff_number__gt="")
+        .exclude(email="")
+        .exclude(
+            email__in=[
+                "kent.admin@kent.police.uk",
+                "essex.admin@essex.police.uk",
+                "kent.training@kent.police.uk",
+            ]
+        )
+        .order_by("organisation__slug", "pk")[:17]
+    )
+    desk_demo_load(
+        adviser=Person.objects.get(email="adviser@national.example"),
+        team_leader=Person.objects.get(email="teamleader@national.example"),
+        engineer=Person.objects.get(email="engineer@national.example"),
+        service_manager=Person.objects.get(email="servicemanager@national.example"),
+        requesters=requesters or [Person.objects.get(email="kent.officer@kent.police.uk")],
+        log=log,
     )

@@ -14,6 +14,13 @@ EXPECTED = {
     "/api/v1/people/{id}/": {"get", "patch"},
     "/api/v1/people/{id}/roles/": {"get"},
     "/api/v1/licence-check/": {"get"},
+    "/api/v1/courses/": {"get"},
+    "/api/v1/courses/{uuid}/": {"get"},
+    "/api/v1/enrolments/": {"get", "post"},
+    "/api/v1/enrolments/{uuid}/": {"get", "delete"},
+    "/api/v1/enrolments/{uuid}/withdraw/": {"post"},
+    "/api/v1/enrolments/{uuid}/progress/": {"get"},
+    "/api/v1/people/{id}/transcript/": {"get"},
 }
 
 

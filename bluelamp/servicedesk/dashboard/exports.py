@@ -41,14 +41,23 @@ def kpi_headers() -> list[str]:
         headers += [f"{p} response targets", f"{p} responses on time", f"{p} responses on time (%)"]
     for p in RESOLUTION_PRIORITIES:
         headers += [f"{p} resolution targets", f"{p} resolved on time", f"{p} resolved on time (%)"]
+    headers += ["Survey responses", "Average satisfaction (1 to 5)", "Satisfied, 4 or 5 (%)"]
     return headers
+
+
+def _satisfaction(satisfaction) -> list:
+    share = satisfaction.satisfied_share.percent
+    average = satisfaction.average
+    return [satisfaction.responses, "" if average is None else average, "" if share is None else share]
 
 
 def kpi_rows(kpis: WeekKpis) -> list[tuple[str, AdviserKpis]]:
     """The table's rows in order: advisers, the unanswered tickets (if any), the whole desk."""
     rows = [(k.name, k) for k in kpis.advisers]
     unattributed = kpis.unattributed
-    if any(r.total for r in [*unattributed.sla_response.values(), *unattributed.sla_resolution.values()]):
+    if unattributed.satisfaction.responses or any(
+        r.total for r in [*unattributed.sla_response.values(), *unattributed.sla_resolution.values()]
+    ):
         rows.append(("No adviser yet (unanswered tickets)", unattributed))
     rows.append(("Whole desk", kpis.desk))
     return rows
@@ -65,6 +74,7 @@ def kpi_dataset(kpis: WeekKpis) -> tablib.Dataset:
             cells += _ratio(row.sla_response[p])
         for p in RESOLUTION_PRIORITIES:
             cells += _ratio(row.sla_resolution[p])
+        cells += _satisfaction(row.satisfaction)
         data.append(cells)
     return data
 

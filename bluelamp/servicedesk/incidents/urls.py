@@ -4,7 +4,7 @@ ticket work page's `tickets/<reference>/<action>/`."""
 
 from django.urls import path
 
-from bluelamp.servicedesk.incidents import views
+from bluelamp.servicedesk.incidents import challenge_views, views
 
 urlpatterns = [
     path("major-incidents/", views.major_incident_list, name="major_incidents"),
@@ -23,4 +23,9 @@ urlpatterns = [
     path("tickets/<str:reference>/identity/check/", views.identity_check, name="identity_check"),
     path("tickets/<str:reference>/identity/password-reset/", views.password_reset, name="password_reset"),
     path("tickets/<str:reference>/identity/challenge-code/", views.challenge_code, name="challenge_code"),
+    path(
+        "tickets/<str:reference>/identity/check-code/",
+        challenge_views.check_challenge_code,
+        name="challenge_code_check",
+    ),
 ]

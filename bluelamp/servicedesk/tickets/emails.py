@@ -1,4 +1,5 @@
-"""E-mails to a ticket's requester: the acknowledgement, each public reply, and resolution.
+"""E-mails to a ticket's requester: the acknowledgement, each public reply, and resolution (with
+the link to the satisfaction survey).
 
 Called only after commit (`transaction.on_commit`) with ids, so a rolled-back change sends
 nothing and the message shows what was committed. The subject carries "[BL-2026-000123]" so that
@@ -16,6 +17,8 @@ from bluelamp.core.timefmt import format_datetime
 from bluelamp.servicedesk.incidents.complaints import acknowledgement_template, latest_outcome
 from bluelamp.servicedesk.models import Ticket, TicketEvent
 from bluelamp.servicedesk.sla import SLA_POLICIES, Priority
+from bluelamp.servicedesk.survey.links import LINK_MAX_AGE, survey_link
+from bluelamp.servicedesk.tickets.selectors import REOPEN_WINDOW
 from bluelamp.servicedesk.working_time import add_working_time
 
 REOPEN_WORKING_DAYS = 10
@@ -91,8 +94,6 @@ def send_resolved(ticket_id: int) -> None:
     ticket = Ticket.objects.get(pk=ticket_id)
     if not ticket.requester_email or ticket.resolved_at is None:
         return
-    from bluelamp.servicedesk.tickets.services import REOPEN_WINDOW
-
     reopen_until = add_working_time(ticket.resolved_at, REOPEN_WINDOW)
     _send(
         ticket,
@@ -102,5 +103,8 @@ def send_resolved(ticket_id: int) -> None:
             "reopen_until": format_datetime(reopen_until),
             "days": REOPEN_WORKING_DAYS,
             "outcome": latest_outcome(ticket) if ticket.type == Ticket.Type.COMPLAINT else None,
+            # Signed for this ticket: answered without signing in, for 30 days (survey.links).
+            "survey_url": survey_link(ticket),
+            "survey_days": LINK_MAX_AGE.days,
         },
     )

@@ -156,6 +156,16 @@ class PriorityForm(forms.Form):
     reason = _text("Reason for the change", max_length=2000, error="Enter the reason for the change")
 
 
+class TypeForm(forms.Form):
+    type = forms.ChoiceField(label="New type", choices=Ticket.Type.choices)
+    reason = _text(
+        "Reason for the change",
+        max_length=2000,
+        help_text="For example “The requester is complaining about how their request was handled”",
+        error="Enter the reason for changing the type",
+    )
+
+
 class TierForm(forms.Form):
     """Escalate or de-escalate: which way is the button pressed (`direction`, up or down)."""
 

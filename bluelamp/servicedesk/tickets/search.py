@@ -5,10 +5,14 @@ the bodies of public replies (either way) and internal notes. Staff see every ti
 field is searched; requesters never reach this (the queue is staff only).
 
 On PostgreSQL: full-text search (English stemming: "passwords" finds "password"; web-search
-syntax: "two words" as a phrase, `or`, `-word` to leave out) over GIN expression indexes on the
-ticket's subject, its description and each reply's body (migration 0006). The matches of the
-three are one UNION of ticket ids, so counting them is index work, not a scan of the tickets;
-ranking asks the subject index once more rather than parsing every matched subject.
+syntax: "two words" as a phrase, `or`, `-word` to leave out) over each ticket's stored search
+document (migration 0007): its subject (weight A), description (weight B) and the bodies of its
+replies and notes (weight C) in one `tsvector` column that PostgreSQL keeps up to date (a
+generated column, fed by a trigger on the timeline). The words of a query may therefore come
+from different fields of the ticket, as on SQLite. Two GIN indexes serve it: one over every
+ticket and a small one over the active tickets, so searching the default queue reads only the
+active matches however common the words are in three years of history. Nothing is parsed at
+search time; ranking asks whether the subject's (weight A) part of the document matches.
 On SQLite (the quick start): every word must appear (any case) in one of the same fields.
 
 Ranked: an exact reference first, then tickets whose subject matches, then the rest (matched in
@@ -19,16 +23,14 @@ from __future__ import annotations
 
 import re
 
-from django.contrib.postgres.search import SearchQuery, SearchVector
+from django.contrib.postgres.search import SearchQuery, SearchVectorField
 from django.db import connection
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Expression, IntegerField, Q, QuerySet, Value, When
+from django.db.models.expressions import Col
 
 from bluelamp.servicedesk.models import Ticket, TicketEvent
 
-# Must stay the same expressions as the GIN indexes of migration 0006_queue_performance.
-SUBJECT_DOCUMENT = SearchVector("subject", config="english")
-DESCRIPTION_DOCUMENT = SearchVector("description", config="english")
-EVENT_DOCUMENT = SearchVector("body", config="english")
+# The kinds of timeline entry whose bodies are searched: as the trigger of migration 0007.
 SEARCHED_KINDS = [TicketEvent.Kind.REPLY, TicketEvent.Kind.CUSTOMER_REPLY, TicketEvent.Kind.NOTE]
 REFERENCE = re.compile(r"^BL-\d{4}-\d+$", re.IGNORECASE)
 
@@ -37,6 +39,45 @@ RANK_REFERENCE, RANK_SUBJECT, RANK_OTHER = 0, 1, 2
 
 def _postgres() -> bool:
     return connection.vendor == "postgresql"
+
+
+# `servicedesk_ticket.search_document` (migration 0007). Not a model field, since SQLite has no
+# tsvector: queries reach it through this stand-in, which knows its model but is not added to it.
+_DOCUMENT_COLUMN = SearchVectorField()
+_DOCUMENT_COLUMN.set_attributes_from_name("search_document")
+_DOCUMENT_COLUMN.model = Ticket
+
+
+class StoredDocument(Expression):
+    """A ticket's stored search document (PostgreSQL only)."""
+
+    output_field = SearchVectorField()
+
+    def resolve_expression(self, query=None, allow_joins=True, reuse=None, summarize=False, for_save=False):
+        # A plain column of the query's ticket table, relabelled like any other in a subquery.
+        if query is None or query.model is not Ticket:
+            raise ValueError("StoredDocument belongs to queries of tickets")
+        return Col(query.get_initial_alias(), _DOCUMENT_COLUMN)
+
+
+class _SubjectPart(Expression):
+    """The subject's (weight A) lexemes of a stored document."""
+
+    output_field = SearchVectorField()
+
+    def __init__(self, document):
+        super().__init__()
+        self.document = document
+
+    def get_source_expressions(self):
+        return [self.document]
+
+    def set_source_expressions(self, exprs):
+        (self.document,) = exprs
+
+    def as_sql(self, compiler, connection):
+        sql, params = compiler.compile(self.document)
+        return f"ts_filter({sql}, '{{a}}')", params
 
 
 def search_tickets(tickets: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
@@ -50,23 +91,10 @@ def search_tickets(tickets: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
         )
     if _postgres():
         query = SearchQuery(text, config="english", search_type="websearch")
-        in_subject = (
-            Ticket.objects.alias(_document=SUBJECT_DOCUMENT).filter(_document=query).order_by().values("pk")
+        matched = tickets.alias(_document=StoredDocument(), _subject=_SubjectPart(StoredDocument())).filter(
+            _document=query
         )
-        in_description = (
-            Ticket.objects.alias(_document=DESCRIPTION_DOCUMENT)
-            .filter(_document=query)
-            .order_by()
-            .values("pk")
-        )
-        in_events = (
-            TicketEvent.objects.alias(_document=EVENT_DOCUMENT)
-            .filter(_document=query, kind__in=SEARCHED_KINDS)
-            .order_by()
-            .values("ticket_id")
-        )
-        matched = tickets.filter(pk__in=in_subject.union(in_description, in_events))
-        subject_match = When(pk__in=in_subject, then=Value(RANK_SUBJECT))
+        subject_match = When(_subject=query, then=Value(RANK_SUBJECT))
     else:
         words = text.split()
         matched = tickets

@@ -27,6 +27,8 @@ DESK_ROLES = [role for role, definition in DEFINITIONS.items() if Perm.SERVICE_D
 AT_RISK_SHARE = 0.75
 # An active ticket nobody has touched for this long is due a review by its owner and team leader.
 REVIEW_AFTER = 5 * WORKING_DAY
+# A requester's reply this long after resolution reopens the ticket; later, it is closed.
+REOPEN_WINDOW = 10 * WORKING_DAY
 
 
 def is_desk_staff(person) -> bool:
@@ -63,6 +65,18 @@ def may_see_as_requester(person, ticket: Ticket) -> bool:
     return ticket.requester_id == person.pk or (
         ticket.organisation_id is not None and ticket.organisation_id in key_contact_organisation_ids(person)
     )
+
+
+def ticket_accepts_customer_reply(ticket: Ticket, at: dt.datetime) -> bool:
+    """Whether a reply from the requester at `at` goes on this ticket: not once it is closed, nor
+    once it has been resolved for more than 10 working days (`REOPEN_WINDOW`); then they raise
+    a new request. The rule of `ticket_customer_reply`, and mail-in asks it first so that a late
+    e-mail becomes a new ticket instead of an error."""
+    if ticket.status == Ticket.Status.CLOSED:
+        return False
+    if ticket.status == Ticket.Status.RESOLVED and ticket.resolved_at is not None:
+        return working_time_between(ticket.resolved_at, at) <= REOPEN_WINDOW
+    return True
 
 
 def tickets_for_requester(person) -> QuerySet[Ticket]:

@@ -2,11 +2,12 @@
 
 from django.urls import path
 
-from bluelamp.servicedesk.tickets import desk_views, views
+from bluelamp.servicedesk.tickets import desk_views, priority_hint, views
 
 urlpatterns = [
     path("support/", views.support, name="support"),
     path("support/sent/", views.support_sent, name="support_sent"),
+    path("support/priority/", priority_hint.priority_suggestion, name="priority_suggestion"),
     path("my-tickets/", views.my_tickets, name="my_tickets"),
     path("my-tickets/<str:reference>/", views.my_ticket, name="my_ticket"),
     path(

@@ -18,6 +18,7 @@ from bluelamp.servicedesk.incidents.views import ticket_panel
 from bluelamp.servicedesk.kb.selectors import article_suggestions
 from bluelamp.servicedesk.models import Attachment, Ticket
 from bluelamp.servicedesk.sla import PRIORITY_MATRIX, SLA_POLICIES, Priority
+from bluelamp.servicedesk.survey import selectors as survey_selectors
 from bluelamp.servicedesk.tickets import desk, selectors, services
 from bluelamp.servicedesk.tickets.attachments import ACCEPT_ATTRIBUTE, human_size
 from bluelamp.servicedesk.tickets.forms import (
@@ -34,7 +35,9 @@ from bluelamp.servicedesk.tickets.forms import (
     StatusForm,
     SupportForm,
     TierForm,
+    TypeForm,
 )
+from bluelamp.servicedesk.tickets.priority_hint import priority_hint_for_form
 
 _LOGGED_KEY = "servicedesk_logged_reference"
 QUEUE_PAGE_SIZE = 50
@@ -50,6 +53,7 @@ def _timeline(ticket: Ticket, *, public_only: bool) -> dict:
         "timeline": selectors.ticket_timeline(ticket, public_only=public_only),
         "status_labels": dict(Ticket.Status.choices),
         "tier_labels": dict(Ticket.Tier.choices),
+        "type_labels": dict(Ticket.Type.choices),
         "human_size": human_size,
     }
 
@@ -104,6 +108,7 @@ def support(request):
             "accept": ACCEPT_ATTRIBUTE,
             "policies": [SLA_POLICIES[p] for p in Priority],
             "matrix": PRIORITY_MATRIX,
+            "priority_hint": priority_hint_for_form(form) if signed_in else None,
         },
     )
 
@@ -161,6 +166,10 @@ def my_ticket(request, reference):
             **_timeline(ticket, public_only=True),
             "form": form,
             "accept": ACCEPT_ATTRIBUTE,
+            # The satisfaction survey, for the requester themself once it is resolved.
+            "survey_offered": survey_selectors.may_answer_survey(request.user, ticket)
+            and survey_selectors.survey_open(ticket),
+            "survey_response": survey_selectors.survey_response_for(ticket),
             "breadcrumbs": [{"text": "My tickets", "href": reverse("servicedesk:my_tickets")}],
         },
     )
@@ -223,7 +232,7 @@ def queue(request):
     )
 
 
-_ACTIONS = {"reply", "note", "status", "priority", "tier", "assign"}
+_ACTIONS = {"reply", "note", "status", "priority", "tier", "assign", "type"}
 
 
 def _work_forms(request, ticket, action):
@@ -242,6 +251,7 @@ def _work_forms(request, ticket, action):
             bound("priority")[0], prefix="priority", initial={"priority": ticket.priority}
         ),
         "tier": TierForm(bound("tier")[0], prefix="tier"),
+        "type": TypeForm(bound("type")[0], prefix="type", initial={"type": ticket.type}),
         "assign": AssignForm(
             bound("assign")[0], prefix="assign", staff=staff, initial={"assignee": ticket.assignee_id}
         ),
@@ -283,6 +293,11 @@ def _apply(request, ticket, action, form) -> str:
         move = services.ticket_escalate if direction == "up" else services.ticket_deescalate
         ticket = move(actor=actor, ticket=ticket, reason=data["reason"])
         return f"The ticket is now with {ticket.get_tier_display()}."
+    if action == "type":
+        ticket = services.ticket_change_type(
+            actor=actor, ticket=ticket, type=data["type"], reason=data["reason"]
+        )
+        return f"The type is now {ticket.get_type_display().lower()}."
     if action == "assign":
         assignee = None
         if data["assignee"] is not None:
@@ -337,6 +352,7 @@ def ticket_work(request, reference, action=None):
             "flags": selectors.sla_flags(ticket, timezone.now()),
             "canned_responses": canned,
             **ticket_panel(request.user, ticket),
+            "satisfaction": survey_selectors.survey_response_for(ticket),
             "breadcrumbs": [{"text": "Queue", "href": reverse("servicedesk:queue")}],
         },
         status=400 if failed is not None else 200,
@@ -363,7 +379,7 @@ def contact_new(request):
     return render(
         request,
         "servicedesk/tickets/contact.html",
-        {"title": "Log a phone call", "form": form},
+        {"title": "Log a phone call", "form": form, "priority_hint": priority_hint_for_form(form)},
         status=400 if form.errors else 200,
     )
 

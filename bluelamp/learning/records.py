@@ -1,0 +1,794 @@
+"""The learner record: external and CPD records, removing them, and importing history from CSV.
+
+A person's record holds three kinds of line (`Completion.source`): completions on Bluelamp
+(written by `progress`, never removable), imported history (a training administrator's CSV of
+completions from before Bluelamp, see `import_history`) and external or CPD records with an
+optional evidence file (added by the learner or by a training administrator for them).
+The record belongs to the person, so it follows them when they transfer between organisations.
+
+The history import works as the people import does: the whole file is checked first and every
+row's problems are reported (line, column, value, what is accepted); with any problem nothing is
+written; applying is one transaction. Each check or apply is recorded as a CompletionImportRun.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import uuid as uuid_lib
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+from pathlib import PurePath
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from bluelamp.audit.api import audit_record
+from bluelamp.learning.models import Completion, CompletionImportRun, Course, CourseVersion
+from bluelamp.learning.selectors import manage_access
+from bluelamp.organisations.api import Organisation
+from bluelamp.people.api import Person
+
+# --- who may write ------------------------------------------------------------------------------
+
+
+def may_administer_record(actor, person) -> bool:
+    """`actor` is a training administrator (learning.manage) whose scope covers `person`."""
+    if actor is None or not getattr(actor, "pk", None):
+        return False
+    access = manage_access(actor)
+    return access.covers_unit(person.organisation_id, person.unit.path if person.unit_id else None)
+
+
+def may_remove(actor, completion: Completion) -> bool:
+    """External records may be removed by whoever recorded them or an administrator in scope."""
+    if completion.source != Completion.Source.EXTERNAL or not getattr(actor, "pk", None):
+        return False
+    return completion.recorded_by_id == actor.pk or may_administer_record(actor, completion.person)
+
+
+# --- evidence files -----------------------------------------------------------------------------
+
+_ZIP = b"PK\x03\x04"
+EVIDENCE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
+    "pdf": ("application/pdf", (b"%PDF-",)),
+    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
+    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (_ZIP,)),
+}
+EVIDENCE_ACCEPTED = "a PDF, JPG, PNG or Word (DOCX) file"
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB" if size >= 1024 * 1024 else f"{max(size // 1024, 1)} KB"
+
+
+def check_evidence(upload) -> str:
+    """The evidence file's extension (pdf, jpg, png, docx), or a ValidationError saying what is
+    wrong with it and what is accepted."""
+    limit = settings.BLUELAMP_EVIDENCE_MAX_BYTES
+    name = PurePath(upload.name or "").name or "The file"
+    extension = PurePath(name).suffix.lower().lstrip(".")
+    if extension not in EVIDENCE_TYPES:
+        shown = f".{extension} files" if extension else "files without an extension"
+        raise ValidationError(
+            f"{name} cannot be used as evidence: {shown} are not accepted. Upload {EVIDENCE_ACCEPTED}."
+        )
+    if upload.size == 0:
+        raise ValidationError(f"{name} is empty. Upload {EVIDENCE_ACCEPTED} with something in it.")
+    if upload.size > limit:
+        raise ValidationError(
+            f"{name} is {_megabytes(upload.size)}: evidence must be {_megabytes(limit)} or smaller."
+        )
+    upload.seek(0)
+    head = upload.read(4096)
+    upload.seek(0)
+    if not head.startswith(EVIDENCE_TYPES[extension][1]):
+        raise ValidationError(
+            f"{name} is not a real {extension.upper()} file (its contents are of another type). "
+            f"Upload {EVIDENCE_ACCEPTED}."
+        )
+    if extension == "docx":
+        import zipfile
+
+        try:
+            with zipfile.ZipFile(upload) as archive:
+                is_word = "word/document.xml" in archive.namelist()
+        except zipfile.BadZipFile:
+            is_word = False
+        upload.seek(0)
+        if not is_word:
+            raise ValidationError(f"{name} is not a Word document. Upload {EVIDENCE_ACCEPTED}.")
+    return "jpg" if extension == "jpeg" else extension
+
+
+def evidence_content_type(completion: Completion) -> str:
+    extension = PurePath(completion.evidence.name).suffix.lower().lstrip(".")
+    return EVIDENCE_TYPES.get(extension, ("application/octet-stream",))[0]
+
+
+# --- checking values (shared by the form service and the CSV import) ------------------------------
+
+EARLIEST = dt.date(1950, 1, 1)
+
+
+def _check_date(value: dt.date, today: dt.date) -> str | None:
+    if value > today:
+        return "The date cannot be in the future."
+    if value < EARLIEST:
+        return "The date must be 1 January 1950 or later."
+    return None
+
+
+def _parse_decimal(raw, *, low: Decimal, high: Decimal, label: str) -> tuple[Decimal | None, str | None]:
+    """A number from `low` to `high` with at most two decimal places (a trailing % is allowed)."""
+    if raw is None or str(raw).strip() == "":
+        return None, None
+    try:
+        value = Decimal(str(raw).strip().rstrip("%").strip())
+    except InvalidOperation:
+        return None, f"{label} must be a number from {low} to {high}, e.g. 85 or 72.5."
+    if not value.is_finite() or value < low or value > high:
+        return None, f"{label} must be from {low} to {high}."
+    if value != value.quantize(Decimal("0.01")):
+        return None, f"{label} can have at most two decimal places."
+    return value.quantize(Decimal("0.01")), None
+
+
+# --- external and CPD records -------------------------------------------------------------------
+
+
+def record_external(
+    *,
+    actor,
+    person,
+    title: str,
+    provider: str = "",
+    completed_on: dt.date | None,
+    hours=None,
+    score=None,
+    evidence=None,
+    notes: str = "",
+    at: dt.datetime | None = None,
+) -> Completion:
+    """Add an external or CPD record to `person`'s learner record.
+
+    The learner adds their own; a training administrator adds one for anyone in their scope.
+    `evidence` is an uploaded file (PDF, JPG, PNG or DOCX, up to BLUELAMP_EVIDENCE_MAX_BYTES).
+    """
+    if not (getattr(actor, "pk", None) and (actor.pk == person.pk or may_administer_record(actor, person))):
+        raise PermissionDenied("You cannot add to this person's learner record.")
+    at = at or timezone.now()
+    errors: dict[str, str] = {}
+    title = " ".join((title or "").split())
+    provider = " ".join((provider or "").split())
+    notes = (notes or "").strip()
+    if not title:
+        errors["title"] = "Enter the name of the course or activity."
+    elif len(title) > 200:
+        errors["title"] = "The title must be 200 characters or fewer."
+    if len(provider) > 200:
+        errors["provider"] = "The provider must be 200 characters or fewer."
+    if completed_on is None:
+        errors["completed_on"] = "Enter the date you completed it, e.g. 15 3 2025."
+    elif problem := _check_date(completed_on, timezone.localdate(at)):
+        errors["completed_on"] = problem
+    hours_value, problem = _parse_decimal(
+        hours, low=Decimal("0.01"), high=Decimal("999.99"), label="CPD hours"
+    )
+    if problem:
+        errors["hours"] = problem
+    score_value, problem = _parse_decimal(score, low=Decimal(0), high=Decimal(100), label="The score")
+    if problem:
+        errors["score"] = problem
+    if len(notes) > 2000:
+        errors["notes"] = "Notes must be 2,000 characters or fewer."
+    extension = None
+    if evidence:
+        try:
+            extension = check_evidence(evidence)
+        except ValidationError as exc:
+            errors["evidence"] = exc.messages[0]
+    if errors:
+        raise ValidationError(errors)
+
+    completion = Completion(
+        person=person,
+        course_title=title,
+        provider=provider,
+        organisation_id=person.organisation_id,
+        completed_on=completed_on,
+        hours=hours_value,
+        score=score_value,
+        source=Completion.Source.EXTERNAL,
+        notes=notes,
+        recorded_at=at,
+        recorded_by=actor,
+    )
+    saved_file = ""
+    try:
+        with transaction.atomic():
+            if evidence:
+                # A name of our own: the upload's name is not trusted and may hold personal data.
+                completion.evidence.save(f"{uuid_lib.uuid4().hex}.{extension}", evidence, save=False)
+                saved_file = completion.evidence.name
+            completion.full_clean()
+            completion.save()
+            audit_record(
+                actor=actor,
+                action="learning.record_external",
+                organisation=person.organisation,
+                obj=completion,
+                object_label=f"{person.get_full_name()}: {title}",
+                after={
+                    "title": title,
+                    "provider": provider,
+                    "completed_on": completed_on.isoformat(),
+                    "hours": str(hours_value) if hours_value is not None else None,
+                    "score": str(score_value) if score_value is not None else None,
+                    "evidence": bool(saved_file),
+                },
+            )
+    except Exception:
+        if saved_file:
+            completion.evidence.storage.delete(saved_file)
+        raise
+    return completion
+
+
+def record_remove(*, actor, completion: Completion) -> None:
+    """Remove an external or CPD record (and its evidence). Completions on Bluelamp and imported
+    history are never removed."""
+    if completion.source != Completion.Source.EXTERNAL:
+        raise ValidationError(
+            "Only external or CPD records can be removed. Completions on Bluelamp and imported "
+            "history stay on the learner record."
+        )
+    if not may_remove(actor, completion):
+        raise PermissionDenied(
+            "Only whoever recorded it, or a training administrator, can remove this record."
+        )
+    person = completion.person
+    with transaction.atomic():
+        locked = Completion.objects.select_for_update().filter(pk=completion.pk).first()
+        if locked is None:
+            return  # removed already (a second click)
+        evidence_name = locked.evidence.name if locked.evidence else ""
+        audit_record(
+            actor=actor,
+            action="learning.record_remove",
+            organisation=person.organisation,
+            obj=locked,
+            object_label=f"{person.get_full_name()}: {locked.course_title}",
+            before={
+                "title": locked.course_title,
+                "provider": locked.provider,
+                "completed_on": locked.completed_on.isoformat(),
+                "hours": str(locked.hours) if locked.hours is not None else None,
+                "score": str(locked.score) if locked.score is not None else None,
+                "evidence": bool(evidence_name),
+                "recorded_by": locked.recorded_by_id,
+            },
+        )
+        locked.delete()
+        if evidence_name:
+            storage = locked.evidence.storage
+            transaction.on_commit(lambda: storage.delete(evidence_name))
+
+
+# --- importing historical completions ----------------------------------------------------------
+
+HISTORY_COLUMNS = [
+    "staff_number",
+    "email",
+    "course_code",
+    "course_title",
+    "completed_on",
+    "score",
+    "version",
+    "provider",
+]
+MAX_HISTORY_BYTES = 50 * 1024 * 1024
+MAX_STORED_ROWS = 500
+_DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
+_BATCH = 2000
+
+
+@dataclass
+class HistoryRowError:
+    row: int  # the line in the file; the header is row 1
+    column: str
+    value: str
+    reason: str
+
+    def as_dict(self) -> dict:
+        return {
+            "kind": "error",
+            "row": self.row,
+            "column": self.column,
+            "value": self.value,
+            "reason": self.reason,
+        }
+
+    def __str__(self) -> str:
+        where = f"row {self.row}" + (f", column {self.column}" if self.column else "")
+        value = f" (value “{self.value}”)" if self.value else ""
+        return f"{where}{value}: {self.reason}"
+
+
+@dataclass
+class HistoryDuplicate:
+    row: int
+    person: str
+    course: str
+    completed_on: dt.date
+    reason: str
+
+    def as_dict(self) -> dict:
+        return {
+            "kind": "duplicate",
+            "row": self.row,
+            "column": "",
+            "value": f"{self.person}, {self.course}, {self.completed_on.isoformat()}",
+            "reason": self.reason,
+        }
+
+    def __str__(self) -> str:
+        return f"row {self.row}: skipped, {self.person} {self.course} {self.completed_on.isoformat()} — {self.reason}"
+
+
+@dataclass
+class HistoryResult:
+    rows: int = 0
+    created: int = 0  # written, or (when only checked) that would be written
+    duplicates: list[HistoryDuplicate] = field(default_factory=list)
+    errors: list[HistoryRowError] = field(default_factory=list)
+    applied: bool = False
+    run: CompletionImportRun | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+@dataclass
+class _HistoryRow:
+    line: int
+    person_id: int
+    person_name: str
+    course: Course | None
+    version: CourseVersion | None
+    course_code: str
+    course_title: str
+    version_number: int | None
+    completed_on: dt.date
+    score: Decimal | None
+    provider: str
+
+
+def _decode(data: bytes) -> str | None:
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return None
+
+
+def _parse_date(raw: str) -> dt.date | None:
+    for fmt in _DATE_FORMATS:
+        try:
+            return dt.datetime.strptime(raw, fmt).date()  # noqa: DTZ007 (a date, not a time)
+        except ValueError:
+            continue
+    return None
+
+
+class _Lookups:
+    """The organisation's people and the courses its rows may name, read once."""
+
+    def __init__(self, organisation: Organisation, actor, check_access: bool):
+        self.by_staff_number: dict[str, tuple] = {}
+        self.by_email: dict[str, tuple] = {}
+        for row in Person.objects.filter(organisation=organisation).values_list(
+            "pk", "staff_number", "email", "first_name", "last_name", "unit__path"
+        ):
+            if row[1]:
+                self.by_staff_number[row[1]] = row
+            self.by_email[row[2].lower()] = row
+        self.access = None if not check_access else manage_access(actor)
+        self.organisation = organisation
+        national = Organisation.objects.filter(kind=Organisation.Kind.NATIONAL_BODY).values_list(
+            "pk", flat=True
+        )
+        self.courses: dict[str, Course] = {}
+        # The organisation's own course wins over a national one with the same code.
+        for course in Course.objects.filter(Q(owner=organisation) | Q(owner_id__in=list(national))):
+            key = course.code.lower()
+            if key not in self.courses or course.owner_id == organisation.pk:
+                self.courses[key] = course
+        self.versions: dict[int, dict[int, CourseVersion]] = {}
+        for version in CourseVersion.objects.filter(course_id__in=[c.pk for c in self.courses.values()]):
+            self.versions.setdefault(version.course_id, {})[version.number] = version
+
+    def in_scope(self, person_row: tuple) -> bool:
+        return self.access is None or self.access.covers_unit(self.organisation.pk, person_row[5])
+
+
+def _read_history(text: str, organisation: Organisation, lookups: _Lookups, result: HistoryResult, today):
+    errors = result.errors
+    reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        header = next(reader)
+    except StopIteration:
+        errors.append(
+            HistoryRowError(
+                1,
+                "",
+                "",
+                "The file is empty: expected a header row naming " + ", ".join(HISTORY_COLUMNS) + ".",
+            )
+        )
+        return []
+    header = [h.strip().lower() for h in header]
+    seen: set[str] = set()
+    for name in header:
+        if name not in HISTORY_COLUMNS:
+            errors.append(
+                HistoryRowError(
+                    1, name, name, "Unknown column. Accepted columns are: " + ", ".join(HISTORY_COLUMNS) + "."
+                )
+            )
+        elif name in seen:
+            errors.append(HistoryRowError(1, name, name, "This column appears more than once."))
+        seen.add(name)
+    if "staff_number" not in seen and "email" not in seen:
+        errors.append(
+            HistoryRowError(1, "staff_number", "", "Name each person: add a staff_number or email column.")
+        )
+    if "course_code" not in seen and "course_title" not in seen:
+        errors.append(
+            HistoryRowError(
+                1, "course_code", "", "Name each course: add a course_code or course_title column."
+            )
+        )
+    if "completed_on" not in seen:
+        errors.append(HistoryRowError(1, "completed_on", "", "Required column is missing."))
+    if errors:
+        return []
+    index = {name: header.index(name) for name in HISTORY_COLUMNS if name in seen}
+    width = len(header)
+
+    def cell(record, name) -> str:
+        return record[index[name]].strip() if name in index else ""
+
+    rows: list[_HistoryRow] = []
+    for line, record in enumerate(reader, start=2):
+        if not any(value.strip() for value in record):
+            continue  # blank lines are ignored
+        result.rows += 1
+        if len(record) != width:
+            errors.append(
+                HistoryRowError(
+                    line,
+                    "",
+                    "",
+                    f"Expected {width} values (one per column) but found {len(record)}. Check for unquoted commas.",
+                )
+            )
+            continue
+        problems_before = len(errors)
+        staff_number, email = cell(record, "staff_number"), cell(record, "email")
+        person_row = None
+        if not staff_number and not email:
+            errors.append(
+                HistoryRowError(line, "staff_number", "", "Enter the person's staff_number or email.")
+            )
+        elif staff_number:
+            person_row = lookups.by_staff_number.get(staff_number)
+            if person_row is None:
+                errors.append(
+                    HistoryRowError(
+                        line,
+                        "staff_number",
+                        staff_number,
+                        f"No one in {organisation.name} has this staff number.",
+                    )
+                )
+            elif email and person_row[2].lower() != email.lower():
+                errors.append(
+                    HistoryRowError(
+                        line,
+                        "email",
+                        email,
+                        f"Staff number {staff_number} belongs to someone with a different e-mail address.",
+                    )
+                )
+                person_row = None
+        else:
+            person_row = lookups.by_email.get(email.lower())
+            if person_row is None:
+                errors.append(
+                    HistoryRowError(
+                        line, "email", email, f"No one in {organisation.name} has this e-mail address."
+                    )
+                )
+        if person_row is not None and not lookups.in_scope(person_row):
+            errors.append(
+                HistoryRowError(
+                    line,
+                    "staff_number" if staff_number else "email",
+                    staff_number or email,
+                    "This person is outside the units whose learning you manage.",
+                )
+            )
+
+        code, title = cell(record, "course_code"), " ".join(cell(record, "course_title").split())
+        course = None
+        if not code and not title:
+            errors.append(HistoryRowError(line, "course_code", "", "Enter a course_code or a course_title."))
+        elif code:
+            course = lookups.courses.get(code.lower())
+            if course is None:
+                errors.append(
+                    HistoryRowError(
+                        line,
+                        "course_code",
+                        code,
+                        f"No course with this code is owned by {organisation.name} or the national body.",
+                    )
+                )
+        if len(title) > 200:
+            errors.append(
+                HistoryRowError(line, "course_title", title[:40] + "…", "Must be 200 characters or fewer.")
+            )
+
+        raw_date = cell(record, "completed_on")
+        completed_on = None
+        if not raw_date:
+            errors.append(
+                HistoryRowError(
+                    line, "completed_on", "", "Enter the date completed, as YYYY-MM-DD or DD/MM/YYYY."
+                )
+            )
+        else:
+            completed_on = _parse_date(raw_date)
+            if completed_on is None:
+                errors.append(
+                    HistoryRowError(
+                        line,
+                        "completed_on",
+                        raw_date,
+                        "Not a date in the form YYYY-MM-DD or DD/MM/YYYY, e.g. 2024-03-15 or 15/03/2024.",
+                    )
+                )
+            elif problem := _check_date(completed_on, today):
+                errors.append(HistoryRowError(line, "completed_on", raw_date, problem))
+                completed_on = None
+
+        raw_score = cell(record, "score")
+        score, problem = _parse_decimal(raw_score, low=Decimal(0), high=Decimal(100), label="The score")
+        if problem:
+            errors.append(HistoryRowError(line, "score", raw_score, problem))
+
+        raw_version = cell(record, "version")
+        version_number, version = None, None
+        if raw_version:
+            digits = raw_version[1:] if raw_version[:1] in ("v", "V") else raw_version
+            if not digits.isdigit() or int(digits) < 1:
+                errors.append(
+                    HistoryRowError(
+                        line, "version", raw_version, "Must be a whole number from 1, e.g. 2 (or v2)."
+                    )
+                )
+            else:
+                version_number = int(digits)
+                if course is not None:
+                    known = lookups.versions.get(course.pk, {})
+                    version = known.get(version_number)
+                    if version is None:
+                        accepted = ", ".join(str(n) for n in sorted(known)) or "none yet"
+                        errors.append(
+                            HistoryRowError(
+                                line,
+                                "version",
+                                raw_version,
+                                f"{course.code} has no version {version_number}. Its versions are: {accepted}; "
+                                "or leave version empty.",
+                            )
+                        )
+
+        provider = " ".join(cell(record, "provider").split())
+        if len(provider) > 200:
+            errors.append(
+                HistoryRowError(line, "provider", provider[:40] + "…", "Must be 200 characters or fewer.")
+            )
+
+        if len(errors) > problems_before:
+            continue
+        rows.append(
+            _HistoryRow(
+                line=line,
+                person_id=person_row[0],
+                person_name=f"{person_row[3]} {person_row[4]}".strip(),
+                course=course,
+                version=version,
+                course_code=course.code if course else "",
+                course_title=title or course.title,
+                version_number=version_number,
+                completed_on=completed_on,
+                score=score,
+                provider=provider,
+            )
+        )
+    if not result.rows and not errors:
+        errors.append(HistoryRowError(2, "", "", "The file has a header but no completions."))
+    return rows
+
+
+def _key(person_id: int, course_id: int | None, title: str, completed_on: dt.date) -> tuple:
+    return (person_id, course_id if course_id else f"title:{title.casefold()}", completed_on)
+
+
+def _without_duplicates(rows: list[_HistoryRow], result: HistoryResult) -> list[_HistoryRow]:
+    """Rows not already on the record (same person, course and date), nor repeated in the file."""
+    existing: set[tuple] = set()
+    people = sorted({row.person_id for row in rows})
+    for start in range(0, len(people), _BATCH):  # only the people the file names, a batch at a time
+        existing.update(
+            _key(person_id, course_id, title, completed_on)
+            for person_id, course_id, title, completed_on in Completion.objects.filter(
+                person_id__in=people[start : start + _BATCH]
+            ).values_list("person_id", "course_id", "course_title", "completed_on")
+        )
+    first_line: dict[tuple, int] = {}
+    fresh: list[_HistoryRow] = []
+    for row in rows:
+        key = _key(row.person_id, row.course.pk if row.course else None, row.course_title, row.completed_on)
+        course_label = row.course_code or row.course_title
+        if key in existing:
+            result.duplicates.append(
+                HistoryDuplicate(
+                    row.line,
+                    row.person_name,
+                    course_label,
+                    row.completed_on,
+                    "already on their learner record",
+                )
+            )
+        elif key in first_line:
+            result.duplicates.append(
+                HistoryDuplicate(
+                    row.line,
+                    row.person_name,
+                    course_label,
+                    row.completed_on,
+                    f"the same as row {first_line[key]} of the file",
+                )
+            )
+        else:
+            first_line[key] = row.line
+            fresh.append(row)
+    return fresh
+
+
+def import_history(
+    *,
+    actor,
+    organisation: Organisation,
+    data: bytes,
+    apply: bool,
+    file_name: str = "completions.csv",
+    check_access: bool = True,
+    at: dt.datetime | None = None,
+) -> HistoryResult:
+    """Check a CSV of historical completions for `organisation` and (with `apply`) write them.
+
+    Columns: staff_number or email; course_code (a course owned by the organisation or the
+    national body) or course_title; completed_on (YYYY-MM-DD or DD/MM/YYYY); optional score
+    (0–100), version and provider. Everyone named must be within the actor's learning.manage
+    scope (the command line passes check_access=False). Rows already on the record (same person,
+    course and date) are skipped and reported. Always records a CompletionImportRun.
+    """
+    if check_access and not manage_access(actor).touches_organisation(organisation.pk):
+        raise PermissionDenied("You cannot import learning history for that organisation.")
+    at = at or timezone.now()
+    result = HistoryResult()
+    rows: list[_HistoryRow] = []
+    if len(data) > MAX_HISTORY_BYTES:
+        result.errors.append(
+            HistoryRowError(
+                1,
+                "",
+                "",
+                f"The file is larger than {MAX_HISTORY_BYTES // (1024 * 1024)} MB. Split it into smaller files.",
+            )
+        )
+    else:
+        text = _decode(data)
+        if text is None:
+            result.errors.append(
+                HistoryRowError(
+                    1, "", "", "The file is not text (UTF-8 or Windows-1252). Save it as CSV UTF-8."
+                )
+            )
+        else:
+            lookups = _Lookups(organisation, actor, check_access)
+            rows = _read_history(text, organisation, lookups, result, timezone.localdate(at))
+    actor_or_none = actor if getattr(actor, "pk", None) else None
+
+    def record_run(outcome: str) -> CompletionImportRun:
+        stored = [e.as_dict() for e in result.errors[:MAX_STORED_ROWS]]
+        if len(result.errors) > MAX_STORED_ROWS:
+            stored.append(
+                {
+                    "kind": "error",
+                    "row": 0,
+                    "column": "",
+                    "value": "",
+                    "reason": f"and {len(result.errors) - MAX_STORED_ROWS} more problems",
+                }
+            )
+        stored += [d.as_dict() for d in result.duplicates[:MAX_STORED_ROWS]]
+        return CompletionImportRun.objects.create(
+            organisation=organisation,
+            started_by=actor_or_none,
+            file_name=(file_name or "completions.csv")[:255],
+            outcome=outcome,
+            rows=result.rows,
+            created=result.created,
+            errors=stored,
+            started_at=at,
+        )
+
+    if not result.ok:
+        result.run = record_run(CompletionImportRun.Outcome.REFUSED)
+        return result
+    if not apply:
+        fresh = _without_duplicates(rows, result)
+        result.created = len(fresh)
+        result.run = record_run(CompletionImportRun.Outcome.CHECKED)
+        return result
+    with transaction.atomic():
+        # Duplicates are decided inside the transaction that writes, against the record as it is now.
+        fresh = _without_duplicates(rows, result)
+        result.created = len(fresh)
+        run = record_run(CompletionImportRun.Outcome.APPLIED)
+        Completion.objects.bulk_create(
+            [
+                Completion(
+                    person_id=row.person_id,
+                    course=row.course,
+                    version=row.version,
+                    course_code=row.course_code,
+                    course_title=row.course_title,
+                    version_number=row.version_number,
+                    provider=row.provider,
+                    organisation=organisation,
+                    completed_on=row.completed_on,
+                    score=row.score,
+                    source=Completion.Source.IMPORTED,
+                    import_run=run,
+                    recorded_at=at,
+                    recorded_by=actor_or_none,
+                )
+                for row in fresh
+            ],
+            batch_size=_BATCH,
+        )
+        audit_record(
+            actor=actor_or_none,
+            action="learning.history_import",
+            organisation=organisation,
+            obj=run,
+            object_label=f"Learning history from {run.file_name}",
+            after={"rows": result.rows, "created": result.created, "skipped": len(result.duplicates)},
+        )
+    result.applied = True
+    result.run = run
+    return result

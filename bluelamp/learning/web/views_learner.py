@@ -1,0 +1,433 @@
+"""The learner's pages: the catalogue, a course, its activities, the SCORM player and "My learning".
+
+SCORM content is served from this site (same origin) so that it can find the runtime in the
+player page; the runtime (scorm-again) posts commits to `sco_commit`. Content files are served
+only to a signed-in learner who launched that package in this browser session.
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_POST
+
+from bluelamp.learning import progress as progress_services
+from bluelamp.learning import selectors
+from bluelamp.learning.enrolments import enrol_self, unenrol
+from bluelamp.learning.models import Activity, ActivityProgress, Enrolment, Sco, ScormPackage
+from bluelamp.learning.scorm import storage
+from bluelamp.learning.scorm.cmi import CommitError
+from bluelamp.learning.text import render_markdown
+
+PAGE_SIZE = 20
+_SESSION_PACKAGES = "learning_scorm_packages"
+DURATIONS = [("", "Any length"), ("short", "Up to 30 minutes"), ("medium", "30 minutes to 2 hours"), ("long", "Over 2 hours")]
+OWNERS = [("", "All courses"), ("national", "National courses"), ("own", "Your organisation's courses")]
+
+
+def _duration(minutes: int | None) -> str:
+    if not minutes:
+        return ""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} minutes"
+    text = f"{hours} hour{'s' if hours != 1 else ''}"
+    return f"{text} {rest} minutes" if rest else text
+
+
+@login_required
+@require_GET
+def catalogue(request):
+    query = request.GET.get("q", "").strip()[:200]
+    owner = request.GET.get("owner", "")
+    owner = owner if owner in dict(OWNERS) else ""
+    tag = request.GET.get("tag", "")[:50]
+    duration = request.GET.get("duration", "")
+    duration = duration if duration in dict(DURATIONS) else ""
+    courses = selectors.catalogue(request.user, query=query, owner=owner, tag=tag, duration=duration)
+    page = Paginator(courses, PAGE_SIZE).get_page(request.GET.get("page"))
+    enrolled = set(
+        Enrolment.objects.filter(person=request.user, course__in=[c.pk for c in page])
+        .exclude(status=Enrolment.Status.WITHDRAWN)
+        .values_list("course_id", flat=True)
+    )
+    return render(
+        request,
+        "learning/catalogue.html",
+        {
+            "title": "Find a course",
+            "page": page,
+            "query": query,
+            "owner": owner,
+            "tag": tag,
+            "duration": duration,
+            "owners": OWNERS,
+            "durations": DURATIONS,
+            "tags": selectors.catalogue_tags(request.user),
+            "enrolled": enrolled,
+            "duration_text": _duration,
+        },
+    )
+
+
+def _activity_rows(enrolment: Enrolment | None, version) -> list[dict]:
+    done = selectors.progress_by_activity(enrolment) if enrolment else {}
+    rows = []
+    for activity in selectors.activities_of(version):
+        p = done.get(activity.pk)
+        rows.append({"activity": activity, "progress": p, "status": p.get_status_display() if p else "Not started"})
+    return rows
+
+
+@login_required
+@require_GET
+def course_detail(request, course_uuid):
+    course = selectors.access_course(request.user, course_uuid)
+    enrolment = selectors.live_enrolment(request.user, course)
+    version = enrolment.version if enrolment else course.current_version
+    history = Enrolment.objects.filter(person=request.user, course=course, status=Enrolment.Status.WITHDRAWN)
+    return render(
+        request,
+        "learning/course.html",
+        {
+            "title": course.title,
+            "course": course,
+            "enrolment": enrolment,
+            "version": version,
+            "rows": _activity_rows(enrolment, version) if version else [],
+            "can_enrol": enrolment is None
+            and course.self_enrolment
+            and selectors.course_available_to(course, request.user.organisation_id),
+            "available": selectors.course_available_to(course, request.user.organisation_id),
+            "newer_version": enrolment is not None
+            and course.current_version_id
+            and course.current_version_id != enrolment.version_id,
+            "resume_url": _resume_url(enrolment) if enrolment else None,
+            "history": history,
+            "duration": _duration(course.duration_minutes),
+            "summary_html": render_markdown(course.summary),
+            "breadcrumbs": [
+                {"text": "Find a course", "href": reverse("learning:catalogue")},
+            ],
+        },
+    )
+
+
+@login_required
+@require_POST
+def course_enrol(request, course_uuid):
+    course = selectors.access_course(request.user, course_uuid)
+    try:
+        enrolment = enrol_self(person=request.user, course=course)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("learning:course", course.uuid)
+    messages.success(request, f"You are enrolled on {course.title}.")
+    return HttpResponseRedirect(_resume_url(enrolment))
+
+
+@login_required
+@require_POST
+def course_leave(request, course_uuid):
+    course = selectors.access_course(request.user, course_uuid)
+    enrolment = selectors.live_enrolment(request.user, course)
+    if enrolment is None:
+        raise Http404("Not enrolled")
+    try:
+        unenrol(actor=request.user, enrolment=enrolment, reason="Left by the learner")
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("learning:course", course.uuid)
+    messages.success(request, f"You have left {course.title}. Your progress so far is kept.")
+    return redirect("learning:my_learning")
+
+
+def _first_unfinished(enrolment: Enrolment) -> Activity | None:
+    done = selectors.progress_by_activity(enrolment)
+    activities = list(selectors.activities_of(enrolment.version))
+    for activity in activities:
+        p = done.get(activity.pk)
+        if p is None or p.status != ActivityProgress.Status.COMPLETED:
+            return activity
+    return activities[0] if activities else None
+
+
+def _resume_url(enrolment: Enrolment) -> str:
+    """Straight back into the activity: the last SCO for e-learning, else the first unfinished one."""
+    if enrolment.status == Enrolment.Status.COMPLETED:
+        return reverse("learning:course", args=[enrolment.course.uuid])
+    last = (
+        enrolment.progress.exclude(status=ActivityProgress.Status.COMPLETED)
+        .select_related("activity")
+        .order_by("-updated_at")
+        .first()
+    )
+    activity = last.activity if last and last.status == ActivityProgress.Status.IN_PROGRESS else None
+    activity = activity or _first_unfinished(enrolment)
+    if activity is None:
+        return reverse("learning:course", args=[enrolment.course.uuid])
+    return reverse("learning:activity", args=[enrolment.uuid, activity.pk])
+
+
+def _activity(enrolment: Enrolment, activity_id: int) -> Activity:
+    activity = Activity.objects.select_related("scorm_package").filter(pk=activity_id, version=enrolment.version).first()
+    if activity is None:
+        raise Http404("No such activity")
+    return activity
+
+
+def _neighbours(enrolment: Enrolment, activity: Activity) -> tuple[Activity | None, Activity | None]:
+    activities = list(selectors.activities_of(enrolment.version))
+    index = next(i for i, a in enumerate(activities) if a.pk == activity.pk)
+    return (activities[index - 1] if index else None, activities[index + 1] if index + 1 < len(activities) else None)
+
+
+@login_required
+@require_GET
+def activity(request, enrolment_uuid, activity_id):
+    enrolment = selectors.access_own_enrolment(request.user, enrolment_uuid)
+    act = _activity(enrolment, activity_id)
+    if act.kind == Activity.Kind.SCORM:
+        sco = _sco_to_resume(enrolment, act)
+        return redirect("learning:play", enrolment.uuid, act.pk, sco.pk)
+    if act.kind == Activity.Kind.PAGE:
+        progress_services.activity_open(enrolment=enrolment, activity=act)
+    previous, following = _neighbours(enrolment, act)
+    p = ActivityProgress.objects.filter(enrolment=enrolment, activity=act).first()
+    return render(
+        request,
+        "learning/activity.html",
+        {
+            "title": act.title,
+            "enrolment": enrolment,
+            "course": enrolment.course,
+            "activity": act,
+            "progress": p,
+            "body_html": render_markdown(act.body),
+            "previous": previous,
+            "following": following,
+            "breadcrumbs": [
+                {"text": "My learning", "href": reverse("learning:my_learning")},
+                {"text": enrolment.course.title, "href": reverse("learning:course", args=[enrolment.course.uuid])},
+            ],
+        },
+    )
+
+
+@login_required
+@require_POST
+def activity_done(request, enrolment_uuid, activity_id):
+    enrolment = selectors.access_own_enrolment(request.user, enrolment_uuid)
+    act = _activity(enrolment, activity_id)
+    try:
+        progress_services.activity_mark_done(enrolment=enrolment, activity=act)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    enrolment.refresh_from_db()
+    if enrolment.status == Enrolment.Status.COMPLETED:
+        messages.success(request, f"You have completed {enrolment.course.title}. It is on your learning record.")
+        return redirect("learning:course", enrolment.course.uuid)
+    return redirect("learning:activity", enrolment.uuid, act.pk)
+
+
+@login_required
+@require_GET
+def activity_open(request, enrolment_uuid, activity_id):
+    """Open a file or an external link: recorded (which completes it), then sent on."""
+    enrolment = selectors.access_own_enrolment(request.user, enrolment_uuid)
+    act = _activity(enrolment, activity_id)
+    if act.kind == Activity.Kind.LINK:
+        if not act.url.startswith(("https://", "http://")):
+            raise Http404("No such link")
+        progress_services.activity_open(enrolment=enrolment, activity=act)
+        return HttpResponseRedirect(act.url)
+    if act.kind in (Activity.Kind.FILE, Activity.Kind.MEDIA) and act.file:
+        if act.kind == Activity.Kind.FILE:
+            progress_services.activity_open(enrolment=enrolment, activity=act)
+        name = act.file.name.rsplit("/", 1)[-1]
+        response = FileResponse(
+            act.file.open("rb"),
+            content_type=storage.content_type(name),
+            as_attachment=act.kind == Activity.Kind.FILE,
+            filename=name,
+        )
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response
+    raise Http404("Nothing to open")
+
+
+# --- SCORM ----------------------------------------------------------------------------------------
+
+
+def _sco_to_resume(enrolment: Enrolment, activity: Activity) -> Sco:
+    scos = selectors.scos_of(activity)
+    if not scos:
+        raise Http404("The package has nothing to launch")
+    p = ActivityProgress.objects.filter(enrolment=enrolment, activity=activity).select_related("last_sco").first()
+    attempts = selectors.sco_attempts(enrolment, activity)
+    last = next((s for s in scos if p and s.pk == p.last_sco_id), None)
+    if last is not None and getattr(attempts.get(last.pk), "completion_status", "") != "completed":
+        return last  # where they left off
+    for sco in scos:
+        attempt = attempts.get(sco.pk)
+        if attempt is None or attempt.completion_status != "completed":
+            return sco  # the next part not yet done
+    return last or scos[0]  # all done: back to where they were
+
+
+@login_required
+@require_GET
+@xframe_options_sameorigin
+def play(request, enrolment_uuid, activity_id, sco_id):
+    enrolment = selectors.access_own_enrolment(request.user, enrolment_uuid)
+    act = _activity(enrolment, activity_id)
+    if act.kind != Activity.Kind.SCORM:
+        raise Http404("Not e-learning")
+    scos = selectors.scos_of(act)
+    sco = next((s for s in scos if s.pk == sco_id), None)
+    if sco is None:
+        raise Http404("No such part")
+    package: ScormPackage = act.scorm_package
+    launch = progress_services.sco_launch(enrolment=enrolment, activity=act, sco=sco)
+    allowed = set(request.session.get(_SESSION_PACKAGES, []))
+    if str(package.uuid) not in allowed:
+        allowed.add(str(package.uuid))
+        request.session[_SESSION_PACKAGES] = sorted(allowed)[-50:]
+    attempts = selectors.sco_attempts(enrolment, act)
+    index = next(i for i, s in enumerate(scos) if s.pk == sco.pk)
+    config = {
+        "version": package.version,
+        "session": str(launch.session.uuid),
+        "commitUrl": reverse("learning:sco_commit", args=[launch.session.uuid]),
+        "data": launch.data,
+    }
+    return render(
+        request,
+        "learning/player.html",
+        {
+            "title": f"{sco.title} – {enrolment.course.title}",
+            "enrolment": enrolment,
+            "course": enrolment.course,
+            "activity": act,
+            "sco": sco,
+            "scos": [
+                {
+                    "sco": s,
+                    "status": _sco_status(attempts.get(s.pk)),
+                    "current": s.pk == sco.pk,
+                }
+                for s in scos
+            ],
+            "previous": scos[index - 1] if index else None,
+            "following": scos[index + 1] if index + 1 < len(scos) else None,
+            "content_url": reverse("learning:content", args=[package.uuid, sco.href]) + sco.parameters,
+            "config": config,
+            "config_json": json.dumps(config),
+        },
+    )
+
+
+def _sco_status(attempt) -> str:
+    if attempt is None:
+        return "Not started"
+    if attempt.success_status == "failed":
+        return "Not passed"
+    if attempt.completion_status == "completed":
+        return "Completed"
+    return "In progress"
+
+
+def _same_origin(request) -> bool:
+    """The request comes from a page of this site (Origin, or failing that Referer)."""
+    source = request.headers.get("Origin") or request.headers.get("Referer") or ""
+    if not source:
+        return False
+    expected = f"{request.scheme}://{request.get_host()}"
+    return source == expected or source.startswith(expected + "/")
+
+
+@csrf_exempt
+@login_required
+@require_POST
+def sco_commit(request, session_uuid):
+    """The runtime's commit: JSON {session, sequence, terminate, cmi}.
+
+    Not behind Django's CSRF token: the runtime sends its terminate commit with
+    navigator.sendBeacon, which cannot carry the header. Instead the session's uuid (random,
+    given only to the learner's player page, bound to the learner) is the secret in the URL, and
+    the request must come from this site (Origin/Referer) — the same checks CSRF protection makes.
+    """
+    if not _same_origin(request):
+        return JsonResponse({"result": False, "errorCode": 101, "message": "Commits come from the player only."}, status=403)
+    try:
+        payload = json.loads(request.body or b"{}")
+    except ValueError:
+        return JsonResponse({"result": False, "errorCode": 101, "message": "The commit is not JSON."}, status=400)
+    if not isinstance(payload, dict):
+        return JsonResponse({"result": False, "errorCode": 101, "message": "The commit is not an object."}, status=400)
+    try:
+        outcome = progress_services.sco_commit(
+            person=request.user,
+            session_uuid=session_uuid,
+            sequence=payload.get("sequence"),
+            data=payload.get("cmi"),
+            terminate=bool(payload.get("terminate")),
+        )
+    except CommitError as error:
+        return JsonResponse({"result": False, "errorCode": 101, "message": str(error)}, status=400)
+    attempt = outcome.attempt
+    return JsonResponse(
+        {
+            "result": True,
+            "errorCode": 0,
+            "stored": outcome.stored,
+            "completion_status": attempt.completion_status,
+            "success_status": attempt.success_status,
+        }
+    )
+
+
+@require_GET
+@xframe_options_sameorigin
+def content(request, package_uuid, path):
+    """A file of a SCORM package, to a learner who launched it in this session (404 otherwise)."""
+    if not request.user.is_authenticated or str(package_uuid) not in request.session.get(_SESSION_PACKAGES, []):
+        raise Http404("No such file")
+    package = ScormPackage.objects.filter(uuid=package_uuid).only("uuid").first()
+    if package is None:
+        raise Http404("No such file")
+    handle = storage.open_file(package.storage_prefix, path)
+    if handle is None:
+        raise Http404("No such file")
+    response = FileResponse(handle, content_type=storage.content_type(path))
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_GET
+def my_learning(request):
+    groups = selectors.my_learning(request.user)
+    return render(
+        request,
+        "learning/my_learning.html",
+        {
+            "title": "My learning",
+            "groups": groups,
+            "resume_url": _resume_url,
+            "today": timezone.localdate(),
+        },
+    )
+
