@@ -307,11 +307,18 @@ def measure(runs: int, adviser) -> list[tuple[str, dict, dict[str, list[float]]]
         ("priority: P1", {"priority": "P1"}),
         ("mine", {"mine": True}),
         ("all statuses", {"status": "all"}),
+        # Searches: the default (active) queue, then all three years of history. "certificate
+        # missing" is in 6% of subjects, "password" in 12% of subjects and 12% of replies,
+        # "proxy settings" in 12% of replies, "kaleidoscope" in 0.02% of subjects and replies.
         ("search: reference", {"text": "__reference__"}),
+        ("search: common words", {"text": "certificate missing"}),
+        ("search: common word", {"text": "password"}),
+        ("search: rare word", {"text": "kaleidoscope"}),
+        ("search: phrase in replies", {"text": '"proxy settings"'}),
         ("search: reference, all statuses", {"text": "__reference__", "status": "all"}),
-        ("search: subject words", {"text": "certificate missing"}),
         ("search: rare word, all statuses", {"text": "kaleidoscope", "status": "all"}),
-        ("search: reply text, all statuses", {"text": "proxy settings", "status": "all"}),
+        ("search: common words, all statuses", {"text": "certificate missing", "status": "all"}),
+        ("search: phrase, all statuses", {"text": '"proxy settings"', "status": "all"}),
         ("search: common word, all statuses", {"text": "password", "status": "all"}),
     ]
     client = Client()
@@ -399,7 +406,8 @@ def main() -> int:
     total = Ticket.objects.count()
     print(
         f"\n{total:,} tickets, {Category.objects.count()} categories; PostgreSQL {connection.pg_version}; "
-        f"Python {platform.python_version()}; {os.cpu_count()} CPUs; {args.runs} runs per case\n"
+        f"Python {platform.python_version()}; {os.cpu_count()} CPUs; {args.runs} runs per case; "
+        f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; load average {os.getloadavg()[0]:.1f} at the start\n"
     )
     header = f"{'case':<36} {'matches':>9} {'count p50/p95':>15} {'page p50/p95':>15} {'view p50/p95':>15}"
     print(header)

@@ -15,6 +15,7 @@ from bluelamp.learning.courses import (
     version_start,
     version_update,
 )
+from bluelamp.learning.demo import learning_demo_load
 from bluelamp.learning.enrolments import (
     EnrolmentResult,
     enrol_csv,
@@ -66,6 +67,7 @@ from bluelamp.learning.selectors import (
 )
 
 __all__ = [
+    "learning_demo_load",
     "Activity",
     "ActivityProgress",
     "CommitError",

@@ -244,6 +244,9 @@ def people_enrollable_by(actor):
     from bluelamp.people.api import Person
 
     access = manage_access(actor)
+    if access.national:
+        # Q() | Q(x) is just Q(x) in Django: a national manager's empty filter must stay "everyone".
+        return Person.objects.filter(is_active=True)
     return Person.objects.filter(access.people_q() | Q(line_manager_id=actor.pk), is_active=True)
 
 
@@ -261,3 +264,10 @@ def versions_of(course: Course) -> QuerySet[CourseVersion]:
     return course.versions.prefetch_related(
         Prefetch("activities", queryset=Activity.objects.select_related("scorm_package").order_by("order"))
     ).order_by("-number")
+
+
+def has_reports(person) -> bool:
+    """The person line-manages someone (their team's learning is theirs to see)."""
+    from bluelamp.people.api import Person
+
+    return Person.objects.filter(line_manager_id=person.pk, is_active=True).exists()

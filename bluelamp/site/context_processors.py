@@ -23,6 +23,7 @@ def navigation(request):
         ("Licences", "organisations:licences", Perm.LICENCES_VIEW),
         ("Roles", "organisations:roles", Perm.ROLES_VIEW),
         ("Audit log", "audit_log", Perm.AUDIT_VIEW),
+        ("Manage courses", "learning:manage_courses", Perm.LEARNING_MANAGE),
     ]:
         access = access_for(user, perm)
         if access.anything:
@@ -32,6 +33,8 @@ def navigation(request):
     for label, name, _perm in items:
         href = reverse(name)
         active = path == href if name == "home" else path.startswith(href)
+        if name == "learning:my_learning" and path.startswith(reverse("learning:manage_courses")):
+            active = False
         nav.append({"href": href, "text": label, "active": active})
     edit = access_for(user, Perm.ORGANISATION_EDIT)
     if not edit.national and edit.covers_organisation(user.organisation_id):

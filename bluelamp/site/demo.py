@@ -393,7 +393,17 @@ def load_demo(*, people_per_force: int = 70, log=print) -> list[DemoSignIn]:
             sign_ins.append(DemoSignIn(email, description))
         _demo_service_desk()
         _demo_desk_history(log)
+        _demo_learning(national, kent)
     return sign_ins
+
+
+def _demo_learning(national, kent) -> None:
+    """National SCORM courses, a Kent course, and the Kent officer enrolled on one (first run)."""
+    from bluelamp.learning.api import learning_demo_load
+
+    learning_demo_load(
+        national=national, kent=kent, learner=Person.objects.get(email="kent.officer@kent.police.uk")
+    )
 
 
 def _demo_service_desk() -> None:

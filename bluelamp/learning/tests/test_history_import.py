@@ -213,3 +213,20 @@ def test_the_command_checks_then_applies(kent, bob, national_course, tmp_path, c
     assert exit_.value.code == 1
     err = capsys.readouterr().err
     assert "1 error(s); nothing was written" in err and "row 2, column staff_number (value “K404”)" in err
+
+
+def test_the_query_count_does_not_grow_with_the_file(alice, bob, kent, national_course):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def file(n):
+        dates = [dt.date(2010, 1, 1) + dt.timedelta(days=i) for i in range(n)]
+        return _csv("staff_number,course_code,completed_on", *(f"K2,SAS-01,{d.isoformat()}" for d in dates))
+
+    with CaptureQueriesContext(connection) as small:
+        assert _import(alice, kent, file(3), apply=True).created == 3
+    Completion.objects.all().delete()
+    with CaptureQueriesContext(connection) as large:
+        assert _import(alice, kent, file(300), apply=True).created == 300
+    # Not a query per row: only bulk INSERTs split into more batches (SQLite caps parameters per query).
+    assert len(large) <= len(small) + 300 // 50

@@ -114,7 +114,9 @@ def test_outsiders_are_refused(client, signed_in, bob, dave, national_course):
     assert client.get(reverse("learning:play", args=[enrolment.uuid, activity.pk, sco.pk])).status_code == 404
     commit = {"session": config["session"], "sequence": 9, "cmi": {"core": {"lesson_status": "passed"}}}
     assert (
-        client.post(config["commitUrl"], json.dumps(commit), content_type="application/json", **ORIGIN).status_code
+        client.post(
+            config["commitUrl"], json.dumps(commit), content_type="application/json", **ORIGIN
+        ).status_code
         == 404
     )
     assert (

@@ -513,7 +513,8 @@ def test_search_and_enrol_individuals_with_a_due_date(signed_in, alice, bob, dav
     )
 
     response = client.post(
-        url("manage_enrol_people", kent_course.uuid), {"person": [bob.pk, kim.pk], "due_on": "2099-03-31"}
+        url("manage_enrol_people", kent_course.uuid),
+        {"person": [bob.pk, kim.pk], "people-due_on": "2099-03-31"},
     )
     body = response.content.decode()
     assert response.status_code == 200
@@ -536,14 +537,14 @@ def test_search_and_enrol_individuals_with_a_due_date(signed_in, alice, bob, dav
 
 def test_enrol_individuals_needs_someone_and_a_real_date(signed_in, alice, bob, kent_course):
     client = signed_in(alice)
-    response = client.post(url("manage_enrol_people", kent_course.uuid), {"due_on": ""})
+    response = client.post(url("manage_enrol_people", kent_course.uuid), {"people-due_on": ""})
     assert response.status_code == 400 and "Select at least one person to enrol." in response.content.decode()
     response = client.post(
-        url("manage_enrol_people", kent_course.uuid), {"person": bob.pk, "due_on": "31/02/2099"}
+        url("manage_enrol_people", kent_course.uuid), {"person": bob.pk, "people-due_on": "31/02/2099"}
     )
     assert "Enter the due date as a real date" in response.content.decode()
     response = client.post(
-        url("manage_enrol_people", kent_course.uuid), {"person": bob.pk, "due_on": "2001-01-01"}
+        url("manage_enrol_people", kent_course.uuid), {"person": bob.pk, "people-due_on": "2001-01-01"}
     )
     assert "The due date must be today or in the future." in response.content.decode()
     assert not Enrolment.objects.exists()
@@ -559,24 +560,26 @@ def test_enrol_a_unit_and_the_units_below(signed_in, alice, charlie, kent, kent_
     client = signed_in(alice)
 
     body = client.post(
-        url("manage_enrol_unit", kent_course.uuid), {"unit": division.pk, "include_below": "on"}
+        url("manage_enrol_unit", kent_course.uuid), {"unit-unit": division.pk, "unit-include_below": "on"}
     ).content.decode()
     assert 'id="count-enrolled">2<' in body
     assert set(Enrolment.objects.values_list("person_id", flat=True)) == {top.pk, below.pk}
     assert Enrolment.objects.filter(method=Enrolment.Method.UNIT).count() == 2
-    client.post(url("manage_enrol_unit", kent_course.uuid), {"unit": other.pk})
+    client.post(url("manage_enrol_unit", kent_course.uuid), {"unit-unit": other.pk})
     assert Enrolment.objects.filter(person=elsewhere).exists()
 
     # Charlie cannot open the Kent course at all.
     outsider = signed_in(charlie)
-    response = outsider.post(url("manage_enrol_unit", kent_course.uuid), {"unit": division.pk})
+    response = outsider.post(url("manage_enrol_unit", kent_course.uuid), {"unit-unit": division.pk})
     assert response.status_code == 404
 
 
 def test_outsider_cannot_enrol_a_kent_unit_on_a_national_course(signed_in, charlie, kent, national_course):
     division = unit_create(actor=None, organisation=kent, name="East Division")
     make_person(kent, "top@kent.police.uk", unit=division)
-    response = signed_in(charlie).post(url("manage_enrol_unit", national_course.uuid), {"unit": division.pk})
+    response = signed_in(charlie).post(
+        url("manage_enrol_unit", national_course.uuid), {"unit-unit": division.pk}
+    )
     assert response.status_code == 400
     assert "Choose a unit from the list" in response.content.decode()
     assert "East Division" not in response.content.decode()
@@ -588,7 +591,7 @@ def test_enrol_from_a_csv_all_or_nothing(signed_in, alice, bob, dave, kent_cours
     extra = make_person(bob.organisation, "eve@kent.police.uk", first="Eve", last="Kent", staff_number="K3")
     bad = b"staff_number,email\nK2,\n,nobody@kent.police.uk\nE2,\n"
     response = client.post(
-        url("manage_enrol_csv", kent_course.uuid), {"file": SimpleUploadedFile("staff.csv", bad)}
+        url("manage_enrol_csv", kent_course.uuid), {"csv-file": SimpleUploadedFile("staff.csv", bad)}
     )
     body = response.content.decode()
     assert response.status_code == 400
@@ -599,7 +602,7 @@ def test_enrol_from_a_csv_all_or_nothing(signed_in, alice, bob, dave, kent_cours
 
     good = b"staff_number,email\nK2,\n,eve@kent.police.uk\n"
     body = client.post(
-        url("manage_enrol_csv", kent_course.uuid), {"file": SimpleUploadedFile("staff.csv", good)}
+        url("manage_enrol_csv", kent_course.uuid), {"csv-file": SimpleUploadedFile("staff.csv", good)}
     ).content.decode()
     assert 'id="count-enrolled">2<' in body
     assert set(Enrolment.objects.values_list("person_id", flat=True)) == {bob.pk, extra.pk}
@@ -609,13 +612,13 @@ def test_enrol_from_a_csv_all_or_nothing(signed_in, alice, bob, dave, kent_cours
 def test_csv_file_type_and_header_errors(signed_in, alice, kent_course):
     client = signed_in(alice)
     response = client.post(
-        url("manage_enrol_csv", kent_course.uuid), {"file": SimpleUploadedFile("staff.xlsx", b"PK")}
+        url("manage_enrol_csv", kent_course.uuid), {"csv-file": SimpleUploadedFile("staff.xlsx", b"PK")}
     )
     assert "“staff.xlsx” is not a CSV file that can be used here. Upload one of: .csv, .txt." in (
         response.content.decode()
     )
     response = client.post(
-        url("manage_enrol_csv", kent_course.uuid), {"file": SimpleUploadedFile("s.csv", b"name\nBob\n")}
+        url("manage_enrol_csv", kent_course.uuid), {"csv-file": SimpleUploadedFile("s.csv", b"name\nBob\n")}
     )
     assert "The first row must name a staff_number or email column." in response.content.decode()
     assert not Enrolment.objects.exists()
@@ -718,3 +721,86 @@ def test_an_essex_course_is_never_offered_to_a_kent_team(signed_in, alice, bob, 
     response = signed_in(alice).post(url("manage_team"), {"person": bob.pk, "course": essex_course.pk})
     assert response.status_code == 400 and "Choose a course from the list" in response.content.decode()
     assert not Enrolment.objects.exists()
+
+
+def test_unit_training_admin_enrols_within_their_unit_only(
+    signed_in, kent, bob, national_course, kent_course
+):
+    from bluelamp.organisations.api import role_grant
+
+    east = unit_create(actor=None, organisation=kent, name="East Division")
+    west = unit_create(actor=None, organisation=kent, name="West Division")
+    trainer = make_person(kent, "tess@kent.police.uk", first="Tess", last="Trainer", unit=east)
+    role_grant(
+        actor=None, person=trainer, role="training_admin", organisation=kent, unit=east, as_operator=True
+    )
+    inside = make_person(kent, "ivan@kent.police.uk", first="Ivan", last="Inside", unit=east)
+    outside = make_person(kent, "olga@kent.police.uk", first="Olga", last="Outside", unit=west)
+    client = signed_in(trainer)
+
+    # Sees the courses Kent's people may take, manages none, creates none.
+    body = client.get(url("manage_courses")).content.decode()
+    assert "SAS-01" in body and "KENT-1" in body and "Create a course" not in body
+    assert client.get(url("manage_course", kent_course.uuid)).status_code == 404
+    assert client.get(url("manage_course_new")).status_code == 404
+
+    body = client.get(url("manage_enrolments", national_course.uuid), {"q": "kent"}).content.decode()
+    assert "Ivan Inside" in body and "Olga Outside" not in body and "Bob Officer" not in body
+    assert "West Division" not in body  # not a unit they can choose
+
+    body = client.post(
+        url("manage_enrol_people", national_course.uuid), {"person": [inside.pk, outside.pk, bob.pk]}
+    ).content.decode()
+    assert 'id="count-enrolled">1<' in body and 'id="count-refused">1<' in body
+    assert "Olga" not in body
+    assert list(Enrolment.objects.values_list("person_id", flat=True)) == [inside.pk]
+    response = client.post(url("manage_enrol_unit", national_course.uuid), {"unit-unit": west.pk})
+    assert response.status_code == 400
+    assert not Enrolment.objects.filter(person=outside).exists()
+
+
+def test_course_page_shows_versions_with_their_activities_and_enrolments(signed_in, alice, bob, kent_course):
+    enrol_people(actor=alice, course=kent_course, people=[bob])
+    client = signed_in(alice)
+    client.post(url("manage_version_start", kent_course.uuid))
+    body = client.get(url("manage_course", kent_course.uuid)).content.decode()
+    assert 'id="draft"' in body and "Version 2" in body and "Publish version 2" in body
+    assert 'id="version-1"' in body and "SCORM 1.2" in body
+    assert "Start a new version" not in body  # there is a draft already
+    assert 'People enrolled</dt><dd class="govuk-summary-list__value">1<' in body
+
+
+def test_essex_admin_cannot_enrol_kent_people_on_a_national_course(signed_in, bob, charlie, national_course):
+    client = signed_in(charlie)
+    assert (
+        "Bob" not in client.get(url("manage_enrolments", national_course.uuid), {"q": "bob"}).content.decode()
+    )
+    body = client.post(
+        url("manage_enrol_people", national_course.uuid), {"person": [bob.pk]}
+    ).content.decode()
+    assert 'id="count-enrolled">0<' in body and 'id="count-refused">1<' in body and "Bob" not in body
+    response = client.post(
+        url("manage_enrol_csv", national_course.uuid),
+        {"csv-file": SimpleUploadedFile("s.csv", b"staff_number,email\nK2,\n,bob@kent.police.uk\n")},
+    )
+    body = response.content.decode()
+    assert response.status_code == 400 and body.count("no one with this in your organisation or units") == 2
+    assert "Bob Officer" not in body
+    assert not Enrolment.objects.exists()
+
+
+def test_team_page_query_count_is_pinned(
+    signed_in, kent, national_course, kent_course, django_assert_max_num_queries
+):
+    manager = make_person(kent, "mo@kent.police.uk", first="Mo", last="Manager")
+    reports = [make_person(kent, f"r{n}@kent.police.uk", line_manager=manager) for n in range(2)]
+    enrol_people(actor=manager, course=national_course, people=reports)
+    client = signed_in(manager)
+    client.get(url("manage_team"))
+    with django_assert_max_num_queries(30) as few:
+        client.get(url("manage_team"))
+    more = [make_person(kent, f"s{n}@kent.police.uk", line_manager=manager) for n in range(5)]
+    enrol_people(actor=manager, course=national_course, people=more)
+    enrol_people(actor=manager, course=kent_course, people=more)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get(url("manage_team"))

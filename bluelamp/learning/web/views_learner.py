@@ -31,7 +31,12 @@ from bluelamp.learning.text import render_markdown
 
 PAGE_SIZE = 20
 _SESSION_PACKAGES = "learning_scorm_packages"
-DURATIONS = [("", "Any length"), ("short", "Up to 30 minutes"), ("medium", "30 minutes to 2 hours"), ("long", "Over 2 hours")]
+DURATIONS = [
+    ("", "Any length"),
+    ("short", "Up to 30 minutes"),
+    ("medium", "30 minutes to 2 hours"),
+    ("long", "Over 2 hours"),
+]
 OWNERS = [("", "All courses"), ("national", "National courses"), ("own", "Your organisation's courses")]
 
 
@@ -85,7 +90,9 @@ def _activity_rows(enrolment: Enrolment | None, version) -> list[dict]:
     rows = []
     for activity in selectors.activities_of(version):
         p = done.get(activity.pk)
-        rows.append({"activity": activity, "progress": p, "status": p.get_status_display() if p else "Not started"})
+        rows.append(
+            {"activity": activity, "progress": p, "status": p.get_status_display() if p else "Not started"}
+        )
     return rows
 
 
@@ -180,7 +187,11 @@ def _resume_url(enrolment: Enrolment) -> str:
 
 
 def _activity(enrolment: Enrolment, activity_id: int) -> Activity:
-    activity = Activity.objects.select_related("scorm_package").filter(pk=activity_id, version=enrolment.version).first()
+    activity = (
+        Activity.objects.select_related("scorm_package")
+        .filter(pk=activity_id, version=enrolment.version)
+        .first()
+    )
     if activity is None:
         raise Http404("No such activity")
     return activity
@@ -189,7 +200,10 @@ def _activity(enrolment: Enrolment, activity_id: int) -> Activity:
 def _neighbours(enrolment: Enrolment, activity: Activity) -> tuple[Activity | None, Activity | None]:
     activities = list(selectors.activities_of(enrolment.version))
     index = next(i for i, a in enumerate(activities) if a.pk == activity.pk)
-    return (activities[index - 1] if index else None, activities[index + 1] if index + 1 < len(activities) else None)
+    return (
+        activities[index - 1] if index else None,
+        activities[index + 1] if index + 1 < len(activities) else None,
+    )
 
 
 @login_required
@@ -218,7 +232,10 @@ def activity(request, enrolment_uuid, activity_id):
             "following": following,
             "breadcrumbs": [
                 {"text": "My learning", "href": reverse("learning:my_learning")},
-                {"text": enrolment.course.title, "href": reverse("learning:course", args=[enrolment.course.uuid])},
+                {
+                    "text": enrolment.course.title,
+                    "href": reverse("learning:course", args=[enrolment.course.uuid]),
+                },
             ],
         },
     )
@@ -235,7 +252,9 @@ def activity_done(request, enrolment_uuid, activity_id):
         messages.error(request, " ".join(error.messages))
     enrolment.refresh_from_db()
     if enrolment.status == Enrolment.Status.COMPLETED:
-        messages.success(request, f"You have completed {enrolment.course.title}. It is on your learning record.")
+        messages.success(
+            request, f"You have completed {enrolment.course.title}. It is on your learning record."
+        )
         return redirect("learning:course", enrolment.course.uuid)
     return redirect("learning:activity", enrolment.uuid, act.pk)
 
@@ -273,7 +292,11 @@ def _sco_to_resume(enrolment: Enrolment, activity: Activity) -> Sco:
     scos = selectors.scos_of(activity)
     if not scos:
         raise Http404("The package has nothing to launch")
-    p = ActivityProgress.objects.filter(enrolment=enrolment, activity=activity).select_related("last_sco").first()
+    p = (
+        ActivityProgress.objects.filter(enrolment=enrolment, activity=activity)
+        .select_related("last_sco")
+        .first()
+    )
     attempts = selectors.sco_attempts(enrolment, activity)
     last = next((s for s in scos if p and s.pk == p.last_sco_id), None)
     if last is not None and getattr(attempts.get(last.pk), "completion_status", "") != "completed":
@@ -368,13 +391,19 @@ def sco_commit(request, session_uuid):
     the request must come from this site (Origin/Referer) — the same checks CSRF protection makes.
     """
     if not _same_origin(request):
-        return JsonResponse({"result": False, "errorCode": 101, "message": "Commits come from the player only."}, status=403)
+        return JsonResponse(
+            {"result": False, "errorCode": 101, "message": "Commits come from the player only."}, status=403
+        )
     try:
         payload = json.loads(request.body or b"{}")
     except ValueError:
-        return JsonResponse({"result": False, "errorCode": 101, "message": "The commit is not JSON."}, status=400)
+        return JsonResponse(
+            {"result": False, "errorCode": 101, "message": "The commit is not JSON."}, status=400
+        )
     if not isinstance(payload, dict):
-        return JsonResponse({"result": False, "errorCode": 101, "message": "The commit is not an object."}, status=400)
+        return JsonResponse(
+            {"result": False, "errorCode": 101, "message": "The commit is not an object."}, status=400
+        )
     try:
         outcome = progress_services.sco_commit(
             person=request.user,
@@ -401,7 +430,9 @@ def sco_commit(request, session_uuid):
 @xframe_options_sameorigin
 def content(request, package_uuid, path):
     """A file of a SCORM package, to a learner who launched it in this session (404 otherwise)."""
-    if not request.user.is_authenticated or str(package_uuid) not in request.session.get(_SESSION_PACKAGES, []):
+    if not request.user.is_authenticated or str(package_uuid) not in request.session.get(
+        _SESSION_PACKAGES, []
+    ):
         raise Http404("No such file")
     package = ScormPackage.objects.filter(uuid=package_uuid).only("uuid").first()
     if package is None:
@@ -428,6 +459,6 @@ def my_learning(request):
             "groups": groups,
             "resume_url": _resume_url,
             "today": timezone.localdate(),
+            "has_reports": selectors.has_reports(request.user),
         },
     )
-

@@ -604,10 +604,10 @@ def _enrolments_page(
             "candidates": candidates,
             "enrolled_ids": enrolled_ids,
             "search_limit": SEARCH_LIMIT,
-            "people_form": people_form or EnrolPeopleForm(),
-            "unit_form": unit_form or EnrolUnitForm(units=units),
+            "people_form": people_form or EnrolPeopleForm(prefix="people"),
+            "unit_form": unit_form or EnrolUnitForm(units=units, prefix="unit"),
             "has_units": bool(units),
-            "csv_form": csv_form or EnrolCsvForm(),
+            "csv_form": csv_form or EnrolCsvForm(prefix="csv"),
             "csv_problems": csv_problems,
             "form": form,
             "today": timezone.localdate(),
@@ -652,7 +652,7 @@ def _result_page(request, course: Course, result, *, how: str, unknown: int = 0)
 @require_POST
 def enrol_people(request, course_uuid):
     _, course = _enrolment_course(request.user, course_uuid)
-    form = EnrolPeopleForm(request.POST)
+    form = EnrolPeopleForm(request.POST, prefix="people")
     ids = {int(value) for value in request.POST.getlist("person") if value.isdigit()}
     if form.is_valid() and not ids:
         form.add_error(None, "Select at least one person to enrol.")
@@ -678,7 +678,7 @@ def enrol_people(request, course_uuid):
 @require_POST
 def enrol_unit(request, course_uuid):
     _, course = _enrolment_course(request.user, course_uuid)
-    form = EnrolUnitForm(request.POST, units=_units_for(request.user, course))
+    form = EnrolUnitForm(request.POST, units=_units_for(request.user, course), prefix="unit")
     if form.is_valid():
         unit = form.cleaned_data["unit"]
         try:
@@ -702,7 +702,7 @@ def enrol_unit(request, course_uuid):
 @require_POST
 def enrol_csv(request, course_uuid):
     _, course = _enrolment_course(request.user, course_uuid)
-    form = EnrolCsvForm(request.POST, request.FILES)
+    form = EnrolCsvForm(request.POST, request.FILES, prefix="csv")
     if form.is_valid():
         upload = form.cleaned_data["file"]
         try:

@@ -9,8 +9,8 @@ from django.db import migrations, models
 
 # Full-text search indexes, PostgreSQL only. They are created here rather than declared on the
 # models so that SQLite (the quick start), which has no GIN, never meets them, not even when a
-# later migration rebuilds a table. The expressions must stay the same as SUBJECT_DOCUMENT,
-# DESCRIPTION_DOCUMENT and EVENT_DOCUMENT in bluelamp.servicedesk.tickets.search, or PostgreSQL will not use them.
+# later migration rebuilds a table. Migration 0007 replaced them with a stored search document
+# per ticket (and recreates them from SEARCH_INDEXES when reversed).
 SEARCH_INDEXES = [
     ("ticket", GinIndex(SearchVector("subject", config="english"), name="ticket_search_subject")),
     ("ticket", GinIndex(SearchVector("description", config="english"), name="ticket_search_description")),

@@ -27,16 +27,12 @@ Adding the columns to 1,000,000 tickets with 1,000,000 replies and notes rewrite
 table under an exclusive lock: see docs/performance.md ("Service desk queue") for the time taken.
 """
 
+from importlib import import_module
+
 from django.db import migrations
 
-SEARCHED_KINDS = "('reply', 'customer_reply', 'note')"  # TicketEvent.Kind; tickets.search.SEARCHED_KINDS
-ACTIVE = "('new', 'open', 'awaiting_customer', 'awaiting_third_party', 'reopened')"  # as 0006's indexes
-
-EVENTS_DOCUMENT = f"""
-    SELECT setweight(to_tsvector('english'::regconfig, coalesce(string_agg(e.body, E'\\n' ORDER BY e.at, e.id), '')), 'C')
-    FROM servicedesk_ticketevent e
-    WHERE e.ticket_id = t.id AND e.kind IN {SEARCHED_KINDS}
-"""
+# The searched kinds of timeline entry (tickets.search.SEARCHED_KINDS) are written out in the SQL
+# below: ('reply', 'customer_reply', 'note'). The active statuses are those of 0006's indexes.
 TICKET_DOCUMENT = (
     "setweight(to_tsvector('english'::regconfig, coalesce(subject, '')), 'A') || "
     "setweight(to_tsvector('english'::regconfig, coalesce(description, '')), 'B') || "
@@ -46,12 +42,19 @@ TICKET_DOCUMENT = (
 FORWARD = [
     # No default: adding the column rewrites nothing.
     "ALTER TABLE servicedesk_ticket ADD COLUMN events_document tsvector",
-    f"""
+    """
     CREATE FUNCTION servicedesk_ticket_events_document() RETURNS trigger LANGUAGE plpgsql AS $$
     BEGIN
         -- One UPDATE per statement, however many entries it wrote (a COPY of thousands, say).
-        UPDATE servicedesk_ticket t SET events_document = ({EVENTS_DOCUMENT})
-        WHERE t.id IN (SELECT ticket_id FROM changed_events WHERE kind IN {SEARCHED_KINDS});
+        UPDATE servicedesk_ticket t SET events_document = (
+            SELECT setweight(to_tsvector('english'::regconfig,
+                coalesce(string_agg(e.body, E'\\n' ORDER BY e.at, e.id), '')), 'C')
+            FROM servicedesk_ticketevent e
+            WHERE e.ticket_id = t.id AND e.kind IN ('reply', 'customer_reply', 'note')
+        )
+        WHERE t.id IN (
+            SELECT ticket_id FROM changed_events WHERE kind IN ('reply', 'customer_reply', 'note')
+        );
         RETURN NULL;
     END
     $$
@@ -63,12 +66,13 @@ FORWARD = [
         for action, table in (("INSERT", "NEW"), ("UPDATE", "NEW"), ("DELETE", "OLD"))
     ),
     # The replies and notes already there, in one pass over the timeline.
-    f"""
+    """
     UPDATE servicedesk_ticket t SET events_document = e.document
     FROM (
         SELECT ticket_id, setweight(to_tsvector('english'::regconfig,
             coalesce(string_agg(body, E'\\n' ORDER BY at, id), '')), 'C') AS document
-        FROM servicedesk_ticketevent WHERE kind IN {SEARCHED_KINDS} GROUP BY ticket_id
+        FROM servicedesk_ticketevent WHERE kind IN ('reply', 'customer_reply', 'note')
+        GROUP BY ticket_id
     ) e
     WHERE t.id = e.ticket_id
     """,
@@ -76,21 +80,14 @@ FORWARD = [
     f"ALTER TABLE servicedesk_ticket ADD COLUMN search_document tsvector "
     f"GENERATED ALWAYS AS ({TICKET_DOCUMENT}) STORED",
     "CREATE INDEX ticket_search_document ON servicedesk_ticket USING gin (search_document)",
-    f"CREATE INDEX ticket_search_document_active ON servicedesk_ticket USING gin (search_document) "
-    f"WHERE status IN {ACTIVE}",
+    "CREATE INDEX ticket_search_document_active ON servicedesk_ticket USING gin (search_document) "
+    "WHERE status IN ('new', 'open', 'awaiting_customer', 'awaiting_third_party', 'reopened')",
     # Replaced by the two above (migration 0006 made them, also on PostgreSQL only).
     "DROP INDEX IF EXISTS ticket_search_subject",
     "DROP INDEX IF EXISTS ticket_search_description",
     "DROP INDEX IF EXISTS ticket_event_search_body",
 ]
 BACKWARD = [
-    # 0006's indexes, as its GinIndex(SearchVector(...)) definitions create them.
-    "CREATE INDEX IF NOT EXISTS ticket_search_subject ON servicedesk_ticket "
-    "USING gin (to_tsvector('english'::regconfig, COALESCE(subject, ''::character varying)::text))",
-    "CREATE INDEX IF NOT EXISTS ticket_search_description ON servicedesk_ticket "
-    "USING gin (to_tsvector('english'::regconfig, COALESCE(description, ''::text)))",
-    "CREATE INDEX IF NOT EXISTS ticket_event_search_body ON servicedesk_ticketevent "
-    "USING gin (to_tsvector('english'::regconfig, COALESCE(body, ''::text)))",
     *(
         f"DROP TRIGGER IF EXISTS servicedesk_ticketevent_search_{action} ON servicedesk_ticketevent"
         for action in ("insert", "update", "delete")
@@ -101,17 +98,25 @@ BACKWARD = [
 ]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor != "postgresql":
-            return  # SQLite: the quick start searches without a stored document.
-        for statement in statements:
-            schema_editor.execute(statement)
+def forward(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return  # SQLite: the quick start searches without a stored document.
+    for statement in FORWARD:
+        schema_editor.execute(statement)
 
-    return run
+
+def backward(apps, schema_editor):
+    if schema_editor.connection.vendor != "postgresql":
+        return
+    for statement in BACKWARD:
+        schema_editor.execute(statement)
+    # 0006's expression indexes again, from its own definitions.
+    queue_performance = import_module("bluelamp.servicedesk.migrations.0006_queue_performance")
+    for model_name, index in queue_performance.SEARCH_INDEXES:
+        schema_editor.add_index(apps.get_model("servicedesk", model_name), index)
 
 
 class Migration(migrations.Migration):
     dependencies = [("servicedesk", "0006_queue_performance")]
 
-    operations = [migrations.RunPython(_run(FORWARD), _run(BACKWARD), elidable=False)]
+    operations = [migrations.RunPython(forward, backward, elidable=False)]
