@@ -212,9 +212,19 @@ def version_update(*, actor, version: CourseVersion, completion_rule: str, notes
     _require_draft(actor, version)
     if completion_rule not in CourseVersion.CompletionRule.values:
         raise ValidationError({"completion_rule": "Choose how the course is completed."})
+    before = version.completion_rule
     version.completion_rule = completion_rule
     version.notes = (notes or "").strip()
-    version.save(update_fields=["completion_rule", "notes"])
+    with transaction.atomic():
+        version.save(update_fields=["completion_rule", "notes"])
+        audit_record(
+            actor=actor,
+            action="course.version.update",
+            organisation=version.course.owner,
+            obj=version.course,
+            before={"completion_rule": before},
+            after={"version": version.number, "completion_rule": completion_rule},
+        )
     return version
 
 
@@ -327,7 +337,16 @@ def activity_update(
     if file is not None:
         activity.file = file
     _check_activity(activity)
-    activity.save()
+    with transaction.atomic():
+        activity.save()
+        _audit(
+            actor,
+            "course.activity.update",
+            activity.version.course,
+            version=activity.version.number,
+            title=activity.title,
+            required=activity.required,
+        )
     return activity
 
 
@@ -345,6 +364,14 @@ def activity_move(*, actor, activity: Activity, up: bool) -> None:
             Activity.objects.filter(pk=item.pk).update(order=position + 10_000)
         for position, item in enumerate(siblings, start=1):
             Activity.objects.filter(pk=item.pk).update(order=position)
+        _audit(
+            actor,
+            "course.activity.move",
+            activity.version.course,
+            version=activity.version.number,
+            title=activity.title,
+            direction="up" if up else "down",
+        )
 
 
 def activity_remove(*, actor, activity: Activity) -> None:
@@ -458,7 +485,14 @@ def course_import_scorm(
                 )
                 version = course.versions.get(number=1)
             else:
+                draft = draft_version(course)
+                if draft is not None and draft.activities.exists():
+                    raise ValidationError(
+                        f"{course.code} has an unpublished draft (version {draft.number}) with activities; "
+                        "publish or remove them on the course's page first, so that no one's work is overwritten."
+                    )
                 version = version_start(actor=actor, course=course)
+                # The new version is this package alone (copied activities of the last version go).
                 for activity in list(version.activities.all()):
                     activity.delete()
             activity_add(

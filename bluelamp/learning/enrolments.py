@@ -123,6 +123,9 @@ def enrol_people(
             if not person.is_active:
                 result.refused.append((person.get_full_name(), "has left or is inactive"))
                 continue
+            if live_enrolment(person, course) is not None:
+                result.already.append(person)
+                continue
             if not course_available_to(course, person.organisation_id):
                 result.refused.append(
                     (
@@ -130,9 +133,6 @@ def enrol_people(
                         "the course is not available to their organisation (licence or status)",
                     )
                 )
-                continue
-            if live_enrolment(person, course) is not None:
-                result.already.append(person)
                 continue
             result.enrolled.append(
                 _create(person, course, method=method or how, actor=actor, due_on=due_on, at=at)

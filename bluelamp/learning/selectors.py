@@ -251,8 +251,16 @@ def people_enrollable_by(actor):
 
 
 def enrolments_of_course(actor, course: Course) -> QuerySet[Enrolment]:
-    """Enrolments on the course among the people the actor may see."""
-    visible = people_enrollable_by(actor).values("pk")
+    """Enrolments on the course among the people the actor may see (leavers' included: their
+    enrolments are history an administrator may still need)."""
+    from bluelamp.people.api import Person
+
+    access = manage_access(actor)
+    if access.national:
+        people = Person.objects.all()
+    else:
+        people = Person.objects.filter(access.people_q() | Q(line_manager_id=actor.pk))
+    visible = people.values("pk")
     return (
         Enrolment.objects.filter(course=course, person_id__in=visible)
         .select_related("person", "person__organisation", "version")

@@ -126,6 +126,11 @@ def test_learner_plays_leaves_resumes_and_finishes_a_national_scorm_course(page,
     assert "Stop and search essentials" in completed.inner_text() and "85" in completed.inner_text()
     page.goto(f"/learning/courses/{course.uuid}/")
     assert "You completed this course" in page.content()
+    page.goto("/learning/")
+    page.get_by_role("link", name="Your learning record").click()
+    record = page.locator("#record").inner_text()
+    assert "SAS-01" in record and "Stop and search essentials" in record and "85%" in record
+    assert_accessible(page, "learning record")
 
     # Surrey's PL-P-200 lapses: the course leaves its catalogue; Erin's completion stays.
     Licence.objects.filter(organisation=surrey, type="PL-P-200").update(ends_on=dt.date(2026, 2, 1))
@@ -135,6 +140,8 @@ def test_learner_plays_leaves_resumes_and_finishes_a_national_scorm_course(page,
     assert "Stop and search essentials" not in page.locator("main").inner_text()
     assert "0 courses" in page.locator("#result-count").inner_text()
     assert Completion.objects.filter(person=erin, course_code="SAS-01").count() == 1
+    page.goto("/learning/records/")
+    assert "Stop and search essentials" in page.locator("#record").inner_text()
 
 
 def test_multi_sco_scorm_2004_navigation_between_parts(page, settings):

@@ -804,3 +804,21 @@ def test_team_page_query_count_is_pinned(
     enrol_people(actor=manager, course=kent_course, people=more)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(url("manage_team"))
+
+
+def test_retired_national_course_still_shows_who_is_on_it(
+    signed_in, alice, bob, national_author, national_course
+):
+    enrolment = enrol_people(actor=alice, course=national_course, people=[bob]).enrolled[0]
+    signed_in(national_author).post(url("manage_course_status", national_course.uuid), {"status": "retired"})
+    client = signed_in(alice)
+    body = client.get(url("manage_enrolments", national_course.uuid)).content.decode()
+    assert "Bob Officer" in body and "No one can be enrolled" in body
+    assert url("manage_enrol_people", national_course.uuid) not in body
+    body = client.post(
+        url("manage_enrol_people", national_course.uuid), {"person": [bob.pk]}
+    ).content.decode()
+    assert 'id="count-refused">1<' in body and "the course is not available to their organisation" in body
+    client.post(url("manage_unenrol", national_course.uuid, enrolment.uuid), {"reason": "Course retired"})
+    enrolment.refresh_from_db()
+    assert enrolment.status == Enrolment.Status.WITHDRAWN

@@ -84,12 +84,15 @@ def _owners_enrollable(access) -> set[int] | None:
 
 
 def _courses_visible_q(access) -> Q:
-    """Courses the admin manages (any status), and published ones they may enrol their people on."""
+    """Courses the admin manages (any status), and those of other owners their people may take:
+    published ones to enrol on, and retired ones to see (and unenrol) who is still on them."""
     owners = _owners_enrollable(access)
     if owners is None:
         return Q()
     return Q(owner_id__in=access.organisation_ids) | Q(
-        status=Course.Status.PUBLISHED, current_version__isnull=False, owner_id__in=owners
+        status__in=[Course.Status.PUBLISHED, Course.Status.RETIRED],
+        current_version__isnull=False,
+        owner_id__in=owners,
     )
 
 
