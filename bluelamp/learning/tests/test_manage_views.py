@@ -818,7 +818,12 @@ def test_retired_national_course_still_shows_who_is_on_it(
     body = client.post(
         url("manage_enrol_people", national_course.uuid), {"person": [bob.pk]}
     ).content.decode()
-    assert 'id="count-refused">1<' in body and "the course is not available to their organisation" in body
+    # Bob is on it already: that is what he is told, not that it is unavailable.
+    assert 'id="count-already">1<' in body and 'id="count-refused">0<' in body
     client.post(url("manage_unenrol", national_course.uuid, enrolment.uuid), {"reason": "Course retired"})
     enrolment.refresh_from_db()
     assert enrolment.status == Enrolment.Status.WITHDRAWN
+    body = client.post(
+        url("manage_enrol_people", national_course.uuid), {"person": [bob.pk]}
+    ).content.decode()
+    assert 'id="count-refused">1<' in body and "the course is not available to their organisation" in body
