@@ -151,6 +151,12 @@ def person_detail(request, person_id):
         for a in roles_of(person)
     ]
     manage = access_for(request.user, Perm.PEOPLE_MANAGE)
+    unit_path = person.unit.path if person.unit_id else None
+    # Who reads a learner record: their line manager and training administrators in scope (the
+    # record page checks the same again; this only decides whether to offer the link).
+    can_see_learning = person.line_manager_id == request.user.pk or access_for(
+        request.user, Perm.LEARNING_MANAGE
+    ).covers_unit(person.organisation_id, unit_path)
     return render(
         request,
         "people/detail.html",
@@ -163,6 +169,7 @@ def person_detail(request, person_id):
                 person.organisation_id, person.unit.path if person.unit_id else None
             ),
             "can_transfer": manage.national,
+            "can_see_learning": can_see_learning,
             "transfers": person.transfers.select_related("from_organisation", "to_organisation"),
             "reports": person.reports.order_by("last_name")[:100],
             "breadcrumbs": [{"text": "People", "href": "/people/"}],
