@@ -399,6 +399,9 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--reuse", action="store_true", help="keep the data; only migrate and time")
     parser.add_argument("--skip-commits", action="store_true")
+    parser.add_argument(
+        "--add-completions", type=int, default=0, help="with --reuse: COPY this many more completions"
+    )
     parser.add_argument("--only-commits", action="store_true", help="stop after the commit runs")
     args = parser.parse_args()
 
@@ -500,8 +503,15 @@ def main() -> int:
         print(f"\n3. building the national record: {args.people:,} people, {args.completions:,} completions")
         people = make_people(forces, args.people)
         copy_completions(people, courses, args.completions, args.seed)
-        # One long record: a person with 300 completions of their own.
-        long_record = people[0]
+    if args.add_completions:  # resume a stopped build: more rows for the people already there
+        people = list(
+            Person.objects.filter(staff_number__startswith="N").values_list("pk", "organisation_id")
+        )
+        print(f"\n3. adding {args.add_completions:,} completions for {len(people):,} people")
+        copy_completions(people, courses, args.add_completions, args.seed + Completion.objects.count())
+    long_record = Person.objects.filter(staff_number="N0").values_list("pk", "organisation_id").first()
+    if long_record and Completion.objects.filter(person_id=long_record[0]).count() < 300:
+        # One long record: a person with 300 more completions of their own.
         copy_completions([long_record], courses, 300, args.seed + 1)
     with connection.cursor() as cursor:
         started = time.perf_counter()

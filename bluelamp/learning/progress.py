@@ -13,7 +13,6 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
 from django.http import Http404
 from django.utils import timezone
 
@@ -204,6 +203,8 @@ def sco_commit(
         result = cmi.read_result(sco.package.version, data, completion_threshold=sco.completion_threshold)
         # Locks the attempt too: commits of two sessions of one SCO are applied one after the other.
         attempt = ScoAttempt.objects.select_for_update().get(pk=attempt.pk)
+        before = (attempt.completion_status, attempt.success_status, attempt.score_scaled)
+        previous_session_seconds = session.session_seconds
         session.last_sequence = sequence
         session.last_commit_at = at
         if result.session_seconds is not None:
@@ -225,20 +226,25 @@ def sco_commit(
         attempt.location = result.location
         attempt.suspend_data = result.suspend_data
         attempt.exit = result.exit
-        attempt.total_seconds = ScoSession.objects.filter(attempt=attempt).aggregate(
-            t=Sum("session_seconds")
-        )["t"] or Decimal(0)
+        # Total = the sum of each session's latest time: replace this session's share (both rows
+        # are locked, so no other commit can change either meanwhile).
+        attempt.total_seconds = max(
+            Decimal(0), attempt.total_seconds - previous_session_seconds + session.session_seconds
+        )
         attempt.commits += 1
         attempt.updated_at = at
         attempt.save()
-        activity = (
-            Activity.objects.filter(version_id=enrolment.version_id, scorm_package_id=sco.package_id)
-            .order_by("order")
-            .first()
-        )
-        if activity is not None:
-            _update_scorm_progress(enrolment, activity, at)
-            _touch(enrolment, at)
+        if (attempt.completion_status, attempt.success_status, attempt.score_scaled) != before:
+            # Only a change of status or score can change the activity's or the course's progress;
+            # most commits are bookmarks and suspend data.
+            activity = (
+                Activity.objects.filter(version_id=enrolment.version_id, scorm_package_id=sco.package_id)
+                .order_by("order")
+                .first()
+            )
+            if activity is not None:
+                _update_scorm_progress(enrolment, activity, at)
+        _touch(enrolment, at)
     return CommitOutcome(stored=True, attempt=attempt)
 
 

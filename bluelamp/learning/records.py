@@ -175,7 +175,7 @@ def record_external(
     if len(provider) > 200:
         errors["provider"] = "The provider must be 200 characters or fewer."
     if completed_on is None:
-        errors["completed_on"] = "Enter the date you completed it, e.g. 15 3 2025."
+        errors["completed_on"] = "Enter the date you completed it, for example 2025-03-15."
     elif problem := _check_date(completed_on, timezone.localdate(at)):
         errors["completed_on"] = problem
     hours_value, problem = _parse_decimal(

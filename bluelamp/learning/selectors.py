@@ -12,7 +12,9 @@ enrolments already made, progress or the learner record.
 
 from __future__ import annotations
 
-from django.db.models import Count, Prefetch, Q, QuerySet
+from collections import defaultdict
+
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
 from bluelamp.learning.models import (
@@ -191,22 +193,71 @@ def sco_attempts(enrolment: Enrolment, activity: Activity) -> dict[int, ScoAttem
     }
 
 
+def resume_activity(activity_ids: list[int], progress: dict[int, dict]) -> int | None:
+    """Where "Resume" goes: the activity last worked on if still in progress, else the first
+    not yet complete (`progress`: activity id -> {"status", "updated_at"})."""
+    in_progress = [
+        (row["updated_at"], activity_id)
+        for activity_id, row in progress.items()
+        if row["status"] == ActivityProgress.Status.IN_PROGRESS and activity_id in activity_ids
+    ]
+    if in_progress:
+        return max(in_progress)[1]
+    for activity_id in activity_ids:
+        row = progress.get(activity_id)
+        if row is None or row["status"] != ActivityProgress.Status.COMPLETED:
+            return activity_id
+    return activity_ids[0] if activity_ids else None
+
+
+def _progress_rows(enrolment_filter: Q) -> dict[int, dict[int, dict]]:
+    rows: dict[int, dict[int, dict]] = defaultdict(dict)
+    for row in ActivityProgress.objects.filter(enrolment_filter).values(
+        "enrolment_id", "activity_id", "status", "updated_at"
+    ):
+        rows[row["enrolment_id"]][row["activity_id"]] = row
+    return rows
+
+
+def _activity_ids(version_ids) -> dict[int, list[int]]:
+    ids: dict[int, list[int]] = defaultdict(list)
+    for version_id, activity_id in (
+        Activity.objects.filter(version_id__in=version_ids)
+        .order_by("version_id", "order")
+        .values_list("version_id", "pk")
+    ):
+        ids[version_id].append(activity_id)
+    return ids
+
+
+def enrolment_resume_activity(enrolment: Enrolment) -> int | None:
+    return resume_activity(
+        _activity_ids([enrolment.version_id])[enrolment.version_id],
+        _progress_rows(Q(enrolment=enrolment))[enrolment.pk],
+    )
+
+
 def my_learning(person) -> dict[str, list[Enrolment]]:
-    """The person's live enrolments, split into in progress, not started and completed."""
-    enrolments = (
+    """The person's live enrolments, split into in progress, not started and completed, each
+    with `activities_total`, `activities_done` and `resume_activity_id`. Three queries in all,
+    however many enrolments."""
+    enrolments = list(
         Enrolment.objects.filter(person=person)
         .exclude(status=Enrolment.Status.WITHDRAWN)
-        .select_related("course", "version", "course__owner")
-        .annotate(
-            activities_total=Count("version__activities", distinct=True),
-            activities_done=Count(
-                "progress", filter=Q(progress__status=ActivityProgress.Status.COMPLETED), distinct=True
-            ),
-        )
+        .select_related("course", "version")
         .order_by("due_on", "-last_activity_at", "-enrolled_at", "pk")
     )
+    activities = _activity_ids({e.version_id for e in enrolments})
+    progress = _progress_rows(Q(enrolment__person=person) & ~Q(enrolment__status=Enrolment.Status.WITHDRAWN))
     groups: dict[str, list[Enrolment]] = {"in_progress": [], "not_started": [], "completed": []}
     for enrolment in enrolments:
+        ids = activities[enrolment.version_id]
+        rows = progress[enrolment.pk]
+        enrolment.activities_total = len(ids)
+        enrolment.activities_done = sum(
+            1 for i in ids if i in rows and rows[i]["status"] == ActivityProgress.Status.COMPLETED
+        )
+        enrolment.resume_activity_id = resume_activity(ids, rows)
         if enrolment.status == Enrolment.Status.COMPLETED:
             groups["completed"].append(enrolment)
         elif enrolment.started_at:

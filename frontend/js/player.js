@@ -47,6 +47,10 @@
   if (config.version === "1.2") window.API = api;
   else window.API_1484_11 = api;
 
+  // Only now load the content: it looks for the runtime as soon as it starts.
+  var frame = document.getElementById("scorm-frame");
+  frame.src = frame.getAttribute("data-src");
+
   function initialized() {
     return typeof api.isInitialized === "function" ? api.isInitialized() : true;
   }

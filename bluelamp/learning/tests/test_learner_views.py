@@ -171,3 +171,52 @@ def test_lapsed_content_licence_hides_national_courses_but_keeps_the_record(
 def test_signed_out_people_are_sent_to_sign_in(client, db, name):
     response = client.get(reverse(name))
     assert response.status_code == 302 and "/accounts/login/" in response["Location"]
+
+
+def test_my_learning_makes_the_same_queries_for_3_or_12_enrolments(client, signed_in, national, bob):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    signed_in(bob)
+
+    def count():
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("learning:my_learning")).status_code == 200
+        return len(queries)
+
+    for n in range(3):
+        enrol_self(person=bob, course=import_course(national, code=f"C-{n}", title=f"Course {n}"))
+    few = count()
+    for n in range(3, 12):
+        enrolment = enrol_self(person=bob, course=import_course(national, code=f"C-{n}", title=f"Course {n}"))
+        if n % 2:
+            _play_url(client, enrolment)  # some started, with progress
+    assert count() == few
+
+
+def test_a_bookmark_commit_is_a_handful_of_queries(client, signed_in, bob, national_course):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    signed_in(bob)
+    enrolment = enrol_self(person=bob, course=national_course)
+    config = _config(client.get(_play_url(client, enrolment)))
+
+    def commit(sequence, location):
+        payload = {
+            "session": config["session"],
+            "sequence": sequence,
+            "cmi": {"core": {"lesson_location": location}},
+        }
+        with CaptureQueriesContext(connection) as queries:
+            response = client.post(
+                config["commitUrl"], json.dumps(payload), content_type="application/json", **ORIGIN
+            )
+        assert response.status_code == 200
+        return [q["sql"] for q in queries]
+
+    commit(1, "1")  # the first commit moves the status from "not attempted": progress is updated
+    queries = commit(2, "2")
+    learning = [q for q in queries if "learning_" in q]
+    # Lock the session, lock the attempt, write both, touch the enrolment.
+    assert len(learning) <= 5, "\n".join(learning)

@@ -159,31 +159,18 @@ def course_leave(request, course_uuid):
     return redirect("learning:my_learning")
 
 
-def _first_unfinished(enrolment: Enrolment) -> Activity | None:
-    done = selectors.progress_by_activity(enrolment)
-    activities = list(selectors.activities_of(enrolment.version))
-    for activity in activities:
-        p = done.get(activity.pk)
-        if p is None or p.status != ActivityProgress.Status.COMPLETED:
-            return activity
-    return activities[0] if activities else None
-
-
-def _resume_url(enrolment: Enrolment) -> str:
-    """Straight back into the activity: the last SCO for e-learning, else the first unfinished one."""
+def _resume_url(enrolment: Enrolment, activity_id: int | None = -1) -> str:
+    """Straight back into the activity last worked on (for e-learning, its last part), else the
+    first one not yet complete; a finished course goes to its page."""
     if enrolment.status == Enrolment.Status.COMPLETED:
         return reverse("learning:course", args=[enrolment.course.uuid])
-    last = (
-        enrolment.progress.exclude(status=ActivityProgress.Status.COMPLETED)
-        .select_related("activity")
-        .order_by("-updated_at")
-        .first()
-    )
-    activity = last.activity if last and last.status == ActivityProgress.Status.IN_PROGRESS else None
-    activity = activity or _first_unfinished(enrolment)
-    if activity is None:
+    if activity_id == -1:
+        activity_id = getattr(enrolment, "resume_activity_id", -1)
+    if activity_id == -1:
+        activity_id = selectors.enrolment_resume_activity(enrolment)
+    if activity_id is None:
         return reverse("learning:course", args=[enrolment.course.uuid])
-    return reverse("learning:activity", args=[enrolment.uuid, activity.pk])
+    return reverse("learning:activity", args=[enrolment.uuid, activity_id])
 
 
 def _activity(enrolment: Enrolment, activity_id: int) -> Activity:

@@ -375,11 +375,12 @@ def _draft_activity(course: Course, activity_id: int) -> Activity:
 def _activity_page(request, course, form, *, kind, activity=None, preview=None):
     errors = form.is_bound and bool(form.errors)
     label = dict(Activity.Kind.choices)[kind]
+    in_sentence = label[:1].lower() + label[1:]  # "e-learning (SCORM package)", not "(scorm package)"
     return render(
         request,
         "learning/manage/activity_form.html",
         {
-            "title": f"Edit “{activity.title}”" if activity else f"Add an activity: {label.lower()}",
+            "title": f"Edit “{activity.title}”" if activity else f"Add an activity: {in_sentence}",
             "form": form if errors else None,
             "activity_form": form,
             "course": course,

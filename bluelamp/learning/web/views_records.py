@@ -368,7 +368,9 @@ def record_import_run(request, run_uuid):
         request,
         "learning/records/import_run.html",
         {
-            "title": f"Import of {run.file_name}",
+            # A refused file is an error page: its title says so, as a form with errors does.
+            "title": ("Error: " if run.outcome == CompletionImportRun.Outcome.REFUSED else "")
+            + f"Import of {run.file_name}",
             "run": run,
             "problems": problems,
             "duplicates": duplicates,
