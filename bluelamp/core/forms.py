@@ -65,7 +65,7 @@ def field_params(bound, **extra) -> dict:
             ],
         )
     elif isinstance(widget, forms.Textarea):
-        params.update(kind="textarea", value=value or "")
+        params.update(kind="textarea", value=value or "", rows=widget.attrs.get("rows", 5))
     elif isinstance(widget, forms.ClearableFileInput | forms.FileInput):
         params.update(kind="file")
     else:
