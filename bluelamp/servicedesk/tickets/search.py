@@ -17,6 +17,9 @@ On SQLite (the quick start): every word must appear (any case) in one of the sam
 
 Ranked: an exact reference first, then tickets whose subject matches, then the rest (matched in
 the description, a reply or a note); within each, the queue's usual most-urgent-first order.
+A search matching more than 1,000 tickets is shown unranked, most urgent first, with "more than
+1,000" rather than an exact count (`selectors.search_is_large`): counting or ranking that many
+would read every match.
 """
 
 from __future__ import annotations

@@ -151,9 +151,12 @@ def ticket_queue(
     text: str = "",
     review_due: bool = False,
     now: dt.datetime | None = None,
+    ranked: bool = True,
 ) -> QuerySet[Ticket]:
     """The desk's queue, for staff only: active tickets by default, most urgent target first.
-    `review_due`: only active tickets idle for 5 working days or more (at `now`, default now)."""
+    `review_due`: only active tickets idle for 5 working days or more (at `now`, default now).
+    `ranked=False`: a text search in the queue's order only, without "subject matches first"
+    (ranking must read every match; see `search_is_large`)."""
     if not is_desk_staff(person):
         return Ticket.objects.none()
     tickets = Ticket.objects.select_related("assignee", "category", "organisation")
@@ -176,8 +179,21 @@ def ticket_queue(
     text = (text or "").strip()
     if text:
         # Reference, subject, description, replies and notes; best matches first (tickets.search).
-        return search_tickets(tickets, text).order_by("search_rank", *order)
+        found = search_tickets(tickets, text)
+        return found.order_by("search_rank", *order) if ranked else found.order_by(*order)
     return tickets.order_by(*order)
+
+
+# A search matching more tickets than this is not counted exactly nor ranked: both would read
+# every match (60,000+ for a common word over three years of history). The page then says "more
+# than 1,000" and shows the most urgent matches first, which PostgreSQL finds by walking the
+# queue's order index until it has a page (docs/performance.md, "Service desk queue").
+SEARCH_COUNT_CAP = 1000
+
+
+def search_is_large(tickets: QuerySet[Ticket]) -> bool:
+    """The search matches more than SEARCH_COUNT_CAP tickets (reads at most that many + 1)."""
+    return tickets.order_by().values("pk")[: SEARCH_COUNT_CAP + 1].count() > SEARCH_COUNT_CAP
 
 
 def sla_flags(ticket: Ticket, now: dt.datetime) -> list[tuple[str, str]]:

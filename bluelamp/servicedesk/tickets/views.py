@@ -202,16 +202,24 @@ def queue(request):
     _require_staff(request.user)
     form = QueueFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    tickets = selectors.ticket_queue(
-        request.user,
-        status=filters.get("status", ""),
-        priority=filters.get("priority", ""),
-        tier=filters.get("tier", ""),
-        mine=filters.get("mine", False),
-        text=filters.get("q", ""),
-        review_due=filters.get("review_due", False),
-    )
-    page = Paginator(tickets, QUEUE_PAGE_SIZE).get_page(request.GET.get("page"))
+    queue_filters = {
+        "status": filters.get("status", ""),
+        "priority": filters.get("priority", ""),
+        "tier": filters.get("tier", ""),
+        "mine": filters.get("mine", False),
+        "text": filters.get("q", ""),
+        "review_due": filters.get("review_due", False),
+    }
+    tickets = selectors.ticket_queue(request.user, **queue_filters)
+    paginator = Paginator(tickets, QUEUE_PAGE_SIZE)
+    many = bool(queue_filters["text"].strip()) and selectors.search_is_large(tickets)
+    if many:
+        # Too many matches to count or rank quickly: the most urgent first, "more than 1,000".
+        paginator = Paginator(
+            selectors.ticket_queue(request.user, ranked=False, **queue_filters), QUEUE_PAGE_SIZE
+        )
+        paginator.__dict__["count"] = selectors.SEARCH_COUNT_CAP
+    page = paginator.get_page(request.GET.get("page"))
     now = timezone.now()
     rows = [(ticket, selectors.sla_flags(ticket, now)) for ticket in page]
     return render(
@@ -221,6 +229,7 @@ def queue(request):
             "title": "Service desk queue",
             "filter_form": form,
             "page": page,
+            "many_matches": many,
             "rows": rows,
             "show_dashboard_link": access_for(request.user, Perm.SERVICE_DESK_LEAD).national,
             # Saved filters and the bulk form's assignees: two queries, however many rows.
