@@ -245,6 +245,19 @@ def my_learning(person) -> dict[str, list[Enrolment]]:
         Enrolment.objects.filter(person=person)
         .exclude(status=Enrolment.Status.WITHDRAWN)
         .select_related("course", "version")
+        # Only what the page shows: hundreds of rows, each field costs.
+        .only(
+            "uuid",
+            "status",
+            "due_on",
+            "started_at",
+            "completed_at",
+            "score",
+            "version__number",
+            "course__uuid",
+            "course__code",
+            "course__title",
+        )
         .order_by("due_on", "-last_activity_at", "-enrolled_at", "pk")
     )
     activities = _activity_ids({e.version_id for e in enrolments})
