@@ -8,6 +8,7 @@ from bluelamp.organisations.licensing import (
     licensed_organisation_ids,
     organisation_has_licence,
 )
+from bluelamp.organisations.middleware import machine_endpoint
 from bluelamp.organisations.models import (
     Licence,
     LicenceContact,
@@ -52,6 +53,7 @@ from bluelamp.organisations.services import (
 from bluelamp.organisations.tasks import DAILY as DAILY_TASKS
 
 __all__ = [
+    "machine_endpoint",
     "DAILY_TASKS",
     "ADMINISTRATIVE_ROLES",
     "DEFINITIONS",

@@ -1,12 +1,29 @@
 """Which organisation's domain a request is for, and MFA for administrators."""
 
 from django.shortcuts import redirect
-from django.urls import reverse
+from django.urls import Resolver404, resolve, reverse
 
 from bluelamp.organisations.models import Organisation
 from bluelamp.organisations.permissions import is_administrator
 
 SESSION_KEY = "bluelamp_org"
+
+
+def machine_endpoint(view):
+    """Mark a view that answers a program, never a person (e.g. the SCORM runtime's commits):
+    no page is rendered, so neither branding nor the MFA redirect applies and their lookups are
+    skipped. Such a view must do its own access checks (it still requires a signed-in user if it
+    says so)."""
+    view.bluelamp_machine_endpoint = True
+    return view
+
+
+def _is_machine_endpoint(request) -> bool:
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return getattr(match.func, "bluelamp_machine_endpoint", False)
 
 
 def _organisation_for_host(host: str) -> Organisation | None:
@@ -25,7 +42,8 @@ class OrganisationMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.organisation = self._resolve(request)
+        request.bluelamp_machine_endpoint = _is_machine_endpoint(request)
+        request.organisation = None if request.bluelamp_machine_endpoint else self._resolve(request)
         return self.get_response(request)
 
     def _resolve(self, request) -> Organisation | None:
@@ -66,6 +84,7 @@ class AdminMfaMiddleware:
             and user.is_authenticated
             and not request.path.startswith(_MFA_EXEMPT_PREFIXES)
             and not request.path.startswith("/api/")
+            and not getattr(request, "bluelamp_machine_endpoint", False)
             and is_administrator(user)
             and not _has_totp(user)
         ):

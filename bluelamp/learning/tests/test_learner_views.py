@@ -220,3 +220,20 @@ def test_a_bookmark_commit_is_a_handful_of_queries(client, signed_in, bob, natio
     learning = [q for q in queries if "learning_" in q]
     # Lock the session, lock the attempt, write both, touch the enrolment.
     assert len(learning) <= 5, "\n".join(learning)
+
+
+def test_the_commit_endpoint_is_a_machine_endpoint(client, alice, national_course):
+    """Commits skip branding and the MFA redirect (no page is rendered); pages do not."""
+    from bluelamp.learning import progress
+
+    enrolment = enrol_self(person=alice, course=national_course)
+    activity = enrolment.version.activities.get()
+    launch = progress.sco_launch(
+        enrolment=enrolment, activity=activity, sco=activity.scorm_package.scos.get()
+    )
+    client.force_login(alice, backend="django.contrib.auth.backends.ModelBackend")  # no TOTP yet
+    assert "/accounts/2fa/" in client.get(reverse("learning:my_learning"))["Location"]
+    payload = {"session": str(launch.session.uuid), "sequence": 1, "cmi": {"core": {"lesson_location": "2"}}}
+    url = reverse("learning:sco_commit", args=[launch.session.uuid])
+    response = client.post(url, json.dumps(payload), content_type="application/json", **ORIGIN)
+    assert response.status_code == 200 and response.json()["stored"] is True

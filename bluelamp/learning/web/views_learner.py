@@ -28,6 +28,7 @@ from bluelamp.learning.models import Activity, ActivityProgress, Enrolment, Sco,
 from bluelamp.learning.scorm import storage
 from bluelamp.learning.scorm.cmi import CommitError
 from bluelamp.learning.text import render_markdown
+from bluelamp.organisations.api import machine_endpoint
 
 PAGE_SIZE = 20
 _SESSION_PACKAGES = "learning_scorm_packages"
@@ -366,6 +367,7 @@ def _same_origin(request) -> bool:
     return source == expected or source.startswith(expected + "/")
 
 
+@machine_endpoint
 @csrf_exempt
 @login_required
 @require_POST
