@@ -13,8 +13,11 @@ enrolments already made, progress or the learner record.
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import dataclass
+from types import SimpleNamespace
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Func, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from bluelamp.learning.models import (
@@ -237,48 +240,122 @@ def enrolment_resume_activity(enrolment: Enrolment) -> int | None:
     )
 
 
-def my_learning(person) -> dict[str, list[Enrolment]]:
+@dataclass(frozen=True)
+class LearningRow:
+    """One line of "My learning": plain values, not model instances (a person may have hundreds)."""
+
+    uuid: object
+    status: str
+    due_on: object
+    started_at: object
+    completed_at: object
+    score: object
+    course: SimpleNamespace  # uuid, code, title
+    version: SimpleNamespace  # number
+    activities_total: int
+    activities_done: int
+    resume_activity_id: int | None
+
+
+def my_learning(person) -> dict[str, list[LearningRow]]:
     """The person's live enrolments, split into in progress, not started and completed, each
-    with `activities_total`, `activities_done` and `resume_activity_id`. Three queries in all,
-    however many enrolments."""
-    enrolments = list(
+    with `activities_total`, `activities_done` and `resume_activity_id` (as `resume_activity`
+    decides). One query, however many enrolments: the counts and the resume target are
+    correlated subqueries on the (version, order) and (enrolment, activity) indexes."""
+    completed = ActivityProgress.Status.COMPLETED
+    version_activities = Activity.objects.filter(version_id=OuterRef("version_id"))
+    progress = ActivityProgress.objects.filter(enrolment_id=OuterRef("pk"))
+    rows = (
         Enrolment.objects.filter(person=person)
         .exclude(status=Enrolment.Status.WITHDRAWN)
-        .select_related("course", "version")
-        # Only what the page shows: hundreds of rows, each field costs.
-        .only(
+        .annotate(
+            activities_total=_count(version_activities),
+            activities_done=_count(
+                progress.filter(status=completed, activity__version_id=OuterRef("version_id"))
+            ),
+            last_in_progress=Subquery(
+                progress.filter(status=ActivityProgress.Status.IN_PROGRESS)
+                .order_by("-updated_at", "-pk")
+                .values("activity_id")[:1]
+            ),
+            first_unfinished=Subquery(
+                version_activities.exclude(
+                    pk__in=ActivityProgress.objects.filter(
+                        enrolment_id=OuterRef(OuterRef("pk")), status=completed
+                    ).values("activity_id")
+                )
+                .order_by("order")
+                .values("pk")[:1]
+            ),
+            first_activity=Subquery(version_activities.order_by("order").values("pk")[:1]),
+        )
+        .order_by("due_on", "-last_activity_at", "-enrolled_at", "pk")
+        .values_list(
             "uuid",
             "status",
             "due_on",
             "started_at",
             "completed_at",
             "score",
-            "version__number",
             "course__uuid",
             "course__code",
             "course__title",
+            "version__number",
+            "activities_total",
+            "activities_done",
+            "last_in_progress",
+            "first_unfinished",
+            "first_activity",
         )
-        .order_by("due_on", "-last_activity_at", "-enrolled_at", "pk")
     )
-    activities = _activity_ids({e.version_id for e in enrolments})
-    progress = _progress_rows(Q(enrolment__person=person) & ~Q(enrolment__status=Enrolment.Status.WITHDRAWN))
-    groups: dict[str, list[Enrolment]] = {"in_progress": [], "not_started": [], "completed": []}
-    for enrolment in enrolments:
-        ids = activities[enrolment.version_id]
-        rows = progress[enrolment.pk]
-        enrolment.activities_total = len(ids)
-        enrolment.activities_done = sum(
-            1 for i in ids if i in rows and rows[i]["status"] == ActivityProgress.Status.COMPLETED
+    groups: dict[str, list[LearningRow]] = {"in_progress": [], "not_started": [], "completed": []}
+    for (
+        uuid,
+        status,
+        due_on,
+        started_at,
+        completed_at,
+        score,
+        course_uuid,
+        code,
+        title,
+        number,
+        total,
+        done,
+        last_in_progress,
+        first_unfinished,
+        first_activity,
+    ) in rows:
+        row = LearningRow(
+            uuid=uuid,
+            status=status,
+            due_on=due_on,
+            started_at=started_at,
+            completed_at=completed_at,
+            score=score,
+            course=SimpleNamespace(uuid=course_uuid, code=code, title=title),
+            version=SimpleNamespace(number=number),
+            activities_total=total,
+            activities_done=done,
+            resume_activity_id=last_in_progress or first_unfinished or first_activity,
         )
-        enrolment.resume_activity_id = resume_activity(ids, rows)
-        if enrolment.status == Enrolment.Status.COMPLETED:
-            groups["completed"].append(enrolment)
-        elif enrolment.started_at:
-            groups["in_progress"].append(enrolment)
+        if status == Enrolment.Status.COMPLETED:
+            groups["completed"].append(row)
+        elif started_at:
+            groups["in_progress"].append(row)
         else:
-            groups["not_started"].append(enrolment)
+            groups["not_started"].append(row)
     groups["completed"].sort(key=lambda e: e.completed_at, reverse=True)
     return groups
+
+
+def _count(queryset) -> Subquery:
+    return Coalesce(
+        Subquery(
+            queryset.order_by().values(_one=Value(1)).annotate(n=Func("pk", function="COUNT")).values("n")[:1]
+        ),
+        0,
+    )
 
 
 def transcript(person) -> QuerySet[Completion]:

@@ -456,7 +456,7 @@ def my_learning(request):
     course_url = _UrlPattern("learning:course", None)
     activity_urls: dict = {}
 
-    def resume_url(enrolment: Enrolment) -> str:
+    def resume_url(enrolment) -> str:
         activity_id = enrolment.resume_activity_id
         if enrolment.status == Enrolment.Status.COMPLETED or activity_id is None:
             return course_url(enrolment.course.uuid)
