@@ -65,8 +65,10 @@ from bluelamp.learning.selectors import (
     progress_by_activity,
     transcript,
 )
+from bluelamp.learning.tasks import DAILY as DAILY_TASKS
 
 __all__ = [
+    "DAILY_TASKS",
     "learning_demo_load",
     "Activity",
     "ActivityProgress",

@@ -677,6 +677,33 @@ def _without_duplicates(rows: list[_HistoryRow], result: HistoryResult) -> list[
     return fresh
 
 
+# A checked (not yet applied) history file waits here for its "apply"; the daily task
+# `discard_stale_history_files` removes those never applied.
+HISTORY_FILES = "learning-history-imports/"
+STALE_AFTER = dt.timedelta(days=7)
+
+
+def history_file_path(run: CompletionImportRun) -> str:
+    return f"{HISTORY_FILES}{run.uuid}.csv"
+
+
+def history_files_discard(*, older_than: dt.timedelta = STALE_AFTER, now: dt.datetime | None = None) -> int:
+    """Delete the stored files of checks never applied, older than `older_than`."""
+    from django.core.files.storage import default_storage
+
+    cutoff = (now or timezone.now()) - older_than
+    removed = 0
+    stale = CompletionImportRun.objects.filter(
+        outcome=CompletionImportRun.Outcome.CHECKED, started_at__lt=cutoff
+    )
+    for run in stale.only("uuid"):
+        path = history_file_path(run)
+        if default_storage.exists(path):
+            default_storage.delete(path)
+            removed += 1
+    return removed
+
+
 def import_history(
     *,
     actor,

@@ -296,8 +296,7 @@ def _import_access(user):
     return access, organisations.order_by("name")
 
 
-def _stored_path(run: CompletionImportRun) -> str:
-    return f"learning-history-imports/{run.uuid}.csv"
+_stored_path = records.history_file_path
 
 
 def _access_run(user, run_uuid) -> CompletionImportRun:
