@@ -337,6 +337,9 @@ class Completion(models.Model):
     hours = models.DecimalField("CPD hours", max_digits=6, decimal_places=2, null=True, blank=True)
     source = models.CharField(max_length=10, choices=Source.choices)
     evidence = models.FileField(upload_to="learning/evidence/%Y/", blank=True, max_length=500)
+    evidence_name = models.CharField(
+        max_length=255, blank=True, help_text="The evidence file's name as uploaded."
+    )
     notes = models.TextField(blank=True)
     import_run = models.ForeignKey(
         "CompletionImportRun", null=True, blank=True, on_delete=models.PROTECT, related_name="completions"

@@ -214,7 +214,10 @@ def record_external(
     try:
         with transaction.atomic():
             if evidence:
-                # A name of our own: the upload's name is not trusted and may hold personal data.
+                # Stored under a name of our own (the upload's is not trusted as a path); the name
+                # as uploaded, without any folders or control characters, is kept for downloads.
+                uploaded = PurePath((evidence.name or "").replace("\\", "/")).name
+                completion.evidence_name = "".join(ch for ch in uploaded if ch.isprintable())[:255]
                 completion.evidence.save(f"{uuid_lib.uuid4().hex}.{extension}", evidence, save=False)
                 saved_file = completion.evidence.name
             completion.full_clean()

@@ -34,3 +34,26 @@ def test_the_task_is_in_the_daily_list(kent):
     _run(kent, CompletionImportRun.Outcome.CHECKED, 30)
     (task,) = DAILY_TASKS
     assert task.enqueue().return_value == 1
+
+
+def test_evidence_downloads_under_the_name_it_was_uploaded_with(client, signed_in, bob):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from bluelamp.learning.api import record_external
+
+    pdf = SimpleUploadedFile(
+        "C:\\\\Users\\\\bob\\\\First aid cert.pdf", b"%PDF-1.4\n%%EOF\n", content_type="application/pdf"
+    )
+    completion = record_external(
+        actor=bob,
+        person=bob,
+        title="First aid at work",
+        provider="St John",
+        completed_on=dt.date(2026, 3, 1),
+        evidence=pdf,
+    )
+    assert completion.evidence_name == "First aid cert.pdf"
+    signed_in(bob)
+    response = client.get(reverse("learning:record_evidence", args=[completion.uuid]))
+    assert 'filename="First aid cert.pdf"' in response["Content-Disposition"]

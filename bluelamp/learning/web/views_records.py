@@ -187,7 +187,9 @@ def record_evidence(request, completion_uuid):
     if not completion.evidence:
         raise Http404("No evidence")
     extension = PurePath(completion.evidence.name).suffix.lower()
-    name = f"{slugify(completion.course_title)[:60] or 'record'}-evidence{extension}"
+    name = (
+        completion.evidence_name or f"{slugify(completion.course_title)[:60] or 'record'}-evidence{extension}"
+    )
     try:
         handle = completion.evidence.open("rb")
     except FileNotFoundError as exc:
