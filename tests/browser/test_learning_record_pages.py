@@ -117,7 +117,7 @@ def test_learner_record_pages(page, settings, tmp_path):
     assert_accessible(page, "your learning record with an external record")
 
     name, data = _downloaded(page, "Evidence for Safeguarding conference")
-    assert name == "safeguarding-conference-evidence.pdf" and data == PDF_BYTES
+    assert name == "certificate.pdf" and data == PDF_BYTES  # the name it was uploaded with
 
     name, data = _downloaded(page, "Download as CSV")
     assert name.startswith("learning-record-bob-officer-") and name.endswith(".csv")

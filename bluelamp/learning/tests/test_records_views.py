@@ -138,7 +138,7 @@ def test_evidence_downloads_as_an_attachment_for_readers_in_scope(signed_in, cli
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
         assert response["Content-Disposition"].startswith(
-            'attachment; filename="advanced-driver-refresher-evidence.pdf"'
+            'attachment; filename="certificate.pdf"'
         )
         assert b"".join(response.streaming_content) == PDF_BYTES
         client.logout()
