@@ -137,9 +137,7 @@ def test_evidence_downloads_as_an_attachment_for_readers_in_scope(signed_in, cli
         response = signed_in(reader).get(f"/learning/records/entries/{bob_record.uuid}/evidence/")
         assert response.status_code == 200
         assert response["Content-Type"] == "application/pdf"
-        assert response["Content-Disposition"].startswith(
-            'attachment; filename="certificate.pdf"'
-        )
+        assert response["Content-Disposition"].startswith('attachment; filename="certificate.pdf"')
         assert b"".join(response.streaming_content) == PDF_BYTES
         client.logout()
 
