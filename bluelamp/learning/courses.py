@@ -327,8 +327,18 @@ def activity_add(
 
 
 def activity_update(
-    *, actor, activity: Activity, title: str, required: bool, body: str = "", url: str = "", file=None
+    *,
+    actor,
+    activity: Activity,
+    title: str,
+    required: bool,
+    body: str = "",
+    url: str = "",
+    file=None,
+    scorm_package: ScormPackage | None = None,
 ) -> Activity:
+    """Edit a draft's activity; `scorm_package` replaces an e-learning activity's package (the
+    old package stays stored: earlier versions may still use it)."""
     _require_draft(actor, activity.version)
     activity.title = (title or "").strip()
     activity.required = required
@@ -336,6 +346,12 @@ def activity_update(
     activity.url = (url or "").strip()
     if file is not None:
         activity.file = file
+    if scorm_package is not None:
+        if activity.kind != Activity.Kind.SCORM:
+            raise ValidationError({"scorm_package": "Only an e-learning activity has a SCORM package."})
+        if scorm_package.owner_id != activity.version.course.owner_id:
+            raise ValidationError({"scorm_package": "The package belongs to another organisation."})
+        activity.scorm_package = scorm_package
     _check_activity(activity)
     with transaction.atomic():
         activity.save()

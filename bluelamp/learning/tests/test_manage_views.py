@@ -827,3 +827,55 @@ def test_retired_national_course_still_shows_who_is_on_it(
         url("manage_enrol_people", national_course.uuid), {"person": [bob.pk]}
     ).content.decode()
     assert 'id="count-refused">1<' in body and "the course is not available to their organisation" in body
+
+
+def test_a_draft_e_learning_activity_can_take_a_new_package(signed_in, alice, charlie, kent_draft, settings):
+    client = signed_in(alice)
+    course = kent_draft
+    client.post(
+        url("manage_activity_new", course.uuid, "scorm"),
+        {
+            "title": "E-learning",
+            "required": "on",
+            "package": SimpleUploadedFile("a.zip", build_package("1.2")),
+        },
+    )
+    activity = course.versions.get().activities.get()
+    first = activity.scorm_package
+    # A bad replacement: named, nothing stored, the old package kept.
+    response = client.post(
+        url("manage_activity_edit", course.uuid, activity.pk),
+        {
+            "title": "E-learning",
+            "required": "on",
+            "package": SimpleUploadedFile("b.zip", raw_zip({"x.txt": b"x"})),
+        },
+    )
+    assert "There is no imsmanifest.xml" in response.content.decode()
+    activity.refresh_from_db()
+    assert activity.scorm_package == first and len(_scorm_files(settings)) == 2
+    # A good one replaces it; the old package stays stored (earlier versions may use it).
+    response = client.post(
+        url("manage_activity_edit", course.uuid, activity.pk),
+        {
+            "title": "E-learning",
+            "required": "on",
+            "package": SimpleUploadedFile("c.zip", build_package("2004")),
+        },
+    )
+    assert response.status_code == 302
+    activity.refresh_from_db()
+    assert activity.scorm_package != first and activity.scorm_package.version == "2004"
+    # Editing without a file keeps the package.
+    client.post(url("manage_activity_edit", course.uuid, activity.pk), {"title": "Renamed", "required": "on"})
+    activity.refresh_from_db()
+    assert (activity.title, activity.scorm_package.version) == ("Renamed", "2004")
+    client.logout()
+    signed_in(charlie)
+    assert (
+        client.post(
+            url("manage_activity_edit", course.uuid, activity.pk),
+            {"title": "x", "package": SimpleUploadedFile("d.zip", build_package())},
+        ).status_code
+        == 404
+    )

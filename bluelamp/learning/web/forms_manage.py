@@ -217,8 +217,14 @@ class ScormActivityForm(ActivityForm):
     def __init__(self, *args, editing: bool = False, **kwargs):
         super().__init__(*args, editing=editing, **kwargs)
         if editing:
-            # activity_update keeps the package; a different package is a new activity.
-            del self.fields["package"]
+            # Keep the package unless a new one is uploaded.
+            self.fields["package"].required = False
+            self.fields["package"].label = "Replace the SCORM package (optional)"
+            self.fields["package"].help_text = (
+                "Leave it empty to keep the current package. A new one must be a .zip with "
+                "imsmanifest.xml at its top level (SCORM 1.2 or SCORM 2004); learners on earlier "
+                "versions keep the package they started."
+            )
         else:
             self.fields["title"].required = False
             self.fields["title"].label = "Title (optional)"
@@ -226,6 +232,8 @@ class ScormActivityForm(ActivityForm):
 
     def clean_package(self):
         upload = self.cleaned_data["package"]
+        if upload is None:
+            return None
         if PurePosixPath((upload.name or "").lower()).suffix != ".zip":
             raise forms.ValidationError(
                 f"“{upload.name}” is not a .zip file. Upload the SCORM package as a .zip file."

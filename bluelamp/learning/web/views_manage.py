@@ -490,17 +490,31 @@ def activity_edit(request, course_uuid, activity_id):
     form = form_class(request.POST or None, request.FILES or None, initial=initial, editing=True)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        stored: list[str] = []
         try:
-            course_services.activity_update(
-                actor=request.user,
-                activity=activity,
-                title=data["title"],
-                required=data["required"],
-                body=data.get("body", ""),
-                url=data.get("url", ""),
-                file=data.get("file") or None,
-            )
+            with transaction.atomic():
+                package = None
+                if data.get("package"):
+                    upload = data["package"]
+                    package = course_services.package_upload(
+                        actor=request.user, owner=course.owner, upload=upload, file_name=upload.name
+                    )
+                    stored.append(package.storage_prefix)
+                course_services.activity_update(
+                    actor=request.user,
+                    activity=activity,
+                    title=data["title"],
+                    required=data["required"],
+                    body=data.get("body", ""),
+                    url=data.get("url", ""),
+                    file=data.get("file") or None,
+                    scorm_package=package,
+                )
+        except PackageError as error:
+            form.add_error("package", error.messages)
         except ValidationError as error:
+            for prefix in stored:
+                storage.delete_package(prefix)
             add_service_errors(form, error)
         else:
             messages.success(request, f"“{activity.title}” saved.")
