@@ -368,7 +368,7 @@ def test_activity_upload_and_field_errors_are_clear(signed_in, alice, kent_draft
 def test_file_size_limit_is_named(signed_in, alice, kent_draft, monkeypatch):
     from bluelamp.learning.web import forms_manage
 
-    monkeypatch.setattr(forms_manage, "DOCUMENT_MAX_BYTES", 1024 * 1024)
+    monkeypatch.setattr(forms_manage.FileActivityForm, "file_max_bytes", 1024 * 1024)
     big = SimpleUploadedFile("big.pdf", b"x" * (2 * 1024 * 1024 + 10))
     response = signed_in(alice).post(
         url("manage_activity_new", kent_draft.uuid, "file"), {"title": "Big", "file": big}

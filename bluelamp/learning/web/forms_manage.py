@@ -252,7 +252,27 @@ class PageActivityForm(ActivityForm):
     )
 
 
-class MediaActivityForm(ActivityForm):
+class _UploadActivityForm(ActivityForm):
+    """An activity made of an uploaded file, checked against the kind's types and size."""
+
+    file_types: dict
+    file_max_bytes: int
+    file_what: str
+
+    def __init__(self, *args, editing: bool = False, **kwargs):
+        super().__init__(*args, editing=editing, **kwargs)
+        if editing:
+            self.fields["file"].required = False
+            self.fields["file"].label = "Replace the file (optional)"
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if upload:
+            check_upload(upload, types=self.file_types, max_bytes=self.file_max_bytes, what=self.file_what)
+        return upload
+
+
+class MediaActivityForm(_UploadActivityForm):
     kind = Activity.Kind.MEDIA
     file = forms.FileField(
         label="Video or audio file",
@@ -267,20 +287,10 @@ class MediaActivityForm(ActivityForm):
         error="Enter a transcript: video and audio need one for people who cannot hear or see it",
     )
 
-    def __init__(self, *args, editing: bool = False, **kwargs):
-        super().__init__(*args, editing=editing, **kwargs)
-        if editing:
-            self.fields["file"].required = False
-            self.fields["file"].label = "Replace the file (optional)"
-
-    def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        if upload:
-            check_upload(upload, types=MEDIA_TYPES, max_bytes=MEDIA_MAX_BYTES, what="a video or audio file")
-        return upload
+    file_types, file_max_bytes, file_what = MEDIA_TYPES, MEDIA_MAX_BYTES, "a video or audio file"
 
 
-class FileActivityForm(ActivityForm):
+class FileActivityForm(_UploadActivityForm):
     kind = Activity.Kind.FILE
     file = forms.FileField(
         label="File or document",
@@ -289,17 +299,7 @@ class FileActivityForm(ActivityForm):
     )
     body = _area("Introduction (optional)", help_text="What the document is for. You can use Markdown.")
 
-    def __init__(self, *args, editing: bool = False, **kwargs):
-        super().__init__(*args, editing=editing, **kwargs)
-        if editing:
-            self.fields["file"].required = False
-            self.fields["file"].label = "Replace the file (optional)"
-
-    def clean_file(self):
-        upload = self.cleaned_data.get("file")
-        if upload:
-            check_upload(upload, types=DOCUMENT_TYPES, max_bytes=DOCUMENT_MAX_BYTES, what="a document")
-        return upload
+    file_types, file_max_bytes, file_what = DOCUMENT_TYPES, DOCUMENT_MAX_BYTES, "a document"
 
 
 class LinkActivityForm(ActivityForm):

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -17,26 +17,16 @@ from django.utils.text import slugify
 from bluelamp.audit.api import audit_record
 from bluelamp.servicedesk.models import Article, Category, Problem, ProblemCounter, Ticket
 from bluelamp.servicedesk.tickets.selectors import is_desk_staff
+from bluelamp.servicedesk.writing import at_or_now, require_desk_staff, stripped
 
 ArticleStatus = Article.Status
 ProblemStatus = Problem.Status
 
 
-def _now(at: dt.datetime | None) -> dt.datetime:
-    if at is None:
-        return timezone.now()
-    if timezone.is_naive(at):
-        raise ValueError(f"at={at.isoformat()} has no time zone: give an aware datetime")
-    return at
-
-
-def _require_staff(actor) -> None:
-    if not is_desk_staff(actor):
-        raise PermissionDenied("Only service-desk staff may do this.")
-
-
-def _text(value: str | None) -> str:
-    return (value or "").strip()
+# The rules every desk service applies (bluelamp.servicedesk.writing), under their local names.
+_now = at_or_now
+_require_staff = require_desk_staff
+_text = stripped
 
 
 def _audit(actor, action: str, obj, label: str, **changes) -> None:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -15,7 +15,8 @@ from bluelamp.audit.api import audit_record
 from bluelamp.servicedesk.models import Attachment, Ticket, TicketCounter, TicketEvent
 from bluelamp.servicedesk.sla import Impact, Priority, Urgency, suggest_priority
 from bluelamp.servicedesk.tickets.history import due_times_from_history, warning_time_from_history
-from bluelamp.servicedesk.tickets.selectors import AT_RISK_SHARE, is_desk_staff
+from bluelamp.servicedesk.tickets.selectors import AT_RISK_SHARE
+from bluelamp.servicedesk.writing import at_or_now, require_desk_staff, stripped
 
 Status = Ticket.Status
 Tier = Ticket.Tier
@@ -44,21 +45,10 @@ ALLOWED_STATUS_CHANGES: dict[str, set[str]] = {
 # --- helpers ------------------------------------------------------------------------------------
 
 
-def _now(at: dt.datetime | None) -> dt.datetime:
-    if at is None:
-        return timezone.now()
-    if timezone.is_naive(at):
-        raise ValueError(f"at={at.isoformat()} has no time zone: give an aware datetime")
-    return at
-
-
-def _require_staff(actor) -> None:
-    if not is_desk_staff(actor):
-        raise PermissionDenied("Only service-desk staff may do this.")
-
-
-def _text(value: str | None) -> str:
-    return (value or "").strip()
+# The rules every desk service applies (bluelamp.servicedesk.writing), under their local names.
+_now = at_or_now
+_require_staff = require_desk_staff
+_text = stripped
 
 
 def _require_reason(reason: str, what: str) -> str:
