@@ -133,6 +133,27 @@ def platform_admin(national):
     )
 
 
+def force_sign_in(client, person, *, mfa=True, at=None):
+    """`client.force_login`, plus the record allauth keeps of how the session signed in: a
+    password just now, and (mfa=True) the second factor. Administrators' sessions without the
+    second factor are signed out by AdminMfaMiddleware, and some actions (minting an API token)
+    want a recent sign-in."""
+    import time
+
+    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+
+    client.force_login(person, backend="django.contrib.auth.backends.ModelBackend")
+    when = time.time() if at is None else at
+    records = [{"method": "password", "at": when, "email": person.email}]
+    if mfa:
+        records.append({"method": "mfa", "at": when, "type": "totp"})
+    session = client.session
+    session[AUTHENTICATION_METHODS_SESSION_KEY] = records
+    session["account_authentication_methods_user"] = str(person.pk)  # whose records they are
+    session.save()
+    return client
+
+
 def with_mfa(person):
     """Give `person` a TOTP authenticator, as administrators must have, and return the secret."""
     from allauth.mfa.models import Authenticator
@@ -150,11 +171,11 @@ def signed_in(client):
 
     def sign_in(person, *, mfa=True):
         if mfa:
-            from bluelamp.organisations.api import is_administrator
+            from bluelamp.organisations.api import requires_mfa
 
-            if is_administrator(person):
+            if requires_mfa(person):
                 with_mfa(person)
-        client.force_login(person, backend="django.contrib.auth.backends.ModelBackend")
+        force_sign_in(client, person, mfa=mfa)
         return client
 
     return sign_in

@@ -1,6 +1,11 @@
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+
+# Django admin's own login form checks a password alone. Every sign-in goes through allauth
+# (two-factor for administrators, lockout, SSO): the admin's login page sends people there.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("", include("bluelamp.site.urls")),

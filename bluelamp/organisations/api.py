@@ -8,7 +8,13 @@ from bluelamp.organisations.licensing import (
     licensed_organisation_ids,
     organisation_has_licence,
 )
-from bluelamp.organisations.middleware import machine_endpoint
+from bluelamp.organisations.middleware import (
+    MFA_SETUP,
+    MFA_VERIFY,
+    machine_endpoint,
+    requires_mfa,
+    session_mfa_problem,
+)
 from bluelamp.organisations.models import (
     Licence,
     LicenceContact,
@@ -54,6 +60,10 @@ from bluelamp.organisations.tasks import DAILY as DAILY_TASKS
 
 __all__ = [
     "machine_endpoint",
+    "MFA_SETUP",
+    "MFA_VERIFY",
+    "requires_mfa",
+    "session_mfa_problem",
     "DAILY_TASKS",
     "ADMINISTRATIVE_ROLES",
     "DEFINITIONS",

@@ -1,5 +1,10 @@
 """Which organisation's domain a request is for, and MFA for administrators."""
 
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib.auth import logout
+from django.http import JsonResponse
 from django.shortcuts import redirect
 from django.urls import Resolver404, resolve, reverse
 
@@ -67,29 +72,71 @@ class OrganisationMiddleware:
         return None
 
 
-# Pages an administrator without MFA may still use: setting MFA up, signing out, static files.
+# Pages an administrator without MFA may still use: setting MFA up, signing in and out, static files.
 _MFA_EXEMPT_PREFIXES = ("/accounts/", "/static/", "/media/", "/api/v1/licence-check/", "/licence-check/")
+
+MFA_SETUP = "setup"
+MFA_VERIFY = "verify"
+
+
+def requires_mfa(person) -> bool:
+    """Administrators, and anyone who may open Django admin, sign in with two factors."""
+    if person is None or not getattr(person, "is_authenticated", False):
+        return False
+    return bool(person.is_staff or person.is_superuser or is_administrator(person))
+
+
+def session_mfa_problem(request) -> str | None:
+    """Why this signed-in session may not act yet: MFA_SETUP when an administrator has no TOTP
+    authenticator, MFA_VERIFY when they have one but this session was signed in without it
+    (any way round allauth's sign-in, e.g. a password-only login form), else None.
+
+    allauth records every way a session authenticated (password, mfa, socialaccount); an "mfa"
+    record is only written after a second factor was checked (or a TOTP was just set up)."""
+    user = getattr(request, "user", None)
+    if not requires_mfa(user):
+        return None
+    if not _has_totp(user):
+        return MFA_SETUP
+    from allauth.account.authentication import get_authentication_records
+
+    if any(record.get("method") == "mfa" for record in get_authentication_records(request, user)):
+        return None
+    return MFA_VERIFY
 
 
 class AdminMfaMiddleware:
-    """Anyone holding an administrative role must set up TOTP before doing anything else."""
+    """Administrators must set up TOTP before doing anything else, and every administrator's
+    session must have passed it: a session signed in with a password alone is signed out."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        user = getattr(request, "user", None)
         if (
-            user is not None
-            and user.is_authenticated
-            and not request.path.startswith(_MFA_EXEMPT_PREFIXES)
-            and not request.path.startswith("/api/")
-            and not getattr(request, "bluelamp_machine_endpoint", False)
-            and is_administrator(user)
-            and not _has_totp(user)
+            request.path.startswith(_MFA_EXEMPT_PREFIXES)
+            or getattr(request, "bluelamp_machine_endpoint", False)
+            or not getattr(request, "user", None)
+            or not request.user.is_authenticated
         ):
-            return redirect(reverse("mfa_activate_totp") + "?next=" + request.get_full_path())
-        return self.get_response(request)
+            return self.get_response(request)
+        problem = session_mfa_problem(request)
+        if problem is None:
+            return self.get_response(request)
+        api = request.path.startswith("/api/v1/")
+        if problem == MFA_VERIFY:
+            logout(request)
+            if api:
+                return JsonResponse(
+                    {"detail": "Sign in again with your two-factor code, or use an API token."}, status=403
+                )
+            return redirect(f"{settings.LOGIN_URL}?{urlencode({'next': request.get_full_path()}, safe='/')}")
+        if api:
+            # The REST API's own permission explains how to set MFA up (JSON, 403).
+            return self.get_response(request)
+        return redirect(
+            reverse("mfa_activate_totp") + "?" + urlencode({"next": request.get_full_path()}, safe="/")
+        )
 
 
 def _has_totp(user) -> bool:

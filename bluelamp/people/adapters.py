@@ -11,9 +11,11 @@ officer, whatever it asserts.
 import logging
 
 from allauth.account.adapter import DefaultAccountAdapter
+from allauth.account.internal.flows.login import record_authentication
 from allauth.account.models import EmailAddress
 from allauth.account.signals import password_reset
 from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.mfa.signals import authenticator_added
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.providers.base import AuthProcess
 from axes.handlers.proxy import AxesProxyHandler
@@ -236,3 +238,12 @@ def _reset_link_proves_the_address(sender, request, user, **kwargs):
     others = EmailAddress.objects.filter(user=user).exclude(email__iexact=user.email)
     if not others.exists():
         _mark_verified(user, user.email)
+
+
+@receiver(authenticator_added, dispatch_uid="bluelamp.people.totp_set_up_counts_as_mfa")
+def _totp_set_up_counts_as_mfa(sender, request, user, authenticator, **kwargs):
+    """Setting up TOTP means entering a code from it: the session has just passed the second
+    factor. Without this record an administrator who set up MFA right after signing in with their
+    password would be signed out on the next page (AdminMfaMiddleware wants an "mfa" record)."""
+    if request is not None and getattr(request, "user", None) == user and authenticator.type == "totp":
+        record_authentication(request, user, "mfa", id=authenticator.pk, type=authenticator.type, set_up=True)

@@ -4,18 +4,17 @@ helpers (bluelamp.organisations.api.access_for and friends), exactly as for the 
 from allauth.mfa.models import Authenticator
 from rest_framework.permissions import BasePermission
 
-from bluelamp.organisations.api import has_own_domain, is_administrator
+from bluelamp.organisations.api import has_own_domain, requires_mfa
 
 
 def needs_mfa_setup(person) -> bool:
     """An administrator who has not set up two-factor sign-in yet.
 
-    The site's MFA middleware leaves /api/ alone (token requests are not signed in when it runs),
-    so the API and the token page check this themselves: otherwise a password alone would be
-    enough to reach an administrator's data or to mint a token that acts as them.
+    The site's MFA middleware lets session requests to /api/v1/ through to here so that the
+    refusal is JSON; it signs out any administrator's session that did not pass the second factor.
     """
     return (
-        is_administrator(person)
+        requires_mfa(person)
         and not Authenticator.objects.filter(user=person, type=Authenticator.Type.TOTP).exists()
     )
 

@@ -1,5 +1,6 @@
 """The page where a signed-in person creates, sees and revokes their own API tokens."""
 
+from allauth.account.decorators import reauthentication_required
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -22,6 +23,10 @@ def _mfa_first(request):
 
 
 @login_required
+# A token acts as its owner for as long as it lives: minting one asks for the password (or
+# second factor) again unless the person signed in within the last few minutes, so a session
+# left open, or script running in it, cannot mint one quietly. allauth resumes the POST after.
+@reauthentication_required(allow_get=True)
 def tokens(request):
     if response := _mfa_first(request):
         return response

@@ -9,7 +9,7 @@ from rest_framework.test import APIClient
 
 from bluelamp.organisations.services import unit_create
 from bluelamp.restapi.services import api_token_create
-from conftest import make_person, with_mfa
+from conftest import force_sign_in, make_person, with_mfa
 
 
 @pytest.fixture
@@ -41,11 +41,11 @@ def api_as(db):
             _, token = api_token_create(actor=person, name=f"test {person.pk}", expires_in_days=None)
             client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
         else:
-            from bluelamp.organisations.api import is_administrator
+            from bluelamp.organisations.api import requires_mfa
 
-            if is_administrator(person):
+            if requires_mfa(person):
                 with_mfa(person)
-            client.force_login(person, backend="django.contrib.auth.backends.ModelBackend")
+            force_sign_in(client, person)
         return client
 
     return client_for

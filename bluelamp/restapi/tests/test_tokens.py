@@ -15,7 +15,11 @@ PAGE = "/api/tokens/"
 
 
 def create_on_page(client, name="HR nightly sync", expires="90"):
+    """Create a token on the page, confirming the password first as allauth asks (and then
+    carries on with the same request)."""
     response = client.post(PAGE, {"name": name, "expires_in_days": expires})
+    if response.status_code == 302 and response["Location"].startswith("/accounts/reauthenticate/"):
+        response = client.post(response["Location"], {"password": "correct horse battery staple"})
     assert response.status_code == 200
     html = response.content.decode()
     match = re.search(r'id="new-token"[^>]*value="([0-9a-f]{64})"', html)
@@ -118,3 +122,23 @@ def test_anyone_signed_in_may_have_a_token_for_their_own_scope(signed_in, bob, a
     _, token = create_on_page(client, name="My own")
     assert api(token).get(f"/api/v1/people/{bob.pk}/").status_code == 200
     assert api(token).get(f"/api/v1/people/{alice.pk}/").status_code == 404
+
+
+def test_creating_a_token_needs_a_recent_sign_in(client, bob):
+    """A session signed in an hour ago must confirm the password before minting a token;
+    allauth then carries on with the same request."""
+    import time
+
+    from conftest import force_sign_in
+
+    force_sign_in(client, bob, at=time.time() - 3600)
+    assert client.get(PAGE).status_code == 200  # looking is fine
+    response = client.post(PAGE, {"name": "Quiet one", "expires_in_days": "30"})
+    assert response.status_code == 302
+    assert response["Location"].startswith("/accounts/reauthenticate/")
+    assert not ApiToken.objects.exists()
+
+    confirmed = client.post(response["Location"], {"password": "correct horse battery staple"})
+    assert confirmed.status_code == 200
+    assert re.search(r'id="new-token"[^>]*value="([0-9a-f]{64})"', confirmed.content.decode())
+    assert ApiToken.objects.get().name == "Quiet one"
