@@ -1,6 +1,5 @@
 """Pages for organisations, units, licences, role holders and the admin-privileges report."""
 
-import csv
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -13,6 +12,7 @@ from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_POST
 
+from bluelamp.core.exports import csv_download
 from bluelamp.core.forms import add_service_errors
 from bluelamp.core.timefmt import LONDON
 from bluelamp.organisations import selectors, services
@@ -363,14 +363,18 @@ def roles(request):
 
 
 def _privileges_csv(report) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="admin-privileges.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        ["name", "email", "person's organisation", "role", "scope", "since (Europe/London)", "granted by"]
-    )
-    for a in report:
-        writer.writerow(
+    return csv_download(
+        filename="admin-privileges.csv",
+        header=[
+            "name",
+            "email",
+            "person's organisation",
+            "role",
+            "scope",
+            "since (Europe/London)",
+            "granted by",
+        ],
+        rows=(
             [
                 a.person.get_full_name(),
                 a.person.email,
@@ -380,8 +384,9 @@ def _privileges_csv(report) -> HttpResponse:
                 a.granted_at.astimezone(LONDON).isoformat(),
                 a.granted_by.get_full_name() if a.granted_by else "operator (command line)",
             ]
-        )
-    return response
+            for a in report
+        ),
+    )
 
 
 @login_required

@@ -1,6 +1,5 @@
 """Site-wide pages: home per role, the public licence check, the audit log."""
 
-import csv
 import datetime as dt
 
 from django import forms
@@ -11,6 +10,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from bluelamp.audit.api import audit_events
+from bluelamp.core.exports import csv_download
 from bluelamp.core.timefmt import LONDON
 from bluelamp.organisations.api import (
     Licence,
@@ -144,14 +144,19 @@ def audit_log(request):
 
 
 def _audit_csv(events) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="audit-log.csv"'
-    writer = csv.writer(response)
-    writer.writerow(
-        ["when (Europe/London)", "who", "organisation", "action", "object", "before", "after", "ip address"]
-    )
-    for event in events.iterator(chunk_size=2000):
-        writer.writerow(
+    return csv_download(
+        filename="audit-log.csv",
+        header=[
+            "when (Europe/London)",
+            "who",
+            "organisation",
+            "action",
+            "object",
+            "before",
+            "after",
+            "ip address",
+        ],
+        rows=(
             [
                 event.occurred_at.astimezone(LONDON).isoformat(),
                 event.actor_label,
@@ -162,5 +167,6 @@ def _audit_csv(events) -> HttpResponse:
                 event.after,
                 event.ip_address or "",
             ]
-        )
-    return response
+            for event in events.iterator(chunk_size=2000)
+        ),
+    )

@@ -9,7 +9,6 @@ for a person who does not exist (a desk adviser who may view people nationally i
 
 from __future__ import annotations
 
-import csv
 from pathlib import PurePath
 
 from django.contrib import messages
@@ -26,6 +25,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_POST
 
+from bluelamp.core.exports import csv_download
 from bluelamp.core.forms import add_service_errors
 from bluelamp.core.timefmt import LONDON, format_date, format_datetime
 from bluelamp.learning import records, selectors
@@ -216,12 +216,6 @@ CSV_COLUMNS = [
 ]
 
 
-def _cell(value) -> str:
-    """A CSV cell a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
-    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
-
-
 def _export_name(person, extension: str) -> str:
     return f"learning-record-{slugify(person.get_full_name()) or person.pk}-{timezone.localdate():%Y-%m-%d}.{extension}"
 
@@ -230,30 +224,26 @@ def _export_name(person, extension: str) -> str:
 @require_GET
 def record_csv(request, person_id: int):
     person = selectors.access_record_of(request.user, person_id)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{_export_name(person, "csv")}"'
-    writer = csv.writer(response)
-    writer.writerow(CSV_COLUMNS)
-    for c in selectors.transcript(person):
-        writer.writerow(
+    return csv_download(
+        filename=_export_name(person, "csv"),
+        header=CSV_COLUMNS,
+        rows=(
             [
-                _cell(value)
-                for value in (
-                    c.completed_on.isoformat(),
-                    c.course_code,
-                    c.course_title,
-                    c.version_number or "",
-                    c.score if c.score is not None else "",
-                    c.hours if c.hours is not None else "",
-                    c.get_source_display(),
-                    c.provider,
-                    c.organisation.name if c.organisation_id else "",
-                    c.completed_at.astimezone(LONDON).isoformat() if c.completed_at else "",
-                    "yes" if c.evidence else "",
-                )
+                c.completed_on.isoformat(),
+                c.course_code,
+                c.course_title,
+                c.version_number or "",
+                c.score if c.score is not None else "",
+                c.hours if c.hours is not None else "",
+                c.get_source_display(),
+                c.provider,
+                c.organisation.name if c.organisation_id else "",
+                c.completed_at.astimezone(LONDON).isoformat() if c.completed_at else "",
+                "yes" if c.evidence else "",
             ]
-        )
-    return response
+            for c in selectors.transcript(person)
+        ),
+    )
 
 
 def _refuse_fetch(url, *args, **kwargs):

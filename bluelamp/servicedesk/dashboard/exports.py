@@ -1,22 +1,16 @@
-"""The dashboard's tables as tablib datasets, for CSV and XLSX downloads.
+"""The dashboard's tables as datasets, for CSV and XLSX downloads.
 
 Figures are numbers (percentages as whole numbers, blank where there is nothing to divide); text
-cells that a spreadsheet would run as a formula (=, +, -, @) are prefixed with an apostrophe.
+cells that a spreadsheet would run as a formula are escaped by bluelamp.core.exports.
 """
 
 from __future__ import annotations
 
-import tablib
-
+from bluelamp.core.exports import SafeDataset, dataset
 from bluelamp.servicedesk.kpis import PRIORITIES, AdviserKpis, Ratio, WeekKpis, WeeklyVolumes
 from bluelamp.servicedesk.sla import SLA_POLICIES, Priority
 
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 RESOLUTION_PRIORITIES = [p for p in PRIORITIES if SLA_POLICIES[Priority(p)].resolution is not None]
-
-
-def _safe(text: str) -> str:
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
 
 
 def _ratio(ratio: Ratio) -> list:
@@ -63,10 +57,10 @@ def kpi_rows(kpis: WeekKpis) -> list[tuple[str, AdviserKpis]]:
     return rows
 
 
-def kpi_dataset(kpis: WeekKpis) -> tablib.Dataset:
-    data = tablib.Dataset(headers=kpi_headers(), title="KPIs")
+def kpi_dataset(kpis: WeekKpis) -> SafeDataset:
+    data = dataset(headers=kpi_headers(), title="KPIs")
     for name, row in kpi_rows(kpis):
-        cells = [kpis.week_start.isoformat(), _safe(name)]
+        cells = [kpis.week_start.isoformat(), name]
         cells += (
             _ratio(row.initial_response) + _ratio(row.contacts_logged) + _ratio(row.first_line_resolution)
         )
@@ -79,12 +73,12 @@ def kpi_dataset(kpis: WeekKpis) -> tablib.Dataset:
     return data
 
 
-def volumes_dataset(volumes: WeeklyVolumes) -> tablib.Dataset:
+def volumes_dataset(volumes: WeeklyVolumes) -> SafeDataset:
     headers = ["Week commencing"]
     headers += [f"Category: {name}" for name in volumes.by_category]
     headers += [f"Priority: {p}" for p in volumes.by_priority]
     headers.append("Total")
-    data = tablib.Dataset(headers=headers, title="Tickets logged per week")
+    data = dataset(headers=headers, title="Tickets logged per week")
     for i, week in enumerate(volumes.weeks):
         by_priority = [values[i] for values in volumes.by_priority.values()]
         data.append(

@@ -10,10 +10,11 @@ import datetime as dt
 
 from django import forms
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from bluelamp.core.exports import CONTENT_TYPES, dataset_download
 from bluelamp.organisations.api import Perm, access_for
 from bluelamp.servicedesk import kpis
 from bluelamp.servicedesk.dashboard import charts, exports
@@ -24,10 +25,6 @@ from bluelamp.servicedesk.tickets.selectors import ACTIVE_STATUSES, AT_RISK_SHAR
 LIST_LIMIT = 25
 TREND_WEEKS = 12
 PICKER_WEEKS = 52
-_FORMATS = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
 
 
 def is_desk_lead(person) -> bool:
@@ -156,7 +153,7 @@ def dashboard(request):
 def export(request, dataset: str, fmt: str):
     """The week's KPI table (`kpis`) or the 12 weeks' volumes (`volumes`) as CSV or XLSX."""
     _require_lead(request.user)
-    if fmt not in _FORMATS or dataset not in ("kpis", "volumes"):
+    if fmt not in CONTENT_TYPES or dataset not in ("kpis", "volumes"):
         raise Http404("No such download")
     now = timezone.now()
     if dataset == "kpis":
@@ -167,10 +164,4 @@ def export(request, dataset: str, fmt: str):
         end = kpis.last_complete_week(now)
         data = exports.volumes_dataset(kpis.weekly_volumes(end, weeks=TREND_WEEKS))
         filename = f"service-desk-volumes-to-{end.isoformat()}.{fmt}"
-    body = data.export(fmt)
-    if fmt == "csv":
-        # A byte-order mark so that Excel opens UTF-8 names (O'Brien, Zoë) correctly.
-        body = "\ufeff" + body
-    response = HttpResponse(body, content_type=_FORMATS[fmt])
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return dataset_download(data, fmt=fmt, filename=filename)
