@@ -8,8 +8,10 @@ transaction as the commit or view that finished it.
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import re
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -29,6 +31,7 @@ from bluelamp.learning.models import (
 )
 from bluelamp.learning.scorm import cmi
 
+logger = logging.getLogger(__name__)
 Status = ActivityProgress.Status
 MANUAL_KINDS = {Activity.Kind.MEDIA}  # the learner says "I have watched/listened to it"
 ON_OPEN_KINDS = {Activity.Kind.PAGE, Activity.Kind.FILE, Activity.Kind.LINK}
@@ -166,6 +169,31 @@ def sco_launch(
     return Launch(session=session, attempt=attempt, data=data)
 
 
+# ScoSession.last_sequence is an integer column (PostgreSQL's int4); the player counts from 1.
+MAX_SEQUENCE = 2_147_483_647
+
+
+def _sequence(value) -> int:
+    """The commit's sequence number: a whole number (or its digits as text) from 1 to MAX_SEQUENCE."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        number = value
+    elif isinstance(value, str) and re.fullmatch(r"[0-9]{1,10}", value):
+        number = int(value)
+    else:
+        number = None
+    if number is None or not 1 <= number <= MAX_SEQUENCE:
+        shown = repr(value) if len(repr(value)) <= 30 else repr(value)[:29] + "…"
+        said = "has no sequence number" if value is None else f"has the sequence number {shown}"
+        raise cmi.CommitError(f"The commit {said}; it must be a whole number from 1 to {MAX_SEQUENCE:,}.")
+    return number
+
+
+def _fitting(value: Decimal, field) -> Decimal | None:
+    """`value` rounded to the decimal column `field`, or None if the column cannot hold it."""
+    rounded = value.quantize(Decimal(1).scaleb(-field.decimal_places), rounding=ROUND_HALF_UP)
+    return rounded if rounded.adjusted() < field.max_digits - field.decimal_places else None
+
+
 @dataclass(frozen=True)
 class CommitOutcome:
     stored: bool  # False: a repeat or an out-of-date commit, acknowledged and ignored
@@ -178,12 +206,7 @@ def sco_commit(
     """Store what the SCO committed. Raises Http404 for someone else's session, CommitError for a
     commit that cannot be stored (the previous state is kept)."""
     at = at or timezone.now()
-    try:
-        sequence = int(sequence)
-    except (TypeError, ValueError):
-        raise cmi.CommitError("The commit has no sequence number.") from None
-    if sequence < 1:
-        raise cmi.CommitError("The commit's sequence number must be 1 or more.")
+    sequence = _sequence(sequence)
     with transaction.atomic():
         session = (
             ScoSession.objects.select_for_update()
@@ -200,7 +223,14 @@ def sco_commit(
         if sequence <= session.last_sequence:
             return CommitOutcome(stored=False, attempt=attempt)
         sco = attempt.sco
-        result = cmi.read_result(sco.package.version, data, completion_threshold=sco.completion_threshold)
+        try:
+            result = cmi.read_result(sco.package.version, data, completion_threshold=sco.completion_threshold)
+        except cmi.CommitError as error:
+            # The value itself stays out of the log: it is the learner's.
+            logger.warning(
+                "SCORM commit refused (session %s): %s %s", session_uuid, error.element, error.problem
+            )
+            raise
         # Locks the attempt too: commits of two sessions of one SCO are applied one after the other.
         attempt = ScoAttempt.objects.select_for_update().get(pk=attempt.pk)
         before = (attempt.completion_status, attempt.success_status, attempt.score_scaled)
@@ -222,14 +252,17 @@ def sco_commit(
         if result.score_scaled is not None:
             attempt.score_scaled = result.score_scaled
         if result.score_raw is not None:
-            attempt.score_raw = result.score_raw
+            # The column is a summary; a raw score it cannot hold (real(10,7) goes to 10 digits
+            # before the point) is kept in the committed model only.
+            attempt.score_raw = _fitting(result.score_raw, ScoAttempt._meta.get_field("score_raw"))
         attempt.location = result.location
         attempt.suspend_data = result.suspend_data
         attempt.exit = result.exit
         # Total = the sum of each session's latest time: replace this session's share (both rows
         # are locked, so no other commit can change either meanwhile).
-        attempt.total_seconds = max(
-            Decimal(0), attempt.total_seconds - previous_session_seconds + session.session_seconds
+        attempt.total_seconds = min(
+            cmi.MAX_SECONDS,
+            max(Decimal(0), attempt.total_seconds - previous_session_seconds + session.session_seconds),
         )
         attempt.commits += 1
         attempt.updated_at = at

@@ -378,6 +378,11 @@ def sco_commit(request, session_uuid):
     navigator.sendBeacon, which cannot carry the header. Instead the session's uuid (random,
     given only to the learner's player page, bound to the learner) is the secret in the URL, and
     the request must come from this site (Origin/Referer) — the same checks CSRF protection makes.
+
+    A model with a value SCORM does not allow is answered 200 with {"result": false, "errorCode":
+    101 (1.2) or 391 (2004)}: scorm-again passes a 2xx answer's code on to the content's Commit
+    (any other status becomes 101), and those are the codes the standards give a failed Commit.
+    A request that is no commit at all (not JSON, no sequence number) is answered 400.
     """
     if not _same_origin(request):
         return JsonResponse(
@@ -385,7 +390,7 @@ def sco_commit(request, session_uuid):
         )
     try:
         payload = json.loads(request.body or b"{}")
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: nested deeper than the parser goes
         return JsonResponse(
             {"result": False, "errorCode": 101, "message": "The commit is not JSON."}, status=400
         )
@@ -402,7 +407,17 @@ def sco_commit(request, session_uuid):
             terminate=bool(payload.get("terminate")),
         )
     except CommitError as error:
-        return JsonResponse({"result": False, "errorCode": 101, "message": str(error)}, status=400)
+        if not error.element:
+            return JsonResponse({"result": False, "errorCode": 101, "message": str(error)}, status=400)
+        return JsonResponse(
+            {
+                "result": False,
+                "errorCode": error.commit_error_code,
+                "dataModelErrorCode": error.data_model_error_code,
+                "element": error.element,
+                "message": str(error),
+            }
+        )
     attempt = outcome.attempt
     return JsonResponse(
         {
