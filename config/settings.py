@@ -74,6 +74,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "bluelamp.core.middleware.RejectBadInputMiddleware",
+    # SCORM content's own origin is answered here, before sessions, CSRF or static files exist.
+    "bluelamp.learning.scorm.content_host.ContentHostMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -204,6 +206,14 @@ PEOPLE_IMPORT_MAX_BYTES = env.int("PEOPLE_IMPORT_MAX_BYTES", default=100 * 1024 
 BLUELAMP_SCORM_MAX_UPLOAD_BYTES = env.int("SCORM_MAX_UPLOAD_BYTES", default=500 * 1024 * 1024)
 BLUELAMP_SCORM_MAX_UNPACKED_BYTES = env.int("SCORM_MAX_UNPACKED_BYTES", default=2 * 1024 * 1024 * 1024)
 BLUELAMP_SCORM_MAX_FILES = env.int("SCORM_MAX_FILES", default=20_000)
+# Where SCORM packages' files are served from: an origin of their own (scheme://host[:port]), so
+# their scripts cannot use a learner's session on the site. Use a host name on another registrable
+# domain than the site's (e.g. https://learn-content.example for https://learn.example); it
+# must resolve to this application. Required in production; in development the other loopback
+# name of the same port is used (127.0.0.1 <-> localhost). See bluelamp/learning/scorm/content_host.py.
+SCORM_CONTENT_ORIGIN = env.str("SCORM_CONTENT_ORIGIN", default="").rstrip("/")
+if SCORM_CONTENT_ORIGIN:
+    ALLOWED_HOSTS = [*ALLOWED_HOSTS, SCORM_CONTENT_ORIGIN.split("://", 1)[-1].split(":", 1)[0]]
 # Evidence files attached to external/CPD records.
 BLUELAMP_EVIDENCE_MAX_BYTES = env.int("EVIDENCE_MAX_BYTES", default=20 * 1024 * 1024)
 

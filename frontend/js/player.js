@@ -1,6 +1,8 @@
-// The SCORM player: puts the scorm-again runtime where the content looks for it (window.API for
-// SCORM 1.2, window.API_1484_11 for 2004), loaded with where the learner left off, and sends every
-// commit to Bluelamp with the session and a rising sequence number (so a repeat changes nothing).
+// The SCORM player: runs the scorm-again runtime, loaded with where the learner left off, and sends
+// every commit to Bluelamp with the session and a rising sequence number (so a repeat changes
+// nothing). The content runs on its own origin (config.contentOrigin), where it can reach nothing
+// of this site: its launch page gives it a facade as window.API / window.API_1484_11 that relays
+// each call here by postMessage (scorm-again's CrossFrameLMS, which answers that origin only).
 // Commits are synchronous XHR, as SCORM expects (the runtime sends its terminate commit as a beacon). Leaving the page through our own links commits
 // first; closing the tab sends what the runtime holds with navigator.sendBeacon.
 (function () {
@@ -44,10 +46,12 @@
     say("Your latest progress could not be saved. Check your connection; it will be tried again.");
   });
 
-  if (config.version === "1.2") window.API = api;
-  else window.API_1484_11 = api;
+  // Only messages from the content origin reach the runtime, and only SCORM calls. A course sets
+  // many values at once (interactions, objectives): scorm-again's default of 100 calls a second
+  // would drop some, and a dropped SetValue is lost progress.
+  new window.CrossFrameLMS(api, config.contentOrigin, { rateLimit: 5000 });
 
-  // Only now load the content: it looks for the runtime as soon as it starts.
+  // Only now load the content: it asks for the runtime as soon as it starts.
   var frame = document.getElementById("scorm-frame");
   frame.src = frame.getAttribute("data-src");
 

@@ -87,7 +87,7 @@ def test_learner_plays_leaves_resumes_and_finishes_a_national_scorm_course(page,
 
     # Straight into the player: the content finds the runtime and starts afresh.
     page.wait_for_selector('[data-testid="player"]')
-    frame = page.frame_locator("#scorm-frame")
+    frame = page.frame_locator("#scorm-frame").frame_locator("#sco")
     frame.get_by_text("screen 1 of 3").wait_for()
     assert "Entry: ab-initio" in frame.locator("#entry").inner_text()
     assert_accessible(page, "player")
@@ -107,7 +107,7 @@ def test_learner_plays_leaves_resumes_and_finishes_a_national_scorm_course(page,
     page.goto("/learning/")
     assert_accessible(page, "my learning")
     page.locator('[data-testid="in_progress"]').get_by_role("link", name="Resume").click()
-    frame = page.frame_locator("#scorm-frame")
+    frame = page.frame_locator("#scorm-frame").frame_locator("#sco")
     frame.get_by_text("screen 2 of 3").wait_for()
     assert "Entry: resume" in frame.locator("#entry").inner_text()
     frame.get_by_role("button", name="Next screen").click()
@@ -154,7 +154,7 @@ def test_multi_sco_scorm_2004_navigation_between_parts(page, settings):
     page.goto("/learning/courses/")
     page.get_by_role("link", name="First aid refresher").click()
     page.locator("#enrol").click()
-    frame = page.frame_locator("#scorm-frame")
+    frame = page.frame_locator("#scorm-frame").frame_locator("#sco")
     frame.get_by_text("Part 1: screen 1 of 3").wait_for()
     frame.get_by_role("button", name="Next screen").click()
     frame.get_by_role("button", name="Next screen").click()
@@ -162,7 +162,7 @@ def test_multi_sco_scorm_2004_navigation_between_parts(page, settings):
     frame.get_by_text("Finished Part 1").wait_for()
     assert_accessible(page, "multi-SCO player")
     page.get_by_role("navigation", name="Previous and next part").get_by_role("link", name="Part 2").click()
-    frame = page.frame_locator("#scorm-frame")
+    frame = page.frame_locator("#scorm-frame").frame_locator("#sco")
     frame.get_by_text("Part 2: screen 1 of 3").wait_for()
     statuses = page.locator('[data-testid="part-status"]').all_inner_texts()
     assert statuses == ["Completed", "In progress"]

@@ -25,5 +25,4 @@ urlpatterns = [
         name="play",
     ),
     path("scorm/sessions/<uuid:session_uuid>/commit/", views.sco_commit, name="sco_commit"),
-    path("scorm/content/<uuid:package_uuid>/<path:path>", views.content, name="content"),
 ]

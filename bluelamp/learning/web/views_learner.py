@@ -1,8 +1,8 @@
 """The learner's pages: the catalogue, a course, its activities, the SCORM player and "My learning".
 
-SCORM content is served from this site (same origin) so that it can find the runtime in the
-player page; the runtime (scorm-again) posts commits to `sco_commit`. Content files are served
-only to a signed-in learner who launched that package in this browser session.
+SCORM content is served from a separate content origin (bluelamp.learning.scorm.content_host),
+never with the site's session; the runtime (scorm-again) stays in the player page and talks to
+the content across origins, and posts commits to `sco_commit`.
 """
 
 from __future__ import annotations
@@ -25,13 +25,12 @@ from bluelamp.learning import progress as progress_services
 from bluelamp.learning import selectors
 from bluelamp.learning.enrolments import enrol_self, unenrol
 from bluelamp.learning.models import Activity, ActivityProgress, Enrolment, Sco, ScormPackage
-from bluelamp.learning.scorm import storage
+from bluelamp.learning.scorm import content_host, storage
 from bluelamp.learning.scorm.cmi import CommitError
 from bluelamp.learning.text import render_markdown
 from bluelamp.organisations.api import machine_endpoint
 
 PAGE_SIZE = 20
-_SESSION_PACKAGES = "learning_scorm_packages"
 DURATIONS = [
     ("", "Any length"),
     ("short", "Up to 30 minutes"),
@@ -310,16 +309,13 @@ def play(request, enrolment_uuid, activity_id, sco_id):
         raise Http404("No such part")
     package: ScormPackage = act.scorm_package
     launch = progress_services.sco_launch(enrolment=enrolment, activity=act, sco=sco)
-    allowed = set(request.session.get(_SESSION_PACKAGES, []))
-    if str(package.uuid) not in allowed:
-        allowed.add(str(package.uuid))
-        request.session[_SESSION_PACKAGES] = sorted(allowed)[-50:]
     attempts = selectors.sco_attempts(enrolment, act)
     index = next(i for i, s in enumerate(scos) if s.pk == sco.pk)
     config = {
         "version": package.version,
         "session": str(launch.session.uuid),
         "commitUrl": reverse("learning:sco_commit", args=[launch.session.uuid]),
+        "contentOrigin": content_host.content_origin_for(request),
         "data": launch.data,
     }
     return render(
@@ -341,7 +337,14 @@ def play(request, enrolment_uuid, activity_id, sco_id):
             ],
             "previous": scos[index - 1] if index else None,
             "following": scos[index + 1] if index + 1 < len(scos) else None,
-            "content_url": reverse("learning:content", args=[package.uuid, sco.href]) + sco.parameters,
+            "content_url": content_host.launch_url(
+                request=request,
+                package_uuid=package.uuid,
+                person_id=request.user.pk,
+                href=sco.href,
+                parameters=sco.parameters,
+                title=sco.title,
+            ),
             "config": config,
             "config_json": json.dumps(config),
         },
@@ -428,27 +431,6 @@ def sco_commit(request, session_uuid):
             "success_status": attempt.success_status,
         }
     )
-
-
-@require_GET
-@xframe_options_sameorigin
-def content(request, package_uuid, path):
-    """A file of a SCORM package, to a learner who launched it in this session (404 otherwise)."""
-    if not request.user.is_authenticated or str(package_uuid) not in request.session.get(
-        _SESSION_PACKAGES, []
-    ):
-        raise Http404("No such file")
-    package = ScormPackage.objects.filter(uuid=package_uuid).only("uuid").first()
-    if package is None:
-        raise Http404("No such file")
-    handle = storage.open_file(package.storage_prefix, path)
-    if handle is None:
-        raise Http404("No such file")
-    response = FileResponse(handle, content_type=storage.content_type(path))
-    response.headers["Cache-Control"] = "private, max-age=3600"
-    response.headers["Content-Security-Policy"] = "frame-ancestors 'self'"
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    return response
 
 
 class _UrlPattern:
