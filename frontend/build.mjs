@@ -1,7 +1,10 @@
 // Compiles Bluelamp's front end into bluelamp/core/static/bluelamp/:
 // our Sass over GOV.UK Frontend (un-branded), the GOV.UK Frontend and htmx
 // scripts, and the SCORM runtime. No GOV.UK images, crown, crest or fonts are copied.
-import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
+// Every file a shipped stylesheet or script refers to must ship too: collectstatic's
+// manifest storage (production) refuses a reference to a missing file, so the build
+// checks them all and stops on the first one missing.
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import * as sass from "sass";
@@ -30,6 +33,32 @@ const copies = [
   ["node_modules/scorm-again/dist/scorm12.min.js", "scorm12.min.js"],
   ["node_modules/scorm-again/dist/scorm2004.min.js", "scorm2004.min.js"],
   ["frontend/js/player.js", "player.js"],
+  // SCORM content runs on its own origin: the runtime's side of scorm-again's cross-frame bridge
+  // (in the player page) and the facade the content's launch page gives it as its API.
+  ["node_modules/scorm-again/dist/cross-frame-lms.min.js", "cross-frame-lms.min.js"],
+  ["node_modules/scorm-again/dist/cross-frame-api.min.js", "cross-frame-api.min.js"],
 ];
-for (const [from, to] of copies) copyFileSync(join(root, from), join(out, to));
+// The packages' source maps are not shipped (scorm-again's minified maps are empty and
+// GOV.UK Frontend's point at sources outside its dist), so their references go too.
+const sourceMapComment = /\/\/# sourceMappingURL=\S*/g;
+for (const [from, to] of copies) {
+  const text = readFileSync(join(root, from), "utf8");
+  writeFileSync(join(out, to), from.startsWith("node_modules/") ? text.replace(sourceMapComment, "") : text);
+}
+
+// What collectstatic's manifest storage will follow: url() in CSS and source maps in CSS/JS.
+const references = [
+  [/url\(\s*["']?([^"')]+)["']?\s*\)/g, "bluelamp.css"],
+  [/sourceMappingURL=(\S+)/g, "bluelamp.css"],
+  ...copies.filter(([, to]) => to.endsWith(".js")).map(([, to]) => [/sourceMappingURL=(\S+)/g, to]),
+];
+for (const [pattern, file] of references) {
+  for (const [, ref] of readFileSync(join(out, file), "utf8").matchAll(pattern)) {
+    if (/^(data:|#|[a-z]+:\/\/)/i.test(ref)) continue;
+    const target = ref.startsWith("/static/") ? join(out, "..", ref.slice("/static/".length)) : join(out, ref);
+    if (!existsSync(target.split(/[?#]/)[0])) {
+      throw new Error(`${file} refers to ${ref}, which the build does not ship`);
+    }
+  }
+}
 console.log(`front end built into ${out}`);
