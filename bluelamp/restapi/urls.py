@@ -1,10 +1,11 @@
-"""/api/: version 1 of the REST API, its OpenAPI document and docs, and the token page."""
+"""/api/: version 1 of the REST API, its OpenAPI document and reference, and the token page."""
 
 from django.urls import include, path
-from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from django.views.generic import RedirectView
+from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
-from bluelamp.restapi import learning_views, views, viewsets
+from bluelamp.restapi import docs, learning_views, views, viewsets
 
 router = DefaultRouter(trailing_slash=True)
 router.include_format_suffixes = False
@@ -19,8 +20,9 @@ v1 = [
     path("licence-check/", viewsets.LicenceCheckView.as_view(), name="licence-check"),
     path("people/<int:id>/transcript/", learning_views.TranscriptView.as_view(), name="person-transcript"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="schema"), name="redoc"),
+    # Our own reference page, drawn from the schema (Swagger UI and Redoc failed accessibility).
+    path("docs/", docs.api_reference, name="docs"),
+    path("redoc/", RedirectView.as_view(pattern_name="v1:docs", permanent=False), name="redoc"),
     path("", include(router.urls)),
 ]
 

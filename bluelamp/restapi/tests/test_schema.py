@@ -38,9 +38,8 @@ def test_schema_and_docs_are_served_without_a_cdn(client, db):
     response = client.get("/api/v1/schema/?format=json")
     assert response.status_code == 200
     assert set(response.json()["paths"]) == set(EXPECTED)
-    for url in ["/api/v1/docs/", "/api/v1/redoc/"]:
-        page = client.get(url)
-        assert page.status_code == 200
-        html = page.content.decode()
-        assert "/static/drf_spectacular_sidecar/" in html
-        assert "cdn." not in html and "unpkg" not in html
+    # The reference is our own page (test_docs.py), drawn from the schema on the server.
+    page = client.get("/api/v1/docs/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "cdn." not in html and "unpkg" not in html
