@@ -137,8 +137,26 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
 else:
-    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    # Persistent connections only where the server reuses its threads: production's app-server
+    # workers and the task worker each keep one connection per thread. The development server
+    # starts a thread per request, and a connection kept by a finished thread is never closed
+    # (a burst of requests used up PostgreSQL's connections), so there it is one per request.
+    DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+
+# The cache holds sign-in rate limits (allauth) and TOTP codes already used (so a code cannot be
+# replayed): in production every process must share it, so REDIS_URL is required there (a deploy
+# check says so). Without it, each process has its own memory cache (development, tests).
+REDIS_URL = _secret("REDIS_URL", "")
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": REDIS_URL,
+        "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default="bluelamp"),
+    }
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.Person"
@@ -206,6 +224,10 @@ PEOPLE_IMPORT_MAX_BYTES = env.int("PEOPLE_IMPORT_MAX_BYTES", default=100 * 1024 
 BLUELAMP_SCORM_MAX_UPLOAD_BYTES = env.int("SCORM_MAX_UPLOAD_BYTES", default=500 * 1024 * 1024)
 BLUELAMP_SCORM_MAX_UNPACKED_BYTES = env.int("SCORM_MAX_UNPACKED_BYTES", default=2 * 1024 * 1024 * 1024)
 BLUELAMP_SCORM_MAX_FILES = env.int("SCORM_MAX_FILES", default=20_000)
+# imsmanifest.xml is parsed in memory; and a zip may unpack to at most this many times its own
+# size, in all and file by file (files over 1 MB): zip bombs that stay within the limits above.
+BLUELAMP_SCORM_MAX_MANIFEST_BYTES = env.int("SCORM_MAX_MANIFEST_BYTES", default=5 * 1024 * 1024)
+BLUELAMP_SCORM_MAX_COMPRESSION_RATIO = env.int("SCORM_MAX_COMPRESSION_RATIO", default=100)
 # Where SCORM packages' files are served from: an origin of their own (scheme://host[:port]), so
 # their scripts cannot use a learner's session on the site. Use a host name on another registrable
 # domain than the site's (e.g. https://learn-content.example for https://learn.example); it
@@ -274,7 +296,9 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = False
 # django-axes locks an account after 5 wrong passwords from one address (AXES_*, below). allauth's
 # own counter is the backstop: per account across many addresses, and per address loose enough
 # that one officer's typos do not lock out a whole police station behind one NAT address.
-ACCOUNT_RATE_LIMITS = {"login_failed": "100/5m/ip,10/5m/key"}
+# Only failures count: allauth's default "login" limit (30 a minute per address, successes
+# included) locked a whole station out at shift change.
+ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": "100/5m/ip,10/5m/key"}
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 SOCIALACCOUNT_ONLY = False

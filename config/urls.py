@@ -1,5 +1,4 @@
 from allauth.account.decorators import secure_admin_login
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -17,8 +16,5 @@ urlpatterns = [
     path("api/", include("bluelamp.restapi.urls")),
     path("django-admin/", admin.site.urls),
 ]
-
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# Uploaded files (HR files, SCORM packages, evidence, attachments) are never served from
+# MEDIA_URL, in any mode: each kind has a view that decides who may have it.

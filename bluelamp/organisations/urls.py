@@ -15,5 +15,6 @@ urlpatterns = [
     path("roles/", views.roles, name="roles"),
     path("roles/<int:assignment_id>/revoke/", views.role_revoke, name="role_revoke"),
     path("<slug:slug>/", views.organisation_detail, name="detail"),
+    path("<slug:slug>/logo", views.organisation_logo, name="logo"),
     path("<slug:slug>/single-sign-on/", views.single_sign_on, name="single_sign_on"),
 ]

@@ -6,11 +6,11 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.debug import sensitive_post_parameters
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from bluelamp.core.exports import csv_download
 from bluelamp.core.forms import add_service_errors
@@ -86,6 +86,40 @@ def organisation_create(request):
             "breadcrumbs": [{"text": "Organisations", "href": "/organisations/"}],
         },
     )
+
+
+@require_GET
+def organisation_logo(request, slug):
+    """An organisation's logo, for its branded header: public, like the header it sits in. Uploads
+    are never served from /media/; each kind of file has a view that decides who may have it."""
+    organisation = Organisation.objects.filter(slug=slug).exclude(logo="").only("slug", "logo").first()
+    if organisation is None:
+        raise Http404("No such logo")
+    try:
+        handle = organisation.logo.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404("No such logo") from None
+    name = organisation.logo.name.rsplit("/", 1)[-1]
+    response = FileResponse(
+        handle, content_type=_LOGO_TYPES.get(name.rsplit(".", 1)[-1].lower(), "application/octet-stream")
+    )
+    # An SVG opened on its own must not run script on our origin.
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
+    )
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "public, max-age=86400"
+    return response
+
+
+_LOGO_TYPES = {
+    "png": "image/png",
+    "jpg": "image/jpeg",
+    "jpeg": "image/jpeg",
+    "gif": "image/gif",
+    "webp": "image/webp",
+    "svg": "image/svg+xml",
+}
 
 
 @login_required
