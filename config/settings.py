@@ -9,6 +9,7 @@ Secrets may be given as NAME_FILE (a path to a file holding the value), for cont
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, SELF
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -61,6 +62,7 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "treebeard",
     "django_htmx",
+    "csp",
     "bluelamp.core",
     "bluelamp.audit",
     "bluelamp.organisations",
@@ -76,6 +78,9 @@ MIDDLEWARE = [
     "bluelamp.core.middleware.RejectBadInputMiddleware",
     # SCORM content's own origin is answered here, before sessions, CSRF or static files exist.
     "bluelamp.learning.scorm.content_host.ContentHostMiddleware",
+    # Content-Security-Policy (CONTENT_SECURITY_POLICY below) and Permissions-Policy on every page.
+    "csp.middleware.CSPMiddleware",
+    "bluelamp.core.headers.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -401,6 +406,26 @@ if PRODUCTION:
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)
     SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
+
+# Content-Security-Policy (django-csp). Scripts only from our own static files, plus the one
+# inline line of GOV.UK Frontend's page template, which carries the request's nonce. Style
+# attributes stay allowed (the organisation's brand colour, the player's table of contents, htmx's
+# indicator styles). No page may be framed except by our own (the SCORM player adds its content
+# origin to frame-src); no plug-ins; <base> only to ourselves.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, "'unsafe-inline'"],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "frame-src": ["'none'"],
+        "frame-ancestors": [SELF],
+        "object-src": ["'none'"],
+        "base-uri": [SELF],
+    }
+}
 # Pages are never framed; the SCORM player will opt its own views in with xframe_options_sameorigin.
 X_FRAME_OPTIONS = "DENY"
 

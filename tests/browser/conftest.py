@@ -39,11 +39,26 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
+    """A page of a fresh browser context. Any Content-Security-Policy violation on our own pages
+    fails the test: every journey doubles as a check that the CSP lets the site work."""
     context = browser.new_context(base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(15000)
+    violations: list[str] = []
+
+    def on_console(message):
+        text = message.text
+        # SCORM content on its own origin is policed by its own CSP; a hostile package's
+        # refused attempts are what its test expects.
+        if "Content Security Policy" in text and "/scorm-content/" not in (message.location or {}).get(
+            "url", ""
+        ):
+            violations.append(f"{message.location.get('url', '')}: {text}")
+
+    page.on("console", on_console)
     yield page
     context.close()
+    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 def assert_accessible(page, context: str = "") -> None:
