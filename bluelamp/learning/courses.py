@@ -416,7 +416,15 @@ def package_upload(*, actor, owner: Organisation, upload: IO[bytes], file_name: 
     Raises PackageError (what is wrong with the package) or PermissionDenied.
     """
     _require_manage(actor, owner)
-    parsed: Package = read_package(upload)
+    return _package_store(
+        actor=actor, owner=owner, upload=upload, file_name=file_name, parsed=read_package(upload)
+    )
+
+
+def _package_store(
+    *, actor, owner: Organisation, upload: IO[bytes], file_name: str, parsed: Package
+) -> ScormPackage:
+    """Store the files of the zip `read_package` has checked (`parsed`) and record the package."""
     package = ScormPackage(
         owner=owner,
         version=parsed.version,
@@ -431,7 +439,13 @@ def package_upload(*, actor, owner: Organisation, upload: IO[bytes], file_name: 
         uploaded_by=actor,
     )
     prefix = package.storage_prefix
-    stored = storage.store_package(upload, prefix)
+    try:
+        storage.store_package(upload, prefix)
+    except BaseException:
+        # Everything under the new package's prefix, the file being written when it failed too
+        # (store_package removes only the ones it finished).
+        storage.delete_package(prefix)
+        raise
     try:
         with transaction.atomic():
             package.save()
@@ -466,7 +480,7 @@ def package_upload(*, actor, owner: Organisation, upload: IO[bytes], file_name: 
                 },
             )
     except BaseException:
-        storage.delete_files(stored)
+        storage.delete_package(prefix)
         raise
     return package
 
@@ -492,7 +506,9 @@ def course_import_scorm(
     stored_prefix: list[str] = []
     try:
         with transaction.atomic():
-            package = package_upload(actor=actor, owner=owner, upload=upload, file_name=file_name)
+            package = _package_store(
+                actor=actor, owner=owner, upload=upload, file_name=file_name, parsed=parsed
+            )
             stored_prefix.append(package.storage_prefix)
             course = Course.objects.select_for_update().filter(owner=owner, code=code).first()
             if course is None:

@@ -5,18 +5,28 @@ the order of the default organisation's tree) or raises `PackageError` whose mes
 wrong and what is accepted. Nothing is written anywhere: storing is `storage.store_package`.
 
 Checked: the file is a zip within the size limits; no entry escapes the package (absolute paths,
-"..", backslashes, drive letters, symbolic links); the uncompressed size and number of files are
-within limits (zip bombs); `imsmanifest.xml` is at the root and is well-formed XML with no
-entity tricks (defusedxml); the schema version is SCORM 1.2 or SCORM 2004 (CAM 1.3, 2nd, 3rd or
-4th edition); the default organisation exists; every item's resource exists; each launchable
-resource's file is in the zip; there is at least one thing to launch.
+"..", backslashes, drive letters, symbolic links) or could not be stored (the same path twice, a
+file that is also a folder, names too long); the uncompressed size and number of files are
+within limits, and no more than so many times the zip's own size, in all and file by file (zip
+bombs); `imsmanifest.xml` is at the root, within its own size limit (it is read into memory:
+never past that limit, whatever its header says) and well-formed XML with no entity tricks
+(defusedxml); the schema version is SCORM 1.2 or SCORM 2004 (CAM 1.3, 2nd, 3rd or 4th
+edition); the default organisation exists; every item's resource exists; each launchable
+resource's file is in the zip; launch addresses and scores fit what is kept of them; there is
+at least one thing to launch. Last, every file is unpacked once, to nowhere: its CRC must match
+and the bytes actually unpacked (counted, reading stops at the limit) must stay within the
+limits, so that storing it cannot fail half-way on a damaged or lying zip.
 """
 
 from __future__ import annotations
 
+import lzma
 import posixpath
 import stat
 import zipfile
+import zlib
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import IO
@@ -76,16 +86,66 @@ class Package:
     warnings: list[str] = field(default_factory=list)
 
 
-def _limits() -> tuple[int, int, int]:
-    return (
-        settings.BLUELAMP_SCORM_MAX_UPLOAD_BYTES,
-        settings.BLUELAMP_SCORM_MAX_UNPACKED_BYTES,
-        settings.BLUELAMP_SCORM_MAX_FILES,
+@dataclass(frozen=True)
+class _Limits:
+    upload: int
+    unpacked: int
+    files: int
+    manifest: int
+    ratio: int  # unpacked size / zip size, for the whole package and for each file over 1 MB
+
+
+# Below these, a file or a whole package may compress as well as it likes: a page of spaces is no
+# bomb, and a small package with a large text file should not be refused for it.
+_RATIO_FREE_FILE_BYTES = 1024 * 1024
+_RATIO_FREE_PACKAGE_BYTES = 10 * 1024 * 1024
+_CHUNK = 1024 * 1024
+# Storage keeps paths inside a package as they are: file systems take names of up to 255 bytes,
+# and the longest launch path the database keeps is 1,000 characters.
+_MAX_NAME_BYTES = 255
+_MAX_PATH = 1000
+# What a damaged zip raises while it is read (bz2 raises OSError; a garbled directory may make
+# zipfile seek before the start, a ValueError).
+_DAMAGED = (zipfile.BadZipFile, zlib.error, lzma.LZMAError, EOFError, OSError, ValueError)
+
+
+def _limits() -> _Limits:
+    return _Limits(
+        upload=settings.BLUELAMP_SCORM_MAX_UPLOAD_BYTES,
+        unpacked=settings.BLUELAMP_SCORM_MAX_UNPACKED_BYTES,
+        files=settings.BLUELAMP_SCORM_MAX_FILES,
+        manifest=settings.BLUELAMP_SCORM_MAX_MANIFEST_BYTES,
+        ratio=settings.BLUELAMP_SCORM_MAX_COMPRESSION_RATIO,
     )
 
 
 def _megabytes(n: int) -> str:
-    return f"{n / 1024 / 1024:,.0f} MB"
+    """A size as people read it: "30 MB", "1.5 MB", "64 KB"."""
+    if n >= 1024 * 1024:
+        return f"{n / 1024 / 1024:,.{0 if n >= 10 * 1024 * 1024 else 1}f}".removesuffix(".0") + " MB"
+    if n >= 1024:
+        return f"{n / 1024:,.0f} KB"
+    return f"{n:,} bytes"
+
+
+def _problems(problems: list[str]) -> PackageError:
+    return PackageError(problems[:10] + ([f"… and {len(problems) - 10} more."] if len(problems) > 10 else []))
+
+
+@contextmanager
+def _reading(info: zipfile.ZipInfo) -> Iterator[None]:
+    """Reading `info` from the zip: a damaged entry becomes a PackageError that names it."""
+    try:
+        yield
+    except NotImplementedError:
+        raise PackageError(
+            f'"{info.filename}" in the zip is compressed in a way that cannot be read (method '
+            f"{info.compress_type}); export the package again with ordinary (deflate) compression."
+        ) from None
+    except _DAMAGED as error:
+        raise PackageError(
+            f'"{info.filename}" in the zip is damaged ({error}). Export the package again and upload it.'
+        ) from error
 
 
 def safe_member_name(name: str) -> str | None:
@@ -171,32 +231,40 @@ def _base(element: Element) -> str:
 
 def read_package(upload: IO[bytes], *, size: int | None = None) -> Package:
     """Check the zip in `upload` (a binary file object) and read its manifest."""
-    max_upload, max_unpacked, max_files = _limits()
+    limits = _limits()
     if size is None:
         upload.seek(0, 2)
         size = upload.tell()
     upload.seek(0)
     if size == 0:
         raise PackageError("The file is empty. Upload the SCORM package as a .zip file.")
-    if size > max_upload:
+    if size > limits.upload:
         raise PackageError(
-            f"The file is {_megabytes(size)}; the largest package accepted is {_megabytes(max_upload)}."
+            f"The file is {_megabytes(size)}; the largest package accepted is {_megabytes(limits.upload)}."
         )
     if not zipfile.is_zipfile(upload):
+        upload.seek(0)
+        if upload.read(4) == b"PK\x03\x04":
+            raise PackageError(
+                "The zip file is incomplete or damaged: its list of files, at the end, is missing. "
+                "Export the package again and upload it; if it was downloaded or copied, check "
+                "that the copy finished."
+            )
         raise PackageError(
             "The file is not a zip file. A SCORM package is a .zip with imsmanifest.xml at its top level."
         )
     upload.seek(0)
     try:
         archive = zipfile.ZipFile(upload)
-        return _read(archive, max_unpacked, max_files)
-    except zipfile.BadZipFile as error:
+    except _DAMAGED as error:
         raise PackageError(
             f"The zip file is damaged ({error}). Export the package again and upload it."
         ) from error
+    with archive:
+        return _read(archive, limits, size)
 
 
-def _check_members(archive: zipfile.ZipFile, max_unpacked: int, max_files: int) -> dict[str, zipfile.ZipInfo]:
+def _check_members(archive: zipfile.ZipFile, limits: _Limits, size: int) -> dict[str, zipfile.ZipInfo]:
     members: dict[str, zipfile.ZipInfo] = {}
     problems: list[str] = []
     total = 0
@@ -219,23 +287,108 @@ def _check_members(archive: zipfile.ZipFile, max_unpacked: int, max_files: int) 
             continue
         if info.is_dir():
             continue
+        if name in members:
+            problems.append(f'"{name}" is in the zip twice; each file may be in a package once.')
+            continue
+        if len(name) > _MAX_PATH:
+            problems.append(
+                f'"{name[:60]}…" is too long a path to store; use paths of at most {_MAX_PATH:,} characters.'
+            )
+            continue
+        if any(len(part.encode()) > _MAX_NAME_BYTES for part in name.split("/")):
+            problems.append(
+                f'"{name[:60]}…" has a name too long to store; use file and folder names of at most '
+                f"{_MAX_NAME_BYTES} bytes."
+            )
+            continue
+        if name == MANIFEST and info.file_size > limits.manifest:
+            problems.append(
+                f"{MANIFEST} unpacks to {_megabytes(info.file_size)}; at most {_megabytes(limits.manifest)} is accepted."
+            )
+            continue
+        compressed = max(info.compress_size, 1)
+        if info.file_size > _RATIO_FREE_FILE_BYTES and info.file_size > limits.ratio * compressed:
+            problems.append(
+                f'"{name}" unpacks to {_megabytes(info.file_size)} from {_megabytes(info.compress_size)} '
+                f"in the zip, more than {limits.ratio} times; no real file compresses that well, so "
+                "it is refused as a safeguard."
+            )
+            continue
         total += info.file_size
         members[name] = info
+    clashes = set()
+    for name in members:
+        folder = name.rpartition("/")[0]
+        while folder:
+            if folder in members:
+                clashes.add(folder)
+            folder = folder.rpartition("/")[0]
+    problems += [f'"{name}" is both a file and a folder in the zip.' for name in sorted(clashes)]
     if problems:
+        raise _problems(problems)
+    if len(members) > limits.files:
+        raise PackageError(f"The package has {len(members):,} files; at most {limits.files:,} are accepted.")
+    if total > limits.unpacked:
         raise PackageError(
-            problems[:10] + ([f"… and {len(problems) - 10} more."] if len(problems) > 10 else [])
+            f"Unpacked, the package would take {_megabytes(total)}; at most {_megabytes(limits.unpacked)} is accepted."
         )
-    if len(members) > max_files:
-        raise PackageError(f"The package has {len(members):,} files; at most {max_files:,} are accepted.")
-    if total > max_unpacked:
+    if total > _allowed(limits, size):
         raise PackageError(
-            f"Unpacked, the package would take {_megabytes(total)}; at most {_megabytes(max_unpacked)} is accepted."
+            f"Unpacked, the package would take {_megabytes(total)}, more than {limits.ratio} times the "
+            f"size of the zip ({_megabytes(size)}); no real package compresses that well, so it is "
+            "refused as a safeguard."
         )
     return members
 
 
-def _read(archive: zipfile.ZipFile, max_unpacked: int, max_files: int) -> Package:
-    members = _check_members(archive, max_unpacked, max_files)
+def _allowed(limits: _Limits, size: int) -> int:
+    """How much a zip of `size` bytes may unpack to."""
+    return min(limits.unpacked, max(limits.ratio * size, _RATIO_FREE_PACKAGE_BYTES))
+
+
+def _read_manifest(archive: zipfile.ZipFile, info: zipfile.ZipInfo, limit: int) -> bytes:
+    """imsmanifest.xml, read into memory to be parsed: never more than `limit` bytes of it, even
+    if its header understates its size."""
+    if info.file_size > limit:
+        raise PackageError(
+            f"{MANIFEST} unpacks to {_megabytes(info.file_size)}; at most {_megabytes(limit)} is accepted."
+        )
+    chunks: list[bytes] = []
+    read = 0
+    # In small pieces: zipfile inflates as much as it is asked for before cutting to the header's
+    # size, so one read of `limit` bytes could inflate `limit` bytes whatever the header says.
+    with _reading(info), archive.open(info) as member:
+        while chunk := member.read(64 * 1024):
+            read += len(chunk)
+            if read > limit:
+                raise PackageError(f"{MANIFEST} unpacks to more than {_megabytes(limit)}, the most accepted.")
+            chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _unpack_to_nowhere(
+    archive: zipfile.ZipFile, members: dict[str, zipfile.ZipInfo], limits: _Limits, size: int
+) -> None:
+    """Unpack every file, keeping none of it: each CRC is checked (zipfile does at the end of a
+    file) and the bytes are counted as they come, so that a lying header is caught before any
+    byte is stored, and reading stops as soon as a limit is passed."""
+    allowed = _allowed(limits, size)
+    total = 0
+    for name, info in members.items():
+        unpacked = 0
+        with _reading(info), archive.open(info) as member:
+            while chunk := member.read(_CHUNK):
+                unpacked += len(chunk)
+                total += len(chunk)
+                if unpacked > info.file_size or total > allowed:
+                    raise PackageError(
+                        f'"{name}" unpacks to more than its zip header says, or past the limit of '
+                        f"{_megabytes(allowed)} for this package; it is refused as a safeguard."
+                    )
+
+
+def _read(archive: zipfile.ZipFile, limits: _Limits, size: int) -> Package:
+    members = _check_members(archive, limits, size)
     if MANIFEST not in members:
         nested = sorted(name for name in members if name.endswith("/" + MANIFEST))
         hint = (
@@ -245,7 +398,7 @@ def _read(archive: zipfile.ZipFile, max_unpacked: int, max_files: int) -> Packag
         )
         raise PackageError(f"There is no {MANIFEST} at the top level of the zip.{hint}")
     try:
-        manifest = ElementTree.fromstring(archive.read(members[MANIFEST]))
+        manifest = ElementTree.fromstring(_read_manifest(archive, members[MANIFEST], limits.manifest))
     except DefusedXmlException:
         raise PackageError(f"{MANIFEST} uses XML entities or a DTD, which are not accepted.") from None
     except ElementTree.ParseError as error:
@@ -306,8 +459,22 @@ def _read(archive: zipfile.ZipFile, max_unpacked: int, max_files: int) -> Packag
                         kind = _attr(resource, "scormtype") or _attr(resource, "scormType")
                         params = _attr(item, "parameters")
                         query = "&".join(part for part in [query, params.lstrip("?&")] if part)
+                        if len(query) >= _MAX_PATH:
+                            problems.append(
+                                f'Item "{identifier}" launches "{full}" with {len(query):,} characters of '
+                                f"parameters; launch parameters may be at most {_MAX_PATH - 1:,} characters."
+                            )
                         scos.append(
-                            _sco(item, identifier, full, query, kind.lower() != "asset", version, depth)
+                            _sco(
+                                item,
+                                identifier,
+                                full,
+                                query,
+                                kind.lower() != "asset",
+                                version,
+                                depth,
+                                problems,
+                            )
                         )
         for child in _children(item, "item"):
             walk(child, depth + 1)
@@ -315,15 +482,14 @@ def _read(archive: zipfile.ZipFile, max_unpacked: int, max_files: int) -> Packag
     for item in _children(organisation, "item"):
         walk(item, 0)
     if problems:
-        raise PackageError(
-            problems[:10] + ([f"… and {len(problems) - 10} more."] if len(problems) > 10 else [])
-        )
+        raise _problems(problems)
     if not scos:
         raise PackageError(f"The default organization in {MANIFEST} has no item that launches a resource.")
     identifiers = [sco.identifier for sco in scos]
     if len(set(identifiers)) != len(identifiers) or not all(identifiers):
         raise PackageError(f"Every launchable <item> in {MANIFEST} needs its own identifier.")
     title = _title(organisation) or _title(manifest) or _attr(manifest, "identifier") or "Untitled package"
+    _unpack_to_nowhere(archive, members, limits, size)
     return Package(
         version=version,
         schema_version=schema_version,
@@ -336,24 +502,49 @@ def _read(archive: zipfile.ZipFile, max_unpacked: int, max_files: int) -> Packag
 
 
 def _sco(
-    item: Element, identifier: str, href: str, query: str, is_sco: bool, version: str, depth: int
+    item: Element,
+    identifier: str,
+    href: str,
+    query: str,
+    is_sco: bool,
+    version: str,
+    depth: int,
+    problems: list[str],
 ) -> Sco:
     mastery = scaled = threshold = None
     launch_data = ""
+
+    def measure(text: str, what: str, low: int, high: int) -> Decimal | None:
+        """A score or measure of the manifest, within the range the standard gives it."""
+        number = _decimal(text)
+        if text and (number is None or not number.is_finite() or not low <= number <= high):
+            problems.append(
+                f'Item "{identifier}" has {what} "{text[:40]}"; it must be a number from {low} to {high}.'
+            )
+            return None
+        return number
+
     for child in item:
         name = _local(child.tag).lower()
         if name == "masteryscore":
-            mastery = _decimal(_text(child))
+            mastery = measure(_text(child), "adlcp:masteryscore", 0, 100)
         elif name in ("datafromlms",):
             launch_data = _text(child)
         elif name == "completionthreshold":
             # 4th edition: minProgressMeasure attribute; 3rd: the element's text.
-            threshold = _decimal(_attr(child, "minProgressMeasure") or _text(child))
+            threshold = measure(
+                _attr(child, "minProgressMeasure") or _text(child), "adlcp:completionThreshold", 0, 1
+            )
         elif name == "sequencing":
             objectives = _child(child, "objectives")
             primary = _child(objectives, "primaryObjective") if objectives is not None else None
             if primary is not None and _attr(primary, "satisfiedByMeasure").lower() == "true":
-                scaled = _decimal(_text(_child(primary, "minNormalizedMeasure")) or "1.0")
+                scaled = measure(
+                    _text(_child(primary, "minNormalizedMeasure")) or "1.0",
+                    "imsss:minNormalizedMeasure",
+                    -1,
+                    1,
+                )
     return Sco(
         identifier=identifier,
         title=_title(item) or identifier,
