@@ -233,10 +233,6 @@ BLUELAMP_SCORM_MAX_FILES = env.int("SCORM_MAX_FILES", default=20_000)
 # size, in all and file by file (files over 1 MB): zip bombs that stay within the limits above.
 BLUELAMP_SCORM_MAX_MANIFEST_BYTES = env.int("SCORM_MAX_MANIFEST_BYTES", default=5 * 1024 * 1024)
 BLUELAMP_SCORM_MAX_COMPRESSION_RATIO = env.int("SCORM_MAX_COMPRESSION_RATIO", default=100)
-# imsmanifest.xml is parsed in memory; and a zip may unpack to at most this many times its own
-# size, in all and file by file (files over 1 MB): zip bombs that stay within the limits above.
-BLUELAMP_SCORM_MAX_MANIFEST_BYTES = env.int("SCORM_MAX_MANIFEST_BYTES", default=5 * 1024 * 1024)
-BLUELAMP_SCORM_MAX_COMPRESSION_RATIO = env.int("SCORM_MAX_COMPRESSION_RATIO", default=100)
 # Where SCORM packages' files are served from: an origin of their own (scheme://host[:port]), so
 # their scripts cannot use a learner's session on the site. Use a host name on another registrable
 # domain than the site's (e.g. https://learn-content.example for https://learn.example); it
