@@ -10,8 +10,6 @@ PERMISSIONS_POLICY = ", ".join(
     f"{feature}=()"
     for feature in (
         "accelerometer",
-        "ambient-light-sensor",
-        "bluetooth",
         "camera",
         "display-capture",
         "geolocation",
