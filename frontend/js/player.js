@@ -31,6 +31,26 @@
       var cmi = commitObject && commitObject.cmi ? commitObject.cmi : commitObject;
       return envelope(cmi, metadata && metadata.isTerminateCommit);
     },
+    // Commits are synchronous, so scorm-again raises no CommitError event: read Bluelamp's answer
+    // here (as scorm-again's own handler does) and tell the learner when progress was refused.
+    xhrResponseHandler: function (xhr) {
+      var answer = null;
+      if (xhr && xhr.status >= 200 && xhr.status <= 299) {
+        try {
+          answer = JSON.parse(xhr.responseText);
+        } catch (error) {
+          answer = null;
+        }
+      }
+      if (answer && answer.result === true) return { result: true, errorCode: 0 };
+      var code = answer && typeof answer.errorCode === "number" ? answer.errorCode : 101;
+      say(
+        "Your latest progress could not be saved" +
+          (answer && answer.message ? " (" + answer.message + ")" : "") +
+          ". Check your connection; it will be tried again."
+      );
+      return { result: false, errorCode: code };
+    },
   };
   var api = config.version === "1.2" ? new window.Scorm12API(settings) : new window.Scorm2004API(settings);
   api.loadFromJSON(config.data);
