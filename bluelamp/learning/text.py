@@ -13,7 +13,7 @@ import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
 
-__all__ = ["render_markdown"]
+__all__ = ["markdown_as_text", "render_markdown"]
 
 _ALLOWED_TAGS = {
     "h1", "h2", "h3", "h4", "h5", "h6",
@@ -81,3 +81,14 @@ def render_markdown(text: str | None) -> Markup:
         strip_comments=True,
     )
     return Markup(cleaned)  # noqa: S704 - cleaned by nh3 against the allow-list above
+
+
+def markdown_as_text(text: str | None) -> str:
+    """The words of author Markdown without its markup, for a one-line summary (a catalogue card):
+    "Know your **grounds**" reads "Know your grounds", not with its asterisks."""
+    import html
+
+    if not text or not text.strip():
+        return ""
+    words = nh3.clean(_markdown.render(text), tags=set())
+    return " ".join(html.unescape(words).split())

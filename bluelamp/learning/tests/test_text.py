@@ -65,3 +65,27 @@ def test_images_and_author_classes_are_dropped():
     html = render_markdown("![alt](https://x.org/i.png)\n\n## Heading\n")
     assert "<img" not in html
     assert '<h2 class="govuk-heading-m">Heading</h2>' in html
+
+
+def test_a_summary_as_text_drops_the_markup_but_keeps_the_words():
+    from bluelamp.learning.text import markdown_as_text
+
+    text = "Know your **grounds** for a search & the [Code A](https://example.org) rules.\n\n- one\n- two"
+    assert markdown_as_text(text) == "Know your grounds for a search & the Code A rules. one two"
+    assert markdown_as_text("") == "" and markdown_as_text(None) == ""
+    assert (
+        markdown_as_text("<script>alert(1)</script> *x*") == "<script>alert(1)</script> x"
+    )  # text, escaped on output
+
+
+def test_the_catalogue_shows_summaries_without_markdown(client, signed_in, bob, national):
+    from django.urls import reverse
+
+    from bluelamp.learning.tests.conftest import import_course
+
+    course = import_course(national)
+    course.summary = "Know your **grounds** before you search."
+    course.save(update_fields=["summary"])
+    signed_in(bob)
+    page = client.get(reverse("learning:catalogue")).content.decode()
+    assert "Know your grounds before you search." in page and "**" not in page

@@ -27,7 +27,7 @@ from bluelamp.learning.enrolments import enrol_self, unenrol
 from bluelamp.learning.models import Activity, ActivityProgress, Enrolment, Sco, ScormPackage
 from bluelamp.learning.scorm import content_host, storage
 from bluelamp.learning.scorm.cmi import CommitError
-from bluelamp.learning.text import render_markdown
+from bluelamp.learning.text import markdown_as_text, render_markdown
 from bluelamp.organisations.api import machine_endpoint
 
 PAGE_SIZE = 20
@@ -81,6 +81,7 @@ def catalogue(request):
             "tags": selectors.catalogue_tags(request.user),
             "enrolled": enrolled,
             "duration_text": _duration,
+            "summary_text": markdown_as_text,
         },
     )
 

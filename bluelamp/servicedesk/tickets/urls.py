@@ -5,6 +5,7 @@ from django.urls import path
 from bluelamp.servicedesk.tickets import desk_views, priority_hint, views
 
 urlpatterns = [
+    path("", views.desk_home, name="home"),
     path("support/", views.support, name="support"),
     path("support/sent/", views.support_sent, name="support_sent"),
     path("support/priority/", priority_hint.priority_suggestion, name="priority_suggestion"),

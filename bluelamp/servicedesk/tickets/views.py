@@ -48,6 +48,13 @@ def _require_staff(person) -> None:
         raise Http404("No such page")
 
 
+def desk_home(request):
+    """/service-desk/ itself: the queue for the desk's staff, the support page for everyone else."""
+    if selectors.is_desk_staff(request.user):
+        return redirect("servicedesk:queue")
+    return redirect("servicedesk:support")
+
+
 def _timeline(ticket: Ticket, *, public_only: bool) -> dict:
     return {
         "timeline": selectors.ticket_timeline(ticket, public_only=public_only),
