@@ -57,7 +57,6 @@ INSTALLED_APPS = [
     "rest_framework",
     "knox",
     "drf_spectacular",
-    "drf_spectacular_sidecar",
     "django_tasks",
     "django_tasks_db",
     "treebeard",
@@ -371,10 +370,6 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
-    # The docs pages load Swagger UI/Redoc from drf-spectacular-sidecar, not from a CDN.
-    "SWAGGER_UI_DIST": "SIDECAR",
-    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     # Licences and people both have a "status"; name the two enums apart.
     "ENUM_NAME_OVERRIDES": {
         "LicenceStatusEnum": "bluelamp.organisations.api.Licence.Status",
