@@ -55,6 +55,7 @@ from bluelamp.organisations.services import (
     unit_create,
     unit_ensure_path,
     units_ensure_paths,
+    units_reserve_ids,
 )
 from bluelamp.organisations.tasks import DAILY as DAILY_TASKS
 
@@ -109,4 +110,5 @@ __all__ = [
     "unit_ensure_path",
     "units_ensure_paths",
     "units_in_scope",
+    "units_reserve_ids",
 ]

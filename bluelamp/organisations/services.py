@@ -156,12 +156,27 @@ def _lock_unit_tree() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(hashtext('bluelamp.unit_tree'))")
 
 
-def units_ensure_paths(*, actor, organisation: Organisation, paths) -> dict[str, Unit]:
+def units_reserve_ids(*, count: int) -> list[int]:
+    """`count` unused unit ids (PostgreSQL), to give units_ensure_paths(ids=...) later."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) AS id FROM generate_series(1, %s) ORDER BY id",
+            [Unit._meta.db_table, Unit._meta.pk.column, count],
+        )
+        return [pk for (pk,) in cursor.fetchall()]
+
+
+def units_ensure_paths(*, actor, organisation: Organisation, paths, ids=None) -> dict[str, Unit]:
     """The units at `paths` ("East Division/Canterbury/Team 2"), creating every missing level.
 
     Missing units are created in one bulk insert with one audit event each, so an HR file that
     brings thousands of new units costs a handful of queries. Returns units keyed by
     full_path.casefold(), for every level of every path.
+
+    `ids` (full_path.casefold() → an id from units_reserve_ids) lets a caller write rows that
+    point at units before creating them, late in its transaction (foreign keys are checked at
+    commit), so that the unit tree lock is held only for this call and not the caller's whole
+    transaction. A unit that exists by now keeps its own id: compare the ids returned.
     """
     wanted: dict[str, str] = {}
     for path in paths:
@@ -174,7 +189,9 @@ def units_ensure_paths(*, actor, organisation: Organisation, paths) -> dict[str,
         missing = sorted((key for key in wanted if key not in existing), key=lambda k: (k.count("/"), k))
         if missing:
             _lock_unit_tree()
-            existing.update(_units_insert(organisation, [wanted[key] for key in missing], existing))
+            existing.update(
+                _units_insert(organisation, [wanted[key] for key in missing], existing, ids or {})
+            )
             created = [existing[key] for key in missing]
             audit_record_many(
                 actor=actor,
@@ -187,7 +204,7 @@ def units_ensure_paths(*, actor, organisation: Organisation, paths) -> dict[str,
 
 
 def _units_insert(
-    organisation: Organisation, full_paths: list[str], existing: dict[str, Unit]
+    organisation: Organisation, full_paths: list[str], existing: dict[str, Unit], ids: dict[str, int]
 ) -> dict[str, Unit]:
     """Insert units (parents before children) as last children of their parents."""
     steplen = Unit.steplen
@@ -214,6 +231,7 @@ def _units_insert(
         elif parent is not None:
             children_of[parent.pk] = children_of.get(parent.pk, 0) + 1
         unit = Unit(
+            pk=ids.get(full_path.casefold()),
             organisation=organisation,
             name=full_path.rpartition("/")[2],
             code="",

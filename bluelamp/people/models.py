@@ -142,6 +142,7 @@ class ImportRun(models.Model):
         VALID = "valid", "Valid (dry run)"
         APPLIED = "applied", "Applied"
         REJECTED = "rejected", "Rejected: errors found, nothing applied"
+        FAILED = "failed", "Failed: nothing applied"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey(
@@ -169,6 +170,8 @@ class ImportRun(models.Model):
     errors = models.JSONField(default=list)
     error_count = models.PositiveIntegerField(default=0)
     new_units = models.JSONField(default=list)
+    # Failed: why the file could not be read, or the import could not finish, for a person to act on.
+    failure_reason = models.TextField(blank=True)
 
     class Meta:
         ordering = ["-started_at"]

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -377,7 +378,11 @@ def import_start(request):
 
 def _access_run(user, run_uuid) -> ImportRun:
     access, _ = _import_organisations(user)
-    run = ImportRun.objects.select_related("organisation", "started_by").filter(uuid=run_uuid).first()
+    run = (
+        ImportRun.objects.select_related("organisation", "started_by", "checked_run")
+        .filter(uuid=run_uuid)
+        .first()
+    )
     if run is None or not access.covers_organisation(run.organisation_id):
         raise Http404("No such import")
     return run
@@ -398,6 +403,10 @@ def import_run(request, run_uuid):
             "run": run,
             "pending": pending,
             "can_apply": run.outcome == ImportRun.Outcome.VALID and bool(run.stored_file),
+            # A failed apply changed nothing and gave the file back to its check: apply it from there.
+            "retry": run.checked_run
+            if run.outcome == ImportRun.Outcome.FAILED and run.checked_run_id and run.checked_run.stored_file
+            else None,
             "breadcrumbs": [{"text": "Import people", "href": "/people/import/"}],
         },
     )
@@ -407,21 +416,32 @@ def import_run(request, run_uuid):
 @require_POST
 def import_apply(request, run_uuid):
     checked = _access_run(request.user, run_uuid)
-    if checked.outcome != ImportRun.Outcome.VALID or not checked.stored_file:
-        messages.error(request, "Only a checked file without errors can be applied. Upload it again.")
-        return redirect("people:import_run", run_uuid=checked.uuid)
-    run = ImportRun.objects.create(
-        organisation=checked.organisation,
-        started_by=request.user,
-        file_name=checked.file_name,
-        stored_file=checked.stored_file.name,
-        dry_run=False,
-        outcome=ImportRun.Outcome.PENDING,
-        started_at=timezone.now(),
-        checked_run=checked,
-        phase="Waiting",
-    )
-    # The checked run no longer offers "Apply": the file now belongs to this one.
-    ImportRun.objects.filter(pk=checked.pk).update(stored_file="")
-    process_import.enqueue(run.pk)
-    return redirect("people:import_run", run_uuid=run.uuid)
+    if checked.outcome == ImportRun.Outcome.VALID and checked.stored_file:
+        with transaction.atomic():
+            # Claim the checked file: of two clicks (or two tabs) only one finds it still there.
+            # The other waits here until this commits, then follows the apply it started.
+            claimed = (
+                ImportRun.objects.filter(pk=checked.pk, stored_file=checked.stored_file.name)
+                .exclude(stored_file="")
+                .update(stored_file="")
+            )
+            if claimed:
+                run = ImportRun.objects.create(
+                    organisation=checked.organisation,
+                    started_by=request.user,
+                    file_name=checked.file_name,
+                    stored_file=checked.stored_file.name,
+                    dry_run=False,
+                    outcome=ImportRun.Outcome.PENDING,
+                    started_at=timezone.now(),
+                    checked_run=checked,
+                    phase="Waiting",
+                )
+        if claimed:
+            process_import.enqueue(run.pk)
+            return redirect("people:import_run", run_uuid=run.uuid)
+    started = ImportRun.objects.filter(checked_run=checked).order_by("-started_at").first()
+    if started is not None:
+        return redirect("people:import_run", run_uuid=started.uuid)  # applied already, or applying
+    messages.error(request, "Only a checked file without errors can be applied. Upload it again.")
+    return redirect("people:import_run", run_uuid=checked.uuid)

@@ -1,11 +1,10 @@
 """Reading the CSV: decoding, headers, and checking each row on its own."""
 
-import csv
 import datetime as dt
-import io
 
-from django.core.exceptions import ValidationError
+from django.conf import settings
 
+from bluelamp.core import csvfiles
 from bluelamp.people.importing._types import (
     _EMAIL,
     ACCEPTED_COLUMNS,
@@ -20,16 +19,13 @@ from bluelamp.people.ranks import normalise_rank
 
 
 def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ValidationError("The file is not text (UTF-8 or Windows-1252). Save it as CSV UTF-8.")
+    """The file's text; csvfiles.UnreadableFile when the file as a whole cannot be read."""
+    return csvfiles.decode(data, limit=settings.PEOPLE_IMPORT_MAX_BYTES)
 
 
 def _parse(text: str, result: ImportResult) -> list[_Row]:
-    reader = csv.reader(io.StringIO(text, newline=""))
+    """The rows, each checked on its own; csvfiles.UnreadableFile for a quote never closed."""
+    reader = csvfiles.records(text)
     try:
         header = next(reader)
     except StopIteration:

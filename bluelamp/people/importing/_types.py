@@ -60,6 +60,8 @@ class ImportResult:
     rejoined: int = 0
     new_units: list[str] = field(default_factory=list)
     errors: list[RowError] = field(default_factory=list)
+    # Why the file as a whole could not be read or the import could not finish (nothing applied).
+    failure: str = ""
     changes: list[dict] = field(default_factory=list)  # a sample of field changes, for the report
     applied: bool = False
     run: ImportRun | None = None
@@ -67,7 +69,7 @@ class ImportResult:
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.errors and not self.failure
 
     def summary(self) -> dict:
         return {

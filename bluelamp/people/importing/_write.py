@@ -7,23 +7,30 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from bluelamp.audit.api import audit_record
-from bluelamp.organisations.api import Organisation, units_ensure_paths
+from bluelamp.organisations.api import Organisation, units_ensure_paths, units_reserve_ids
 from bluelamp.people.importing._plan import _Plan
 from bluelamp.people.importing._types import _BATCH, ImportResult, Progress, _chunks
 from bluelamp.people.models import Person
 
 
 def _apply(actor, organisation: Organisation, plan: _Plan, result: ImportResult, progress: Progress) -> None:
+    """Write the plan, all of it or none.
+
+    New units are created last on PostgreSQL: creating units takes the unit tree lock, which
+    every organisation's unit changes wait for until the transaction ends, so it is taken for
+    the last moments only, not for the whole write. People are written first with unit ids
+    reserved in advance (foreign keys are checked at commit).
+    """
     now = timezone.now()
     today = timezone.localdate()
     with transaction.atomic():
-        # Units first: people point at them.
-        new_units = [plan.unit_paths[key] for key, pk in plan.units.items() if pk is None]
-        if new_units:
-            for key, unit in units_ensure_paths(
-                actor=actor, organisation=organisation, paths=new_units
-            ).items():
-                plan.units[key] = unit.pk
+        new_units = [key for key, pk in plan.units.items() if pk is None]
+        reserved: dict[str, int] = {}
+        if new_units and connection.vendor == "postgresql":
+            reserved = dict(zip(new_units, units_reserve_ids(count=len(new_units)), strict=True))
+            plan.units.update(reserved)
+        elif new_units:  # one writer at a time anyway (SQLite): units first, as people point at them
+            plan.units.update(_ensure_units(actor, organisation, plan, new_units))
         unusable = make_password(None)
         total = len(plan.creates) + len(plan.updates)
         progress("Writing", 0, total)
@@ -82,6 +89,16 @@ def _apply(actor, organisation: Organisation, plan: _Plan, result: ImportResult,
         for chunk in _chunks(links, _BATCH):
             _update_managers(chunk)
 
+        if reserved:
+            _check_links_but_units_now()
+            made = _ensure_units(actor, organisation, plan, new_units, reserved)
+            # A unit someone else created meanwhile keeps its id: point our people at it instead.
+            for key, reserved_id in reserved.items():
+                if made[key] != reserved_id:
+                    Person.objects.filter(organisation=organisation, unit_id=reserved_id).update(
+                        unit_id=made[key]
+                    )
+
         audit_record(
             actor=actor,
             action="people.import",
@@ -90,6 +107,33 @@ def _apply(actor, organisation: Organisation, plan: _Plan, result: ImportResult,
             object_label=f"HR import into {organisation}",
             after=result.summary() | {"new_units": result.new_units[:50]},
         )
+
+
+def _check_links_but_units_now() -> None:
+    """PostgreSQL checks people's foreign keys at commit, which comes after the unit tree lock is
+    taken; check those that do not point at the new units (organisation, line manager) now, so
+    that the lock waits for the units' checks only. They are deferred again afterwards, as
+    declared, for any later write in the same transaction."""
+    table = Person._meta.db_table
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(cursor, table)
+        names = [
+            connection.ops.quote_name(name)
+            for name, constraint in constraints.items()
+            if constraint["foreign_key"] and constraint["columns"] != [Person._meta.get_field("unit").column]
+        ]
+        if names:
+            cursor.execute(f"SET CONSTRAINTS {', '.join(names)} IMMEDIATE")
+            cursor.execute(f"SET CONSTRAINTS {', '.join(names)} DEFERRED")
+
+
+def _ensure_units(
+    actor, organisation: Organisation, plan: _Plan, keys: list[str], ids: dict[str, int] | None = None
+) -> dict[str, int]:
+    """Create the plan's new units (with the `ids` reserved for them); every level's id by key."""
+    paths = [plan.unit_paths[key] for key in keys]
+    made = units_ensure_paths(actor=actor, organisation=organisation, paths=paths, ids=ids)
+    return {key: unit.pk for key, unit in made.items()}
 
 
 def _bulk_create_people(
