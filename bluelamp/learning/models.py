@@ -367,6 +367,7 @@ class CompletionImportRun(models.Model):
         CHECKED = "checked", "Checked, not applied"
         APPLIED = "applied", "Applied"
         REFUSED = "refused", "Refused (errors)"
+        FAILED = "failed", "Failed: nothing added"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     organisation = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
@@ -378,6 +379,12 @@ class CompletionImportRun(models.Model):
     rows = models.PositiveIntegerField(default=0)
     created = models.PositiveIntegerField(default=0)
     errors = models.JSONField(default=list)
+    # Failed: why the file could not be read, or the import could not finish, for a person to act on.
+    failure_reason = models.TextField(blank=True)
+    # For an apply: the check it applies, so that a second "Apply" finds the first.
+    checked_run = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     started_at = models.DateTimeField(default=timezone.now)
 
     def __str__(self) -> str:

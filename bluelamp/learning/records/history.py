@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
+import logging
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from bluelamp.audit.api import audit_record
+from bluelamp.core import csvfiles
 from bluelamp.learning.models import Completion, CompletionImportRun, Course, CourseVersion
 from bluelamp.learning.records.checks import _check_date, _parse_decimal
 from bluelamp.learning.selectors import manage_access
@@ -36,6 +36,16 @@ MAX_HISTORY_BYTES = 50 * 1024 * 1024
 MAX_STORED_ROWS = 500
 _DATE_FORMATS = ("%Y-%m-%d", "%d/%m/%Y")
 _BATCH = 2000
+
+logger = logging.getLogger(__name__)
+
+
+class HistoryImportError(Exception):
+    """An import stopped by an unexpected error; `result.run` records it as failed, with a reason."""
+
+    def __init__(self, result: HistoryResult):
+        super().__init__(result.failure)
+        self.result = result
 
 
 @dataclass
@@ -87,12 +97,14 @@ class HistoryResult:
     created: int = 0  # written, or (when only checked) that would be written
     duplicates: list[HistoryDuplicate] = field(default_factory=list)
     errors: list[HistoryRowError] = field(default_factory=list)
+    # Why the file as a whole could not be read or the import could not finish (nothing written).
+    failure: str = ""
     applied: bool = False
     run: CompletionImportRun | None = None
 
     @property
     def ok(self) -> bool:
-        return not self.errors
+        return not self.errors and not self.failure
 
 
 @dataclass
@@ -108,15 +120,6 @@ class _HistoryRow:
     completed_on: dt.date
     score: Decimal | None
     provider: str
-
-
-def _decode(data: bytes) -> str | None:
-    for encoding in ("utf-8-sig", "cp1252"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    return None
 
 
 def _parse_date(raw: str) -> dt.date | None:
@@ -161,7 +164,7 @@ class _Lookups:
 
 def _read_history(text: str, organisation: Organisation, lookups: _Lookups, result: HistoryResult, today):
     errors = result.errors
-    reader = csv.reader(io.StringIO(text, newline=""))
+    reader = csvfiles.records(text)
     try:
         header = next(reader)
     except StopIteration:
@@ -452,6 +455,7 @@ def import_history(
     file_name: str = "completions.csv",
     check_access: bool = True,
     at: dt.datetime | None = None,
+    checked_run: CompletionImportRun | None = None,
 ) -> HistoryResult:
     """Check a CSV of historical completions for `organisation` and (with `apply`) write them.
 
@@ -459,33 +463,18 @@ def import_history(
     national body) or course_title; completed_on (YYYY-MM-DD or DD/MM/YYYY); optional score
     (0–100), version and provider. Everyone named must be within the actor's learning.manage
     scope (the command line passes check_access=False). Rows already on the record (same person,
-    course and date) are skipped and reported. Always records a CompletionImportRun.
+    course and date) are skipped and reported. Always records a CompletionImportRun (an apply
+    records `checked_run`, the check it applies).
+
+    A file that cannot be read as a whole (too large, UTF-16, not text, a quote never closed)
+    ends the run as failed, with `result.failure` saying why and what is accepted. Any other
+    error also ends it as failed, nothing written, and raises HistoryImportError (from it) with
+    the result, for the caller to log and show.
     """
     if check_access and not manage_access(actor).touches_organisation(organisation.pk):
         raise PermissionDenied("You cannot import learning history for that organisation.")
     at = at or timezone.now()
     result = HistoryResult()
-    rows: list[_HistoryRow] = []
-    if len(data) > MAX_HISTORY_BYTES:
-        result.errors.append(
-            HistoryRowError(
-                1,
-                "",
-                "",
-                f"The file is larger than {MAX_HISTORY_BYTES // (1024 * 1024)} MB. Split it into smaller files.",
-            )
-        )
-    else:
-        text = _decode(data)
-        if text is None:
-            result.errors.append(
-                HistoryRowError(
-                    1, "", "", "The file is not text (UTF-8 or Windows-1252). Save it as CSV UTF-8."
-                )
-            )
-        else:
-            lookups = _Lookups(organisation, actor, check_access)
-            rows = _read_history(text, organisation, lookups, result, timezone.localdate(at))
     actor_or_none = actor if getattr(actor, "pk", None) else None
 
     def record_run(outcome: str) -> CompletionImportRun:
@@ -509,17 +498,63 @@ def import_history(
             rows=result.rows,
             created=result.created,
             errors=stored,
+            failure_reason=result.failure,
+            checked_run=checked_run,
             started_at=at,
         )
 
+    try:
+        # A savepoint when the caller holds a transaction: a failure leaves it usable, to record.
+        with transaction.atomic():
+            _import(organisation, actor, check_access, data, apply, at, result, record_run)
+    except BaseException as exc:
+        result.applied, result.created, result.duplicates = False, 0, []
+        result.failure = _stopped_reason(exc, apply=apply)
+        try:
+            if not connection.in_atomic_block:
+                connection.close_if_unusable_or_obsolete()  # a lost connection: start afresh
+            result.run = record_run(CompletionImportRun.Outcome.FAILED)
+        except Exception:
+            logger.warning(
+                "Could not record the failure of a history import into %s", organisation, exc_info=True
+            )
+        if isinstance(exc, Exception):
+            raise HistoryImportError(result) from exc
+        raise
+    return result
+
+
+def _stopped_reason(exc: BaseException, *, apply: bool) -> str:
+    """Why an import stopped before it finished, for the person who started it."""
+    again = "Apply the checked file again." if apply else "Upload the file again."
+    if isinstance(exc, KeyboardInterrupt | SystemExit):
+        return f"The import was stopped before it finished. Nothing has been added. {again}"
+    return (
+        f"The import stopped before it finished because of a problem on our side ({type(exc).__name__}). "
+        f"Nothing has been added. {again} If it happens again, tell your administrator: the details "
+        "are in the application's log."
+    )
+
+
+def _import(organisation, actor, check_access, data, apply, at, result: HistoryResult, record_run) -> None:
+    rows: list[_HistoryRow] = []
+    try:
+        text = csvfiles.decode(data, limit=MAX_HISTORY_BYTES)
+        lookups = _Lookups(organisation, actor, check_access)
+        rows = _read_history(text, organisation, lookups, result, timezone.localdate(at))
+    except csvfiles.UnreadableFile as exc:
+        result.failure, result.errors, rows = str(exc), [], []
+        result.run = record_run(CompletionImportRun.Outcome.FAILED)
+        return
     if not result.ok:
         result.run = record_run(CompletionImportRun.Outcome.REFUSED)
-        return result
+        return
     if not apply:
         fresh = _without_duplicates(rows, result)
         result.created = len(fresh)
         result.run = record_run(CompletionImportRun.Outcome.CHECKED)
-        return result
+        return
+    actor_or_none = actor if getattr(actor, "pk", None) else None
     with transaction.atomic():
         # Duplicates are decided inside the transaction that writes, against the record as it is now.
         fresh = _without_duplicates(rows, result)
@@ -557,4 +592,3 @@ def import_history(
         )
     result.applied = True
     result.run = run
-    return result

@@ -9,6 +9,7 @@ for a person who does not exist (a desk adviser who may view people nationally i
 
 from __future__ import annotations
 
+import logging
 from pathlib import PurePath
 
 from django.contrib import messages
@@ -17,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.db.models import F
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -34,6 +36,8 @@ from bluelamp.learning.web.forms_records import ExternalRecordForm, HistoryImpor
 from bluelamp.organisations.api import Organisation
 
 RUNS_SHOWN = 20
+
+logger = logging.getLogger(__name__)
 
 
 def _number(value) -> str:
@@ -294,7 +298,9 @@ _stored_path = records.history_file_path
 def _access_run(user, run_uuid) -> CompletionImportRun:
     access, _ = _import_access(user)
     run = (
-        CompletionImportRun.objects.select_related("organisation", "started_by").filter(uuid=run_uuid).first()
+        CompletionImportRun.objects.select_related("organisation", "started_by", "checked_run")
+        .filter(uuid=run_uuid)
+        .first()
     )
     if run is None or not access.touches_organisation(run.organisation_id):
         raise Http404("No such import")
@@ -330,9 +336,12 @@ def record_import(request):
         organisation = organisations.get(pk=form.cleaned_data["organisation"])
         upload = form.cleaned_data["file"]
         data = upload.read()
-        result = records.import_history(
-            actor=request.user, organisation=organisation, data=data, file_name=upload.name, apply=False
-        )
+        try:
+            result = records.import_history(
+                actor=request.user, organisation=organisation, data=data, file_name=upload.name, apply=False
+            )
+        except records.HistoryImportError as exc:
+            result = _failed(exc)
         if result.ok and result.created:
             _discard_earlier_checks(request.user, organisation, keep=result.run)
             default_storage.save(_stored_path(result.run), ContentFile(data))
@@ -354,13 +363,14 @@ def record_import_run(request, run_uuid):
     run = _access_run(request.user, run_uuid)
     problems = [e for e in run.errors if e.get("kind", "error") == "error"]
     duplicates = [e for e in run.errors if e.get("kind") == "duplicate"]
-    skipped = run.rows - run.created if run.outcome != CompletionImportRun.Outcome.REFUSED else 0
+    Outcome = CompletionImportRun.Outcome
+    skipped = run.rows - run.created if run.outcome in (Outcome.CHECKED, Outcome.APPLIED) else 0
     return render(
         request,
         "learning/records/import_run.html",
         {
-            # A refused file is an error page: its title says so, as a form with errors does.
-            "title": ("Error: " if run.outcome == CompletionImportRun.Outcome.REFUSED else "")
+            # A refused or failed file is an error page: its title says so, as a form with errors does.
+            "title": ("Error: " if run.outcome in (Outcome.REFUSED, Outcome.FAILED) else "")
             + f"Import of {run.file_name}",
             "run": run,
             "problems": problems,
@@ -379,8 +389,15 @@ def record_import_apply(request, run_uuid):
     checked = _access_run(request.user, run_uuid)
     path = _stored_path(checked)
     with transaction.atomic():
-        # One apply per checked file, even if "Apply" is pressed twice.
-        CompletionImportRun.objects.select_for_update().filter(pk=checked.pk).first()
+        # One apply per checked file, however many times "Apply" is pressed, in however many tabs:
+        # this write locks the checked run (the whole database on SQLite) until the apply below
+        # commits, so a second press waits here and then finds the first one's run.
+        CompletionImportRun.objects.filter(pk=checked.pk).update(file_name=F("file_name"))
+        applied = CompletionImportRun.objects.filter(
+            checked_run=checked, outcome=CompletionImportRun.Outcome.APPLIED
+        ).first()
+        if applied is not None:
+            return redirect("learning:record_import_run", run_uuid=applied.uuid)
         if checked.outcome != CompletionImportRun.Outcome.CHECKED or not default_storage.exists(path):
             messages.error(
                 request, "Only a checked file with completions to add can be applied. Upload it again."
@@ -388,12 +405,26 @@ def record_import_apply(request, run_uuid):
             return redirect("learning:record_import_run", run_uuid=checked.uuid)
         with default_storage.open(path, "rb") as stored:
             data = stored.read()
-        result = records.import_history(
-            actor=request.user,
-            organisation=checked.organisation,
-            data=data,
-            file_name=checked.file_name,
-            apply=True,
-        )
-        default_storage.delete(path)
+        try:
+            result = records.import_history(
+                actor=request.user,
+                organisation=checked.organisation,
+                data=data,
+                file_name=checked.file_name,
+                apply=True,
+                checked_run=checked,
+            )
+        except records.HistoryImportError as exc:
+            # Nothing was added; the checked file stays, to be applied again.
+            result = _failed(exc)
+        if result.applied:
+            default_storage.delete(path)
     return redirect("learning:record_import_run", run_uuid=result.run.uuid)
+
+
+def _failed(exc: records.HistoryImportError) -> records.HistoryResult:
+    """The failed run to show; the error itself goes to the log for the administrator."""
+    logger.error("Learning history import failed", exc_info=exc.__cause__ or exc)
+    if exc.result.run is None:
+        raise exc  # not even the failure could be recorded: the server error page
+    return exc.result
