@@ -40,13 +40,8 @@ django.setup()
 
 from django.db import connection  # noqa: E402
 
-from bluelamp.servicedesk.api import (  # noqa: E402
-    Calendar,
-    ExtraClosure,
-    add_working_time,
-    default_calendar,
-    sla_targets,
-)
+from bluelamp.servicedesk.api import sla_targets  # noqa: E402
+from bluelamp.workingtime.api import Calendar, ExtraClosure, add_working_time, default_calendar  # noqa: E402
 
 UTC = dt.UTC
 START = dt.datetime(2024, 1, 1, tzinfo=UTC)

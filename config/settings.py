@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "bluelamp.core",
     "bluelamp.audit",
     "bluelamp.organisations",
+    "bluelamp.workingtime",
     "bluelamp.people",
     "bluelamp.learning",
     "bluelamp.servicedesk",

@@ -30,7 +30,7 @@ from bluelamp.servicedesk.tickets.services import (
     ticket_reply,
     ticket_set_status,
 )
-from bluelamp.servicedesk.working_time import subtract_working_time
+from bluelamp.workingtime.api import subtract_working_time
 
 __all__ = ["DEMO_MARKER", "desk_demo_load"]
 

@@ -17,7 +17,7 @@ The adviser of a ticket
 
 Initial responses within 2 working days
     Of the first responses an adviser made in the week, the share made within 2 working days
-    (18 working hours, `working_time`: weekends, bank holidays and extra closures do not count)
+    (18 working hours, `bluelamp.workingtime`: weekends, bank holidays and extra closures do not count)
     of the ticket being logged. Counted in the week of the response. Working-time arithmetic
     runs per ticket in Python, over that week's first responses only (one query fetches them).
 
@@ -61,7 +61,7 @@ from django.utils import timezone
 from bluelamp.people.api import Person
 from bluelamp.servicedesk.models import Category, Contact, SatisfactionResponse, Ticket, TicketEvent
 from bluelamp.servicedesk.sla import SLA_POLICIES, Priority
-from bluelamp.servicedesk.working_time import LONDON, WORKING_DAY, add_working_time, working_time_between
+from bluelamp.workingtime.api import LONDON, WORKING_DAY, add_working_time, working_time_between
 
 __all__ = [
     "INITIAL_RESPONSE_WINDOW",

@@ -48,7 +48,7 @@ from bluelamp.servicedesk.models import Ticket, TicketEvent
 from bluelamp.servicedesk.tickets.history import warning_time_from_history
 from bluelamp.servicedesk.tickets.selectors import ACTIVE_STATUSES, AT_RISK_SHARE, review_due_before
 from bluelamp.servicedesk.tickets.services import REOPEN_WINDOW, TIER_ORDER, ticket_close_resolved
-from bluelamp.servicedesk.working_time import subtract_working_time
+from bluelamp.workingtime.api import subtract_working_time
 
 __all__ = [
     "TIER_ROLES",

@@ -8,7 +8,7 @@
 | P4       | 8 working hours | planned work: no resolution clock   |
 
 A working day is 9 hours (08:00–17:00), so 7 working days are 63 working hours. Every target is
-counted by `working_time` and nothing else.
+counted by `bluelamp.workingtime` and nothing else.
 
 Response is the first reply by a person to the requester. Its clock is not paused: a ticket can
 only be awaiting the customer once someone has written to them. The resolution clock pauses
@@ -39,7 +39,7 @@ from typing import NamedTuple
 
 from django.db import models
 
-from bluelamp.servicedesk.working_time import WORKING_DAY, Calendar, Pause, default_calendar
+from bluelamp.workingtime.api import WORKING_DAY, Calendar, Pause, default_calendar
 
 __all__ = [
     "PRIORITY_MATRIX",

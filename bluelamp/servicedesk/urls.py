@@ -1,11 +1,9 @@
 from django.urls import include, path
 
-from bluelamp.servicedesk import views
-
 app_name = "servicedesk"
 urlpatterns = [
-    path("closures/", views.closure_list, name="closures"),
-    path("closures/<int:closure_id>/remove/", views.closure_remove, name="closure_remove"),
+    # The national calendar's extra closures: working time's page, kept here by the desk's leads.
+    path("closures/", include("bluelamp.workingtime.urls")),
     # Before tickets: its "tickets/<ref>/link-problem/" would otherwise match a ticket action.
     path("", include("bluelamp.servicedesk.kb.urls")),
     path("", include("bluelamp.servicedesk.tickets.urls")),

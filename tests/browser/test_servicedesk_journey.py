@@ -28,7 +28,7 @@ from bluelamp.servicedesk.mail_in import mail_receive
 from bluelamp.servicedesk.models import Category, Ticket
 from bluelamp.servicedesk.tests.inbound import eml
 from bluelamp.servicedesk.tickets.services import ticket_create
-from bluelamp.servicedesk.working_time import forget_default_calendar, working_time_between
+from bluelamp.workingtime.api import forget_calendars, working_time_between
 from conftest import make_org, make_person, with_mfa
 from tests.browser.conftest import assert_accessible, sign_in
 
@@ -112,7 +112,7 @@ def sign_out(page) -> None:
 
 def test_a_p2_phone_call_before_a_bank_holiday_from_logging_to_kpis(page, settings, smtp_inbox):
     settings.AXES_ENABLED = False
-    forget_default_calendar()  # no extra closures cached by an earlier test
+    forget_calendars()  # no extra closures cached by an earlier test
     clock = Clock(london(8, 28, 9))
     with mock.patch("django.utils.timezone.now", new=clock):
         national = Organisation.objects.create(slug="national", name="National body", kind="national_body")

@@ -9,7 +9,7 @@ from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 from django.utils import timezone
 
 from bluelamp.organisations.api import Organisation
-from bluelamp.servicedesk.api import ExtraClosure, is_working_day
+from bluelamp.workingtime.api import ExtraClosure, is_working_day
 from conftest import make_person, with_mfa
 from tests.browser.conftest import assert_accessible
 

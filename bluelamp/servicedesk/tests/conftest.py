@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from bluelamp.servicedesk.working_time import Calendar, forget_default_calendar
+from bluelamp.workingtime.api import Calendar, forget_calendars
 from conftest import make_person
 
 LONDON = ZoneInfo("Europe/London")
@@ -17,9 +17,9 @@ LONDON = ZoneInfo("Europe/London")
 
 @pytest.fixture(autouse=True)
 def _fresh_desk_calendar():
-    forget_default_calendar()
+    forget_calendars()
     yield
-    forget_default_calendar()
+    forget_calendars()
 
 
 @pytest.fixture(scope="session")

@@ -11,7 +11,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from bluelamp.servicedesk.models import ExtraClosure
+from bluelamp.workingtime.api import ExtraClosure
 
 ROOT = Path(__file__).resolve().parents[3]
 

@@ -18,13 +18,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from bluelamp.audit.api import AuditEvent
-from bluelamp.servicedesk.api import (
-    DAILY_TASKS,
-    FREQUENT_TASKS,
-    WORKING_DAY,
-    subtract_working_time,
-    working_time_between,
-)
+from bluelamp.servicedesk.api import DAILY_TASKS, FREQUENT_TASKS
 from bluelamp.servicedesk.models import Ticket, TicketEvent
 from bluelamp.servicedesk.monitoring import resolved_tickets_close, service_levels_check
 from bluelamp.servicedesk.tests.conftest import london
@@ -40,6 +34,7 @@ from bluelamp.servicedesk.tickets.services import (
     ticket_set_priority,
     ticket_set_status,
 )
+from bluelamp.workingtime.api import WORKING_DAY, subtract_working_time, working_time_between
 from conftest import make_person
 
 LOGGED = london(2026, 4, 1, 10)  # Wednesday before Easter

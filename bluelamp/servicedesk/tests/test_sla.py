@@ -14,7 +14,7 @@ from bluelamp.servicedesk.sla import (
     suggest_priority,
 )
 from bluelamp.servicedesk.tests.conftest import LONDON, london
-from bluelamp.servicedesk.working_time import Calendar
+from bluelamp.workingtime.api import Calendar
 
 H = dt.timedelta(hours=1)
 

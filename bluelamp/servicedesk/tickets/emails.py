@@ -19,7 +19,7 @@ from bluelamp.servicedesk.models import Ticket, TicketEvent
 from bluelamp.servicedesk.sla import SLA_POLICIES, Priority
 from bluelamp.servicedesk.survey.links import LINK_MAX_AGE, survey_link
 from bluelamp.servicedesk.tickets.selectors import REOPEN_WINDOW
-from bluelamp.servicedesk.working_time import add_working_time
+from bluelamp.workingtime.api import add_working_time
 
 REOPEN_WORKING_DAYS = 10
 

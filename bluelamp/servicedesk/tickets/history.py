@@ -1,4 +1,4 @@
-"""SLA due times from a ticket's history. The arithmetic is bluelamp.servicedesk.sla/working_time;
+"""SLA due times from a ticket's history. The arithmetic is bluelamp.servicedesk.sla and bluelamp.workingtime;
 this module only decides which spans of the ticket's life stop the resolution clock.
 
 The resolution clock stops
@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Sequence
 
 from bluelamp.servicedesk.sla import SLA_POLICIES, Priority, SlaTargets, sla_targets
-from bluelamp.servicedesk.working_time import Pause, due_with_pauses
+from bluelamp.workingtime.api import Pause, due_with_pauses
 
 AWAITING_CUSTOMER = "awaiting_customer"
 FINISHED = frozenset({"resolved", "closed"})

@@ -19,7 +19,7 @@ from bluelamp.people.api import Person
 from bluelamp.servicedesk.models import Category, Ticket, TicketEvent
 from bluelamp.servicedesk.sla import SLA_POLICIES, Priority
 from bluelamp.servicedesk.tickets.search import search_tickets
-from bluelamp.servicedesk.working_time import WORKING_DAY, subtract_working_time, working_time_between
+from bluelamp.workingtime.api import WORKING_DAY, subtract_working_time, working_time_between
 
 _KEY_CONTACT_ATTR = "_bluelamp_key_contact_org_ids"
 DESK_ROLES = [role for role, definition in DEFINITIONS.items() if Perm.SERVICE_DESK in definition.permissions]

@@ -15,7 +15,7 @@ import datetime as dt
 from django.core.management.base import BaseCommand, CommandError
 
 from bluelamp.servicedesk.sla import Priority, sla_targets
-from bluelamp.servicedesk.working_time import FIRST_YEAR, LAST_YEAR, LONDON
+from bluelamp.workingtime.api import FIRST_YEAR, LAST_YEAR, LONDON
 
 _ACCEPTED = (
     "an ISO 8601 date and time such as 2026-12-24T16:30, 2026-12-24T16:30:00+00:00 or "

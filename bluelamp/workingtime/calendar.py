@@ -1,9 +1,11 @@
-"""Working time: the one place that knows when the service desk is open, and counts in it.
+"""Working time: the one place that knows when work is done, and counts in it.
 
-The desk is open 08:00–17:00 Europe/London, Monday to Friday, except England & Wales bank
-holidays (the `holidays` package with subdivision ENG: substitute days and one-offs such as
-19 September 2022 and 8 May 2023 included) and the extra closures that service-desk leads record
-(`ExtraClosure`). Every SLA target, pause and "working days since" in Bluelamp is computed here.
+Working days run 08:00–17:00 Europe/London, Monday to Friday, except a calendar's bank holidays
+(the `holidays` package: England & Wales by default, with substitute days and one-offs such as
+19 September 2022 and 8 May 2023; Scotland and Northern Ireland too) and the extra closures
+recorded for that calendar (`ExtraClosure`). Every SLA target, pause, "working days since", due
+date or notice period in Bluelamp is computed here; no other module does date arithmetic in
+working time.
 
 Rules
   * Working time is [08:00, 17:00) on a working day. 17:00 itself is closed.
@@ -23,8 +25,8 @@ How (docs/decisions/0005-working-time.md)
   [n * 9h, (n + 1) * 9h). An instant becomes a position by a binary search over the UTC instants
   of each working day's 08:00 opening, and a position becomes an instant by one addition. No UTC
   offset enters the sum, so BST/GMT changes cannot shift a target, and no database is read per
-  call: a `Calendar` holds the bank holidays and extra closures, and the desk's own calendar
-  (`default_calendar()`) is loaded once and cached.
+  call: a `Calendar` holds the bank holidays and extra closures, and each named calendar
+  (`calendar_for(name)`, England & Wales by default) is loaded once and cached.
 """
 
 from __future__ import annotations
@@ -39,7 +41,9 @@ from zoneinfo import ZoneInfo
 import holidays
 
 __all__ = [
+    "CALENDARS",
     "CLOSES_AT",
+    "DEFAULT_CALENDAR",
     "FIRST_YEAR",
     "LAST_YEAR",
     "LONDON",
@@ -50,9 +54,10 @@ __all__ = [
     "Pause",
     "add_working_time",
     "bank_holiday_name",
+    "calendar_for",
     "default_calendar",
     "due_with_pauses",
-    "forget_default_calendar",
+    "forget_calendars",
     "is_working_day",
     "is_working_time",
     "next_opening",
@@ -61,6 +66,13 @@ __all__ = [
 ]
 
 LONDON = ZoneInfo("Europe/London")
+# Calendar names (stored on extra closures) and the `holidays` subdivision of their bank holidays.
+DEFAULT_CALENDAR = "england-and-wales"
+CALENDARS = {
+    "england-and-wales": ("England and Wales", "ENG"),
+    "scotland": ("Scotland", "SCT"),
+    "northern-ireland": ("Northern Ireland", "NIR"),
+}
 OPENS_AT = dt.time(8, 0)
 CLOSES_AT = dt.time(17, 0)
 WORKING_DAY = dt.datetime.combine(dt.date.min, CLOSES_AT) - dt.datetime.combine(dt.date.min, OPENS_AT)
@@ -159,24 +171,27 @@ class Calendar:
     """Bank holidays plus extra closures, with working-time arithmetic over them.
 
     Build one with the extra closures passed in (`Calendar(extra_closures={date, ...})`), or use
-    `default_calendar()`, which reads them from the database once and caches them. A calendar is
+    `calendar_for(name)`, which reads them from the database once and caches them. A calendar is
     immutable in what it means and safe to share between threads; it grows its table of working
     days as computations reach further years.
     """
 
-    def __init__(self, extra_closures: Iterable[dt.date] = ()):
+    def __init__(self, extra_closures: Iterable[dt.date] = (), *, name: str = DEFAULT_CALENDAR):
+        if name not in CALENDARS:
+            raise ValueError(f"No calendar named {name!r}; there are {', '.join(CALENDARS)}")
+        self.name = name
         self.extra_closures: frozenset[dt.date] = frozenset(extra_closures)
-        self._bank_holidays = holidays.country_holidays("GB", subdiv="ENG")
+        self._bank_holidays = holidays.country_holidays("GB", subdiv=CALENDARS[name][1])
         self._table: _Table | None = None
         self._lock = threading.Lock()
 
     def __repr__(self) -> str:
-        return f"<Calendar: England & Wales bank holidays + {len(self.extra_closures)} extra closure(s)>"
+        return f"<Calendar: {CALENDARS[self.name][0]} bank holidays + {len(self.extra_closures)} extra closure(s)>"
 
     # --- days -----------------------------------------------------------------------------------
 
     def bank_holiday_name(self, day: dt.date) -> str | None:
-        """The name of the England & Wales bank holiday on `day`, if it is one."""
+        """The name of the calendar's bank holiday on `day`, if it is one."""
         return self._bank_holidays.get(day)
 
     def is_working_day(self, day: dt.date) -> bool:
@@ -404,45 +419,50 @@ def _merge(table: _Table, spans: list[tuple[int, int | None]], *, floor: int) ->
 # --- the desk's own calendar ---------------------------------------------------------------------
 
 # Another process's change to the extra closures is seen within this many seconds; this
-# process's own changes at once (bluelamp.servicedesk.signals).
+# process's own changes at once (bluelamp.workingtime.signals).
 CACHE_SECONDS = 300.0
-_default: Calendar | None = None
-_default_loaded_at = 0.0
-_default_lock = threading.Lock()
+_cached: dict[str, tuple[Calendar, float]] = {}
+_cache_lock = threading.Lock()
+
+
+def calendar_for(name: str = DEFAULT_CALENDAR) -> Calendar:
+    """The calendar `name`: its bank holidays plus its extra closures in the database.
+
+    Read from the database once and cached for CACHE_SECONDS; saving or deleting an
+    ExtraClosure forgets the cache at once in this process.
+    """
+    cached = _cached.get(name)
+    if cached is not None and time.monotonic() - cached[1] < CACHE_SECONDS:
+        return cached[0]
+    from bluelamp.workingtime.selectors import extra_closure_dates
+
+    closures = extra_closure_dates(calendar=name)
+    with _cache_lock:
+        current = _cached.get(name)
+        calendar = (
+            current[0] if current and current[0].extra_closures == closures else Calendar(closures, name=name)
+        )
+        _cached[name] = (calendar, time.monotonic())
+        return calendar
 
 
 def default_calendar() -> Calendar:
-    """The service desk's calendar: bank holidays plus the extra closures in the database.
-
-    Read from the database once and cached for CACHE_SECONDS; saving or deleting an
-    ExtraClosure forgets it at once in this process.
-    """
-    global _default, _default_loaded_at
-    calendar = _default
-    if calendar is not None and time.monotonic() - _default_loaded_at < CACHE_SECONDS:
-        return calendar
-    from bluelamp.servicedesk.selectors import extra_closure_dates
-
-    closures = extra_closure_dates()
-    with _default_lock:
-        if _default is None or _default.extra_closures != closures:
-            _default = Calendar(closures)
-        _default_loaded_at = time.monotonic()
-        return _default
+    """England & Wales: the calendar every service works to unless it says otherwise."""
+    return calendar_for(DEFAULT_CALENDAR)
 
 
-def forget_default_calendar() -> None:
-    """Make the next `default_calendar()` read the extra closures again."""
-    global _default
-    with _default_lock:
-        _default = None
+def forget_calendars() -> None:
+    """Make the next `calendar_for()` read the extra closures again."""
+    with _cache_lock:
+        _cached.clear()
 
 
-# --- the small public API: module functions over the desk's calendar (or one passed in) ---------
+# --- the small public API: module functions over the default calendar (or one passed in) -------
 
 
 def bank_holiday_name(day: dt.date, *, calendar: Calendar | None = None) -> str | None:
-    """The name of the England & Wales bank holiday on `day` ("Boxing Day (observed)"), or None."""
+    """The name of the bank holiday on `day` ("Boxing Day (observed)"), or None (England & Wales
+    unless a calendar is given)."""
     return (calendar or _bank_holiday_calendar()).bank_holiday_name(day)
 
 
@@ -462,12 +482,12 @@ def is_working_day(day: dt.date, *, calendar: Calendar | None = None) -> bool:
 
 
 def is_working_time(when: dt.datetime, *, calendar: Calendar | None = None) -> bool:
-    """The desk is open at `when`: 08:00 (included) to 17:00 (excluded) on a working day."""
+    """`when` is working time: 08:00 (included) to 17:00 (excluded) on a working day."""
     return (calendar or default_calendar()).is_working_time(when)
 
 
 def next_opening(when: dt.datetime, *, calendar: Calendar | None = None) -> dt.datetime:
-    """`when` itself if the desk is open then, else 08:00 on the next working day (in UTC)."""
+    """`when` itself if it is working time, else 08:00 on the next working day (in UTC)."""
     return (calendar or default_calendar()).next_opening(when)
 
 

@@ -7,16 +7,17 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from bluelamp.audit.api import AuditEvent
-from bluelamp.servicedesk.models import ExtraClosure
-from bluelamp.servicedesk.services import extra_closure_create, extra_closure_delete
 from bluelamp.servicedesk.sla import sla_targets
-from bluelamp.servicedesk.tests.conftest import london
-from bluelamp.servicedesk.working_time import (
+from bluelamp.workingtime.api import (
     Calendar,
+    ExtraClosure,
     add_working_time,
     default_calendar,
+    extra_closure_create,
+    extra_closure_delete,
     is_working_day,
 )
+from bluelamp.workingtime.tests.conftest import london
 from conftest import page_body
 
 URL = "/service-desk/closures/"
@@ -45,7 +46,11 @@ def test_create_records_and_audits(service_manager, future_day):
     assert closure.created_by == service_manager
     event = AuditEvent.objects.get(action="servicedesk.closure_add")
     assert event.actor == service_manager
-    assert event.after == {"date": future_day.isoformat(), "reason": "National IT shutdown"}
+    assert event.after == {
+        "date": future_day.isoformat(),
+        "reason": "National IT shutdown",
+        "calendar": "england-and-wales",
+    }
 
 
 @pytest.mark.parametrize(
@@ -156,7 +161,7 @@ def test_bad_input_is_explained_and_nothing_is_saved(signed_in, service_manager)
     text = page.content.decode()
     assert "There is a problem" in text
     assert "Enter the date as YYYY-MM-DD" in text and "Enter the reason for the closure" in text
-    page = client.post(URL, {"date": "2099-12-25", "reason": "Christmas"})
+    page = client.post(URL, {"calendar": "england-and-wales", "date": "2099-12-25", "reason": "Christmas"})
     assert "already a bank holiday (Christmas Day)" in page.content.decode()
     assert not ExtraClosure.objects.exists()
 
@@ -204,10 +209,15 @@ def test_platform_admins_manage_closures_in_django_admin(
     signed_in, platform_admin, service_manager, future_day
 ):
     client = signed_in(platform_admin)
-    assert client.get("/django-admin/servicedesk/extraclosure/").status_code == 200
+    assert client.get("/django-admin/workingtime/extraclosure/").status_code == 200
     response = client.post(
-        "/django-admin/servicedesk/extraclosure/add/",
-        {"date": future_day.isoformat(), "reason": "Added in admin", "created_by": ""},
+        "/django-admin/workingtime/extraclosure/add/",
+        {
+            "calendar": "england-and-wales",
+            "date": future_day.isoformat(),
+            "reason": "Added in admin",
+            "created_by": "",
+        },
     )
     assert response.status_code == 302, response.content.decode()[:2000]
     closure = ExtraClosure.objects.get()
@@ -215,8 +225,60 @@ def test_platform_admins_manage_closures_in_django_admin(
     assert AuditEvent.objects.filter(action="admin.add", object_id=str(closure.pk)).exists()
     # The model's own rules hold in admin too.
     response = client.post(
-        "/django-admin/servicedesk/extraclosure/add/", {"date": "2099-12-25", "reason": "Christmas"}
+        "/django-admin/workingtime/extraclosure/add/",
+        {"calendar": "england-and-wales", "date": "2099-12-25", "reason": "Christmas"},
     )
     assert response.status_code == 200 and "already a bank holiday" in response.content.decode()
     # Not for service-desk leads who are not platform administrators.
-    assert signed_in(service_manager).get("/django-admin/servicedesk/extraclosure/").status_code == 302
+    assert signed_in(service_manager).get("/django-admin/workingtime/extraclosure/").status_code == 302
+
+
+# --- closures keyed by calendar; who may act --------------------------------------------------
+
+
+def test_closures_belong_to_one_calendar(service_manager, future_day):
+    from bluelamp.workingtime.api import calendar_for, default_calendar
+
+    extra_closure_create(actor=service_manager, date=future_day, reason="Scottish day", calendar="scotland")
+    assert not calendar_for("scotland").is_working_day(future_day)
+    assert default_calendar().is_working_day(future_day)  # England and Wales: open
+    # One per calendar and day: the same day may be closed in England and Wales too, once.
+    extra_closure_create(actor=service_manager, date=future_day, reason="National day")
+    assert not default_calendar().is_working_day(future_day)
+    with pytest.raises(ValidationError, match="already an extra closure"):
+        extra_closure_create(actor=service_manager, date=future_day, reason="Again")
+    with pytest.raises(ValidationError, match="no calendar"):
+        extra_closure_create(actor=service_manager, date=future_day, reason="x", calendar="atlantis")
+
+
+def test_each_calendar_has_its_own_bank_holidays():
+    from bluelamp.workingtime.api import Calendar
+
+    st_andrews = dt.date(2029, 11, 30)  # a Friday: a bank holiday in Scotland only
+    assert not Calendar(name="scotland").is_working_day(st_andrews)
+    assert Calendar().is_working_day(st_andrews)
+    assert Calendar(name="northern-ireland").bank_holiday_name(dt.date(2029, 3, 17))
+
+
+def test_only_desk_leads_may_record_or_remove_closures(adviser, charlie, service_manager, future_day):
+    from django.core.exceptions import PermissionDenied
+
+    for outsider in (adviser, charlie):
+        with pytest.raises(PermissionDenied):
+            extra_closure_create(actor=outsider, date=future_day, reason="Not mine to close")
+    closure = extra_closure_create(actor=service_manager, date=future_day, reason="Closed")
+    for outsider in (adviser, charlie, None):
+        with pytest.raises(PermissionDenied):
+            extra_closure_delete(actor=outsider, closure=closure)
+    assert ExtraClosure.objects.filter(pk=closure.pk).exists()
+
+
+def test_a_closure_date_is_judged_at_the_time_given(service_manager):
+    """`at` decides what "today" is (tests never depend on the day they run)."""
+    at = dt.datetime(2031, 3, 10, 12, tzinfo=dt.UTC)
+    with pytest.raises(ValidationError, match="has passed"):
+        extra_closure_create(actor=service_manager, date=dt.date(2031, 3, 7), reason="Late", at=at)
+    closure = extra_closure_create(actor=service_manager, date=dt.date(2031, 3, 11), reason="Soon", at=at)
+    later = dt.datetime(2031, 3, 12, 9, tzinfo=dt.UTC)
+    with pytest.raises(ValidationError, match="has passed"):
+        extra_closure_delete(actor=service_manager, closure=closure, at=later)

@@ -1,7 +1,16 @@
 from django import forms
 
+from bluelamp.workingtime.calendar import CALENDARS, DEFAULT_CALENDAR
+
 
 class ExtraClosureForm(forms.Form):
+    calendar = forms.ChoiceField(
+        label="Calendar",
+        choices=[(name, label) for name, (label, _) in CALENDARS.items()],
+        initial=DEFAULT_CALENDAR,
+        required=False,
+        help_text="The service desk and national services work to England and Wales",
+    )
     date = forms.DateField(
         label="Date (YYYY-MM-DD)",
         help_text="A weekday, today or later, that is not already a bank holiday. For example, 2027-03-26",
@@ -14,3 +23,6 @@ class ExtraClosureForm(forms.Form):
         help_text="Staff see this next to the date, for example “State funeral”",
         error_messages={"required": "Enter the reason for the closure"},
     )
+
+    def clean_calendar(self):
+        return self.cleaned_data.get("calendar") or DEFAULT_CALENDAR

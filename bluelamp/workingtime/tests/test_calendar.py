@@ -12,8 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from bluelamp.servicedesk.tests.conftest import LONDON, london
-from bluelamp.servicedesk.working_time import (
+from bluelamp.workingtime.api import (
     WORKING_DAY,
     Calendar,
     NaiveDatetimeError,
@@ -24,6 +23,7 @@ from bluelamp.servicedesk.working_time import (
     next_opening,
     working_time_between,
 )
+from bluelamp.workingtime.tests.conftest import LONDON, london
 
 H = dt.timedelta(hours=1)
 UTC = dt.UTC

@@ -1,0 +1,61 @@
+"""What other domains may use of working time: the calendars, arithmetic in working time, and
+the extra closures (with the page a domain may mount to manage them)."""
+
+from bluelamp.workingtime.calendar import (
+    CALENDARS,
+    CLOSES_AT,
+    DEFAULT_CALENDAR,
+    FIRST_YEAR,
+    LAST_YEAR,
+    LONDON,
+    OPENS_AT,
+    WORKING_DAY,
+    Calendar,
+    NaiveDatetimeError,
+    Pause,
+    add_working_time,
+    bank_holiday_name,
+    calendar_for,
+    default_calendar,
+    due_with_pauses,
+    forget_calendars,
+    is_working_day,
+    is_working_time,
+    next_opening,
+    subtract_working_time,
+    working_time_between,
+)
+from bluelamp.workingtime.models import ExtraClosure
+from bluelamp.workingtime.selectors import extra_closure_dates, extra_closures
+from bluelamp.workingtime.services import extra_closure_create, extra_closure_delete, may_manage_closures
+
+__all__ = [
+    "CALENDARS",
+    "CLOSES_AT",
+    "DEFAULT_CALENDAR",
+    "FIRST_YEAR",
+    "LAST_YEAR",
+    "LONDON",
+    "OPENS_AT",
+    "WORKING_DAY",
+    "Calendar",
+    "ExtraClosure",
+    "NaiveDatetimeError",
+    "Pause",
+    "add_working_time",
+    "bank_holiday_name",
+    "calendar_for",
+    "default_calendar",
+    "due_with_pauses",
+    "extra_closure_create",
+    "extra_closure_dates",
+    "extra_closure_delete",
+    "extra_closures",
+    "forget_calendars",
+    "is_working_day",
+    "is_working_time",
+    "may_manage_closures",
+    "next_opening",
+    "subtract_working_time",
+    "working_time_between",
+]
