@@ -2,13 +2,16 @@
 down), and the refusal of input no page accepts."""
 
 import contextvars
+import logging
 import re
 import uuid
 from dataclasses import dataclass
 from urllib.parse import unquote_to_bytes
 
+from django.core.exceptions import SuspiciousOperation
 from django.core.handlers.wsgi import get_bytes_from_wsgi
 from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 
 
 @dataclass(frozen=True)
@@ -107,8 +110,26 @@ def _path_problem(path: str) -> str | None:
     return None
 
 
+def _header_problem(meta) -> str | None:
+    # HTTP forbids NUL in header values; one in an Authorization header reached the token lookup.
+    for key, value in meta.items():
+        if key.startswith("HTTP_") and isinstance(value, str) and "\x00" in value:
+            name = key[5:].replace("_", "-").title()
+            return f"The request header “{name}” contains a NUL character (U+0000), which is not accepted."
+    return None
+
+
 def _form_problem(request) -> str | None:
-    for name, values in request.POST.lists():
+    try:
+        fields = list(request.POST.lists())
+    except MultiPartParserError as exc:
+        return f"The form could not be read ({exc}). Send it with its boundary, as browsers do, or send JSON."
+    except SuspiciousOperation as exc:  # too large, too many fields or files
+        # Logged where Django logs them; answered here, as Django's own 400 page needs what the
+        # middleware after this one sets up.
+        logging.getLogger(f"django.security.{exc.__class__.__name__}").error(str(exc))
+        return f"The form could not be read: {exc}"
+    for name, values in fields:
         for text in (name, *values):
             if "\x00" in text:
                 return (
@@ -121,7 +142,7 @@ def _form_problem(request) -> str | None:
 class RejectBadInputMiddleware:
     """400 for input that no page or API operation accepts, before anything reads it: a NUL or
     another control character in the address or its query string, a query string that is not
-    UTF-8, or a NUL in a submitted form's fields.
+    UTF-8, a NUL in a request header or in a submitted form's fields.
 
     Without this, such input reached the database and failed there (a 500 on the licence check,
     the API's lists and any page with ?org=). Checking it once here means no view has to. Other
@@ -138,6 +159,7 @@ class RejectBadInputMiddleware:
         problem = (
             _path_problem(request.path_info)
             or _query_problem(get_bytes_from_wsgi(request.environ, "QUERY_STRING", ""))
+            or _header_problem(request.META)
             or self._form_problem(request)
         )
         if problem:
@@ -152,5 +174,5 @@ class RejectBadInputMiddleware:
 
     def _refuse(self, request, problem: str) -> HttpResponse:
         if request.path_info.startswith("/api/"):
-            return JsonResponse({"detail": problem}, status=400)
+            return JsonResponse({"detail": problem}, status=400, json_dumps_params={"ensure_ascii": False})
         return HttpResponseBadRequest(problem + "\n", content_type="text/plain; charset=utf-8")

@@ -1,5 +1,6 @@
 """A NUL in a query string gave a 500 on the licence check and four list operations (PostgreSQL
-cannot hold it); it is a 400 naming the parameter, in DRF's JSON shape (security sweep item 7)."""
+cannot hold it), as did one in an API token; it is a 400 naming the parameter or header, in DRF's
+JSON shape (security sweep item 7)."""
 
 import pytest
 
@@ -28,3 +29,12 @@ def test_list_operations_refuse_a_nul(api_as, alice, path, parameter):
     response = api_as(alice).get(path, {parameter: "\x00"})
     assert response.status_code == 400
     assert response.json() == {"detail": NUL.format(parameter) + " Remove it and try again."}
+
+
+def test_a_nul_in_the_authorization_header_is_refused(client, alice):
+    # Found while testing with schemathesis: it reached knox's token lookup (a 500 on PostgreSQL).
+    response = client.get("/api/v1/units/", HTTP_AUTHORIZATION="Token abc\x00def")
+    assert response.status_code == 400
+    assert response.json() == {
+        "detail": "The request header “Authorization” contains a NUL character (U+0000), which is not accepted."
+    }
