@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from bluelamp.audit.api import audit_record, audit_record_many
+from bluelamp.core.validation import date_errors, text_errors
 from bluelamp.organisations.models import (
     Licence,
     LicenceContact,
@@ -35,12 +36,18 @@ def _snapshot(obj, fields) -> dict:
     return {f: getattr(obj, f) for f in fields}
 
 
+def _refuse(errors: dict[str, str]) -> None:
+    if errors:
+        raise ValidationError(errors)
+
+
 def organisation_create(
     *, actor, slug: str, name: str, kind: str, host_name: str | None = None, brand_colour: str = "#1d4f91"
 ) -> Organisation:
     organisation = Organisation(
         slug=slug, name=name, kind=kind, host_name=host_name or None, brand_colour=brand_colour
     )
+    _refuse(text_errors(name=name))
     organisation.full_clean()
     with transaction.atomic():
         organisation.save()
@@ -68,6 +75,7 @@ def organisation_update(
         organisation.logo = ""
     if logo is not None:
         organisation.logo = logo
+    _refuse(text_errors(name=organisation.name))
     organisation.full_clean()
     with transaction.atomic():
         organisation.save()
@@ -109,6 +117,7 @@ def unit_create(
     audit: bool = True,
 ) -> Unit:
     name = _unit_name(name)
+    _refuse(text_errors(name=name, code=code))
     if parent is not None and parent.organisation_id != organisation.pk:
         raise ValidationError({"parent": "The parent unit belongs to another organisation."})
     full_path = f"{parent.full_path}/{name}" if parent else name
@@ -255,6 +264,7 @@ def _units_insert(
 
 def unit_rename(*, actor, unit: Unit, name: str, code: str | None = None) -> Unit:
     name = _unit_name(name)
+    _refuse(text_errors(name=name, code=code))
     old_path = unit.full_path
     parent = Unit.objects.get_parent(unit)
     new_path = f"{parent.full_path}/{name}" if parent else name
@@ -287,6 +297,10 @@ def unit_rename(*, actor, unit: Unit, name: str, code: str | None = None) -> Uni
 # --- licences --------------------------------------------------------------------------------
 
 _LICENCE_FIELDS = ["type", "reference", "starts_on", "ends_on", "status", "notes"]
+# Licences began with the platform and are granted for years, not centuries; a licence without an
+# end is given no end date, not a far-off one. The range refuses mistyped years (0336 for 2036).
+LICENCE_EARLIEST = dt.date(1900, 1, 1)
+LICENCE_LATEST = dt.date(2200, 12, 31)
 
 
 def licence_create(
@@ -323,6 +337,17 @@ def licence_create(
 
 
 def _licence_validate(licence: Licence) -> None:
+    _refuse(
+        {
+            **text_errors(reference=licence.reference, notes=licence.notes, multiline=("notes",)),
+            **date_errors(
+                starts_on=licence.starts_on,
+                ends_on=licence.ends_on,
+                earliest=LICENCE_EARLIEST,
+                latest=LICENCE_LATEST,
+            ),
+        }
+    )
     if licence.ends_on and licence.starts_on and licence.ends_on < licence.starts_on:
         raise ValidationError({"ends_on": "The end date must be the same as or after the start date."})
     if licence.organisation.is_national_body:
@@ -357,6 +382,7 @@ def licence_contact_add(
     contact = LicenceContact(
         licence=licence, name=name.strip(), email=email.strip().lower(), role=role.strip(), person=person
     )
+    _refuse(text_errors(name=contact.name, role=contact.role))
     contact.full_clean()
     with transaction.atomic():
         contact.save()
@@ -513,6 +539,7 @@ def role_grant(
 def role_revoke(*, actor, assignment: RoleAssignment, reason: str = "") -> RoleAssignment:
     if assignment.revoked_at is not None:
         raise ValidationError("That role has already been revoked.")
+    _refuse(text_errors(reason=reason, multiline=("reason",)))
     _require_grant_rights(actor, assignment.organisation, assignment.unit)
     with transaction.atomic():
         assignment.revoked_at = timezone.now()

@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bluelamp.audit.api import audit_record
+from bluelamp.core.validation import date_errors, text_errors
 from bluelamp.organisations.api import Organisation, Perm, Unit, access_for
 from bluelamp.people.models import Person, PersonTransfer
 from bluelamp.people.ranks import normalise_rank
@@ -24,6 +25,12 @@ PERSON_FIELDS = [
 ]
 
 
+# Employment dates: wide enough for the longest-serving leaver's history and for a start agreed
+# years ahead; narrow enough to refuse a mistyped year (0336 for 2036).
+EMPLOYMENT_EARLIEST = dt.date(1900, 1, 1)
+EMPLOYMENT_LATEST = dt.date(2200, 12, 31)
+
+
 def person_snapshot(person: Person) -> dict:
     data = {f: getattr(person, f) for f in PERSON_FIELDS}
     data["unit"] = person.unit.full_path if person.unit_id else ""
@@ -32,10 +39,24 @@ def person_snapshot(person: Person) -> dict:
 
 
 def _validate(person: Person) -> None:
-    errors = {}
     person.email = (person.email or "").strip().lower()
     person.staff_number = (person.staff_number or "").strip()
-    if person.rank:
+    errors = {
+        **text_errors(
+            first_name=person.first_name,
+            last_name=person.last_name,
+            staff_number=person.staff_number,
+            rank=person.rank,
+            job_role=person.job_role,
+        ),
+        **date_errors(
+            employment_start_date=person.employment_start_date,
+            left_on=person.left_on,
+            earliest=EMPLOYMENT_EARLIEST,
+            latest=EMPLOYMENT_LATEST,
+        ),
+    }
+    if person.rank and "rank" not in errors:
         rank = normalise_rank(person.rank)
         if rank is None:
             errors["rank"] = f"“{person.rank}” is not a police rank or staff grade we recognise."

@@ -10,6 +10,7 @@ by default: integrations compare them with pass marks.
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from bluelamp.core.validation import date_errors, text_errors
 from bluelamp.learning.api import Activity, ActivityProgress, Completion, Course, CourseVersion, Enrolment
 from bluelamp.restapi.serializers import StrictSerializer
 
@@ -151,11 +152,25 @@ class EnrolmentCreateSerializer(StrictSerializer):
         help_text="When the course should be completed (enrolling someone else only)",
     )
 
+    def validate_due_on(self, value):
+        # The learning service refuses a date in the past; a year such as 0336 or 9999 is a typo.
+        errors = date_errors(due_on=value)
+        if errors:
+            raise serializers.ValidationError(errors["due_on"])
+        return value
+
 
 class EnrolmentWithdrawSerializer(StrictSerializer):
     reason = serializers.CharField(
         max_length=500, required=False, allow_blank=True, help_text="Why, for the record"
     )
+
+    def validate_reason(self, value: str) -> str:
+        # Kept in the enrolment's history and shown on pages; the learning service takes it as is.
+        errors = text_errors(reason=value, multiline=("reason",))
+        if errors:
+            raise serializers.ValidationError(errors["reason"])
+        return value
 
 
 class ActivityProgressSerializer(serializers.Serializer):

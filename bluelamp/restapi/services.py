@@ -10,6 +10,7 @@ from django.db import transaction
 from knox.models import get_token_model
 
 from bluelamp.audit.api import audit_record
+from bluelamp.core.validation import text_errors
 from bluelamp.restapi.models import ApiToken
 
 # Enough for every system a person integrates; more suggests tokens being shared or leaked.
@@ -27,6 +28,9 @@ def api_token_create(*, actor, name: str, expires_in_days: int | None) -> tuple[
         )
     if len(name) > 100:
         raise ValidationError({"name": "The name must be 100 characters or fewer."})
+    errors = text_errors(name=name)
+    if errors:
+        raise ValidationError(errors)
     if existing.filter(name__iexact=name).exists():
         raise ValidationError({"name": f"You already have a token called “{name}”. Choose another name."})
     if existing.count() >= MAX_TOKENS_PER_PERSON:
