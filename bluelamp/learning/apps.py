@@ -9,6 +9,10 @@ class LearningConfig(AppConfig):
 
     def ready(self):
         checks.register(check_scorm_content_origin, checks.Tags.security, deploy=True)
+        # Its header links and daily job (docs/decisions/0010-domains-plug-in.md).
+        from bluelamp.learning import plugins
+
+        plugins.register()
 
 
 def check_scorm_content_origin(app_configs=None, **kwargs):

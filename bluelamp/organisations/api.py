@@ -57,7 +57,6 @@ from bluelamp.organisations.services import (
     units_ensure_paths,
     units_reserve_ids,
 )
-from bluelamp.organisations.tasks import DAILY as DAILY_TASKS
 
 __all__ = [
     "machine_endpoint",
@@ -65,7 +64,6 @@ __all__ = [
     "MFA_VERIFY",
     "requires_mfa",
     "session_mfa_problem",
-    "DAILY_TASKS",
     "ADMINISTRATIVE_ROLES",
     "DEFINITIONS",
     "GRANTABLE_ROLES",

@@ -4,10 +4,8 @@ from bluelamp.people.importing import ImportResult, RowError, run_import
 from bluelamp.people.models import ImportRun, Person, PersonTransfer
 from bluelamp.people.selectors import access_person, people_search, people_visible
 from bluelamp.people.services import person_create, person_transfer, person_update
-from bluelamp.people.tasks import discard_stale_import_files
 
 __all__ = [
-    "discard_stale_import_files",
     "ImportResult",
     "ImportRun",
     "Person",

@@ -7,5 +7,8 @@ class PeopleConfig(AppConfig):
     verbose_name = "People"
 
     def ready(self):
-        # Connects the allauth signal receivers (password reset verifies the address).
-        from bluelamp.people import adapters  # noqa: F401
+        # adapters: connects the allauth signal receivers (password reset verifies the address).
+        # plugins: its header links, home-page cards and daily job (docs/decisions/0010-...).
+        from bluelamp.people import adapters, plugins  # noqa: F401
+
+        plugins.register()

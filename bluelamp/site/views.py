@@ -7,13 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 
 from bluelamp.audit.api import audit_events
 from bluelamp.core.exports import csv_download
+from bluelamp.core.plugins import home_cards
 from bluelamp.core.timefmt import LONDON
 from bluelamp.organisations.api import (
-    Licence,
     LicenceType,
     Organisation,
     Perm,
@@ -22,41 +21,24 @@ from bluelamp.organisations.api import (
     licence_status,
     roles_of,
 )
-from bluelamp.people.api import ImportRun, people_visible
 
 
 def home(request):
     if not request.user.is_authenticated:
         return render(request, "site/welcome.html", {"title": "Welcome"})
     user = request.user
-    today = timezone.localdate()
+    # Each domain contributes its cards (bluelamp/<domain>/plugins.py); those for this person show.
+    cards = []
+    for card in home_cards():
+        card_context = card.context(user)
+        if card_context is not None:
+            cards.append((card.template, card_context))
     context = {
         "title": "Home",
         "roles": roles_of(user),
         "domain_in_force": has_own_domain(user.organisation),
-        "cards": [],
+        "cards": cards,
     }
-    people_access = access_for(user, Perm.PEOPLE_MANAGE)
-    if people_access.anything:
-        people = people_visible(user, Perm.PEOPLE_MANAGE)
-        context["people_counts"] = {
-            "active": people.filter(status="active").count(),
-            "leavers": people.filter(status="leaver").count(),
-        }
-    licence_access = access_for(user, Perm.LICENCES_VIEW)
-    if licence_access.anything:
-        licences = Licence.objects.select_related("organisation").filter(
-            status=Licence.Status.ACTIVE, ends_on__gte=today, ends_on__lte=today + dt.timedelta(days=90)
-        )
-        if not licence_access.national:
-            licences = licences.filter(organisation_id__in=licence_access.organisation_ids_touched() or set())
-        context["expiring"] = licences.order_by("ends_on")[:10]
-    import_access = access_for(user, Perm.PEOPLE_IMPORT)
-    if import_access.anything:
-        runs = ImportRun.objects.select_related("organisation", "started_by")
-        if not import_access.national:
-            runs = runs.filter(organisation_id__in=import_access.organisation_ids)
-        context["recent_imports"] = runs[:5]
     return render(request, "site/home.html", context)
 
 

@@ -1,0 +1,138 @@
+"""What domains plug into the site: header navigation, a section's own navigation, home-page
+cards and scheduled jobs (docs/decisions/0010-domains-plug-in.md).
+
+Each domain registers its contributions from its AppConfig.ready() (in its own `plugins.py`);
+the site only iterates what is registered. Core knows no domain: a contribution carries the
+callables its domain supplies (who sees an entry, what a card shows), and registering the same
+contribution again replaces it, so a second ready() changes nothing.
+"""
+
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal
+
+from django.urls import reverse
+
+Frequency = Literal["daily", "frequent"]
+FREQUENCIES: tuple[Frequency, ...] = ("daily", "frequent")
+
+
+def _everyone(user) -> bool:
+    return True
+
+
+def _starts_with(path: str, href: str) -> bool:
+    return path.startswith(href)
+
+
+def exactly(path: str, href: str) -> bool:
+    """An `active` rule for a page that is current only at its own address (e.g. home)."""
+    return path == href
+
+
+@dataclass(frozen=True)
+class NavEntry:
+    """A link in the header's navigation, for signed-in people, placed by `order` (ascending).
+
+    `visible(user)` says who sees it; `url_args(user)` gives the arguments of `url_name` when it
+    takes some (e.g. the person's own organisation); `active(path, href)` says whether the page
+    at `path` belongs to this entry (by default: the path starts with the entry's address).
+    """
+
+    label: str
+    url_name: str
+    order: int
+    visible: Callable[[Any], bool] = _everyone
+    url_args: Callable[[Any], Sequence[Any]] | None = None
+    active: Callable[[str, str], bool] = _starts_with
+
+    def href(self, user) -> str:
+        return reverse(self.url_name, args=self.url_args(user) if self.url_args else None)
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """One link of a section's own navigation, as govukServiceNavigation draws it."""
+
+    text: str
+    href: str
+    active: bool
+    current: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"href": self.href, "text": self.text, "active": self.active, "current": self.current}
+
+
+@dataclass(frozen=True)
+class SectionNav:
+    """A domain's second row of navigation under the header, on the domain's own pages (the
+    service desk's sections). `items(request)` is empty on pages where it does not belong."""
+
+    name: str
+    items: Callable[[Any], list[NavItem]]
+    navigation_id: str
+    menu_button_text: str
+    test_id: str
+
+
+@dataclass(frozen=True)
+class HomeCard:
+    """A part of a signed-in person's home page, placed by `order` (ascending).
+
+    `context(user)` returns what `template` shows (as `card`), or None when the card is not for
+    this person.
+    """
+
+    template: str
+    order: int
+    context: Callable[[Any], dict[str, Any] | None]
+
+
+class _Registry:
+    def __init__(self) -> None:
+        self.nav: dict[str, NavEntry] = {}
+        self.sections: dict[str, SectionNav] = {}
+        self.cards: dict[str, HomeCard] = {}
+        self.jobs: dict[Frequency, dict[str, Any]] = {frequency: {} for frequency in FREQUENCIES}
+
+
+_registry = _Registry()
+
+
+def register_nav(*entries: NavEntry) -> None:
+    for entry in entries:
+        _registry.nav[entry.url_name] = entry
+
+
+def register_section_nav(section: SectionNav) -> None:
+    _registry.sections[section.name] = section
+
+
+def register_home_cards(*cards: HomeCard) -> None:
+    for card in cards:
+        _registry.cards[card.template] = card
+
+
+def register_jobs(*, frequency: Frequency, tasks: Iterable[Any]) -> None:
+    """Background tasks (django_tasks) that `bluelamp run-daily` or `run-frequent` enqueues, in
+    the order registered (apps in INSTALLED_APPS order)."""
+    if frequency not in FREQUENCIES:
+        raise ValueError(f"frequency {frequency!r}: use one of {', '.join(FREQUENCIES)}")
+    for task in tasks:
+        _registry.jobs[frequency][task.module_path] = task
+
+
+def nav_entries() -> list[NavEntry]:
+    return sorted(_registry.nav.values(), key=lambda entry: entry.order)
+
+
+def section_navs() -> list[SectionNav]:
+    return list(_registry.sections.values())
+
+
+def home_cards() -> list[HomeCard]:
+    return sorted(_registry.cards.values(), key=lambda card: card.order)
+
+
+def jobs(frequency: Frequency) -> list[Any]:
+    return list(_registry.jobs[frequency].values())

@@ -1,0 +1,26 @@
+"""What learning adds to the site: its header links and its daily job (registered by
+LearningConfig.ready(); see bluelamp/core/plugins.py)."""
+
+from django.urls import reverse
+
+from bluelamp.core.plugins import NavEntry, register_jobs, register_nav
+from bluelamp.learning.tasks import discard_stale_history_files
+from bluelamp.organisations.api import Perm, access_for
+
+
+def _my_learning_active(path: str, href: str) -> bool:
+    # "Manage courses" lives under /learning/ too, and has a link of its own.
+    return path.startswith(href) and not path.startswith(reverse("learning:manage_courses"))
+
+
+def register() -> None:
+    register_nav(
+        NavEntry("My learning", "learning:my_learning", order=20, active=_my_learning_active),
+        NavEntry(
+            "Manage courses",
+            "learning:manage_courses",
+            order=120,
+            visible=lambda user: access_for(user, Perm.LEARNING_MANAGE).anything,
+        ),
+    )
+    register_jobs(frequency="daily", tasks=[discard_stale_history_files])
