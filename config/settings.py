@@ -348,7 +348,14 @@ REST_FRAMEWORK = {
         "bluelamp.restapi.authentication.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # Every API view, in whichever domain's rest/ it lives, unless it says otherwise (the public
+    # licence check does): signed in; an administrator's session has MFA; their organisation's
+    # PL-P-101 is in force. What they may see is then up to the domain's access helpers.
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "bluelamp.restapi.permissions.SignedInAdministratorsHaveMfa",
+        "bluelamp.restapi.permissions.OrganisationDomainInForce",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,

@@ -1,5 +1,5 @@
 """What domains plug into the site: header navigation, a section's own navigation, home-page
-cards and scheduled jobs (docs/decisions/0010-domains-plug-in.md).
+cards, scheduled jobs and their part of the REST API (docs/decisions/0010-domains-plug-in.md).
 
 Each domain registers its contributions from its AppConfig.ready() (in its own `plugins.py`);
 the site only iterates what is registered. Core knows no domain: a contribution carries the
@@ -94,6 +94,7 @@ class _Registry:
         self.sections: dict[str, SectionNav] = {}
         self.cards: dict[str, HomeCard] = {}
         self.jobs: dict[Frequency, dict[str, Any]] = {frequency: {} for frequency in FREQUENCIES}
+        self.api_urls: dict[str, None] = {}
 
 
 _registry = _Registry()
@@ -122,6 +123,14 @@ def register_jobs(*, frequency: Frequency, tasks: Iterable[Any]) -> None:
         _registry.jobs[frequency][task.module_path] = task
 
 
+def register_api_urls(module: str) -> None:
+    """A domain's part of the REST API: the dotted path of its `rest/urls.py`, which holds
+    `routes`, (prefix, viewset, basename) triples for the version's router, and `urlpatterns` for
+    anything else. bluelamp.restapi.urls imports it when it builds /api/v1/ (a path, not the module,
+    so that registering imports no views); a path that does not import fails loudly there."""
+    _registry.api_urls[module] = None
+
+
 def nav_entries() -> list[NavEntry]:
     return sorted(_registry.nav.values(), key=lambda entry: entry.order)
 
@@ -136,3 +145,8 @@ def home_cards() -> list[HomeCard]:
 
 def jobs(frequency: Frequency) -> list[Any]:
     return list(_registry.jobs[frequency].values())
+
+
+def api_url_modules() -> list[str]:
+    """Registered `rest/urls.py` modules, in the order registered (apps in INSTALLED_APPS order)."""
+    return list(_registry.api_urls)

@@ -3,7 +3,7 @@ LearningConfig.ready(); see bluelamp/core/plugins.py)."""
 
 from django.urls import reverse
 
-from bluelamp.core.plugins import NavEntry, register_jobs, register_nav
+from bluelamp.core.plugins import NavEntry, register_api_urls, register_jobs, register_nav
 from bluelamp.learning.tasks import discard_stale_history_files
 from bluelamp.organisations.api import Perm, access_for
 
@@ -14,6 +14,7 @@ def _my_learning_active(path: str, href: str) -> bool:
 
 
 def register() -> None:
+    register_api_urls("bluelamp.learning.rest.urls")
     register_nav(
         NavEntry("My learning", "learning:my_learning", order=20, active=_my_learning_active),
         NavEntry(

@@ -9,6 +9,7 @@ from bluelamp.core.plugins import (
     HomeCard,
     NavEntry,
     exactly,
+    register_api_urls,
     register_home_cards,
     register_jobs,
     register_nav,
@@ -43,6 +44,7 @@ def licences_ending(user) -> dict | None:
 
 
 def register() -> None:
+    register_api_urls("bluelamp.organisations.rest.urls")
     register_nav(
         NavEntry(
             "Your organisation",

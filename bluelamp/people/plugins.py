@@ -1,7 +1,14 @@
 """What people adds to the site: its header links, its home-page cards and its daily job
 (registered by PeopleConfig.ready(); see bluelamp/core/plugins.py)."""
 
-from bluelamp.core.plugins import HomeCard, NavEntry, register_home_cards, register_jobs, register_nav
+from bluelamp.core.plugins import (
+    HomeCard,
+    NavEntry,
+    register_api_urls,
+    register_home_cards,
+    register_jobs,
+    register_nav,
+)
 from bluelamp.organisations.api import Perm, access_for
 from bluelamp.people.models import ImportRun
 from bluelamp.people.selectors import people_visible
@@ -33,6 +40,7 @@ def recent_imports(user) -> dict | None:
 
 
 def register() -> None:
+    register_api_urls("bluelamp.people.rest.urls")
     register_nav(
         NavEntry("People", "people:list", order=50, visible=_may(Perm.PEOPLE_VIEW)),
         NavEntry("Import", "people:import", order=60, visible=_may(Perm.PEOPLE_IMPORT)),

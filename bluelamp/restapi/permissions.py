@@ -1,5 +1,6 @@
-"""Who may use the API at all. What they may see is decided per object by the domains' access
-helpers (bluelamp.organisations.api.access_for and friends), exactly as for the web pages."""
+"""Who may use the API at all: REST_FRAMEWORK["DEFAULT_PERMISSION_CLASSES"] names these for every
+API view, in whichever domain's rest/ it lives, unless the view says otherwise. What they may see
+is decided per object by the domains' access helpers, exactly as for the web pages."""
 
 from allauth.mfa.models import Authenticator
 from rest_framework.permissions import BasePermission

@@ -1,30 +1,47 @@
-"""/api/: version 1 of the REST API, its OpenAPI document and reference, and the token page."""
+"""/api/: version 1 of the REST API, its OpenAPI document and reference, and the token page.
+
+Each domain keeps its own endpoints in `bluelamp/<domain>/rest/` and registers its `rest/urls.py`
+from its plugins (bluelamp/core/plugins.py, `register_api_urls`); this module builds the version
+from them, so the API knows no domain by name and a new domain's endpoints need no change here.
+"""
+
+from importlib import import_module
 
 from django.urls import include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
-from rest_framework.routers import DefaultRouter
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.routers import APIRootView, DefaultRouter
 
-from bluelamp.restapi import docs, learning_views, views, viewsets
+from bluelamp.core.plugins import api_url_modules
+from bluelamp.restapi import docs, views
 
-router = DefaultRouter(trailing_slash=True)
-router.include_format_suffixes = False
-router.register("organisations", viewsets.OrganisationViewSet, basename="organisation")
-router.register("licences", viewsets.LicenceViewSet, basename="licence")
-router.register("units", viewsets.UnitViewSet, basename="unit")
-router.register("people", viewsets.PersonViewSet, basename="person")
-router.register("courses", learning_views.CourseViewSet, basename="course")
-router.register("enrolments", learning_views.EnrolmentViewSet, basename="enrolment")
 
-v1 = [
-    path("licence-check/", viewsets.LicenceCheckView.as_view(), name="licence-check"),
-    path("people/<int:id>/transcript/", learning_views.TranscriptView.as_view(), name="person-transcript"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    # Our own reference page, drawn from the schema (Swagger UI and Redoc failed accessibility).
-    path("docs/", docs.api_reference, name="docs"),
-    path("redoc/", RedirectView.as_view(pattern_name="v1:docs", permanent=False), name="redoc"),
-    path("", include(router.urls)),
-]
+class ApiIndex(APIRootView):
+    """The version's index of endpoints: anyone signed in may read it (it lists no data)."""
+
+    permission_classes = [IsAuthenticated]
+
+
+def _version_1() -> list:
+    router = DefaultRouter(trailing_slash=True)
+    router.include_format_suffixes = False
+    router.APIRootView = ApiIndex
+    domains = []
+    for name in api_url_modules():
+        module = import_module(name)
+        for prefix, viewset, basename in getattr(module, "routes", []):
+            router.register(prefix, viewset, basename=basename)
+        domains += getattr(module, "urlpatterns", [])
+    return [
+        *domains,
+        path("schema/", SpectacularAPIView.as_view(), name="schema"),
+        # Our own reference page, drawn from the schema (Swagger UI and Redoc failed accessibility).
+        path("docs/", docs.api_reference, name="docs"),
+        path("redoc/", RedirectView.as_view(pattern_name="v1:docs", permanent=False), name="redoc"),
+        path("", include(router.urls)),
+    ]
+
 
 tokens = [
     path("", views.tokens, name="list"),
@@ -33,6 +50,6 @@ tokens = [
 
 urlpatterns = [
     # The namespace is the version: DRF's NamespaceVersioning reads request.version from it.
-    path("v1/", include((v1, "v1"))),
+    path("v1/", include((_version_1(), "v1"))),
     path("tokens/", include((tokens, "api_tokens"))),
 ]

@@ -1,10 +1,12 @@
-"""Learning fixtures: a national SCORM course (through the import service) and an Essex learner."""
+"""Learning fixtures: a national SCORM course (through the import service) and an Essex learner;
+for the tests of learning's API, the API tests' cast (bluelamp/restapi/tests/fixtures.py)."""
 
 import io
 
 import pytest
 
 from bluelamp.learning.tests.packages import build_package
+from bluelamp.restapi.tests.fixtures import api_as, essex_world, kent_world  # noqa: F401 - the API tests' cast
 from conftest import make_person
 
 

@@ -1,4 +1,5 @@
-"""Fixtures for single sign-on tests: a real OpenID Connect provider in the live server."""
+"""Fixtures for single sign-on tests (a real OpenID Connect provider in the live server) and, for
+the tests of organisations' API, the API tests' cast (bluelamp/restapi/tests/fixtures.py)."""
 
 import itertools
 import re
@@ -8,6 +9,8 @@ import pytest
 import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
+
+from bluelamp.restapi.tests.fixtures import api_as, essex_world, kent_world  # noqa: F401 - the API tests' cast
 
 _accounts = itertools.count(1)
 

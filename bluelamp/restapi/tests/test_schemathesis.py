@@ -28,10 +28,9 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
 from bluelamp.learning.api import enrol_self
+from bluelamp.learning.tests.courses import publish_course
 from bluelamp.restapi.services import api_token_create
 from conftest import make_person, with_mfa
-
-from .test_learning_api import publish_course
 
 EXAMPLES_PER_OPERATION = 10
 # Strings that have broken things before, mixed into the generated ones: a NUL (PostgreSQL cannot

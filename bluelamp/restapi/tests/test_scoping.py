@@ -5,8 +5,7 @@ import pytest
 from bluelamp.organisations.models import Licence, Organisation, Unit
 from bluelamp.organisations.services import licence_update
 from bluelamp.people.models import Person
-
-from ._helpers import results
+from bluelamp.restapi.tests.fixtures import results
 
 
 def kent_detail_requests(world, bob):

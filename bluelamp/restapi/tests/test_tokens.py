@@ -3,6 +3,7 @@
 import datetime as dt
 import re
 
+import pytest
 from django.utils import timezone
 from knox.models import AuthToken
 from rest_framework.test import APIClient
@@ -142,3 +143,11 @@ def test_creating_a_token_needs_a_recent_sign_in(client, bob):
     assert confirmed.status_code == 200
     assert re.search(r'id="new-token"[^>]*value="([0-9a-f]{64})"', confirmed.content.decode())
     assert ApiToken.objects.get().name == "Quiet one"
+
+
+def test_token_names_with_control_characters_are_refused(alice):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError) as refused:
+        api_token_create(actor=alice, name="nightly\x1b[8m sync", expires_in_days=30)
+    assert refused.value.message_dict["name"][0].startswith("This contains a control character (U+001B")

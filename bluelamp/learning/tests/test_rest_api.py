@@ -22,43 +22,14 @@ from bluelamp.learning.api import (
     course_set_status,
     enrol_people,
     enrol_self,
-    version_publish,
 )
-from bluelamp.learning.api import activity_add as _activity_add
+from bluelamp.learning.tests.courses import complete, publish_course
 from bluelamp.organisations.services import licence_update, role_grant
 from bluelamp.people.api import person_transfer
+from bluelamp.restapi.tests.fixtures import results
 from conftest import make_person
 
-from ._helpers import results
-
 MISSING_UUID = "00000000-0000-4000-8000-000000000000"
-
-
-def publish_course(owner, actor, code, *, pages=2, title=None, tags=(), self_enrolment=True):
-    """A published course of `pages` page activities (a page is complete once opened)."""
-    course = course_create(
-        actor=actor,
-        owner=owner,
-        code=code,
-        title=title or f"Course {code}",
-        summary=f"All about {code}.",
-        tags=tags,
-        self_enrolment=self_enrolment,
-        duration_minutes=20,
-    )
-    version = course.versions.get()
-    for n in range(1, pages + 1):
-        _activity_add(actor=actor, version=version, kind="page", title=f"Page {n}", body="Read this.")
-    version_publish(actor=actor, version=version)
-    course.refresh_from_db()
-    return course
-
-
-def complete(enrolment):
-    for activity in enrolment.version.activities.order_by("order"):
-        activity_open(enrolment=enrolment, activity=activity)
-    enrolment.refresh_from_db()
-    return enrolment
 
 
 @pytest.fixture

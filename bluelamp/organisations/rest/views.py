@@ -1,116 +1,42 @@
-"""Version 1 of the REST API: organisations, licences, units, people and the public licence check.
+"""Organisations' part of /api/v1/: organisations, licences, units and the public licence check.
 
-Every read goes through the same access helpers as the web pages, so a token sees exactly what
-its owner sees there; anything outside that scope is 404, the same as something that does not
-exist. Every write goes through a domain service, which validates, audits and runs atomically.
+Every read goes through the same access helpers as the organisation pages, so a token sees exactly
+what its owner sees there; anything outside that scope is 404, the same as something that does not
+exist. Every write goes through a service, which validates, audits and runs atomically.
 """
 
-from contextlib import contextmanager
-
-from django.core.exceptions import NON_FIELD_ERRORS
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import Length, Substr
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
-from rest_framework import mixins, status, viewsets
-from rest_framework.decorators import action
+from rest_framework import mixins, status
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
-from rest_framework.pagination import PageNumberPagination
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bluelamp.organisations.api import (
-    Licence,
-    LicenceType,
-    Organisation,
-    Perm,
-    Unit,
-    access_for,
+from bluelamp.core.rest import ScopedViewSet, query_param, refused, service_errors
+from bluelamp.organisations.licensing import licence_status
+from bluelamp.organisations.models import Licence, LicenceType, Organisation, Unit
+from bluelamp.organisations.permissions import access_for
+from bluelamp.organisations.rest import serializers as s
+from bluelamp.organisations.roles import Perm
+from bluelamp.organisations.selectors import (
     access_licence,
     access_organisation,
     access_unit,
-    licence_create,
-    licence_status,
-    licence_update,
     licences_visible,
-    organisation_create,
-    organisation_update,
-    roles_of,
-    unit_create,
     units_in_scope,
 )
-from bluelamp.people.api import (
-    Person,
-    access_person,
-    people_search,
-    people_visible,
-    person_create,
-    person_update,
+from bluelamp.organisations.services import (
+    licence_create,
+    licence_update,
+    organisation_create,
+    organisation_update,
+    unit_create,
 )
-from bluelamp.restapi import serializers as s
-from bluelamp.restapi.permissions import OrganisationDomainInForce, SignedInAdministratorsHaveMfa
-
-# --- shared ----------------------------------------------------------------------------------
-
-
-class Pages(PageNumberPagination):
-    page_size = 50
-    page_size_query_param = "page_size"
-    max_page_size = 500
-
-
-class ScopedViewSet(viewsets.GenericViewSet):
-    permission_classes = [IsAuthenticated, SignedInAdministratorsHaveMfa, OrganisationDomainInForce]
-    pagination_class = Pages
-    # PUT (replace everything) is not offered: changes are partial, through PATCH.
-    http_method_names = ["get", "post", "patch", "head", "options"]
-
-    def fake(self) -> bool:
-        """drf-spectacular builds the schema with a stand-in request and no real user."""
-        return getattr(self, "swagger_fake_view", False)
-
-
-@contextmanager
-def service_errors(*, permission_field: str | None = None, permission_message: str = ""):
-    """Turn a domain service's refusals into 400 responses that name the field at fault."""
-    try:
-        yield
-    except DjangoValidationError as exc:
-        if hasattr(exc, "error_dict"):
-            detail = {
-                ("non_field_errors" if field == NON_FIELD_ERRORS else field): messages
-                for field, messages in exc.message_dict.items()
-            }
-        else:
-            detail = {"non_field_errors": exc.messages}
-        raise ValidationError(detail) from None
-    except DjangoPermissionDenied as exc:
-        if permission_field is None:
-            raise PermissionDenied(str(exc) or None) from None
-        raise ValidationError({permission_field: [permission_message]}) from None
-
-
-def _refused(field: str, message: str) -> ValidationError:
-    return ValidationError({field: [message]})
-
-
-def _slug_param(request, name: str) -> str:
-    return (request.query_params.get(name) or "").strip()
-
-
-def _id_param(request, name: str) -> int | None:
-    value = (request.query_params.get(name) or "").strip()
-    if not value:
-        return None
-    if not value.isdigit():
-        raise _refused(name, f"“{value}” is not a {name} id. Give the number from the {name}'s “id”.")
-    return int(value)
-
 
 ORGANISATION_PARAM = OpenApiParameter(
     "organisation", OpenApiTypes.STR, description="Only those of the organisation with this slug"
@@ -209,7 +135,7 @@ class LicenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
             return Licence.objects.none()
         # The API does not expose licence contacts (personal data), so skip their prefetch.
         licences = licences_visible(self.request.user).prefetch_related(None)
-        slug = _slug_param(self.request, "organisation")
+        slug = query_param(self.request, "organisation")
         if slug:
             licences = licences.filter(organisation__slug=slug)
         return licences.order_by("organisation__name", "type", "-starts_on", "pk")
@@ -229,7 +155,7 @@ class LicenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         slug = values.pop("organisation")
         organisation = Organisation.objects.filter(slug=slug).first()
         if organisation is None:
-            raise _refused("organisation", f"There is no organisation with the slug “{slug}”.")
+            raise refused("organisation", f"There is no organisation with the slug “{slug}”.")
         with service_errors():
             licence = licence_create(actor=request.user, organisation=organisation, **values)
         return Response(
@@ -284,7 +210,7 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
         if self.fake():
             return Unit.objects.none()
         units = units_visible(self.request.user)
-        slug = _slug_param(self.request, "organisation")
+        slug = query_param(self.request, "organisation")
         if slug:
             units = units.filter(organisation__slug=slug)
         return _with_parent_id(units).order_by("organisation__name", "full_path")
@@ -310,22 +236,22 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
             try:
                 parent = access_unit(user, values["parent"], Perm.UNITS_MANAGE)
             except Http404:
-                raise _refused(
+                raise refused(
                     "parent", f"There is no unit with id {values['parent']} among the units you manage."
                 ) from None
         if values.get("organisation"):
             try:
                 organisation = access_organisation(user, values["organisation"], Perm.UNITS_MANAGE)
             except Http404:
-                raise _refused(
+                raise refused(
                     "organisation",
                     f"There is no organisation “{values['organisation']}” among those whose units you manage.",
                 ) from None
         organisation = organisation or (parent.organisation if parent else None)
         if organisation is None:
-            raise _refused("organisation", "Give the organisation's slug, or the id of a parent unit.")
+            raise refused("organisation", "Give the organisation's slug, or the id of a parent unit.")
         if parent is None and not access.covers_organisation(organisation.pk):
-            raise _refused(
+            raise refused(
                 "parent", "Give the id of the unit this belongs to: you manage part of the organisation only."
             )
         with service_errors():
@@ -338,142 +264,6 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
             )
         unit = _with_parent_id(Unit.objects.filter(pk=unit.pk).select_related("organisation")).get()
         return Response(s.UnitSerializer(unit).data, status=status.HTTP_201_CREATED)
-
-
-# --- people ----------------------------------------------------------------------------------
-
-_STATUSES = [value for value, _label in Person.Status.choices]
-
-
-@extend_schema_view(
-    list=extend_schema(
-        summary="People you may see",
-        parameters=[
-            OpenApiParameter(
-                "q", OpenApiTypes.STR, description="Words to find in names or e-mail, or a staff number"
-            ),
-            ORGANISATION_PARAM,
-            OpenApiParameter("unit", OpenApiTypes.INT, description="Only people in this unit or below it"),
-            OpenApiParameter("status", OpenApiTypes.STR, enum=_STATUSES, description="active or leaver"),
-        ],
-    ),
-    retrieve=extend_schema(summary="One person"),
-    create=extend_schema(
-        summary="Add a person (needs the right to manage people there)",
-        request=s.PersonCreateSerializer,
-        responses={201: s.PersonSerializer},
-    ),
-    partial_update=extend_schema(
-        summary="Change a person's details; status “leaver” marks them as having left",
-        request=s.PersonUpdateSerializer,
-        responses={200: s.PersonSerializer},
-    ),
-)
-class PersonViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    serializer_class = s.PersonSerializer
-    lookup_value_regex = "[0-9]+"
-
-    def get_queryset(self):
-        if self.fake():
-            return Person.objects.none()
-        request = self.request
-        status_filter = _slug_param(request, "status")
-        if status_filter and status_filter not in _STATUSES:
-            raise _refused(
-                "status", f"“{status_filter}” is not a status. Use one of: {', '.join(_STATUSES)}."
-            )
-        unit_id = _id_param(request, "unit")
-        slug = _slug_param(request, "organisation")
-        unit = None
-        if unit_id is not None:
-            # A unit outside the reader's scope simply matches no one they can see.
-            unit = Unit.objects.filter(pk=unit_id).first()
-            if unit is None:
-                return Person.objects.none()
-        organisation_id = None
-        if slug:
-            organisation_id = Organisation.objects.filter(slug=slug).values_list("pk", flat=True).first()
-            if organisation_id is None:
-                return Person.objects.none()
-        return people_search(
-            request.user,
-            query=request.query_params.get("q", ""),
-            organisation_id=organisation_id,
-            unit=unit,
-            status=status_filter,
-        )
-
-    def get_object(self):
-        return access_person(self.request.user, int(self.kwargs["pk"]))
-
-    def _resolve_unit(self, organisation, unit_id):
-        if unit_id is None:
-            return None
-        unit = Unit.objects.filter(pk=unit_id, organisation=organisation).first()
-        if unit is None:
-            raise _refused("unit", f"There is no unit with id {unit_id} in {organisation.name}.")
-        return unit
-
-    def _resolve_manager(self, organisation, person_id):
-        if person_id is None:
-            return None
-        manager = people_visible(self.request.user).filter(pk=person_id, organisation=organisation).first()
-        if manager is None:
-            raise _refused(
-                "line_manager",
-                f"There is no one with id {person_id} in {organisation.name} whom you can see.",
-            )
-        return manager
-
-    def create(self, request, *args, **kwargs):
-        if not access_for(request.user, Perm.PEOPLE_MANAGE).anything:
-            raise PermissionDenied("You cannot add people: you do not manage people anywhere.")
-        data = s.PersonCreateSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = dict(data.validated_data)
-        slug = values.pop("organisation")
-        try:
-            organisation = access_organisation(request.user, slug, Perm.PEOPLE_MANAGE)
-        except Http404:
-            raise _refused(
-                "organisation", f"There is no organisation “{slug}” among those whose people you manage."
-            ) from None
-        values["unit"] = self._resolve_unit(organisation, values.get("unit"))
-        values["line_manager"] = self._resolve_manager(organisation, values.get("line_manager"))
-        with service_errors(
-            permission_field="unit",
-            permission_message=f"Give the id of a unit you manage: you manage people in part of "
-            f"{organisation.name} only.",
-        ):
-            person = person_create(actor=request.user, organisation=organisation, **values)
-        return Response(s.PersonSerializer(person).data, status=status.HTTP_201_CREATED)
-
-    def partial_update(self, request, *args, **kwargs):
-        person = access_person(request.user, int(self.kwargs["pk"]), Perm.PEOPLE_MANAGE)
-        data = s.PersonUpdateSerializer(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        changes = dict(data.validated_data)
-        if not changes:
-            raise _refused("non_field_errors", "Send at least one field to change.")
-        if "unit" in changes:
-            changes["unit"] = self._resolve_unit(person.organisation, changes["unit"])
-        if "line_manager" in changes:
-            changes["line_manager"] = self._resolve_manager(person.organisation, changes["line_manager"])
-        with service_errors(
-            permission_field="unit", permission_message="You cannot move people to that unit."
-        ):
-            person = person_update(actor=request.user, person=person, **changes)
-        return Response(s.PersonSerializer(access_person(request.user, person.pk)).data)
-
-    @extend_schema(
-        summary="The roles a person holds now", responses={200: s.RoleAssignmentSerializer(many=True)}
-    )
-    @action(detail=True, methods=["get"], serializer_class=s.RoleAssignmentSerializer, pagination_class=None)
-    def roles(self, request, *args, **kwargs):
-        person = self.get_object()
-        return Response(
-            s.RoleAssignmentSerializer(roles_of(person).order_by("granted_at", "pk"), many=True).data
-        )
 
 
 # --- public licence check --------------------------------------------------------------------
@@ -510,8 +300,8 @@ class LicenceCheckView(APIView):
         },
     )
     def get(self, request, *args, **kwargs):
-        slug = _slug_param(request, "organisation")
-        licence_type = _slug_param(request, "type")
+        slug = query_param(request, "organisation")
+        licence_type = query_param(request, "type")
         errors = {}
         if not slug:
             errors["organisation"] = ["Give the organisation's slug, e.g. ?organisation=kent."]

@@ -1,6 +1,6 @@
-"""Version 1 of the REST API for learning: courses, enrolments, progress and the learner record.
+"""Learning's part of /api/v1/: courses, enrolments, progress and the learner record.
 
-Scoped by bluelamp.learning.api's own access helpers, as the learning pages are:
+Scoped by learning's own access helpers, as the learning pages are:
 - courses: the catalogue of the token's owner (`catalogue`), or the courses they manage
   (`courses_managed`); one course through `access_course`;
 - enrolments and progress: a person's own, or those of the people whose learner record the reader
@@ -18,65 +18,33 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_view
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bluelamp.learning.api import (
-    ActivityProgress,
-    Course,
-    Enrolment,
+from bluelamp.core.rest import (
+    ScopedViewSet,
+    choice_param,
+    id_param,
+    query_param,
+    refused,
+    service_errors,
+    uuid_param,
+)
+from bluelamp.learning.enrolments import enrol_people, enrol_self, unenrol
+from bluelamp.learning.models import ActivityProgress, Course, Enrolment
+from bluelamp.learning.rest import serializers as s
+from bluelamp.learning.selectors import (
     access_course,
     access_record_of,
     activities_of,
     catalogue,
     courses_managed,
-    enrol_people,
-    enrol_self,
     enrolments_of_course,
     live_enrolment,
     people_enrollable_by,
     progress_by_activity,
     transcript,
-    unenrol,
 )
-from bluelamp.restapi import learning_serializers as ls
-from bluelamp.restapi.viewsets import ScopedViewSet, service_errors
-
-
-def _refused(field: str, message: str) -> ValidationError:
-    return ValidationError({field: [message]})
-
-
-def _param(request, name: str) -> str:
-    return (request.query_params.get(name) or "").strip()
-
-
-def _choice_param(request, name: str, accepted: list[str]) -> str:
-    value = _param(request, name)
-    if value and value not in accepted:
-        raise _refused(name, f"“{value}” is not accepted for {name}. Use one of: {', '.join(accepted)}.")
-    return value
-
-
-def _uuid_param(request, name: str, noun: str) -> uuid.UUID | None:
-    value = _param(request, name)
-    if not value:
-        return None
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        raise _refused(name, f"“{value}” is not a {noun} uuid. Give the “uuid” from the {noun}.") from None
-
-
-def _id_param(request, name: str) -> int | None:
-    value = _param(request, name)
-    if not value:
-        return None
-    if not value.isdigit():
-        raise _refused(name, f"“{value}” is not a {name} id. Give the number from the {name}'s “id”.")
-    return int(value)
-
 
 # --- courses ---------------------------------------------------------------------------------
 
@@ -116,11 +84,11 @@ _CATALOGUE_FILTERS = ("q", "tag", "owner")
     retrieve=extend_schema(
         summary="One course, with its current version's activities (a course in your catalogue, "
         "one you are or were enrolled on, or one you manage)",
-        responses={200: ls.CourseDetailSerializer},
+        responses={200: s.CourseDetailSerializer},
     ),
 )
 class CourseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    serializer_class = ls.CourseSerializer
+    serializer_class = s.CourseSerializer
     lookup_field = "uuid"
     http_method_names = ["get", "head", "options"]
 
@@ -128,26 +96,26 @@ class CourseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         if self.fake():
             return Course.objects.none()
         request, user = self.request, self.request.user
-        managed = _choice_param(request, "managed", ["true", "false"]) == "true"
+        managed = choice_param(request, "managed", ["true", "false"]) == "true"
         if managed:
-            given = [name for name in _CATALOGUE_FILTERS if _param(request, name)]
+            given = [name for name in _CATALOGUE_FILTERS if query_param(request, name)]
             if given:
-                raise _refused(
+                raise refused(
                     given[0],
                     f"{', '.join(given)} filter the catalogue only; with managed=true, filter by status.",
                 )
             courses = courses_managed(user).select_related("owner", "current_version")
-            wanted = _choice_param(request, "status", _COURSE_STATUSES)
+            wanted = choice_param(request, "status", _COURSE_STATUSES)
             if wanted:
                 courses = courses.filter(status=wanted)
             return courses.prefetch_related("tags").order_by("title", "pk")
-        if _param(request, "status"):
-            raise _refused("status", "The catalogue lists published courses only; status needs managed=true.")
+        if query_param(request, "status"):
+            raise refused("status", "The catalogue lists published courses only; status needs managed=true.")
         return catalogue(
             user,
             query=request.query_params.get("q", ""),
-            tag=_param(request, "tag"),
-            owner=_choice_param(request, "owner", _OWNERS),
+            tag=query_param(request, "tag"),
+            owner=choice_param(request, "owner", _OWNERS),
         ).select_related("current_version")
 
     def retrieve(self, request, *args, **kwargs):
@@ -156,7 +124,7 @@ class CourseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
         except ValueError:
             raise Http404("No such course") from None
         activities = list(activities_of(course.current_version)) if course.current_version_id else []
-        return Response(ls.CourseDetailSerializer(course, context={"activities": activities}).data)
+        return Response(s.CourseDetailSerializer(course, context={"activities": activities}).data)
 
 
 # --- enrolments ------------------------------------------------------------------------------
@@ -217,8 +185,8 @@ def _enrolments_of(person):
         summary="Enrol yourself, or someone whose learning you manage or who reports to you, on a course",
         description="201 with the new enrolment; 200 with the existing one if they are already enrolled; "
         "400 naming what was wrong (the course, the person, the due date) otherwise.",
-        request=ls.EnrolmentCreateSerializer,
-        responses={201: ls.EnrolmentSerializer, 200: ls.EnrolmentSerializer},
+        request=s.EnrolmentCreateSerializer,
+        responses={201: s.EnrolmentSerializer, 200: s.EnrolmentSerializer},
     ),
     destroy=extend_schema(
         summary="Unenrol (the enrolment, its progress and any completion are kept as history)",
@@ -229,7 +197,7 @@ def _enrolments_of(person):
 class EnrolmentViewSet(
     mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.CreateModelMixin, ScopedViewSet
 ):
-    serializer_class = ls.EnrolmentSerializer
+    serializer_class = s.EnrolmentSerializer
     lookup_field = "uuid"
     http_method_names = ["get", "post", "delete", "head", "options"]
 
@@ -237,9 +205,9 @@ class EnrolmentViewSet(
         if self.fake():
             return Enrolment.objects.none()
         request, user = self.request, self.request.user
-        course_uuid = _uuid_param(request, "course", "course")
-        person_id = _id_param(request, "person")
-        wanted = _choice_param(request, "status", _ENROLMENT_STATUSES)
+        course_uuid = uuid_param(request, "course", "course")
+        person_id = id_param(request, "person")
+        wanted = choice_param(request, "status", _ENROLMENT_STATUSES)
         if course_uuid is not None:
             # A course or person out of scope matches nothing, as one that does not exist.
             try:
@@ -267,13 +235,13 @@ class EnrolmentViewSet(
 
     def create(self, request, *args, **kwargs):
         user = request.user
-        data = ls.EnrolmentCreateSerializer(data=request.data)
+        data = s.EnrolmentCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         try:
             course = access_course(user, values["course"])
         except Http404:
-            raise _refused(
+            raise refused(
                 "course",
                 f"There is no course {values['course']} that you can see. Give the uuid of a course "
                 "from /api/v1/courses/.",
@@ -281,7 +249,7 @@ class EnrolmentViewSet(
         person_id, due_on = values.get("person"), values.get("due_on")
         if person_id is None or person_id == user.pk:
             if due_on is not None:
-                raise _refused(
+                raise refused(
                     "due_on", "A due date is set when enrolling someone else; leave it out to enrol yourself."
                 )
             already = live_enrolment(user, course)
@@ -292,7 +260,7 @@ class EnrolmentViewSet(
             people_enrollable_by(user).select_related("organisation", "unit").filter(pk=person_id).first()
         )
         if person is None:
-            raise _refused(
+            raise refused(
                 "person",
                 f"There is no one with id {person_id} whom you can enrol: people whose learning you "
                 "manage, or who report to you.",
@@ -306,18 +274,18 @@ class EnrolmentViewSet(
         if result.already:
             return self._enrolment_response(live_enrolment(person, course), created=False)
         name, reason = result.refused[0]
-        raise _refused("person", f"{name} cannot be enrolled on {course.code}: {reason}.")
+        raise refused("person", f"{name} cannot be enrolled on {course.code}: {reason}.")
 
     def _enrolment_response(self, enrolment: Enrolment, *, created: bool) -> Response:
         enrolment = access_enrolment(self.request.user, enrolment.uuid)
         return Response(
-            ls.EnrolmentSerializer(enrolment).data,
+            s.EnrolmentSerializer(enrolment).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
         )
 
     def _withdraw(self, request, reason: str) -> Enrolment:
         enrolment = self.get_object()
-        data = ls.EnrolmentWithdrawSerializer(data={"reason": reason})
+        data = s.EnrolmentWithdrawSerializer(data={"reason": reason})
         data.is_valid(raise_exception=True)
         with service_errors():
             unenrol(actor=request.user, enrolment=enrolment, reason=data.validated_data.get("reason", ""))
@@ -332,19 +300,19 @@ class EnrolmentViewSet(
 
     @extend_schema(
         summary="Unenrol, giving a reason; returns the enrolment as kept in the history",
-        request=ls.EnrolmentWithdrawSerializer,
-        responses={200: ls.EnrolmentSerializer},
+        request=s.EnrolmentWithdrawSerializer,
+        responses={200: s.EnrolmentSerializer},
     )
     @action(detail=True, methods=["post"])
     def withdraw(self, request, *args, **kwargs):
-        data = ls.EnrolmentWithdrawSerializer(data=request.data)
+        data = s.EnrolmentWithdrawSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         enrolment = self._withdraw(request, data.validated_data.get("reason", ""))
-        return Response(ls.EnrolmentSerializer(enrolment).data)
+        return Response(s.EnrolmentSerializer(enrolment).data)
 
     @extend_schema(
         summary="Progress through the course: each activity's status and score, and the course's status",
-        responses={200: ls.EnrolmentProgressSerializer},
+        responses={200: s.EnrolmentProgressSerializer},
     )
     @action(detail=True, methods=["get"], pagination_class=None)
     def progress(self, request, *args, **kwargs):
@@ -385,7 +353,7 @@ class EnrolmentViewSet(
             "activities_total": len(activities),
             "activities": activities,
         }
-        return Response(ls.EnrolmentProgressSerializer(payload).data)
+        return Response(s.EnrolmentProgressSerializer(payload).data)
 
 
 # --- the learner record ----------------------------------------------------------------------
@@ -395,18 +363,16 @@ class TranscriptView(APIView):
     """A person's learner record: for themselves, their line manager and the training
     administrators whose scope they are in. 404 for anyone else, as for no such person."""
 
-    permission_classes = ScopedViewSet.permission_classes
-
     @extend_schema(
         summary="A person's learner record (yourself, someone who reports to you, or someone whose "
         "learning you manage)",
         parameters=[OpenApiParameter("id", OpenApiTypes.INT, OpenApiParameter.PATH)],
         responses={
-            200: ls.TranscriptSerializer,
+            200: s.TranscriptSerializer,
             404: OpenApiResponse(description="No such person, or not someone whose record you may read"),
         },
     )
     def get(self, request, *args, **kwargs):
         person = access_record_of(request.user, int(self.kwargs["id"]))
         payload = {"person": person.pk, "name": person.get_full_name(), "completions": transcript(person)}
-        return Response(ls.TranscriptSerializer(payload).data)
+        return Response(s.TranscriptSerializer(payload).data)

@@ -1,7 +1,8 @@
-"""The shapes of the learning endpoints: courses, enrolments, progress and the learner record.
+"""The shapes of learning's API requests and responses: courses, enrolments, progress and the
+learner record.
 
-As in `serializers`, these only describe and check shapes; who may read or change what is decided
-in the views by bluelamp.learning.api's access helpers and services.
+These only describe and check shapes; who may read or change what is decided in the views by
+learning's access helpers and services.
 
 Scores are numbers (percentages, 0 to 100, two decimal places), not the strings DRF gives decimals
 by default: integrations compare them with pass marks.
@@ -10,9 +11,9 @@ by default: integrations compare them with pass marks.
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from bluelamp.core.rest import StrictSerializer
 from bluelamp.core.validation import date_errors, text_errors
-from bluelamp.learning.api import Activity, ActivityProgress, Completion, Course, CourseVersion, Enrolment
-from bluelamp.restapi.serializers import StrictSerializer
+from bluelamp.learning.models import Activity, ActivityProgress, Completion, Course, CourseVersion, Enrolment
 
 
 def enum_field(choices, **kwargs) -> serializers.ChoiceField:
