@@ -27,9 +27,10 @@ from bluelamp.servicedesk.sla import (
     sla_targets,
     suggest_priority,
 )
+from bluelamp.servicedesk.staff import is_desk_staff
 from bluelamp.servicedesk.tasks import DAILY as DAILY_TASKS
 from bluelamp.servicedesk.tasks import FREQUENT as FREQUENT_TASKS
-from bluelamp.servicedesk.tickets.selectors import access_ticket, is_desk_staff, tickets_for_requester
+from bluelamp.servicedesk.tickets.selectors import access_ticket, tickets_for_requester
 from bluelamp.servicedesk.tickets.services import ticket_create, ticket_customer_reply, ticket_reply
 
 __all__ = [

@@ -7,7 +7,7 @@ import datetime as dt
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
 
-from bluelamp.servicedesk.tickets.selectors import is_desk_staff
+from bluelamp.servicedesk.staff import is_desk_staff
 
 
 def at_or_now(at: dt.datetime | None) -> dt.datetime:

@@ -15,22 +15,16 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from bluelamp.core.exports import CONTENT_TYPES, dataset_download
-from bluelamp.organisations.api import Perm, access_for
 from bluelamp.servicedesk import kpis
 from bluelamp.servicedesk.dashboard import charts, exports
 from bluelamp.servicedesk.models import Ticket
+from bluelamp.servicedesk.staff import is_desk_lead
 from bluelamp.servicedesk.tickets import selectors as ticket_selectors
 from bluelamp.servicedesk.tickets.selectors import ACTIVE_STATUSES, AT_RISK_SHARE
 
 LIST_LIMIT = 25
 TREND_WEEKS = 12
 PICKER_WEEKS = 52
-
-
-def is_desk_lead(person) -> bool:
-    if person is None or not getattr(person, "is_authenticated", False):
-        return False
-    return access_for(person, Perm.SERVICE_DESK_LEAD).national
 
 
 def _require_lead(person) -> None:

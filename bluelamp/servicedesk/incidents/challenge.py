@@ -32,7 +32,7 @@ from bluelamp.core.timefmt import format_datetime
 from bluelamp.servicedesk.incidents.identity import CODE_DIGITS
 from bluelamp.servicedesk.models import Ticket
 from bluelamp.servicedesk.models_incidents import ChallengeCode
-from bluelamp.servicedesk.tickets.selectors import is_desk_staff
+from bluelamp.servicedesk.staff import is_desk_staff
 from bluelamp.servicedesk.tickets.services import ticket_add_note
 
 __all__ = [

@@ -37,7 +37,7 @@ from bluelamp.servicedesk.incidents.selectors import (
 )
 from bluelamp.servicedesk.models import Ticket
 from bluelamp.servicedesk.models_incidents import ChallengeCode, IdentityCheck
-from bluelamp.servicedesk.tickets.selectors import is_desk_staff
+from bluelamp.servicedesk.staff import is_desk_staff
 from bluelamp.servicedesk.tickets.services import ticket_add_note
 
 CODE_DIGITS = 8

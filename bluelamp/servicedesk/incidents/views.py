@@ -24,7 +24,8 @@ from bluelamp.servicedesk.incidents.forms import (
     ResolveForm,
 )
 from bluelamp.servicedesk.models import Ticket
-from bluelamp.servicedesk.tickets.selectors import access_ticket_for_staff, is_desk_staff
+from bluelamp.servicedesk.staff import is_desk_staff
+from bluelamp.servicedesk.tickets.selectors import access_ticket_for_staff
 from bluelamp.servicedesk.tickets.services import ticket_set_status
 
 

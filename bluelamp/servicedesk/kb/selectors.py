@@ -11,7 +11,7 @@ from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
 from bluelamp.servicedesk.models import Article, Problem, Ticket
-from bluelamp.servicedesk.tickets.selectors import is_desk_staff
+from bluelamp.servicedesk.staff import is_desk_staff
 
 # Words that say nothing about what a request is about: they would suggest every article.
 _STOP_WORDS = frozenset(

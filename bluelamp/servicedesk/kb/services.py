@@ -16,7 +16,7 @@ from django.utils.text import slugify
 
 from bluelamp.audit.api import audit_record
 from bluelamp.servicedesk.models import Article, Category, Problem, ProblemCounter, Ticket
-from bluelamp.servicedesk.tickets.selectors import is_desk_staff
+from bluelamp.servicedesk.staff import is_desk_staff
 from bluelamp.servicedesk.writing import at_or_now, require_desk_staff, stripped
 
 ArticleStatus = Article.Status

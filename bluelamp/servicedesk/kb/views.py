@@ -24,7 +24,8 @@ from bluelamp.servicedesk.kb.forms import (
 )
 from bluelamp.servicedesk.kb.text import render_body
 from bluelamp.servicedesk.models import Article, Problem, Ticket
-from bluelamp.servicedesk.tickets.selectors import access_ticket_for_staff, desk_staff, is_desk_staff
+from bluelamp.servicedesk.staff import desk_staff, is_desk_staff
+from bluelamp.servicedesk.tickets.selectors import access_ticket_for_staff
 
 PAGE_SIZE = 25
 

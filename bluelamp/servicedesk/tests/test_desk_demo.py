@@ -5,6 +5,7 @@ import time
 
 import pytest
 
+from bluelamp.servicedesk.conftest import london
 from bluelamp.servicedesk.demo import desk_demo_load
 from bluelamp.servicedesk.models import (
     CannedResponse,
@@ -13,7 +14,6 @@ from bluelamp.servicedesk.models import (
     Problem,
     Ticket,
 )
-from bluelamp.servicedesk.tests.conftest import london
 from bluelamp.servicedesk.tickets.selectors import review_due_before, sla_flags
 from conftest import make_person
 

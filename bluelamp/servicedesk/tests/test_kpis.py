@@ -10,8 +10,8 @@ import datetime as dt
 import pytest
 
 from bluelamp.servicedesk import kpis
+from bluelamp.servicedesk.conftest import london
 from bluelamp.servicedesk.models import Category
-from bluelamp.servicedesk.tests.conftest import london
 from bluelamp.servicedesk.tickets.services import (
     contact_log,
     ticket_create,

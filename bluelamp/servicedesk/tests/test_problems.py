@@ -8,10 +8,10 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from bluelamp.audit.api import AuditEvent
+from bluelamp.servicedesk.conftest import london
 from bluelamp.servicedesk.kb import services
 from bluelamp.servicedesk.kb.selectors import help_search
 from bluelamp.servicedesk.models import Article, Problem
-from bluelamp.servicedesk.tests.conftest import london
 from bluelamp.servicedesk.tickets.services import ticket_create
 
 

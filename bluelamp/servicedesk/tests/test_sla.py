@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 
+from bluelamp.servicedesk.conftest import LONDON, london
 from bluelamp.servicedesk.sla import (
     PRIORITY_MATRIX,
     SLA_POLICIES,
@@ -13,7 +14,6 @@ from bluelamp.servicedesk.sla import (
     sla_targets,
     suggest_priority,
 )
-from bluelamp.servicedesk.tests.conftest import LONDON, london
 from bluelamp.workingtime.api import Calendar
 
 H = dt.timedelta(hours=1)

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from bluelamp.organisations.api import licence_contact_add
+from bluelamp.servicedesk.conftest import london
 from bluelamp.servicedesk.models import Attachment, Contact, Ticket
-from bluelamp.servicedesk.tests.conftest import london
 from bluelamp.servicedesk.tickets.services import ticket_add_note, ticket_create
 from conftest import make_person, page_body
 

@@ -10,9 +10,9 @@ import datetime as dt
 import pytest
 from django.core import mail
 
+from bluelamp.servicedesk.conftest import london
 from bluelamp.servicedesk.models import Ticket
 from bluelamp.servicedesk.monitoring import resolution_warn_at_backfill, service_levels_check
-from bluelamp.servicedesk.tests.conftest import london
 from bluelamp.servicedesk.tickets.services import (
     ticket_create,
     ticket_customer_reply,

@@ -23,8 +23,8 @@ from django.utils import timezone
 
 from bluelamp.audit.api import audit_record
 from bluelamp.servicedesk.models import CannedResponse, SavedQueueFilter, Ticket
+from bluelamp.servicedesk.staff import is_desk_staff
 from bluelamp.servicedesk.tickets import services
-from bluelamp.servicedesk.tickets.selectors import is_desk_staff
 
 BULK_LIMIT = 100
 

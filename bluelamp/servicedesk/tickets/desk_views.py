@@ -13,7 +13,8 @@ from django.views.decorators.http import require_POST
 
 from bluelamp.core.forms import add_service_errors
 from bluelamp.people.api import Person
-from bluelamp.servicedesk.tickets import desk, selectors
+from bluelamp.servicedesk.staff import desk_staff, is_desk_staff
+from bluelamp.servicedesk.tickets import desk
 from bluelamp.servicedesk.tickets.forms import BulkForm, CannedResponseForm, SavedFilterForm
 
 # The queue's own parameters; anything else in a saved query string is dropped.
@@ -21,7 +22,7 @@ _FILTER_KEYS = ("q", "status", "priority", "tier", "mine", "review_due")
 
 
 def _require_staff(person) -> None:
-    if not selectors.is_desk_staff(person):
+    if not is_desk_staff(person):
         raise Http404("No such page")
 
 
@@ -67,7 +68,7 @@ def queue_filter_delete(request, filter_id):
 @require_POST
 def queue_bulk(request):
     _require_staff(request.user)
-    form = BulkForm(request.POST, staff=selectors.desk_staff())
+    form = BulkForm(request.POST, staff=desk_staff())
     outcomes = []
     if form.is_valid():
         data = form.cleaned_data

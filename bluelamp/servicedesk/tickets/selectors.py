@@ -14,28 +14,20 @@ from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from bluelamp.organisations.api import DEFINITIONS, LicenceContact, Perm, RoleAssignment, access_for
-from bluelamp.people.api import Person
+from bluelamp.organisations.api import LicenceContact
 from bluelamp.servicedesk.models import Category, Ticket, TicketEvent
 from bluelamp.servicedesk.sla import SLA_POLICIES, Priority
+from bluelamp.servicedesk.staff import is_desk_staff
 from bluelamp.servicedesk.tickets.search import search_tickets
 from bluelamp.workingtime.api import WORKING_DAY, subtract_working_time, working_time_between
 
 _KEY_CONTACT_ATTR = "_bluelamp_key_contact_org_ids"
-DESK_ROLES = [role for role, definition in DEFINITIONS.items() if Perm.SERVICE_DESK in definition.permissions]
 # A resolution target is "at risk" once this share of its working time has gone.
 AT_RISK_SHARE = 0.75
 # An active ticket nobody has touched for this long is due a review by its owner and team leader.
 REVIEW_AFTER = 5 * WORKING_DAY
 # A requester's reply this long after resolution reopens the ticket; later, it is closed.
 REOPEN_WINDOW = 10 * WORKING_DAY
-
-
-def is_desk_staff(person) -> bool:
-    """Works the service desk: the service-desk permission, held nationally."""
-    if person is None or not getattr(person, "is_authenticated", False):
-        return False
-    return access_for(person, Perm.SERVICE_DESK).national
 
 
 def key_contact_organisation_ids(person) -> frozenset[int]:
@@ -122,14 +114,6 @@ def ticket_timeline(ticket: Ticket, *, public_only: bool) -> list[TicketEvent]:
 
 def active_categories() -> QuerySet[Category]:
     return Category.objects.filter(is_active=True)
-
-
-def desk_staff() -> QuerySet[Person]:
-    """Everyone who may be assigned tickets: active people holding a desk role nationally."""
-    holders = RoleAssignment.objects.current().filter(role__in=DESK_ROLES, organisation__isnull=True)
-    return Person.objects.filter(pk__in=holders.values("person_id"), is_active=True).order_by(
-        "last_name", "first_name"
-    )
 
 
 ACTIVE_STATUSES = [s for s in Ticket.Status.values if s not in (Ticket.Status.RESOLVED, Ticket.Status.CLOSED)]

@@ -18,6 +18,7 @@ from bluelamp.servicedesk.incidents.views import ticket_panel
 from bluelamp.servicedesk.kb.selectors import article_suggestions
 from bluelamp.servicedesk.models import Attachment, Ticket
 from bluelamp.servicedesk.sla import PRIORITY_MATRIX, SLA_POLICIES, Priority
+from bluelamp.servicedesk.staff import desk_staff, is_desk_staff
 from bluelamp.servicedesk.survey import selectors as survey_selectors
 from bluelamp.servicedesk.tickets import desk, selectors, services
 from bluelamp.servicedesk.tickets.attachments import ACCEPT_ATTRIBUTE, human_size
@@ -44,13 +45,13 @@ QUEUE_PAGE_SIZE = 50
 
 
 def _require_staff(person) -> None:
-    if not selectors.is_desk_staff(person):
+    if not is_desk_staff(person):
         raise Http404("No such page")
 
 
 def desk_home(request):
     """/service-desk/ itself: the queue for the desk's staff, the support page for everyone else."""
-    if selectors.is_desk_staff(request.user):
+    if is_desk_staff(request.user):
         return redirect("servicedesk:queue")
     return redirect("servicedesk:support")
 
@@ -184,7 +185,7 @@ def my_ticket(request, reference):
 
 @login_required
 def attachment_download(request, reference, attachment_id):
-    staff = selectors.is_desk_staff(request.user)
+    staff = is_desk_staff(request.user)
     ticket = (
         selectors.access_ticket_for_staff(request.user, reference)
         if staff
@@ -241,7 +242,7 @@ def queue(request):
             "show_dashboard_link": access_for(request.user, Perm.SERVICE_DESK_LEAD).national,
             # Saved filters and the bulk form's assignees: two queries, however many rows.
             "saved_filters": list(desk.saved_filters_for(request.user)),
-            "bulk_form": BulkForm(staff=selectors.desk_staff()),
+            "bulk_form": BulkForm(staff=desk_staff()),
             "save_filter_form": SavedFilterForm(),
             "filter_params": [(k, v) for k, v in request.GET.items() if k != "page" and v],
         },
@@ -254,7 +255,7 @@ _ACTIONS = {"reply", "note", "status", "priority", "tier", "assign", "type"}
 def _work_forms(request, ticket, action):
     data = request.POST if request.method == "POST" else None
     files = request.FILES if request.method == "POST" else None
-    staff = selectors.desk_staff()
+    staff = desk_staff()
 
     def bound(name):
         return (data, files) if action == name else (None, None)

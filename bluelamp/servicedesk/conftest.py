@@ -1,4 +1,5 @@
-"""Service-desk fixtures: the desk's people, and a fresh working-time calendar for every test.
+"""Service-desk fixtures, for the tests of every applet: the desk's people, and a fresh
+working-time calendar for every test.
 
 The desk's calendar caches the extra closures. A test's rollback sends no signal, so the cache
 is forgotten around every test here, lest one test's closure leak into the next.
