@@ -26,6 +26,27 @@ def _querystring(request, **changes) -> str:
     return f"?{encoded}" if encoded else "?"
 
 
+def _pagination_params(request, page, label: str = "Pagination") -> dict:
+    """govukPagination's parameters for a Django Page: previous, next and numbered links (the first,
+    the last and those beside the current page, as GOV.UK advises), each keeping the other filters."""
+    paginator = page.paginator
+    items = []
+    for number in paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1):
+        if number == paginator.ELLIPSIS:
+            items.append({"ellipsis": True})
+        else:
+            href = _querystring(request, page=number)
+            items.append({"number": number, "href": href, "current": number == page.number})
+    previous = page.previous_page_number() if page.has_previous() else None
+    following = page.next_page_number() if page.has_next() else None
+    return {
+        "landmarkLabel": label,
+        "previous": {"href": _querystring(request, page=previous)} if previous else None,
+        "next": {"href": _querystring(request, page=following)} if following else None,
+        "items": items,
+    }
+
+
 def environment(**options) -> Environment:
     loader = options.pop("loader", None)
     loaders = [FileSystemLoader(str(settings.BASE_DIR / "bluelamp" / "templates"))]
@@ -42,6 +63,7 @@ def environment(**options) -> Environment:
             "url": _url,
             "get_messages": get_messages,
             "querystring": _querystring,
+            "pagination_params": _pagination_params,
             "field_params": field_params,
             "form_error_list": form_error_list,
         }
