@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "csp",
     "bluelamp.core",
     "bluelamp.audit",
+    "bluelamp.notifications",
     "bluelamp.organisations",
     "bluelamp.workingtime",
     "bluelamp.people",

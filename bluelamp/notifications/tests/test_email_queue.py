@@ -1,0 +1,175 @@
+"""E-mail goes out through the queue: after commit, by a task, and an SMTP outage delays a
+message without losing it. The SMTP server here is real (aiosmtpd on 127.0.0.1)."""
+
+import datetime as dt
+import socket
+from email import policy
+from email.parser import BytesParser
+
+import pytest
+from aiosmtpd.controller import Controller
+from django.core.mail import EmailMultiAlternatives
+from django.db import transaction
+from django.utils import timezone
+
+from bluelamp.notifications.api import OutgoingEmail, email_queue, email_queue_message, email_render
+from bluelamp.notifications.services import email_deliver, emails_due, emails_forget_delivered
+from bluelamp.notifications.tasks import retry_undelivered_emails
+
+AT = dt.datetime(2031, 2, 3, 9, 0, tzinfo=dt.UTC)
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps what it is sent, or refuses every recipient."""
+
+    def __init__(self, refuse: bool = False):
+        self.envelopes = []
+        self.refuse = refuse
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.refuse:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+    def messages(self):
+        return [BytesParser(policy=policy.default).parsebytes(e.content) for e in self.envelopes]
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def smtp(settings):
+    """Where the SMTP server will listen; `start(inbox)` starts it, `stop()` stops it."""
+    port = _free_port()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
+    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
+    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
+    settings.EMAIL_TIMEOUT = 5
+
+    class Server:
+        controller = None
+
+        def start(self, inbox):
+            self.controller = Controller(inbox, hostname="127.0.0.1", port=port)
+            self.controller.start()
+            return inbox
+
+        def stop(self):
+            if self.controller:
+                self.controller.stop()
+                self.controller = None
+
+    server = Server()
+    yield server
+    server.stop()
+
+
+def test_queued_mail_is_sent_after_commit_and_not_on_rollback(
+    db, mailoutbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        email = email_queue(
+            to=["bob@kent.police.uk"], subject="Hello", text="Body", html="<p>Body</p>", kind="t"
+        )
+        assert not mailoutbox  # nothing before commit
+    assert [m.subject for m in mailoutbox] == ["Hello"]
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.SENT and email.attempts == 1 and email.sent_at
+    assert mailoutbox[0].alternatives[0][1] == "text/html"
+
+    with django_capture_on_commit_callbacks(execute=True):
+        with pytest.raises(RuntimeError):
+            with transaction.atomic():
+                email_queue(to=["bob@kent.police.uk"], subject="Rolled back", text="x")
+                raise RuntimeError("the action failed")
+    assert [m.subject for m in mailoutbox] == ["Hello"]
+    assert not OutgoingEmail.objects.filter(subject="Rolled back").exists()
+
+
+def test_no_recipient_queues_nothing(db):
+    assert email_queue(to=["", None], subject="Nobody", text="x") is None
+    assert not OutgoingEmail.objects.exists()
+
+
+def test_an_smtp_outage_delays_mail_and_loses_none(db, smtp, django_capture_on_commit_callbacks):
+    # The server is down: queueing succeeds, the first attempt fails and is recorded.
+    with django_capture_on_commit_callbacks(execute=True):
+        email = email_queue(to=["bob@kent.police.uk"], subject="Your ticket", text="Body", at=AT)
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.QUEUED and email.attempts == 1
+    assert "Connection" in email.last_error or "refused" in email.last_error.lower()
+    assert email.next_attempt_at > timezone.now()  # tried at once, next in a minute
+    assert "password" not in email.last_error.lower()
+
+    # Still down at the next try: backoff grows; nothing is lost.
+    assert email_deliver(email.pk, at=email.next_attempt_at) == "queued"
+    email.refresh_from_db()
+    assert email.attempts == 2
+
+    # The server is back: the frequent job delivers it, once.
+    inbox = smtp.start(Inbox())
+    assert emails_due(at=email.next_attempt_at) == [email.pk]
+    assert email_deliver(email.pk, at=email.next_attempt_at) == "sent"
+    assert email_deliver(email.pk, at=email.next_attempt_at) == "sent"  # a second run sends nothing
+    (message,) = inbox.messages()
+    assert message["Subject"] == "Your ticket" and message["To"] == "bob@kent.police.uk"
+
+
+def test_the_frequent_job_retries_what_is_due(db, smtp, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        email_queue(to=["a@kent.police.uk"], subject="One", text="x")
+    OutgoingEmail.objects.update(next_attempt_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))  # due long ago
+    inbox = smtp.start(Inbox())
+    assert retry_undelivered_emails.call() == 1
+    assert [m["Subject"] for m in inbox.messages()] == ["One"]
+
+
+def test_a_permanent_refusal_is_recorded_not_retried(db, smtp, django_capture_on_commit_callbacks):
+    smtp.start(Inbox(refuse=True))
+    with django_capture_on_commit_callbacks(execute=True):
+        email = email_queue(to=["nobody@kent.police.uk"], subject="Bounce", text="x")
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.REFUSED and "550" in email.last_error
+    assert emails_due(at=AT + dt.timedelta(days=3650)) == []
+
+
+def test_a_message_built_elsewhere_is_queued_whole(db, mailoutbox, django_capture_on_commit_callbacks):
+    message = EmailMultiAlternatives(
+        "Reset your password",
+        "Follow the link",
+        "Bluelamp <no-reply@bluelamp.example>",
+        ["bob@kent.police.uk"],
+    )
+    message.attach_alternative("<p>Follow the link</p>", "text/html")
+    with django_capture_on_commit_callbacks(execute=True):
+        email_queue_message(message, kind="account.password_reset")
+    (sent,) = mailoutbox
+    assert sent.subject == "Reset your password" and sent.body == "Follow the link"
+    assert sent.alternatives[0][0] == "<p>Follow the link</p>"
+    assert OutgoingEmail.objects.get().kind == "account.password_reset"
+
+
+def test_one_layout_for_every_email(db):
+    text, html = email_render("notifications/email/layout", {"subject": "Hi", "brand_name": "Kent Police"})
+    assert "This e-mail was sent by Bluelamp" in text
+    assert '<html lang="en-GB">' in html and "Kent Police" in html
+
+
+def test_delivered_mail_is_forgotten_after_thirty_days(db, mailoutbox, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        email_queue(to=["a@kent.police.uk"], subject="Old", text="x", at=AT)
+        email_queue(to=["b@kent.police.uk"], subject="Waiting", text="x", at=AT)
+    OutgoingEmail.objects.filter(subject="Waiting").update(status=OutgoingEmail.Status.QUEUED)
+    assert emails_forget_delivered(at=AT + dt.timedelta(days=29)) == 0
+    assert emails_forget_delivered(at=AT + dt.timedelta(days=31)) == 1
+    assert list(OutgoingEmail.objects.values_list("subject", flat=True)) == ["Waiting"]  # never lost
