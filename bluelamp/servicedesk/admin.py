@@ -1,7 +1,7 @@
 from django.contrib import admin
 
 from bluelamp.audit.admin import AuditedAdminMixin
-from bluelamp.servicedesk.models import Category
+from bluelamp.servicedesk.tickets.models import Category
 
 
 @admin.register(Category)

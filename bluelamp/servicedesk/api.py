@@ -15,7 +15,6 @@ from bluelamp.servicedesk.kb.services import article_create
 from bluelamp.servicedesk.mail_in import MailOutcome, MailRejected, mail_receive
 from bluelamp.servicedesk.mail_poll import mailbox_poll
 from bluelamp.servicedesk.mail_tasks import mail_poll
-from bluelamp.servicedesk.models import Category, Contact, Ticket, TicketEvent
 from bluelamp.servicedesk.sla import (
     PRIORITY_MATRIX,
     SLA_POLICIES,
@@ -28,10 +27,11 @@ from bluelamp.servicedesk.sla import (
     suggest_priority,
 )
 from bluelamp.servicedesk.staff import is_desk_staff
-from bluelamp.servicedesk.tasks import DAILY as DAILY_TASKS
-from bluelamp.servicedesk.tasks import FREQUENT as FREQUENT_TASKS
+from bluelamp.servicedesk.tickets.models import Category, Contact, Ticket, TicketEvent
 from bluelamp.servicedesk.tickets.selectors import access_ticket, tickets_for_requester
 from bluelamp.servicedesk.tickets.services import ticket_create, ticket_customer_reply, ticket_reply
+from bluelamp.servicedesk.tickets.tasks import DAILY as DAILY_TASKS
+from bluelamp.servicedesk.tickets.tasks import FREQUENT as FREQUENT_TASKS
 
 __all__ = [
     "DAILY_TASKS",

@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from bluelamp.servicedesk.incidents.services import incident_entry_add, major_incident_declare
 from bluelamp.servicedesk.kb.services import problem_create, problem_link_incident, problem_mark_known_error
-from bluelamp.servicedesk.models import Category, Ticket
-from bluelamp.servicedesk.tickets.desk import canned_response_save
+from bluelamp.servicedesk.tickets.models import Category, Ticket
 from bluelamp.servicedesk.tickets.services import (
+    canned_response_save,
     contact_log,
     ticket_assign,
     ticket_create,

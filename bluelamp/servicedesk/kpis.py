@@ -59,8 +59,9 @@ from django.db.models.functions import TruncWeek
 from django.utils import timezone
 
 from bluelamp.people.api import Person
-from bluelamp.servicedesk.models import Category, Contact, SatisfactionResponse, Ticket, TicketEvent
 from bluelamp.servicedesk.sla import SLA_POLICIES, Priority
+from bluelamp.servicedesk.survey.models import SatisfactionResponse
+from bluelamp.servicedesk.tickets.models import Category, Contact, Ticket, TicketEvent
 from bluelamp.workingtime.api import LONDON, WORKING_DAY, add_working_time, working_time_between
 
 __all__ = [

@@ -50,9 +50,9 @@ from django.db import transaction
 from django.utils import timezone
 
 from bluelamp.people.api import Person
-from bluelamp.servicedesk.models import Ticket
 from bluelamp.servicedesk.sla import Impact, Urgency
 from bluelamp.servicedesk.tickets.attachments import MAX_FILES, check_upload
+from bluelamp.servicedesk.tickets.models import Ticket
 from bluelamp.servicedesk.tickets.services import (
     ticket_accepts_customer_reply,
     ticket_add_system_note,

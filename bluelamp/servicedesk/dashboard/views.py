@@ -17,9 +17,9 @@ from django.utils import timezone
 from bluelamp.core.exports import CONTENT_TYPES, dataset_download
 from bluelamp.servicedesk import kpis
 from bluelamp.servicedesk.dashboard import charts, exports
-from bluelamp.servicedesk.models import Ticket
 from bluelamp.servicedesk.staff import is_desk_lead
 from bluelamp.servicedesk.tickets import selectors as ticket_selectors
+from bluelamp.servicedesk.tickets.models import Ticket
 from bluelamp.servicedesk.tickets.selectors import ACTIVE_STATUSES, AT_RISK_SHARE
 
 LIST_LIMIT = 25

@@ -30,9 +30,9 @@ from django.utils import timezone
 from bluelamp.audit.api import AuditEvent, audit_record
 from bluelamp.core.timefmt import format_datetime
 from bluelamp.servicedesk.incidents.identity import CODE_DIGITS
-from bluelamp.servicedesk.models import Ticket
 from bluelamp.servicedesk.models_incidents import ChallengeCode
 from bluelamp.servicedesk.staff import is_desk_staff
+from bluelamp.servicedesk.tickets.models import Ticket
 from bluelamp.servicedesk.tickets.services import ticket_add_note
 
 __all__ = [

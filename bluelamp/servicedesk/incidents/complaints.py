@@ -13,8 +13,8 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 
-from bluelamp.servicedesk.models import Ticket
 from bluelamp.servicedesk.models_incidents import ComplaintOutcome
+from bluelamp.servicedesk.tickets.models import Ticket
 
 Outcome = ComplaintOutcome.Outcome
 ACKNOWLEDGEMENT_TEMPLATE = "complaint_acknowledgement"

@@ -35,9 +35,9 @@ from bluelamp.servicedesk.incidents.selectors import (
     IDENTITY_CHECK_VALID_FOR,
     identity_check_current,
 )
-from bluelamp.servicedesk.models import Ticket
 from bluelamp.servicedesk.models_incidents import ChallengeCode, IdentityCheck
 from bluelamp.servicedesk.staff import is_desk_staff
+from bluelamp.servicedesk.tickets.models import Ticket
 from bluelamp.servicedesk.tickets.services import ticket_add_note
 
 CODE_DIGITS = 8

@@ -25,9 +25,9 @@ from bluelamp.organisations.api import (
     licensed_organisation_ids,
 )
 from bluelamp.people.api import Person
-from bluelamp.servicedesk.models import Ticket
 from bluelamp.servicedesk.models_incidents import IdentityCheck, MajorIncident
 from bluelamp.servicedesk.staff import is_desk_lead, is_desk_staff
+from bluelamp.servicedesk.tickets.models import Ticket
 
 # An identity check is good for this long: after it, the adviser checks again.
 IDENTITY_CHECK_VALID_FOR = dt.timedelta(minutes=30)

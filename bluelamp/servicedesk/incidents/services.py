@@ -24,10 +24,10 @@ from bluelamp.servicedesk.incidents.selectors import (
     may_lead_incidents,
     role_holder_emails,
 )
-from bluelamp.servicedesk.models import Ticket
 from bluelamp.servicedesk.models_incidents import IncidentEntry, MajorIncident, ServiceNotice
 from bluelamp.servicedesk.sla import Priority
 from bluelamp.servicedesk.staff import is_desk_staff
+from bluelamp.servicedesk.tickets.models import Ticket
 from bluelamp.servicedesk.tickets.services import ticket_add_note
 
 Kind = IncidentEntry.Kind

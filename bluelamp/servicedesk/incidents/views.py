@@ -23,8 +23,8 @@ from bluelamp.servicedesk.incidents.forms import (
     NoticeForm,
     ResolveForm,
 )
-from bluelamp.servicedesk.models import Ticket
 from bluelamp.servicedesk.staff import is_desk_staff
+from bluelamp.servicedesk.tickets.models import Ticket
 from bluelamp.servicedesk.tickets.selectors import access_ticket_for_staff
 from bluelamp.servicedesk.tickets.services import ticket_set_status
 

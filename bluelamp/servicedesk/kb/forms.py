@@ -2,7 +2,8 @@
 
 from django import forms
 
-from bluelamp.servicedesk.models import Article, Category
+from bluelamp.servicedesk.models_kb import Article
+from bluelamp.servicedesk.tickets.models import Category
 
 
 def _text(label, *, help_text="", max_length=200, required=True, error=None):

@@ -10,8 +10,9 @@ from __future__ import annotations
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
-from bluelamp.servicedesk.models import Article, Problem, Ticket
+from bluelamp.servicedesk.models_kb import Article, Problem
 from bluelamp.servicedesk.staff import is_desk_staff
+from bluelamp.servicedesk.tickets.models import Ticket
 
 # Words that say nothing about what a request is about: they would suggest every article.
 _STOP_WORDS = frozenset(

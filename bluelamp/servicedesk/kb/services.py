@@ -15,8 +15,9 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from bluelamp.audit.api import audit_record
-from bluelamp.servicedesk.models import Article, Category, Problem, ProblemCounter, Ticket
+from bluelamp.servicedesk.models_kb import Article, Problem, ProblemCounter
 from bluelamp.servicedesk.staff import is_desk_staff
+from bluelamp.servicedesk.tickets.models import Category, Ticket
 from bluelamp.servicedesk.writing import at_or_now, require_desk_staff, stripped
 
 ArticleStatus = Article.Status

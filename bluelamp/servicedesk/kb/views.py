@@ -23,8 +23,9 @@ from bluelamp.servicedesk.kb.forms import (
     RootCauseForm,
 )
 from bluelamp.servicedesk.kb.text import render_body
-from bluelamp.servicedesk.models import Article, Problem, Ticket
+from bluelamp.servicedesk.models_kb import Article, Problem
 from bluelamp.servicedesk.staff import desk_staff, is_desk_staff
+from bluelamp.servicedesk.tickets.models import Ticket
 from bluelamp.servicedesk.tickets.selectors import access_ticket_for_staff
 
 PAGE_SIZE = 25

@@ -7,7 +7,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-import bluelamp.servicedesk.models
+import bluelamp.servicedesk.tickets.models
 
 # The categories a new desk starts with; the team leader edits them in the admin.
 CATEGORIES = [
@@ -355,7 +355,9 @@ class Migration(migrations.Migration):
                 ),
                 (
                     "file",
-                    models.FileField(max_length=300, upload_to=bluelamp.servicedesk.models._attachment_path),
+                    models.FileField(
+                        max_length=300, upload_to=bluelamp.servicedesk.tickets.models._attachment_path
+                    ),
                 ),
                 ("name", models.CharField(help_text="The file's name as uploaded.", max_length=200)),
                 ("content_type", models.CharField(max_length=100)),

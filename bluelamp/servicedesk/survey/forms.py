@@ -2,8 +2,7 @@
 
 from django import forms
 
-from bluelamp.servicedesk.models import SatisfactionResponse
-from bluelamp.servicedesk.survey.models import COMMENT_MAX_LENGTH
+from bluelamp.servicedesk.survey.models import COMMENT_MAX_LENGTH, SatisfactionResponse
 
 SOLVED_CHOICES = [("yes", "Yes"), ("no", "No")]
 

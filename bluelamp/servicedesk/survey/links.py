@@ -11,7 +11,7 @@ from django.conf import settings
 from django.core import signing
 from django.urls import reverse
 
-from bluelamp.servicedesk.models import Ticket
+from bluelamp.servicedesk.tickets.models import Ticket
 
 SALT = "bluelamp.servicedesk.survey.link"
 LINK_MAX_AGE = dt.timedelta(days=30)

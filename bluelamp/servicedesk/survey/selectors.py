@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from bluelamp.servicedesk.models import SatisfactionResponse, Ticket
+from bluelamp.servicedesk.survey.models import SatisfactionResponse
+from bluelamp.servicedesk.tickets.models import Ticket
 
 FINISHED = (Ticket.Status.RESOLVED, Ticket.Status.CLOSED)
 

@@ -9,9 +9,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bluelamp.audit.api import audit_record
-from bluelamp.servicedesk.models import SatisfactionResponse, Ticket
-from bluelamp.servicedesk.survey.models import COMMENT_MAX_LENGTH
+from bluelamp.servicedesk.survey.models import COMMENT_MAX_LENGTH, SatisfactionResponse
 from bluelamp.servicedesk.survey.selectors import survey_open
+from bluelamp.servicedesk.tickets.models import Ticket
 
 Score = SatisfactionResponse.Score
 Via = SatisfactionResponse.Via

@@ -10,11 +10,12 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 
 from bluelamp.core.forms import add_service_errors
-from bluelamp.servicedesk.models import SatisfactionResponse, Ticket
 from bluelamp.servicedesk.survey import links
 from bluelamp.servicedesk.survey.forms import SurveyForm
+from bluelamp.servicedesk.survey.models import SatisfactionResponse
 from bluelamp.servicedesk.survey.selectors import may_answer_survey, survey_open, survey_response_for
 from bluelamp.servicedesk.survey.services import survey_respond
+from bluelamp.servicedesk.tickets.models import Ticket
 from bluelamp.servicedesk.tickets.selectors import access_ticket, may_see_as_requester
 
 Via = SatisfactionResponse.Via

@@ -11,7 +11,7 @@ from django.utils import timezone
 from bluelamp.audit.api import AuditEvent
 from bluelamp.servicedesk.incidents import identity
 from bluelamp.servicedesk.incidents.challenge import MAX_WRONG_ATTEMPTS, challenge_code_check
-from bluelamp.servicedesk.models import ChallengeCode
+from bluelamp.servicedesk.models_incidents import ChallengeCode
 from bluelamp.servicedesk.tickets.services import ticket_create
 
 pytestmark = pytest.mark.django_db

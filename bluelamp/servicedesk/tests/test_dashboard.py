@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from bluelamp.servicedesk import kpis
-from bluelamp.servicedesk.models import Category
+from bluelamp.servicedesk.tickets.models import Category
 from bluelamp.servicedesk.tickets.services import (
     contact_log,
     ticket_assign,

@@ -16,8 +16,8 @@ from django.core.management.base import CommandError
 
 from bluelamp.servicedesk.api import mail_poll
 from bluelamp.servicedesk.mail_poll import ImapSettings, MailboxError, mailbox_poll
-from bluelamp.servicedesk.models import Ticket
 from bluelamp.servicedesk.tests.inbound import eml
+from bluelamp.servicedesk.tickets.models import Ticket
 from bluelamp.servicedesk.tickets.services import ticket_create
 
 USER = "desk"

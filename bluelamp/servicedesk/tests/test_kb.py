@@ -10,7 +10,8 @@ from django.core.exceptions import PermissionDenied
 from bluelamp.audit.api import AuditEvent
 from bluelamp.servicedesk.kb import selectors, services
 from bluelamp.servicedesk.kb.text import render_body
-from bluelamp.servicedesk.models import Article, Category, Ticket
+from bluelamp.servicedesk.models_kb import Article
+from bluelamp.servicedesk.tickets.models import Category, Ticket
 
 
 def text_of(response) -> str:

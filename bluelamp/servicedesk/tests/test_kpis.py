@@ -11,7 +11,7 @@ import pytest
 
 from bluelamp.servicedesk import kpis
 from bluelamp.servicedesk.conftest import london
-from bluelamp.servicedesk.models import Category
+from bluelamp.servicedesk.tickets.models import Category
 from bluelamp.servicedesk.tickets.services import (
     contact_log,
     ticket_create,

@@ -17,8 +17,8 @@ from bluelamp.audit.api import AuditEvent
 from bluelamp.servicedesk.api import sla_targets
 from bluelamp.servicedesk.conftest import london
 from bluelamp.servicedesk.mail_in import EX_DATAERR, html_to_text, mail_receive, strip_quoted
-from bluelamp.servicedesk.models import Attachment, Ticket, TicketEvent
 from bluelamp.servicedesk.tests.inbound import created_reference, eml, run_mail_in
+from bluelamp.servicedesk.tickets.models import Attachment, Ticket, TicketEvent
 from bluelamp.servicedesk.tickets.services import ticket_create, ticket_reply, ticket_set_status
 from bluelamp.workingtime.api import add_working_time, working_time_between
 

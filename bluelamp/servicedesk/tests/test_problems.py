@@ -11,7 +11,7 @@ from bluelamp.audit.api import AuditEvent
 from bluelamp.servicedesk.conftest import london
 from bluelamp.servicedesk.kb import services
 from bluelamp.servicedesk.kb.selectors import help_search
-from bluelamp.servicedesk.models import Article, Problem
+from bluelamp.servicedesk.models_kb import Article, Problem
 from bluelamp.servicedesk.tickets.services import ticket_create
 
 

@@ -18,8 +18,8 @@ from bluelamp.audit.api import AuditEvent
 from bluelamp.servicedesk import kpis
 from bluelamp.servicedesk.conftest import london
 from bluelamp.servicedesk.dashboard import exports
-from bluelamp.servicedesk.models import SatisfactionResponse
 from bluelamp.servicedesk.survey import links
+from bluelamp.servicedesk.survey.models import SatisfactionResponse
 from bluelamp.servicedesk.survey.services import survey_respond
 from bluelamp.servicedesk.tickets.services import ticket_create, ticket_reply, ticket_set_status
 from conftest import make_person

@@ -15,9 +15,9 @@ from django.template.loader import render_to_string
 
 from bluelamp.core.timefmt import format_datetime
 from bluelamp.servicedesk.incidents.complaints import acknowledgement_template, latest_outcome
-from bluelamp.servicedesk.models import Ticket, TicketEvent
 from bluelamp.servicedesk.sla import SLA_POLICIES, Priority
 from bluelamp.servicedesk.survey.links import LINK_MAX_AGE, survey_link
+from bluelamp.servicedesk.tickets.models import Ticket, TicketEvent
 from bluelamp.servicedesk.tickets.selectors import REOPEN_WINDOW
 from bluelamp.workingtime.api import add_working_time
 

@@ -2,9 +2,9 @@
 
 from django import forms
 
-from bluelamp.servicedesk.models import Category, Ticket
 from bluelamp.servicedesk.sla import Impact, Priority, Urgency
 from bluelamp.servicedesk.tickets.attachments import ACCEPTED_TEXT
+from bluelamp.servicedesk.tickets.models import Category, Ticket
 
 # Problems are raised by the desk, not by requesters.
 REQUESTER_TYPES = [(v, label) for v, label in Ticket.Type.choices if v != Ticket.Type.PROBLEM]

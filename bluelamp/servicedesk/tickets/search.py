@@ -31,7 +31,7 @@ from django.db import connection
 from django.db.models import Case, Expression, IntegerField, Q, QuerySet, Value, When
 from django.db.models.expressions import Col
 
-from bluelamp.servicedesk.models import Ticket, TicketEvent
+from bluelamp.servicedesk.tickets.models import Ticket, TicketEvent
 
 # The kinds of timeline entry whose bodies are searched: as the trigger of migration 0007.
 SEARCHED_KINDS = [TicketEvent.Kind.REPLY, TicketEvent.Kind.CUSTOMER_REPLY, TicketEvent.Kind.NOTE]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from bluelamp.servicedesk.tickets import desk_views, priority_hint, views
+from bluelamp.servicedesk.tickets import priority_hint, queue_views, views
 
 urlpatterns = [
     path("", views.desk_home, name="home"),
@@ -17,12 +17,14 @@ urlpatterns = [
         name="attachment",
     ),
     path("queue/", views.queue, name="queue"),
-    path("queue/filters/", desk_views.queue_filter_save, name="queue_filter_save"),
-    path("queue/filters/<int:filter_id>/", desk_views.queue_filter_open, name="queue_filter"),
-    path("queue/filters/<int:filter_id>/delete/", desk_views.queue_filter_delete, name="queue_filter_delete"),
-    path("queue/bulk/", desk_views.queue_bulk, name="queue_bulk"),
-    path("canned-responses/", desk_views.canned_list, name="canned_responses"),
-    path("canned-responses/<int:response_id>/", desk_views.canned_edit, name="canned_response"),
+    path("queue/filters/", queue_views.queue_filter_save, name="queue_filter_save"),
+    path("queue/filters/<int:filter_id>/", queue_views.queue_filter_open, name="queue_filter"),
+    path(
+        "queue/filters/<int:filter_id>/delete/", queue_views.queue_filter_delete, name="queue_filter_delete"
+    ),
+    path("queue/bulk/", queue_views.queue_bulk, name="queue_bulk"),
+    path("canned-responses/", queue_views.canned_list, name="canned_responses"),
+    path("canned-responses/<int:response_id>/", queue_views.canned_edit, name="canned_response"),
     path("tickets/<str:reference>/", views.ticket_work, name="ticket"),
     path("tickets/<str:reference>/<slug:action>/", views.ticket_work, name="ticket_action"),
     path("calls/new/", views.contact_new, name="contact_new"),

@@ -16,11 +16,10 @@ from bluelamp.organisations.api import Perm, access_for
 from bluelamp.people.api import Person
 from bluelamp.servicedesk.incidents.views import ticket_panel
 from bluelamp.servicedesk.kb.selectors import article_suggestions
-from bluelamp.servicedesk.models import Attachment, Ticket
 from bluelamp.servicedesk.sla import PRIORITY_MATRIX, SLA_POLICIES, Priority
 from bluelamp.servicedesk.staff import desk_staff, is_desk_staff
 from bluelamp.servicedesk.survey import selectors as survey_selectors
-from bluelamp.servicedesk.tickets import desk, selectors, services
+from bluelamp.servicedesk.tickets import selectors, services
 from bluelamp.servicedesk.tickets.attachments import ACCEPT_ATTRIBUTE, human_size
 from bluelamp.servicedesk.tickets.forms import (
     AssignForm,
@@ -38,6 +37,7 @@ from bluelamp.servicedesk.tickets.forms import (
     TierForm,
     TypeForm,
 )
+from bluelamp.servicedesk.tickets.models import Attachment, Ticket
 from bluelamp.servicedesk.tickets.priority_hint import priority_hint_for_form
 
 _LOGGED_KEY = "servicedesk_logged_reference"
@@ -241,7 +241,7 @@ def queue(request):
             "rows": rows,
             "show_dashboard_link": access_for(request.user, Perm.SERVICE_DESK_LEAD).national,
             # Saved filters and the bulk form's assignees: two queries, however many rows.
-            "saved_filters": list(desk.saved_filters_for(request.user)),
+            "saved_filters": list(selectors.saved_filters_for(request.user)),
             "bulk_form": BulkForm(staff=desk_staff()),
             "save_filter_form": SavedFilterForm(),
             "filter_params": [(k, v) for k, v in request.GET.items() if k != "page" and v],
@@ -336,12 +336,12 @@ def ticket_work(request, reference, action=None):
     if action is not None and (action not in _ACTIONS or request.method != "POST"):
         raise Http404("No such page")
     forms = _work_forms(request, ticket, action)
-    canned = list(desk.canned_responses_for(request.user))
+    canned = list(selectors.canned_responses_for(request.user))
     if action is None and request.GET.get("canned"):
         # "Use" on the canned-response picker: the reply box, pre-filled for this ticket.
-        chosen = desk.access_canned_response(request.user, request.GET["canned"])
+        chosen = selectors.access_canned_response(request.user, request.GET["canned"])
         forms["reply"].initial = {
-            "body": desk.canned_response_fill(chosen, ticket=ticket, adviser=request.user)
+            "body": selectors.canned_response_fill(chosen, ticket=ticket, adviser=request.user)
         }
     failed = None
     if action is not None:

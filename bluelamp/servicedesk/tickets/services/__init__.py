@@ -7,7 +7,8 @@ go back in time: `at` before the ticket's last activity is refused.
 
 The modules: `create` (logging tickets, phone calls), `replies` (replies and notes), `status`
 (status changes, the automatic close), `classify` (priority and type), `routing` (tier and
-assignee); `_common` holds what they share. Import from this package, not from its modules.
+assignee), `queue` (canned responses, saved queue filters, bulk actions); `_common` holds what
+they share. Import from this package, not from its modules.
 """
 
 from bluelamp.servicedesk.tickets.selectors import REOPEN_WINDOW, ticket_accepts_customer_reply
@@ -23,6 +24,14 @@ from bluelamp.servicedesk.tickets.services._common import (
 )
 from bluelamp.servicedesk.tickets.services.classify import ticket_change_type, ticket_set_priority
 from bluelamp.servicedesk.tickets.services.create import contact_log, ticket_create
+from bluelamp.servicedesk.tickets.services.queue import (
+    BULK_LIMIT,
+    BulkOutcome,
+    canned_response_save,
+    saved_filter_create,
+    saved_filter_delete,
+    ticket_bulk_apply,
+)
 from bluelamp.servicedesk.tickets.services.replies import (
     ticket_add_note,
     ticket_add_system_note,
@@ -38,6 +47,8 @@ from bluelamp.servicedesk.tickets.services.status import ticket_close_resolved, 
 
 __all__ = [
     "ALLOWED_STATUS_CHANGES",
+    "BULK_LIMIT",
+    "BulkOutcome",
     "INTERNAL",
     "PUBLIC",
     "REOPEN_WINDOW",
@@ -46,11 +57,15 @@ __all__ = [
     "Kind",
     "Status",
     "Tier",
+    "canned_response_save",
     "contact_log",
+    "saved_filter_create",
+    "saved_filter_delete",
     "ticket_accepts_customer_reply",
     "ticket_add_note",
     "ticket_add_system_note",
     "ticket_assign",
+    "ticket_bulk_apply",
     "ticket_change_type",
     "ticket_close_resolved",
     "ticket_create",

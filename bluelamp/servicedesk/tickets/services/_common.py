@@ -12,9 +12,9 @@ from django.db.models import F
 from django.utils import timezone
 
 from bluelamp.audit.api import audit_record
-from bluelamp.servicedesk.models import Attachment, Ticket, TicketCounter, TicketEvent
 from bluelamp.servicedesk.sla import Impact, Priority, Urgency, suggest_priority
 from bluelamp.servicedesk.tickets.history import due_times_from_history, warning_time_from_history
+from bluelamp.servicedesk.tickets.models import Attachment, Ticket, TicketCounter, TicketEvent
 from bluelamp.servicedesk.tickets.selectors import AT_RISK_SHARE
 from bluelamp.servicedesk.writing import at_or_now, require_desk_staff, stripped
 
@@ -127,7 +127,7 @@ def _set_due_times(ticket: Ticket, changes: Sequence[tuple[dt.datetime, str]]) -
     )
     ticket.response_due = targets.response_due
     ticket.resolution_due = targets.resolution_due
-    # The breach warning's instant (bluelamp.servicedesk.monitoring), stored so that finding the
+    # The breach warning's instant (tickets.monitoring), stored so that finding the
     # tickets to warn is one indexed comparison.
     ticket.resolution_warn_at = warning_time_from_history(
         priority=ticket.priority, logged_at=ticket.created_at, status_changes=changes, share=AT_RISK_SHARE

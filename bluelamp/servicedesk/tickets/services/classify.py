@@ -10,9 +10,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from bluelamp.servicedesk.incidents import complaints
-from bluelamp.servicedesk.models import Ticket
 from bluelamp.servicedesk.sla import Priority
 from bluelamp.servicedesk.tickets import emails
+from bluelamp.servicedesk.tickets.models import Ticket
 from bluelamp.servicedesk.tickets.services._common import (
     Kind,
     _audit,

@@ -11,11 +11,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from bluelamp.audit.api import audit_record
-from bluelamp.servicedesk.models import Category, Contact, Ticket
 from bluelamp.servicedesk.sla import Impact, Priority, Urgency
 from bluelamp.servicedesk.staff import is_desk_staff
 from bluelamp.servicedesk.tickets import emails
 from bluelamp.servicedesk.tickets.attachments import check_uploads
+from bluelamp.servicedesk.tickets.models import Category, Contact, Ticket
 from bluelamp.servicedesk.tickets.services._common import (
     PUBLIC,
     Kind,

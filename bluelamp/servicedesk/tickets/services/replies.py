@@ -10,9 +10,9 @@ from functools import partial
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from bluelamp.servicedesk.models import Ticket
 from bluelamp.servicedesk.tickets import emails
 from bluelamp.servicedesk.tickets.attachments import check_uploads
+from bluelamp.servicedesk.tickets.models import Ticket
 from bluelamp.servicedesk.tickets.selectors import (
     is_desk_staff,
     may_see_as_requester,

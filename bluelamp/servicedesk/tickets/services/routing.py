@@ -7,8 +7,8 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from bluelamp.servicedesk.models import Ticket
 from bluelamp.servicedesk.staff import is_desk_staff
+from bluelamp.servicedesk.tickets.models import Ticket
 from bluelamp.servicedesk.tickets.services._common import (
     TIER_ORDER,
     Kind,

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from bluelamp.servicedesk.incidents import complaints
-from bluelamp.servicedesk.models import Ticket
 from bluelamp.servicedesk.tickets import emails
+from bluelamp.servicedesk.tickets.models import Ticket
 from bluelamp.servicedesk.tickets.selectors import ticket_accepts_customer_reply
 from bluelamp.servicedesk.tickets.services._common import (
     ALLOWED_STATUS_CHANGES,

@@ -1,8 +1,9 @@
-"""Working the queue faster (staff only): canned responses, saved queue filters, bulk actions.
+"""Working the queue faster (staff only): writing canned responses and saved queue filters,
+and bulk actions. (Reading them, and the `access_*` helpers: tickets.selectors.)
 
 Canned responses: shared ones (no owner) may be changed by anyone on the desk; personal ones
 only by their owner. Saved filters are personal. Another person's personal record does not exist
-for you (`access_*` give the same 404 as a missing one).
+for you (the same 404 as a missing one).
 
 Bulk actions run the ordinary ticket services one ticket at a time, each in its own transaction:
 one ticket that cannot change (already at the top tier, a status it cannot move to) is reported
@@ -15,49 +16,21 @@ import string
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q, QuerySet
-from django.http import Http404
 from django.utils import timezone
 
 from bluelamp.audit.api import audit_record
-from bluelamp.servicedesk.models import CannedResponse, SavedQueueFilter, Ticket
-from bluelamp.servicedesk.staff import is_desk_staff
-from bluelamp.servicedesk.tickets import services
+from bluelamp.servicedesk.tickets.models import CannedResponse, SavedQueueFilter, Ticket
+from bluelamp.servicedesk.tickets.selectors import access_canned_response, access_saved_filter
+from bluelamp.servicedesk.tickets.services._common import _require_staff
+from bluelamp.servicedesk.tickets.services.routing import ticket_assign, ticket_escalate
+from bluelamp.servicedesk.tickets.services.status import ticket_set_status
 
 BULK_LIMIT = 100
 
 
-def _require_staff(actor) -> None:
-    if not is_desk_staff(actor):
-        raise PermissionDenied("Only service-desk staff may do this.")
-
-
 # --- canned responses ---------------------------------------------------------------------------
-
-
-def canned_responses_for(person, *, active_only: bool = True) -> QuerySet[CannedResponse]:
-    """The shared responses and `person`'s own, by title."""
-    if not is_desk_staff(person):
-        return CannedResponse.objects.none()
-    responses = CannedResponse.objects.filter(Q(owner__isnull=True) | Q(owner=person))
-    return responses.filter(is_active=True) if active_only else responses
-
-
-def _id(value) -> int:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return 0
-
-
-def access_canned_response(person, response_id) -> CannedResponse:
-    response_id = _id(response_id)
-    response = canned_responses_for(person, active_only=False).filter(pk=response_id).first()
-    if response is None:
-        raise Http404("No such canned response")
-    return response
 
 
 def _check_placeholders(body: str) -> None:
@@ -111,36 +84,7 @@ def canned_response_save(
     return response
 
 
-def canned_response_fill(response: CannedResponse, *, ticket: Ticket, adviser) -> str:
-    """The response's body with the placeholders filled in for `ticket`, from `adviser`."""
-    requester = ticket.requester
-    full_name = ticket.requester_name or (requester.get_full_name() if requester else "")
-    first_name = (requester.first_name if requester else "") or (full_name.split() or [""])[0]
-    values = {
-        "requester_first_name": first_name or "there",
-        "requester_name": full_name,
-        "reference": ticket.reference,
-        "subject": ticket.subject,
-        "adviser_name": adviser.get_full_name(),
-    }
-    return response.body.format_map(values)
-
-
 # --- saved filters ------------------------------------------------------------------------------
-
-
-def saved_filters_for(person) -> QuerySet[SavedQueueFilter]:
-    if not is_desk_staff(person):
-        return SavedQueueFilter.objects.none()
-    return SavedQueueFilter.objects.filter(owner=person)
-
-
-def access_saved_filter(person, filter_id) -> SavedQueueFilter:
-    filter_id = _id(filter_id)
-    saved = saved_filters_for(person).filter(pk=filter_id).first()
-    if saved is None:
-        raise Http404("No such saved filter")
-    return saved
 
 
 def saved_filter_create(*, actor, name: str, query: str) -> SavedQueueFilter:
@@ -215,11 +159,11 @@ def ticket_bulk_apply(
             continue
         try:
             if action == "assign":
-                services.ticket_assign(actor=actor, ticket=ticket, assignee=assignee)
+                ticket_assign(actor=actor, ticket=ticket, assignee=assignee)
             elif action == "escalate":
-                services.ticket_escalate(actor=actor, ticket=ticket, reason=reason)
+                ticket_escalate(actor=actor, ticket=ticket, reason=reason)
             else:
-                services.ticket_set_status(actor=actor, ticket=ticket, status=status, reason=reason)
+                ticket_set_status(actor=actor, ticket=ticket, status=status, reason=reason)
         except ValidationError as exc:
             outcomes.append(BulkOutcome(reference, _message(exc)))
         else:

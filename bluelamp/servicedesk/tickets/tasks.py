@@ -3,7 +3,7 @@ the SLA checks every few minutes; `bluelamp run-daily` the closing of resolved t
 
 from django_tasks import task
 
-from bluelamp.servicedesk.monitoring import resolved_tickets_close, service_levels_check
+from bluelamp.servicedesk.tickets.monitoring import resolved_tickets_close, service_levels_check
 
 
 @task()

@@ -5,10 +5,14 @@ Adam and Eve work the desk; Bob (a Kent officer) raises tickets and must never r
 
 import pytest
 
-from bluelamp.servicedesk.models import CannedResponse, SavedQueueFilter, Ticket
-from bluelamp.servicedesk.tickets import desk
-from bluelamp.servicedesk.tickets.selectors import ticket_queue
-from bluelamp.servicedesk.tickets.services import ticket_add_note, ticket_create, ticket_reply
+from bluelamp.servicedesk.tickets.models import CannedResponse, SavedQueueFilter, Ticket
+from bluelamp.servicedesk.tickets.selectors import canned_response_fill, ticket_queue
+from bluelamp.servicedesk.tickets.services import (
+    canned_response_save,
+    ticket_add_note,
+    ticket_create,
+    ticket_reply,
+)
 
 
 @pytest.fixture
@@ -76,13 +80,13 @@ def test_queue_page_search(signed_in, adviser, tickets):
 
 def test_canned_response_placeholders_are_filled(signed_in, adviser, engineer, tickets):
     ticket = tickets["signin"]
-    shared = desk.canned_response_save(
+    shared = canned_response_save(
         actor=engineer,
         title="Clear cache",
         body="Dear {requester_first_name}, about {reference}: please clear your cache. {adviser_name}",
         shared=True,
     )
-    assert desk.canned_response_fill(shared, ticket=ticket, adviser=adviser) == (
+    assert canned_response_fill(shared, ticket=ticket, adviser=adviser) == (
         f"Dear Bob, about {ticket.reference}: please clear your cache. Adam Adviser"
     )
     # The work page's picker: without JavaScript, the page again with the reply box filled in.
@@ -95,13 +99,13 @@ def test_canned_response_placeholders_are_filled(signed_in, adviser, engineer, t
 
 def test_unknown_placeholder_is_refused_with_the_accepted_ones(adviser):
     with pytest.raises(Exception) as caught:
-        desk.canned_response_save(actor=adviser, title="Oops", body="Hi {first_name}", shared=False)
+        canned_response_save(actor=adviser, title="Oops", body="Hi {first_name}", shared=False)
     assert "{first_name}" in str(caught.value) and "{requester_first_name}" in str(caught.value)
     assert not CannedResponse.objects.exists()
 
 
 def test_personal_canned_responses_are_their_owners_only(signed_in, adviser, engineer, bob, tickets):
-    mine = desk.canned_response_save(actor=adviser, title="Adam's own", body="Hello", shared=False)
+    mine = canned_response_save(actor=adviser, title="Adam's own", body="Hello", shared=False)
     client = signed_in(engineer)
     assert "Adam&#39;s own" not in client.get("/service-desk/canned-responses/").text
     assert client.get(f"/service-desk/canned-responses/{mine.pk}/").status_code == 404

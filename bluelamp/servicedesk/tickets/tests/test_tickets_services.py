@@ -11,8 +11,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from bluelamp.audit.api import AuditEvent
 from bluelamp.servicedesk.api import sla_targets
 from bluelamp.servicedesk.conftest import london
-from bluelamp.servicedesk.models import Attachment, Category, Contact, Ticket, TicketEvent
 from bluelamp.servicedesk.tickets.history import due_times_from_history, pauses_from_status_changes
+from bluelamp.servicedesk.tickets.models import Attachment, Category, Contact, Ticket, TicketEvent
 from bluelamp.servicedesk.tickets.services import (
     contact_log,
     ticket_add_note,

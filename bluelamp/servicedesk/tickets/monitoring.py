@@ -1,6 +1,6 @@
 """SLA monitoring: the notices the desk's background tasks send, and closing resolved tickets.
 
-Run by `bluelamp.servicedesk.tasks` (never at request time):
+Run by `tickets.tasks` (never at request time):
 
   * 75 % warning. Once 75 % of a ticket's resolution budget has gone (working time from
     logging, pauses excluded: `Ticket.resolution_warn_at`, stored with the due times), its
@@ -44,8 +44,8 @@ from bluelamp.audit.api import audit_record
 from bluelamp.core.timefmt import format_datetime
 from bluelamp.organisations.api import Role, RoleAssignment
 from bluelamp.people.api import Person
-from bluelamp.servicedesk.models import Ticket, TicketEvent
 from bluelamp.servicedesk.tickets.history import warning_time_from_history
+from bluelamp.servicedesk.tickets.models import Ticket, TicketEvent
 from bluelamp.servicedesk.tickets.selectors import ACTIVE_STATUSES, AT_RISK_SHARE, review_due_before
 from bluelamp.servicedesk.tickets.services import REOPEN_WINDOW, TIER_ORDER, ticket_close_resolved
 from bluelamp.workingtime.api import subtract_working_time

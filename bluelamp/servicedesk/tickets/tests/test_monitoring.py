@@ -20,8 +20,8 @@ from django.utils import timezone
 from bluelamp.audit.api import AuditEvent
 from bluelamp.servicedesk.api import DAILY_TASKS, FREQUENT_TASKS
 from bluelamp.servicedesk.conftest import london
-from bluelamp.servicedesk.models import Ticket, TicketEvent
-from bluelamp.servicedesk.monitoring import resolved_tickets_close, service_levels_check
+from bluelamp.servicedesk.tickets.models import Ticket, TicketEvent
+from bluelamp.servicedesk.tickets.monitoring import resolved_tickets_close, service_levels_check
 from bluelamp.servicedesk.tickets.selectors import sla_flags, ticket_queue
 from bluelamp.servicedesk.tickets.services import (
     SYSTEM_AUTHOR,

@@ -14,8 +14,9 @@ from django.views.decorators.http import require_POST
 from bluelamp.core.forms import add_service_errors
 from bluelamp.people.api import Person
 from bluelamp.servicedesk.staff import desk_staff, is_desk_staff
-from bluelamp.servicedesk.tickets import desk
+from bluelamp.servicedesk.tickets import selectors, services
 from bluelamp.servicedesk.tickets.forms import BulkForm, CannedResponseForm, SavedFilterForm
+from bluelamp.servicedesk.tickets.models import CannedResponse
 
 # The queue's own parameters; anything else in a saved query string is dropped.
 _FILTER_KEYS = ("q", "status", "priority", "tier", "mine", "review_due")
@@ -38,7 +39,9 @@ def queue_filter_save(request):
     query = urlencode([(k, v) for k, v in request.POST.items() if k in _FILTER_KEYS and v])
     if form.is_valid():
         try:
-            saved = desk.saved_filter_create(actor=request.user, name=form.cleaned_data["name"], query=query)
+            saved = services.saved_filter_create(
+                actor=request.user, name=form.cleaned_data["name"], query=query
+            )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -51,15 +54,15 @@ def queue_filter_save(request):
 
 @login_required
 def queue_filter_open(request, filter_id):
-    saved = desk.access_saved_filter(request.user, filter_id)
+    saved = selectors.access_saved_filter(request.user, filter_id)
     return redirect(_queue_url(saved.query))
 
 
 @login_required
 @require_POST
 def queue_filter_delete(request, filter_id):
-    saved = desk.access_saved_filter(request.user, filter_id)
-    desk.saved_filter_delete(actor=request.user, saved=saved)
+    saved = selectors.access_saved_filter(request.user, filter_id)
+    services.saved_filter_delete(actor=request.user, saved=saved)
     messages.success(request, f"Filter “{saved.name}” deleted.")
     return redirect("servicedesk:queue")
 
@@ -76,7 +79,7 @@ def queue_bulk(request):
         if data["action"] == "assign" and data["assignee"] is not None:
             assignee = Person.objects.filter(pk=data["assignee"]).first()
         try:
-            outcomes = desk.ticket_bulk_apply(
+            outcomes = services.ticket_bulk_apply(
                 actor=request.user,
                 references=data["tickets"],
                 action=data["action"],
@@ -109,7 +112,7 @@ def canned_list(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            response = desk.canned_response_save(
+            response = services.canned_response_save(
                 actor=request.user,
                 title=data["title"],
                 body=data["body"],
@@ -126,9 +129,11 @@ def canned_list(request):
         "servicedesk/tickets/canned_list.html",
         {
             "title": "Canned responses",
-            "responses": desk.canned_responses_for(request.user, active_only=False).select_related("owner"),
+            "responses": selectors.canned_responses_for(request.user, active_only=False).select_related(
+                "owner"
+            ),
             "form": form,
-            "placeholders": desk.CannedResponse.PLACEHOLDERS,
+            "placeholders": CannedResponse.PLACEHOLDERS,
             "breadcrumbs": [{"text": "Queue", "href": reverse("servicedesk:queue")}],
         },
         status=400 if form.errors else 200,
@@ -137,7 +142,7 @@ def canned_list(request):
 
 @login_required
 def canned_edit(request, response_id):
-    response = desk.access_canned_response(request.user, response_id)
+    response = selectors.access_canned_response(request.user, response_id)
     initial = {
         "title": response.title,
         "body": response.body,
@@ -148,7 +153,7 @@ def canned_edit(request, response_id):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            desk.canned_response_save(actor=request.user, response=response, **data)
+            services.canned_response_save(actor=request.user, response=response, **data)
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
@@ -161,7 +166,7 @@ def canned_edit(request, response_id):
             "title": f"Edit “{response.title}”",
             "response": response,
             "form": form,
-            "placeholders": desk.CannedResponse.PLACEHOLDERS,
+            "placeholders": CannedResponse.PLACEHOLDERS,
             "breadcrumbs": [{"text": "Canned responses", "href": reverse("servicedesk:canned_responses")}],
         },
         status=400 if form.errors else 200,

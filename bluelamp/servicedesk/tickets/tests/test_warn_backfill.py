@@ -11,8 +11,8 @@ import pytest
 from django.core import mail
 
 from bluelamp.servicedesk.conftest import london
-from bluelamp.servicedesk.models import Ticket
-from bluelamp.servicedesk.monitoring import resolution_warn_at_backfill, service_levels_check
+from bluelamp.servicedesk.tickets.models import Ticket
+from bluelamp.servicedesk.tickets.monitoring import resolution_warn_at_backfill, service_levels_check
 from bluelamp.servicedesk.tickets.services import (
     ticket_create,
     ticket_customer_reply,

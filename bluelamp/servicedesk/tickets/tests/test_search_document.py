@@ -8,7 +8,7 @@ and the stored columns themselves; the rest hold on both databases.
 import pytest
 from django.db import connection
 
-from bluelamp.servicedesk.models import Ticket, TicketEvent
+from bluelamp.servicedesk.tickets.models import Ticket, TicketEvent
 from bluelamp.servicedesk.tickets.search import RANK_OTHER, RANK_REFERENCE, RANK_SUBJECT
 from bluelamp.servicedesk.tickets.selectors import ticket_queue
 from bluelamp.servicedesk.tickets.services import (

@@ -10,7 +10,7 @@ from django.test import Client
 
 from bluelamp.organisations.api import licence_contact_add
 from bluelamp.servicedesk.conftest import london
-from bluelamp.servicedesk.models import Attachment, Contact, Ticket
+from bluelamp.servicedesk.tickets.models import Attachment, Contact, Ticket
 from bluelamp.servicedesk.tickets.services import ticket_add_note, ticket_create
 from conftest import make_person, page_body
 
@@ -83,7 +83,7 @@ def test_signed_in_support_suggests_the_priority(signed_in, bob, django_capture_
     client = signed_in(bob)
     page = client.get("/service-desk/support/")
     assert "How we set the priority" in page.text and 'name="priority"' not in page.text
-    from bluelamp.servicedesk.models import Category
+    from bluelamp.servicedesk.tickets.models import Category
 
     category = Category.objects.first()
     with django_capture_on_commit_callbacks(execute=True):
@@ -109,7 +109,7 @@ def test_signed_in_support_suggests_the_priority(signed_in, bob, django_capture_
 
 
 def test_support_attachment_errors_are_clear(signed_in, bob):
-    from bluelamp.servicedesk.models import Category
+    from bluelamp.servicedesk.tickets.models import Category
 
     response = signed_in(bob).post(
         "/service-desk/support/",
@@ -297,7 +297,7 @@ def test_work_page_actions(
 def test_log_a_phone_call_as_p2_on_friday_before_a_bank_holiday(
     signed_in, adviser, bob, monkeypatch, django_capture_on_commit_callbacks
 ):
-    from bluelamp.servicedesk.models import Category
+    from bluelamp.servicedesk.tickets.models import Category
 
     client = signed_in(adviser)
     assert client.get("/service-desk/calls/new/").status_code == 200
@@ -370,7 +370,7 @@ def test_log_a_call_not_logged_or_on_an_existing_ticket(signed_in, adviser, bobs
 
 
 def test_categories_are_edited_in_django_admin(signed_in, platform_admin, bob):
-    from bluelamp.servicedesk.models import Category
+    from bluelamp.servicedesk.tickets.models import Category
 
     client = signed_in(platform_admin)
     assert client.get("/django-admin/servicedesk/category/").status_code == 200

@@ -10,9 +10,9 @@ from django.test import Client
 from bluelamp.audit.api import AuditEvent
 from bluelamp.servicedesk import mail_in
 from bluelamp.servicedesk.conftest import london
-from bluelamp.servicedesk.models import Ticket, TicketEvent
 from bluelamp.servicedesk.tests.inbound import eml
 from bluelamp.servicedesk.tickets import services
+from bluelamp.servicedesk.tickets.models import Ticket, TicketEvent
 from bluelamp.servicedesk.tickets.selectors import ticket_accepts_customer_reply, ticket_timeline
 from conftest import make_person
 

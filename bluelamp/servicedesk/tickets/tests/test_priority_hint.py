@@ -4,7 +4,7 @@ The phone-call form is staff only: a requester and an outsider are refused."""
 
 import pytest
 
-from bluelamp.servicedesk.models import Ticket
+from bluelamp.servicedesk.tickets.models import Ticket
 from bluelamp.servicedesk.tickets.priority_hint import priority_hint
 
 pytestmark = pytest.mark.django_db
