@@ -480,8 +480,8 @@ def build_world() -> SimpleNamespace:
     from bluelamp.restapi.services import api_token_create
     from bluelamp.servicedesk.api import article_create, ticket_create
     from bluelamp.servicedesk.incidents.services import major_incident_declare
-    from bluelamp.servicedesk.kb.services import problem_create
     from bluelamp.servicedesk.models import Article
+    from bluelamp.servicedesk.problems.services import problem_create
     from bluelamp.servicedesk.survey.links import survey_token
     from bluelamp.servicedesk.tickets import desk
     from bluelamp.workingtime.api import extra_closure_create

@@ -19,7 +19,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from bluelamp.servicedesk.incidents.services import incident_entry_add, major_incident_declare
-from bluelamp.servicedesk.kb.services import problem_create, problem_link_incident, problem_mark_known_error
+from bluelamp.servicedesk.problems.services import (
+    problem_create,
+    problem_link_incident,
+    problem_mark_known_error,
+)
 from bluelamp.servicedesk.tickets.models import Category, Ticket
 from bluelamp.servicedesk.tickets.services import (
     canned_response_save,

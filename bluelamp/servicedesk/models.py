@@ -5,6 +5,7 @@ Nothing in the desk imports this module: each applet imports the models it owns,
 an applet below it, from that applet (the desk's layers, .importlinter).
 """
 
+from bluelamp.servicedesk.kb.models import Article
 from bluelamp.servicedesk.models_incidents import (
     ChallengeCode,
     ComplaintOutcome,
@@ -13,7 +14,7 @@ from bluelamp.servicedesk.models_incidents import (
     MajorIncident,
     ServiceNotice,
 )
-from bluelamp.servicedesk.models_kb import Article, Problem, ProblemCounter
+from bluelamp.servicedesk.problems.models import Problem, ProblemCounter
 from bluelamp.servicedesk.survey.models import SatisfactionResponse
 from bluelamp.servicedesk.tickets.models import (
     Attachment,

@@ -4,7 +4,8 @@ browser, checked with axe (WCAG 2.2 AA)."""
 import pytest
 
 from bluelamp.organisations.api import Organisation
-from bluelamp.servicedesk.kb import services
+from bluelamp.servicedesk.kb.services import article_create
+from bluelamp.servicedesk.problems.services import problem_create, problem_mark_known_error
 from bluelamp.servicedesk.tickets.services import ticket_create
 from conftest import make_org, make_person
 from tests.browser.conftest import assert_accessible
@@ -34,7 +35,7 @@ def test_help_and_problem_pages(page, settings):
         roles=["cc_adviser"],
         password=PASSWORD,
     )
-    article = services.article_create(
+    article = article_create(
         actor=adviser,
         title="Resetting your password",
         summary="How to get back into your account.",
@@ -42,12 +43,10 @@ def test_help_and_problem_pages(page, settings):
         publish=True,
     )
     ticket = ticket_create(actor=bob, type="incident", subject="Videos black", description="Chrome")
-    problem = services.problem_create(
+    problem = problem_create(
         actor=adviser, title="Videos fail in Chrome", description="d", from_ticket=ticket
     )
-    services.problem_mark_known_error(
-        actor=adviser, problem=problem, workaround="Use Firefox.", audience="public"
-    )
+    problem_mark_known_error(actor=adviser, problem=problem, workaround="Use Firefox.", audience="public")
 
     page.goto("/service-desk/help/")
     assert_accessible(page, "help pages")

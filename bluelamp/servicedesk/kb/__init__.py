@@ -1,1 +1,1 @@
-"""Knowledge base articles and problem records (services, selectors, pages)."""
+"""Knowledge-base articles: public help pages and the desk's own (services, selectors, pages)."""

@@ -2,7 +2,7 @@
 
 from django import forms
 
-from bluelamp.servicedesk.models_kb import Article
+from bluelamp.servicedesk.kb.models import Article
 from bluelamp.servicedesk.tickets.models import Category
 
 
@@ -57,46 +57,3 @@ class ArticleFilterForm(forms.Form):
         label="Audience", required=False, choices=[("", "All"), *Article.Audience.choices]
     )
     status = forms.ChoiceField(label="Status", required=False, choices=[("", "All"), *Article.Status.choices])
-
-
-class ProblemForm(forms.Form):
-    title = _text("Title", help_text="What is going wrong, for example “Course player freezes on iPads”")
-    description = _area(
-        "Description", help_text="What is known so far: symptoms, who is affected, since when."
-    )
-
-
-class LinkIncidentForm(forms.Form):
-    reference = _text(
-        "Ticket reference",
-        max_length=20,
-        help_text="For example BL-2026-000123",
-        error="Enter the ticket reference",
-    )
-
-
-class LinkToProblemForm(forms.Form):
-    problem = _text(
-        "Problem reference",
-        max_length=20,
-        help_text="For example PRB-2026-0001",
-        error="Enter the problem reference",
-    )
-
-
-class RootCauseForm(forms.Form):
-    root_cause = _area("Root cause", rows=4)
-
-
-class KnownErrorForm(forms.Form):
-    workaround = _area(
-        "Workaround",
-        help_text="As the people affected should follow it. It is published to the knowledge base.",
-        rows=6,
-    )
-    audience = forms.ChoiceField(
-        label="Who may read the workaround?",
-        choices=Article.Audience.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose who may read the workaround"},
-    )

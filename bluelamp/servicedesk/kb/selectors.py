@@ -1,8 +1,8 @@
-"""Reading articles and problems, and who may see which.
+"""Reading articles, and who may see which.
 
-Published public articles are for everyone, signed in or not. Internal articles, drafts, retired
-articles and problem records are for the desk's staff only; to anyone else they do not exist
-(the same 404 as a slug or reference that was never issued).
+Published public articles are for everyone, signed in or not. Internal articles, drafts and
+retired articles are for the desk's staff only; to anyone else they do not exist (the same 404
+as a slug that was never issued).
 """
 
 from __future__ import annotations
@@ -10,9 +10,8 @@ from __future__ import annotations
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
-from bluelamp.servicedesk.models_kb import Article, Problem
+from bluelamp.servicedesk.kb.models import Article
 from bluelamp.servicedesk.staff import is_desk_staff
-from bluelamp.servicedesk.tickets.models import Ticket
 
 # Words that say nothing about what a request is about: they would suggest every article.
 _STOP_WORDS = frozenset(
@@ -107,33 +106,3 @@ def access_article_for_staff(person, slug: str) -> Article:
     if article is None:
         raise Http404("No such article")
     return article
-
-
-def problem_list(person, *, status: str = "") -> QuerySet[Problem]:
-    if not is_desk_staff(person):
-        return Problem.objects.none()
-    problems = Problem.objects.select_related("owner", "article")
-    if status:
-        problems = problems.filter(status=status)
-    return problems.order_by("-created_at", "-pk")
-
-
-def access_problem_for_staff(person, reference: str) -> Problem:
-    if not is_desk_staff(person):
-        raise Http404("No such problem")
-    problem = (
-        Problem.objects.select_related("owner", "created_by", "article")
-        .filter(reference=(reference or "").strip().upper())
-        .first()
-    )
-    if problem is None:
-        raise Http404("No such problem")
-    return problem
-
-
-def problem_incidents(problem: Problem) -> QuerySet[Ticket]:
-    return problem.incidents.select_related("organisation", "assignee").order_by("-created_at")
-
-
-def ticket_problems(ticket: Ticket) -> QuerySet[Problem]:
-    return ticket.problems.order_by("-created_at")

@@ -1,4 +1,4 @@
-"""Knowledge-base and problem pages, included into the "servicedesk" namespace."""
+"""Knowledge-base pages, included into the "servicedesk" namespace."""
 
 from django.urls import path
 
@@ -13,9 +13,4 @@ urlpatterns = [
     path("kb/<slug:slug>/", views.article_detail, name="kb_article"),
     path("kb/<slug:slug>/edit/", views.article_edit, name="kb_edit"),
     path("kb/<slug:slug>/<slug:action>/", views.article_action, name="kb_action"),
-    path("problems/", views.problem_list, name="problems"),
-    path("problems/new/", views.problem_new, name="problem_new"),
-    path("problems/<str:reference>/", views.problem_detail, name="problem"),
-    path("problems/<str:reference>/<slug:action>/", views.problem_detail, name="problem_action"),
-    path("tickets/<str:reference>/link-problem/", views.ticket_link_problem, name="ticket_link_problem"),
 ]

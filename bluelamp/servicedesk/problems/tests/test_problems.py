@@ -9,9 +9,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 
 from bluelamp.audit.api import AuditEvent
 from bluelamp.servicedesk.conftest import london
-from bluelamp.servicedesk.kb import services
+from bluelamp.servicedesk.kb.models import Article
 from bluelamp.servicedesk.kb.selectors import help_search
-from bluelamp.servicedesk.models_kb import Article, Problem
+from bluelamp.servicedesk.kb.services import article_retire
+from bluelamp.servicedesk.problems import services
+from bluelamp.servicedesk.problems.models import Problem
 from bluelamp.servicedesk.tickets.services import ticket_create
 
 
@@ -94,7 +96,7 @@ def test_known_error_republishes_a_retired_article(adviser):
     problem = services.problem_mark_known_error(
         actor=adviser, problem=problem, workaround="Wait", audience="public"
     )
-    services.article_retire(actor=adviser, article=problem.article)
+    article_retire(actor=adviser, article=problem.article)
     problem = services.problem_mark_known_error(
         actor=adviser, problem=problem, workaround="Retry", audience="public"
     )

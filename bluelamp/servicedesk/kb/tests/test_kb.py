@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied
 
 from bluelamp.audit.api import AuditEvent
 from bluelamp.servicedesk.kb import selectors, services
+from bluelamp.servicedesk.kb.models import Article
 from bluelamp.servicedesk.kb.text import render_body
-from bluelamp.servicedesk.models_kb import Article
 from bluelamp.servicedesk.tickets.models import Category, Ticket
 
 

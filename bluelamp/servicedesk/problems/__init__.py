@@ -1,0 +1,1 @@
+"""Problem records and known errors (services, selectors, pages)."""
