@@ -5,15 +5,10 @@ Nothing in the desk imports this module: each applet imports the models it owns,
 an applet below it, from that applet (the desk's layers, .importlinter).
 """
 
+from bluelamp.servicedesk.complaints.models import ComplaintOutcome
+from bluelamp.servicedesk.identity.models import ChallengeCode, IdentityCheck
+from bluelamp.servicedesk.incidents.models import IncidentEntry, MajorIncident, ServiceNotice
 from bluelamp.servicedesk.kb.models import Article
-from bluelamp.servicedesk.models_incidents import (
-    ChallengeCode,
-    ComplaintOutcome,
-    IdentityCheck,
-    IncidentEntry,
-    MajorIncident,
-    ServiceNotice,
-)
 from bluelamp.servicedesk.problems.models import Problem, ProblemCounter
 from bluelamp.servicedesk.survey.models import SatisfactionResponse
 from bluelamp.servicedesk.tickets.models import (

@@ -9,6 +9,8 @@ urlpatterns = [
     path("", include("bluelamp.servicedesk.problems.urls")),
     path("", include("bluelamp.servicedesk.tickets.urls")),
     path("", include("bluelamp.servicedesk.incidents.urls")),
+    path("", include("bluelamp.servicedesk.complaints.urls")),
+    path("", include("bluelamp.servicedesk.identity.urls")),
     path("", include("bluelamp.servicedesk.dashboard.urls")),
     path("", include("bluelamp.servicedesk.survey.urls")),
 ]

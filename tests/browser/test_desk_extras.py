@@ -5,7 +5,7 @@ adviser checking a caller's challenge code."""
 import pytest
 
 from bluelamp.organisations.api import Organisation
-from bluelamp.servicedesk.incidents import identity
+from bluelamp.servicedesk.identity import services
 from bluelamp.servicedesk.tickets.services import ticket_create
 from conftest import make_org, make_person
 from tests.browser.conftest import assert_accessible
@@ -84,8 +84,8 @@ def test_phone_form_suggestion_and_desk_navigation(page, people):
 def test_adviser_checks_a_challenge_code(page, people):
     bob, adviser = people
     ticket = ticket_create(actor=bob, type="service_request", subject="Locked out", description="Forgot it")
-    identity.identity_check_record(actor=adviser, ticket=ticket, method="call_back")
-    _, code = identity.challenge_code_issue(actor=adviser, ticket=ticket)
+    services.identity_check_record(actor=adviser, ticket=ticket, method="call_back")
+    _, code = services.challenge_code_issue(actor=adviser, ticket=ticket)
     sign_in(page, adviser.email)
     page.goto(f"/service-desk/tickets/{ticket.reference}/")
     page.get_by_role("link", name="Check a challenge code").click()

@@ -1,2 +1,1 @@
-"""Major incidents, the complaints route, and identity checks before password resets and
-challenge-response codes. Used by the ticket pages; other domains go through servicedesk.api."""
+"""Major incidents: declaring one on a P1 ticket, the gold group, the timeline and service notices."""

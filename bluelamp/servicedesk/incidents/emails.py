@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 
 from bluelamp.core.timefmt import format_datetime
-from bluelamp.servicedesk.models_incidents import MajorIncident, ServiceNotice
+from bluelamp.servicedesk.incidents.models import MajorIncident, ServiceNotice
 
 _HEADERS = {"Auto-Submitted": "auto-generated"}
 

@@ -1,9 +1,8 @@
-"""Forms for major incidents, complaint outcomes and identity checks. Shape only: the services
-decide what is allowed."""
+"""Forms for major incidents. Shape only: the services decide what is allowed."""
 
 from django import forms
 
-from bluelamp.servicedesk.models_incidents import ComplaintOutcome, IdentityCheck, IncidentEntry
+from bluelamp.servicedesk.incidents.models import IncidentEntry
 
 
 def _area(label, *, help_text="", required=True, error=None, rows=4):
@@ -79,32 +78,3 @@ class NoticeForm(forms.Form):
 
 class ResolveForm(forms.Form):
     resolution = _area("How the service was restored", error="Enter how the service was restored")
-
-
-class IdentityCheckForm(forms.Form):
-    method = forms.ChoiceField(
-        label="How did you verify the requester's identity?",
-        choices=IdentityCheck.Method.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose how you verified the requester's identity"},
-    )
-    notes = _area(
-        "Notes (optional)",
-        required=False,
-        help_text="Do not write down the answers to security questions.",
-        rows=2,
-    )
-
-
-class ComplaintOutcomeForm(forms.Form):
-    outcome = forms.ChoiceField(
-        label="Outcome of the complaint",
-        choices=ComplaintOutcome.Outcome.choices,
-        widget=forms.RadioSelect,
-        error_messages={"required": "Choose upheld, partly upheld or not upheld"},
-    )
-    outcome_text = _area(
-        "What the investigation found and what was done",
-        help_text="Sent to the requester with the resolution.",
-        error="Enter what the investigation found and what was done",
-    )

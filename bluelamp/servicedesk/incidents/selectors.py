@@ -1,4 +1,4 @@
-"""Reading major incidents, identity checks, and who may do what.
+"""Reading major incidents, and who may do what.
 
 Who declares a major incident. The seed escalates major incidents "to the Lead Application
 Operations Engineer and then the Senior IT Service Manager", and the contact centre is the
@@ -25,14 +25,9 @@ from bluelamp.organisations.api import (
     licensed_organisation_ids,
 )
 from bluelamp.people.api import Person
-from bluelamp.servicedesk.models_incidents import IdentityCheck, MajorIncident
+from bluelamp.servicedesk.incidents.models import MajorIncident
 from bluelamp.servicedesk.staff import is_desk_lead, is_desk_staff
 from bluelamp.servicedesk.tickets.models import Ticket
-
-# An identity check is good for this long: after it, the adviser checks again.
-IDENTITY_CHECK_VALID_FOR = dt.timedelta(minutes=30)
-# A challenge-response code is good for this long after it is issued.
-CHALLENGE_CODE_VALID_FOR = dt.timedelta(minutes=15)
 
 
 def may_lead_incidents(person) -> bool:
@@ -82,28 +77,6 @@ def key_contact_emails(on: dt.date | None = None) -> list[str]:
         org_ids |= licensed_organisation_ids(licence_type, on=day)
     contacts = LicenceContact.objects.filter(licence__organisation_id__in=org_ids).select_related("licence")
     return sorted({c.email.lower() for c in contacts if c.licence.in_force_on(day)})
-
-
-def identity_check_current(ticket: Ticket, *, now: dt.datetime | None = None) -> IdentityCheck | None:
-    """The latest identity check of the ticket's requester, if made in the last 30 minutes."""
-    if ticket.requester_id is None:
-        return None
-    now = now or timezone.now()
-    return (
-        IdentityCheck.objects.filter(
-            ticket=ticket,
-            person_id=ticket.requester_id,
-            checked_at__gt=now - IDENTITY_CHECK_VALID_FOR,
-            checked_at__lte=now,
-        )
-        .select_related("checked_by")
-        .order_by("-checked_at", "-pk")
-        .first()
-    )
-
-
-def identity_checks(ticket: Ticket) -> list[IdentityCheck]:
-    return list(ticket.identity_checks.select_related("checked_by").order_by("-checked_at", "-pk"))
 
 
 def role_holder_emails(*roles: str) -> list[str]:

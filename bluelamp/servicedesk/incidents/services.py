@@ -19,12 +19,12 @@ from django.utils import timezone
 from bluelamp.audit.api import audit_record
 from bluelamp.organisations.api import Role
 from bluelamp.servicedesk.incidents import emails
+from bluelamp.servicedesk.incidents.models import IncidentEntry, MajorIncident, ServiceNotice
 from bluelamp.servicedesk.incidents.selectors import (
     key_contact_emails,
     may_lead_incidents,
     role_holder_emails,
 )
-from bluelamp.servicedesk.models_incidents import IncidentEntry, MajorIncident, ServiceNotice
 from bluelamp.servicedesk.sla import Priority
 from bluelamp.servicedesk.staff import is_desk_staff
 from bluelamp.servicedesk.tickets.models import Ticket

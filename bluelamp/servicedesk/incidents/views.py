@@ -1,6 +1,5 @@
-"""Major incident pages (desk staff), and the ticket work page's actions for declaring one,
-resolving a complaint with its outcome, and identity checks before password resets and
-challenge-response codes. To anyone who is not desk staff, every page here is a 404."""
+"""Major incident pages (desk staff), and declaring one from the ticket work page. To anyone who
+is not desk staff, every page here is a 404."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -8,57 +7,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
-from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST
 
 from bluelamp.core.forms import add_service_errors
-from bluelamp.servicedesk.incidents import complaints, identity, selectors, services
-from bluelamp.servicedesk.incidents.forms import (
-    ComplaintOutcomeForm,
-    ConveneForm,
-    DeclareForm,
-    EntryForm,
-    IdentityCheckForm,
-    NoticeForm,
-    ResolveForm,
-)
+from bluelamp.servicedesk.incidents import selectors, services
+from bluelamp.servicedesk.incidents.forms import ConveneForm, DeclareForm, EntryForm, NoticeForm, ResolveForm
 from bluelamp.servicedesk.staff import is_desk_staff
 from bluelamp.servicedesk.tickets.models import Ticket
 from bluelamp.servicedesk.tickets.selectors import access_ticket_for_staff
-from bluelamp.servicedesk.tickets.services import ticket_set_status
-
-
-def ticket_panel(person, ticket: Ticket) -> dict:
-    """What the ticket work page shows of this package: the major incident (or the button to
-    declare one), the complaint's outcome form, and the identity checks."""
-    return {
-        "major_incident": selectors.major_incident_for_ticket(ticket),
-        "may_lead_incidents": selectors.may_lead_incidents(person),
-        "identity_check": selectors.identity_check_current(ticket),
-        "complaint_outcome": complaints.latest_outcome(ticket) if complaints.is_complaint(ticket) else None,
-        "identity_form": IdentityCheckForm(prefix="identity"),
-        "complaint_form": ComplaintOutcomeForm(prefix="complaint"),
-    }
-
-
-def _ticket_form_page(request, ticket, form, *, title, action, button, status=400):
-    """A failed form from the ticket work page, shown on its own with its errors."""
-    return render(
-        request,
-        "servicedesk/incidents/ticket_form.html",
-        {
-            "title": title,
-            "ticket": ticket,
-            "form": form,
-            "action": action,
-            "button": button,
-            "breadcrumbs": [
-                {"text": ticket.reference, "href": reverse("servicedesk:ticket", args=[ticket.reference])}
-            ],
-        },
-        status=status,
-    )
 
 
 def _people(addresses, form, field):
@@ -203,106 +158,10 @@ def _incident_apply(request, incident, action, form) -> str:
     return "Major incident resolved. Resolve the ticket itself on its page to tell the requester."
 
 
-# --- on a ticket --------------------------------------------------------------------------------
-
-
-@login_required
-@require_POST
-def complaint_resolve(request, reference):
-    ticket = access_ticket_for_staff(request.user, reference)
-    form = ComplaintOutcomeForm(request.POST, prefix="complaint")
-    if form.is_valid():
-        try:
-            ticket_set_status(
-                actor=request.user,
-                ticket=ticket,
-                status=Ticket.Status.RESOLVED,
-                outcome=form.cleaned_data["outcome"],
-                outcome_text=form.cleaned_data["outcome_text"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, "Complaint resolved with its outcome; the requester has been told.")
-            return redirect("servicedesk:ticket", reference=ticket.reference)
-    return _ticket_form_page(
-        request,
-        ticket,
-        form,
-        title=f"Resolve complaint {ticket.reference}",
-        action=reverse("servicedesk:complaint_resolve", args=[ticket.reference]),
-        button="Resolve with this outcome",
-    )
-
-
-@login_required
-@require_POST
-def identity_check(request, reference):
-    ticket = access_ticket_for_staff(request.user, reference)
-    form = IdentityCheckForm(request.POST, prefix="identity")
-    if form.is_valid():
-        try:
-            identity.identity_check_record(
-                actor=request.user,
-                ticket=ticket,
-                method=form.cleaned_data["method"],
-                notes=form.cleaned_data["notes"],
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(
-                request,
-                "Identity check recorded. For 30 minutes you may send a password reset or issue a code.",
-            )
-            return redirect("servicedesk:ticket", reference=ticket.reference)
-    return _ticket_form_page(
-        request,
-        ticket,
-        form,
-        title=f"Record an identity check on {ticket.reference}",
-        action=reverse("servicedesk:identity_check", args=[ticket.reference]),
-        button="Record identity check",
-    )
-
-
-@login_required
-@require_POST
-def password_reset(request, reference):
-    ticket = access_ticket_for_staff(request.user, reference)
-    try:
-        person = identity.password_reset_send(actor=request.user, ticket=ticket)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(
-            request, f"A password reset e-mail has been sent to {person.get_full_name()}'s address on record."
-        )
-    return redirect("servicedesk:ticket", reference=ticket.reference)
-
-
-@never_cache
-@login_required
-@require_POST
-def challenge_code(request, reference):
-    ticket = access_ticket_for_staff(request.user, reference)
-    try:
-        record, code = identity.challenge_code_issue(actor=request.user, ticket=ticket)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("servicedesk:ticket", reference=ticket.reference)
-    # Shown once, in this response only: not stored, not put in the session or a redirect.
-    return render(
-        request,
-        "servicedesk/incidents/challenge_code.html",
-        {
-            "title": f"Challenge-response code for {ticket.reference}",
-            "ticket": ticket,
-            "code": code,
-            "record": record,
-            "now": timezone.now(),
-            "breadcrumbs": [
-                {"text": ticket.reference, "href": reverse("servicedesk:ticket", args=[ticket.reference])}
-            ],
-        },
-    )
+def ticket_panel(person, ticket: Ticket) -> dict:
+    """What the ticket work page shows of major incidents: the ticket's (or the button to declare
+    one)."""
+    return {
+        "major_incident": selectors.major_incident_for_ticket(ticket),
+        "may_lead_incidents": selectors.may_lead_incidents(person),
+    }

@@ -14,7 +14,7 @@ from django.core.mail.message import make_msgid
 from django.template.loader import render_to_string
 
 from bluelamp.core.timefmt import format_datetime
-from bluelamp.servicedesk.incidents.complaints import acknowledgement_template, latest_outcome
+from bluelamp.servicedesk.complaints.selectors import acknowledgement_template, latest_outcome
 from bluelamp.servicedesk.sla import SLA_POLICIES, Priority
 from bluelamp.servicedesk.survey.links import LINK_MAX_AGE, survey_link
 from bluelamp.servicedesk.tickets.models import Ticket, TicketEvent

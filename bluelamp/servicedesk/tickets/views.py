@@ -14,7 +14,6 @@ from django.utils import timezone
 from bluelamp.core.forms import add_service_errors
 from bluelamp.organisations.api import Perm, access_for
 from bluelamp.people.api import Person
-from bluelamp.servicedesk.incidents.views import ticket_panel
 from bluelamp.servicedesk.kb.selectors import article_suggestions
 from bluelamp.servicedesk.sla import PRIORITY_MATRIX, SLA_POLICIES, Priority
 from bluelamp.servicedesk.staff import desk_staff, is_desk_staff
@@ -64,6 +63,26 @@ def _timeline(ticket: Ticket, *, public_only: bool) -> dict:
         "type_labels": dict(Ticket.Type.choices),
         "human_size": human_size,
     }
+
+
+def ticket_action_form_page(request, ticket, form, *, title, action, button, status=400):
+    """A failed form from the ticket work page, shown on its own with its errors (for the actions
+    the applets above tickets add to the page: a complaint's outcome, an identity check)."""
+    return render(
+        request,
+        "servicedesk/tickets/action_form.html",
+        {
+            "title": title,
+            "ticket": ticket,
+            "form": form,
+            "action": action,
+            "button": button,
+            "breadcrumbs": [
+                {"text": ticket.reference, "href": reverse("servicedesk:ticket", args=[ticket.reference])}
+            ],
+        },
+        status=status,
+    )
 
 
 # --- everyone -----------------------------------------------------------------------------------
@@ -332,6 +351,12 @@ def _apply(request, ticket, action, form) -> str:
 
 @login_required
 def ticket_work(request, reference, action=None):
+    # Imported here: these applets' views import this module (transitional, until tickets stops
+    # importing the applets above it).
+    from bluelamp.servicedesk.complaints.views import ticket_panel as complaint_panel
+    from bluelamp.servicedesk.identity.views import ticket_panel as identity_panel
+    from bluelamp.servicedesk.incidents.views import ticket_panel as incident_panel
+
     ticket = selectors.access_ticket_for_staff(request.user, reference)
     if action is not None and (action not in _ACTIONS or request.method != "POST"):
         raise Http404("No such page")
@@ -368,7 +393,9 @@ def ticket_work(request, reference, action=None):
             "accept": ACCEPT_ATTRIBUTE,
             "flags": selectors.sla_flags(ticket, timezone.now()),
             "canned_responses": canned,
-            **ticket_panel(request.user, ticket),
+            **incident_panel(request.user, ticket),
+            **complaint_panel(request.user, ticket),
+            **identity_panel(request.user, ticket),
             "satisfaction": survey_selectors.survey_response_for(ticket),
             "breadcrumbs": [{"text": "Queue", "href": reverse("servicedesk:queue")}],
         },

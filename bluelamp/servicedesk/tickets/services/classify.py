@@ -9,7 +9,7 @@ from functools import partial
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from bluelamp.servicedesk.incidents import complaints
+from bluelamp.servicedesk.complaints import selectors as complaints
 from bluelamp.servicedesk.sla import Priority
 from bluelamp.servicedesk.tickets import emails
 from bluelamp.servicedesk.tickets.models import Ticket
@@ -85,7 +85,7 @@ def ticket_change_type(
     """Correct what kind of ticket this is (an "incident" that is really a complaint, an enquiry
     that is a service request), staff only, with a reason (audited, on the timeline).
 
-    The complaints route (incidents.complaints) follows the type: a ticket becoming a complaint
+    The complaints route (bluelamp.servicedesk.complaints) follows the type: a ticket becoming a complaint
     is acknowledged to the requester in the complaints wording (after commit), and is resolved
     only with an outcome from then on. So that no complaint is resolved without its outcome, and
     no outcome sits on something else, a change to or from complaint is made only while the

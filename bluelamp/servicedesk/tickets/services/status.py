@@ -8,7 +8,7 @@ from functools import partial
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from bluelamp.servicedesk.incidents import complaints
+from bluelamp.servicedesk.complaints import services as complaints
 from bluelamp.servicedesk.tickets import emails
 from bluelamp.servicedesk.tickets.models import Ticket
 from bluelamp.servicedesk.tickets.selectors import ticket_accepts_customer_reply
@@ -39,7 +39,7 @@ def ticket_set_status(
 ) -> Ticket:
     """Move a ticket on. Awaiting customer pauses the resolution clock; resolving e-mails the
     requester (a reply within 10 working days reopens it); reopening needs a reason. A complaint
-    is resolved only with its `outcome` and `outcome_text` (incidents.complaints)."""
+    is resolved only with its `outcome` and `outcome_text` (bluelamp.servicedesk.complaints)."""
     at = _now(at)
     _require_staff(actor)
     _choice(Status, status, "status", "Status")

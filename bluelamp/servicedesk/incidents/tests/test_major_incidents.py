@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from bluelamp.audit.api import AuditEvent
 from bluelamp.organisations.api import Licence, licence_contact_add, licence_create
 from bluelamp.servicedesk.incidents import services
-from bluelamp.servicedesk.models_incidents import MajorIncident, ServiceNotice
+from bluelamp.servicedesk.incidents.models import MajorIncident, ServiceNotice
 from bluelamp.servicedesk.tickets.services import ticket_create
 from conftest import make_org, make_person
 

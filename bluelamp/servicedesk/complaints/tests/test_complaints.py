@@ -5,7 +5,7 @@ import pytest
 from django.core import mail
 from django.core.exceptions import ValidationError
 
-from bluelamp.servicedesk.models_incidents import ComplaintOutcome
+from bluelamp.servicedesk.complaints.models import ComplaintOutcome
 from bluelamp.servicedesk.tickets.services import ticket_create, ticket_escalate, ticket_set_status
 
 pytestmark = pytest.mark.django_db

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from bluelamp.audit.api import AuditEvent
-from bluelamp.servicedesk.incidents import identity
-from bluelamp.servicedesk.models_incidents import ChallengeCode
+from bluelamp.servicedesk.identity import services
+from bluelamp.servicedesk.identity.models import ChallengeCode
 from bluelamp.servicedesk.tickets.services import ticket_create
 
 pytestmark = pytest.mark.django_db
@@ -25,27 +25,27 @@ def ticket(bob):
 
 def test_refused_without_a_check_and_after_30_minutes(ticket, adviser):
     with pytest.raises(ValidationError, match="Verify the requester's identity"):
-        identity.password_reset_send(actor=adviser, ticket=ticket)
+        services.password_reset_send(actor=adviser, ticket=ticket)
     with pytest.raises(ValidationError, match="Verify the requester's identity"):
-        identity.challenge_code_issue(actor=adviser, ticket=ticket)
+        services.challenge_code_issue(actor=adviser, ticket=ticket)
     earlier = timezone.now() - dt.timedelta(minutes=31)
     ticket.last_activity_at = earlier - dt.timedelta(minutes=1)
     ticket.save(update_fields=["last_activity_at"])
-    identity.identity_check_record(actor=adviser, ticket=ticket, method="security_questions", at=earlier)
+    services.identity_check_record(actor=adviser, ticket=ticket, method="security_questions", at=earlier)
     with pytest.raises(ValidationError, match="more than 30 minutes ago"):
-        identity.password_reset_send(actor=adviser, ticket=ticket)
+        services.password_reset_send(actor=adviser, ticket=ticket)
     assert not ChallengeCode.objects.exists()
 
 
 def test_password_reset_goes_to_the_address_on_record(
     ticket, adviser, bob, django_capture_on_commit_callbacks
 ):
-    identity.identity_check_record(
+    services.identity_check_record(
         actor=adviser, ticket=ticket, method="call_back", notes="Called 01632 960000"
     )
     mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        identity.password_reset_send(actor=adviser, ticket=ticket)
+        services.password_reset_send(actor=adviser, ticket=ticket)
     (message,) = mail.outbox
     assert message.to == [bob.email]
     assert "/accounts/password/reset/key/" in message.body
@@ -55,15 +55,15 @@ def test_password_reset_goes_to_the_address_on_record(
 
 
 def test_challenge_code_is_hashed_expires_and_works_once(ticket, adviser, bob):
-    identity.identity_check_record(actor=adviser, ticket=ticket, method="line_manager")
-    record, code = identity.challenge_code_issue(actor=adviser, ticket=ticket)
+    services.identity_check_record(actor=adviser, ticket=ticket, method="line_manager")
+    record, code = services.challenge_code_issue(actor=adviser, ticket=ticket)
     assert len(code) == 8 and code not in record.code_hash
     assert not ticket.events.filter(body__contains=code).exists()
     assert not AuditEvent.objects.filter(after__icontains=code).exists()
     assert record.expires_at - record.issued_at == dt.timedelta(minutes=15)
-    assert not identity.challenge_code_use(person=bob, code=code, at=record.expires_at)
-    assert identity.challenge_code_use(person=bob, code=code)
-    assert not identity.challenge_code_use(person=bob, code=code)
+    assert not services.challenge_code_use(person=bob, code=code, at=record.expires_at)
+    assert services.challenge_code_use(person=bob, code=code)
+    assert not services.challenge_code_use(person=bob, code=code)
 
 
 def test_identity_pages(signed_in, ticket, adviser, bob, charlie, django_capture_on_commit_callbacks):

@@ -30,12 +30,12 @@ from django.utils import timezone
 from bluelamp.audit.api import audit_record
 from bluelamp.core.timefmt import format_datetime
 from bluelamp.people.api import Person
-from bluelamp.servicedesk.incidents.selectors import (
+from bluelamp.servicedesk.identity.models import ChallengeCode, IdentityCheck
+from bluelamp.servicedesk.identity.selectors import (
     CHALLENGE_CODE_VALID_FOR,
     IDENTITY_CHECK_VALID_FOR,
     identity_check_current,
 )
-from bluelamp.servicedesk.models_incidents import ChallengeCode, IdentityCheck
 from bluelamp.servicedesk.staff import is_desk_staff
 from bluelamp.servicedesk.tickets.models import Ticket
 from bluelamp.servicedesk.tickets.services import ticket_add_note

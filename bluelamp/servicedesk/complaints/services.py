@@ -3,8 +3,7 @@
 A complaint is acknowledged in the complaints wording (its own e-mail), investigated by the
 contact centre (it starts at 1st line like every ticket), escalated along the chain with the
 ordinary escalation when the contact centre cannot complete it, and resolved only with a
-recorded outcome: upheld, partly upheld or not upheld, and what was found and done. This
-module imports only models, so that `tickets.services` can use it without a cycle.
+recorded outcome: upheld, partly upheld or not upheld, and what was found and done.
 """
 
 from __future__ import annotations
@@ -13,20 +12,11 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 
-from bluelamp.servicedesk.models_incidents import ComplaintOutcome
+from bluelamp.servicedesk.complaints.models import ComplaintOutcome
+from bluelamp.servicedesk.complaints.selectors import is_complaint
 from bluelamp.servicedesk.tickets.models import Ticket
 
 Outcome = ComplaintOutcome.Outcome
-ACKNOWLEDGEMENT_TEMPLATE = "complaint_acknowledgement"
-
-
-def is_complaint(ticket: Ticket) -> bool:
-    return ticket.type == Ticket.Type.COMPLAINT
-
-
-def acknowledgement_template(ticket: Ticket, default: str) -> str:
-    """The e-mail template that acknowledges `ticket`: complaints have their own wording."""
-    return ACKNOWLEDGEMENT_TEMPLATE if is_complaint(ticket) else default
 
 
 def complaint_outcome_check(ticket: Ticket, *, status: str, outcome: str, outcome_text: str) -> None:
@@ -65,7 +55,3 @@ def complaint_outcome_record(
     record.full_clean(exclude=["ticket", "recorded_by"])
     record.save()
     return record
-
-
-def latest_outcome(ticket: Ticket) -> ComplaintOutcome | None:
-    return ticket.complaint_outcomes.order_by("-recorded_at", "-pk").first()

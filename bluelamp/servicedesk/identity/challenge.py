@@ -1,6 +1,6 @@
 """Checking a challenge-response code a caller reads back to an adviser.
 
-`identity.challenge_code_issue` gives the verified requester a one-time code (hashed, 15
+`services.challenge_code_issue` gives the verified requester a one-time code (hashed, 15
 minutes, once). When they call back and read it out, the adviser checks it here, on the ticket
 it was issued on. The result names what was wrong, because the adviser has to tell the caller:
 
@@ -29,8 +29,8 @@ from django.utils import timezone
 
 from bluelamp.audit.api import AuditEvent, audit_record
 from bluelamp.core.timefmt import format_datetime
-from bluelamp.servicedesk.incidents.identity import CODE_DIGITS
-from bluelamp.servicedesk.models_incidents import ChallengeCode
+from bluelamp.servicedesk.identity.models import ChallengeCode
+from bluelamp.servicedesk.identity.services import CODE_DIGITS
 from bluelamp.servicedesk.staff import is_desk_staff
 from bluelamp.servicedesk.tickets.models import Ticket
 from bluelamp.servicedesk.tickets.services import ticket_add_note

@@ -9,9 +9,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from bluelamp.audit.api import AuditEvent
-from bluelamp.servicedesk.incidents import identity
-from bluelamp.servicedesk.incidents.challenge import MAX_WRONG_ATTEMPTS, challenge_code_check
-from bluelamp.servicedesk.models_incidents import ChallengeCode
+from bluelamp.servicedesk.identity import services
+from bluelamp.servicedesk.identity.challenge import MAX_WRONG_ATTEMPTS, challenge_code_check
+from bluelamp.servicedesk.identity.models import ChallengeCode
 from bluelamp.servicedesk.tickets.services import ticket_create
 
 pytestmark = pytest.mark.django_db
@@ -25,8 +25,8 @@ def ticket(bob):
 
 
 def _issue(adviser, ticket, at=None):
-    identity.identity_check_record(actor=adviser, ticket=ticket, method="security_questions", at=at)
-    return identity.challenge_code_issue(actor=adviser, ticket=ticket, at=at)
+    services.identity_check_record(actor=adviser, ticket=ticket, method="security_questions", at=at)
+    return services.challenge_code_issue(actor=adviser, ticket=ticket, at=at)
 
 
 def _wrong_code(code: str) -> str:
