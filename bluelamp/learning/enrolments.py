@@ -22,6 +22,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bluelamp.audit.api import audit_record
+from bluelamp.core.validation import date_errors, text_errors
 from bluelamp.learning.models import Course, Enrolment
 from bluelamp.learning.selectors import course_available_to, live_enrolment, manage_access
 from bluelamp.people.api import Person
@@ -96,6 +97,10 @@ def enrol_self(*, person, course: Course, at: dt.datetime | None = None) -> Enro
 def _check_due(due_on: dt.date | None, at: dt.datetime) -> None:
     if due_on is not None and due_on < timezone.localdate(at):
         raise ValidationError({"due_on": "The due date must be today or in the future."})
+    # A year such as 9999 is a typo, not a plan (and reminders counting towards it would fail).
+    errors = date_errors(due_on=due_on)
+    if errors:
+        raise ValidationError(errors)
 
 
 def enrol_people(
@@ -107,7 +112,8 @@ def enrol_people(
     method: str | None = None,
     at: dt.datetime | None = None,
 ) -> EnrolmentResult:
-    """Enrol each person the actor may enrol; the rest are reported, not raised.
+    """Enrol each person the actor may enrol (their reports; people within their learning.manage
+    scope); the rest, outsiders included, are reported as refused, not raised.
 
     Those enrolled are written in one transaction: all of them, or (on an error) none.
     """
@@ -223,7 +229,9 @@ def enrol_csv(
 
 
 def unenrol(*, actor, enrolment: Enrolment, reason: str = "", at: dt.datetime | None = None) -> Enrolment:
-    """Withdraw the enrolment; its progress and any completion stay as history."""
+    """Withdraw the enrolment; its progress and any completion stay as history. The learner may
+    withdraw from a course they enrolled on themselves; whoever may enrol them (their line manager,
+    a training administrator in scope) may withdraw them."""
     person = enrolment.person
     if actor.pk != person.pk and _may_enrol_other(actor, person) is None:
         raise PermissionDenied("You cannot unenrol this person.")
@@ -236,6 +244,9 @@ def unenrol(*, actor, enrolment: Enrolment, reason: str = "", at: dt.datetime | 
     reason = (reason or "").strip()
     if len(reason) > 500:
         raise ValidationError({"reason": "The reason can be at most 500 characters."})
+    errors = text_errors(reason=reason, multiline=("reason",))
+    if errors:
+        raise ValidationError(errors)
     with transaction.atomic():
         enrolment = Enrolment.objects.select_for_update().get(pk=enrolment.pk)
         before = enrolment.status

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from types import SimpleNamespace
+from uuid import UUID
 
 from django.db.models import Func, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
@@ -378,6 +379,37 @@ def access_record_of(reader, person_id: int):
     if people_visible(reader, Perm.LEARNING_MANAGE).filter(pk=person.pk).exists() or access.national:
         return person
     raise Http404("No such person")
+
+
+def access_enrolment(reader, enrolment_uuid) -> Enrolment:
+    """An enrolment of the reader's own, or of someone whose learner record they may read
+    (`access_record_of`); withdrawn ones included, as history. 404 otherwise, the same as for an
+    enrolment that does not exist."""
+    try:
+        enrolment_uuid = UUID(str(enrolment_uuid))
+    except ValueError:
+        raise Http404("No such enrolment") from None
+    enrolment = (
+        Enrolment.objects.select_related(
+            "person", "person__organisation", "person__unit", "course", "version"
+        )
+        .filter(uuid=enrolment_uuid)
+        .first()
+    )
+    if enrolment is None:
+        raise Http404("No such enrolment")
+    if enrolment.person_id != reader.pk:
+        try:
+            access_record_of(reader, enrolment.person_id)
+        except Http404:
+            # The same words as for no enrolment: "no such person" would say that it exists.
+            raise Http404("No such enrolment") from None
+    return enrolment
+
+
+def enrolments_of(person) -> QuerySet[Enrolment]:
+    """The person's enrolments, withdrawn ones included (the caller has checked who may read them)."""
+    return Enrolment.objects.filter(person=person).select_related("person", "course", "version")
 
 
 def people_enrollable_by(actor):

@@ -1,9 +1,17 @@
 """Reads for organisations, units, licences and roles, always through the reader's access."""
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Length, Substr
 from django.http import Http404
 
-from bluelamp.organisations.models import Licence, Organisation, RoleAssignment, SingleSignOn, Unit
+from bluelamp.organisations.models import (
+    Licence,
+    LicenceContact,
+    Organisation,
+    RoleAssignment,
+    SingleSignOn,
+    Unit,
+)
 from bluelamp.organisations.permissions import Access, access_for
 from bluelamp.organisations.roles import ADMINISTRATIVE_ROLES, Perm
 
@@ -39,6 +47,21 @@ def access_unit(person, unit_id: int, perm: Perm) -> Unit:
     if unit is None or not access_for(person, perm).covers_unit(unit.organisation_id, unit.path):
         raise Http404("No such unit")
     return unit
+
+
+def units_visible(person) -> QuerySet[Unit]:
+    """Units the person may see: those where they manage units, and those where they see people
+    (the people pages offer these as filters)."""
+    return units_in_scope(person, Perm.UNITS_MANAGE) | units_in_scope(person, Perm.PEOPLE_VIEW)
+
+
+def with_parent_id(units: QuerySet[Unit]) -> QuerySet[Unit]:
+    """Annotate each unit with its parent's id in the same query (treebeard would ask per unit)."""
+    parent = Unit.objects.filter(
+        organisation_id=OuterRef("organisation_id"),
+        path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Unit.steplen),
+    ).values("pk")[:1]
+    return units.annotate(parent_id=Subquery(parent))
 
 
 def unit_tree(organisation: Organisation) -> list[dict]:
@@ -79,6 +102,15 @@ def access_licence(person, licence_id: int, perm: Perm = Perm.LICENCES_VIEW) -> 
     if licence is None or not access_for(person, perm).touches_organisation(licence.organisation_id):
         raise Http404("No such licence")
     return licence
+
+
+def access_licence_contact(person, contact_id: int) -> LicenceContact:
+    """A licence's key contact, for those who keep the register (licences.manage nationally); 404
+    otherwise, the same as for one that does not exist."""
+    contact = LicenceContact.objects.select_related("licence__organisation").filter(pk=contact_id).first()
+    if contact is None or not access_for(person, Perm.LICENCES_MANAGE).national:
+        raise Http404("No such contact")
+    return contact
 
 
 def _assignments_in(access: Access) -> QuerySet[RoleAssignment]:

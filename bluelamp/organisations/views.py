@@ -26,7 +26,7 @@ from bluelamp.organisations.forms import (
     UnitForm,
 )
 from bluelamp.organisations.licensing import licence_status
-from bluelamp.organisations.models import LicenceContact, LicenceType, Organisation, SingleSignOn
+from bluelamp.organisations.models import LicenceType, Organisation, SingleSignOn
 from bluelamp.organisations.permissions import access_for
 from bluelamp.organisations.roles import DEFINITIONS, Perm
 
@@ -198,24 +198,24 @@ def units(request):
         parent = None
         if form.cleaned_data["parent"]:
             parent = selectors.access_unit(request.user, form.cleaned_data["parent"], Perm.UNITS_MANAGE)
-        elif not access.covers_organisation(organisation.pk):
+        try:
+            unit = services.unit_create(
+                actor=request.user,
+                organisation=organisation,
+                name=form.cleaned_data["name"],
+                code=form.cleaned_data["code"],
+                parent=parent,
+            )
+        except PermissionDenied:
+            # Someone who manages part of the organisation named no parent unit.
             form.add_error(
                 "parent", "Choose the unit this belongs to; you manage part of the organisation only."
             )
-        if not form.errors:
-            try:
-                unit = services.unit_create(
-                    actor=request.user,
-                    organisation=organisation,
-                    name=form.cleaned_data["name"],
-                    code=form.cleaned_data["code"],
-                    parent=parent,
-                )
-            except ValidationError as exc:
-                add_service_errors(form, exc)
-            else:
-                messages.success(request, f"Unit “{unit.full_path}” has been added.")
-                return redirect(f"{request.path}?org={organisation.slug}")
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        else:
+            messages.success(request, f"Unit “{unit.full_path}” has been added.")
+            return redirect(f"{request.path}?org={organisation.slug}")
     return render(
         request,
         "organisations/units.html",
@@ -354,9 +354,7 @@ def licence_detail(request, licence_id):
 @login_required
 @require_POST
 def licence_contact_remove(request, contact_id):
-    if not access_for(request.user, Perm.LICENCES_MANAGE).national:
-        raise Http404("No such contact")
-    contact = get_object_or_404(LicenceContact.objects.select_related("licence__organisation"), pk=contact_id)
+    contact = selectors.access_licence_contact(request.user, contact_id)
     licence_id = contact.licence_id
     services.licence_contact_remove(actor=request.user, contact=contact)
     messages.success(request, f"{contact.name} is no longer a key contact.")

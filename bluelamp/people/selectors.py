@@ -4,7 +4,7 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from bluelamp.organisations.api import Perm, access_for
-from bluelamp.people.models import Person
+from bluelamp.people.models import ImportRun, Person
 
 
 def people_visible(reader, perm: Perm = Perm.PEOPLE_VIEW) -> QuerySet[Person]:
@@ -51,3 +51,16 @@ def access_person(reader, person_id: int, perm: Perm = Perm.PEOPLE_VIEW) -> Pers
     if not Person.objects.filter(access_for(reader, perm).people_q(), pk=person.pk).exists():
         raise Http404("No such person")
     return person
+
+
+def access_import_run(reader, run_uuid) -> ImportRun:
+    """An HR import of an organisation the reader imports people into (all of it); 404 otherwise,
+    the same as for one that does not exist."""
+    run = (
+        ImportRun.objects.select_related("organisation", "started_by", "checked_run")
+        .filter(uuid=run_uuid)
+        .first()
+    )
+    if run is None or not access_for(reader, Perm.PEOPLE_IMPORT).covers_organisation(run.organisation_id):
+        raise Http404("No such import")
+    return run

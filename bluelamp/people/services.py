@@ -104,6 +104,13 @@ def person_create(
     employment_start_date: dt.date | None = None,
     check_access: bool = True,
 ) -> Person:
+    """A new person, added by someone who manages people where they will be (the unit, or the
+    whole organisation when no unit is given).
+
+    check_access=False: the system adds them (single sign-on creating someone its organisation
+    allows, `bluelamp create-platform-admin`, the demo, tests' factories); `actor` is then only
+    recorded, and may be None.
+    """
     if check_access:
         _require(actor, Perm.PEOPLE_MANAGE, organisation.pk, unit)
     person = Person(
@@ -133,6 +140,8 @@ def person_create(
 
 
 def person_update(*, actor, person: Person, **changes) -> Person:
+    """Change a person's details (status "leaver" marks them as having left), for someone who
+    manages people where they are, and where they are moved to."""
     allowed = set(PERSON_FIELDS) | {"unit", "line_manager"}
     unknown = set(changes) - allowed
     if unknown:

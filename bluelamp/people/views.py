@@ -376,21 +376,9 @@ def import_start(request):
     return render(request, "people/import.html", {"title": "Import people", "form": form, "runs": runs[:20]})
 
 
-def _access_run(user, run_uuid) -> ImportRun:
-    access, _ = _import_organisations(user)
-    run = (
-        ImportRun.objects.select_related("organisation", "started_by", "checked_run")
-        .filter(uuid=run_uuid)
-        .first()
-    )
-    if run is None or not access.covers_organisation(run.organisation_id):
-        raise Http404("No such import")
-    return run
-
-
 @login_required
 def import_run(request, run_uuid):
-    run = _access_run(request.user, run_uuid)
+    run = selectors.access_import_run(request.user, run_uuid)
     pending = run.outcome == ImportRun.Outcome.PENDING
     if request.htmx and not pending:
         return HttpResponse(headers={"HX-Refresh": "true"})  # finished: show the whole report
@@ -415,7 +403,7 @@ def import_run(request, run_uuid):
 @login_required
 @require_POST
 def import_apply(request, run_uuid):
-    checked = _access_run(request.user, run_uuid)
+    checked = selectors.access_import_run(request.user, run_uuid)
     if checked.outcome == ImportRun.Outcome.VALID and checked.stored_file:
         with transaction.atomic():
             # Claim the checked file: of two clicks (or two tabs) only one finds it still there.

@@ -5,7 +5,7 @@ Creating and revoking are audited by name and expiry, never with the token or it
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from knox.models import get_token_model
 
@@ -19,7 +19,13 @@ EXPIRY_CHOICES_DAYS = (30, 90, 365)
 
 
 def api_token_create(*, actor, name: str, expires_in_days: int | None) -> tuple[ApiToken, str]:
-    """A new token acting as `actor`, with `actor`'s own access. Returns the record and the token."""
+    """A new token acting as `actor`, with `actor`'s own access. Returns the record and the token.
+
+    Anyone signed in may have tokens for themselves (the token page first asks administrators to
+    set up two-factor sign-in); no one makes one for someone else. A leaver has none.
+    """
+    if not getattr(actor, "is_active", False):
+        raise PermissionDenied("Only people who are signed in can have API tokens.")
     name = " ".join((name or "").split())
     existing = ApiToken.objects.filter(auth_token__user=actor)
     if not name:
@@ -57,8 +63,10 @@ def api_token_create(*, actor, name: str, expires_in_days: int | None) -> tuple[
 
 
 def api_token_revoke(*, actor, api_token: ApiToken) -> None:
-    """Delete the token: requests using it fail from now on."""
+    """Delete the token: requests using it fail from now on. Only its owner revokes it."""
     auth_token = api_token.auth_token
+    if auth_token.user_id != getattr(actor, "pk", None):
+        raise PermissionDenied("You can revoke only your own tokens.")
     with transaction.atomic():
         audit_record(
             actor=actor,

@@ -35,10 +35,12 @@ from bluelamp.learning.models import ActivityProgress, Course, Enrolment
 from bluelamp.learning.rest import serializers as s
 from bluelamp.learning.selectors import (
     access_course,
+    access_enrolment,
     access_record_of,
     activities_of,
     catalogue,
     courses_managed,
+    enrolments_of,
     enrolments_of_course,
     live_enrolment,
     people_enrollable_by,
@@ -132,35 +134,6 @@ class CourseViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
 _ENROLMENT_STATUSES = [value for value, _label in Enrolment.Status.choices]
 
 
-def access_enrolment(reader, enrolment_uuid) -> Enrolment:
-    """An enrolment of the reader's own, or of someone whose learner record they may read. 404
-    otherwise, the same as for an enrolment that does not exist."""
-    try:
-        enrolment_uuid = uuid.UUID(str(enrolment_uuid))
-    except ValueError:
-        raise Http404("No such enrolment") from None
-    enrolment = (
-        Enrolment.objects.select_related(
-            "person", "person__organisation", "person__unit", "course", "version"
-        )
-        .filter(uuid=enrolment_uuid)
-        .first()
-    )
-    if enrolment is None:
-        raise Http404("No such enrolment")
-    if enrolment.person_id != reader.pk:
-        try:
-            access_record_of(reader, enrolment.person_id)
-        except Http404:
-            # The same words as for no enrolment: "no such person" would say that it exists.
-            raise Http404("No such enrolment") from None
-    return enrolment
-
-
-def _enrolments_of(person):
-    return Enrolment.objects.filter(person=person).select_related("person", "course", "version")
-
-
 @extend_schema_view(
     list=extend_schema(
         summary="Your enrolments; or, with course or person, those of the people whose learning you "
@@ -223,9 +196,9 @@ class EnrolmentViewSet(
                 person = access_record_of(user, person_id)
             except Http404:
                 return Enrolment.objects.none()
-            enrolments = _enrolments_of(person).order_by("-enrolled_at", "pk")
+            enrolments = enrolments_of(person).order_by("-enrolled_at", "pk")
         else:
-            enrolments = _enrolments_of(user).order_by("-enrolled_at", "pk")
+            enrolments = enrolments_of(user).order_by("-enrolled_at", "pk")
         if wanted:
             enrolments = enrolments.filter(status=wanted)
         return enrolments

@@ -5,8 +5,6 @@ what its owner sees there; anything outside that scope is 404, the same as somet
 exist. Every write goes through a service, which validates, audits and runs atomically.
 """
 
-from django.db.models import OuterRef, Subquery
-from django.db.models.functions import Length, Substr
 from django.http import Http404
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
@@ -28,7 +26,8 @@ from bluelamp.organisations.selectors import (
     access_organisation,
     access_unit,
     licences_visible,
-    units_in_scope,
+    units_visible,
+    with_parent_id,
 )
 from bluelamp.organisations.services import (
     licence_create,
@@ -176,21 +175,6 @@ class LicenceViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
 # --- units -----------------------------------------------------------------------------------
 
 
-def _with_parent_id(units):
-    """Annotate each unit with its parent's id in the same query (treebeard would ask per unit)."""
-    parent = Unit.objects.filter(
-        organisation_id=OuterRef("organisation_id"),
-        path=Substr(OuterRef("path"), 1, Length(OuterRef("path")) - Unit.steplen),
-    ).values("pk")[:1]
-    return units.annotate(parent_id=Subquery(parent))
-
-
-def units_visible(user):
-    """Units the person may see: those where they manage units, and those where they see people
-    (the people pages offer these as filters)."""
-    return units_in_scope(user, Perm.UNITS_MANAGE) | units_in_scope(user, Perm.PEOPLE_VIEW)
-
-
 @extend_schema_view(
     list=extend_schema(
         summary="Units where you manage units or see people, in tree order", parameters=[ORGANISATION_PARAM]
@@ -213,7 +197,7 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
         slug = query_param(self.request, "organisation")
         if slug:
             units = units.filter(organisation__slug=slug)
-        return _with_parent_id(units).order_by("organisation__name", "full_path")
+        return with_parent_id(units).order_by("organisation__name", "full_path")
 
     def get_object(self):
         user, unit_id = self.request.user, int(self.kwargs["pk"])
@@ -221,7 +205,7 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
             unit = access_unit(user, unit_id, Perm.UNITS_MANAGE)
         except Http404:
             unit = access_unit(user, unit_id, Perm.PEOPLE_VIEW)
-        return _with_parent_id(Unit.objects.filter(pk=unit.pk).select_related("organisation")).get()
+        return with_parent_id(Unit.objects.filter(pk=unit.pk).select_related("organisation")).get()
 
     def create(self, request, *args, **kwargs):
         user = request.user
@@ -250,11 +234,11 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
         organisation = organisation or (parent.organisation if parent else None)
         if organisation is None:
             raise refused("organisation", "Give the organisation's slug, or the id of a parent unit.")
-        if parent is None and not access.covers_organisation(organisation.pk):
-            raise refused(
-                "parent", "Give the id of the unit this belongs to: you manage part of the organisation only."
-            )
-        with service_errors():
+        # The service refuses someone who manages part of the organisation and names no parent.
+        with service_errors(
+            permission_field="parent",
+            permission_message="Give the id of the unit this belongs to: you manage part of the organisation only.",
+        ):
             unit = unit_create(
                 actor=user,
                 organisation=organisation,
@@ -262,7 +246,7 @@ class UnitViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSe
                 parent=parent,
                 code=values.get("code", ""),
             )
-        unit = _with_parent_id(Unit.objects.filter(pk=unit.pk).select_related("organisation")).get()
+        unit = with_parent_id(Unit.objects.filter(pk=unit.pk).select_related("organisation")).get()
         return Response(s.UnitSerializer(unit).data, status=status.HTTP_201_CREATED)
 
 

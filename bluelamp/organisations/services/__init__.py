@@ -19,6 +19,7 @@ from bluelamp.organisations.services.organisations import organisation_create, o
 from bluelamp.organisations.services.roles import role_grant, role_revoke
 from bluelamp.organisations.services.single_sign_on import single_sign_on_save
 from bluelamp.organisations.services.units import (
+    NAME_A_PARENT,
     unit_create,
     unit_ensure_path,
     unit_rename,
@@ -29,6 +30,7 @@ from bluelamp.organisations.services.units import (
 __all__ = [
     "LICENCE_EARLIEST",
     "LICENCE_LATEST",
+    "NAME_A_PARENT",
     "licence_contact_add",
     "licence_contact_remove",
     "licence_create",

@@ -10,13 +10,25 @@ from django.utils import timezone
 from bluelamp.audit.api import audit_record
 from bluelamp.core.validation import date_errors, text_errors
 from bluelamp.organisations.models import Licence, LicenceContact, Organisation
-from bluelamp.organisations.services._common import refuse, snapshot
+from bluelamp.organisations.roles import Perm
+from bluelamp.organisations.services._common import check_actor, refuse, snapshot
 
 _LICENCE_FIELDS = ["type", "reference", "starts_on", "ends_on", "status", "notes"]
 # Licences began with the platform and are granted for years, not centuries; a licence without an
 # end is given no end date, not a far-off one. The range refuses mistyped years (0336 for 2036).
 LICENCE_EARLIEST = dt.date(1900, 1, 1)
 LICENCE_LATEST = dt.date(2200, 12, 31)
+
+
+def _check_may_manage_licences(actor) -> None:
+    """The licence register is kept by platform administrators (licences.manage nationally), or
+    by the system (`actor=None`: the demo, tests' factories)."""
+    check_actor(
+        actor,
+        Perm.LICENCES_MANAGE,
+        lambda access: access.national,
+        "Only platform administrators can add or change licences.",
+    )
 
 
 def licence_create(
@@ -30,6 +42,8 @@ def licence_create(
     status: str = Licence.Status.ACTIVE,
     notes: str = "",
 ) -> Licence:
+    """A licence in the register (platform administrators, or the system: `actor=None`)."""
+    _check_may_manage_licences(actor)
     licence = Licence(
         organisation=organisation,
         type=type,
@@ -72,9 +86,11 @@ def _licence_validate(licence: Licence) -> None:
 
 
 def licence_update(*, actor, licence: Licence, **changes) -> Licence:
+    """Change a licence, e.g. suspend or renew it (platform administrators, or the system)."""
     unknown = set(changes) - set(_LICENCE_FIELDS)
     if unknown:
         raise ValueError(f"cannot change {', '.join(sorted(unknown))}")
+    _check_may_manage_licences(actor)
     before = snapshot(licence, _LICENCE_FIELDS)
     for key, value in changes.items():
         setattr(licence, key, value)
@@ -95,6 +111,9 @@ def licence_update(*, actor, licence: Licence, **changes) -> Licence:
 def licence_contact_add(
     *, actor, licence: Licence, name: str, email: str, role: str = "", person=None
 ) -> LicenceContact:
+    """A key contact of the licence, reminded before it ends (platform administrators, or the
+    system)."""
+    _check_may_manage_licences(actor)
     contact = LicenceContact(
         licence=licence, name=name.strip(), email=email.strip().lower(), role=role.strip(), person=person
     )
@@ -113,6 +132,8 @@ def licence_contact_add(
 
 
 def licence_contact_remove(*, actor, contact: LicenceContact) -> None:
+    """(Platform administrators, or the system.)"""
+    _check_may_manage_licences(actor)
     licence = contact.licence
     with transaction.atomic():
         audit_record(

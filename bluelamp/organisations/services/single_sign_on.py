@@ -9,6 +9,8 @@ from django.db import transaction
 
 from bluelamp.audit.api import audit_record
 from bluelamp.organisations.models import Organisation, SingleSignOn
+from bluelamp.organisations.roles import Perm
+from bluelamp.organisations.services._common import check_actor
 
 _DOMAIN_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 # Hosts where an identity provider may be reached over plain HTTP (development and tests only).
@@ -81,8 +83,15 @@ def single_sign_on_save(
     """Create or change the organisation's OpenID Connect sign-in (e.g. Entra ID).
 
     An empty `client_secret` keeps the current one. The secret is stored in allauth's SocialApp
-    and never written to the audit log.
+    and never written to the audit log. For the organisation's administrators (organisation.edit
+    over the whole organisation), and the system (`actor=None`: tests' factories).
     """
+    check_actor(
+        actor,
+        Perm.ORGANISATION_EDIT,
+        lambda access: access.covers_organisation(organisation.pk),
+        "You cannot set up single sign-on for this organisation.",
+    )
     from allauth.socialaccount.models import SocialApp
 
     sso = SingleSignOn.objects.select_related("social_app").filter(organisation=organisation).first()

@@ -1,14 +1,32 @@
 """Writing the unit tree of an organisation: one unit, every missing level of a path, or many paths
 at once (an HR file), and renaming."""
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import F
 
 from bluelamp.audit.api import audit_record, audit_record_many
 from bluelamp.core.validation import text_errors
 from bluelamp.organisations.models import Organisation, Unit
-from bluelamp.organisations.services._common import refuse
+from bluelamp.organisations.permissions import access_for
+from bluelamp.organisations.roles import Perm
+from bluelamp.organisations.services._common import SYSTEM, check_actor, refuse
+
+# The message for someone who manages part of an organisation only and names no parent unit;
+# the unit pages and the API show it on their own "parent" field, in their own words.
+NAME_A_PARENT = "You manage part of the organisation only: name the unit this belongs to."
+
+
+def _check_may_add_units(actor, organisation: Organisation) -> None:
+    """Units are added where someone manages units in the whole organisation or (an HR file that
+    names new units) imports people into it."""
+    if actor is SYSTEM:
+        return
+    if not any(
+        access_for(actor, perm).covers_organisation(organisation.pk)
+        for perm in (Perm.UNITS_MANAGE, Perm.PEOPLE_IMPORT)
+    ):
+        raise PermissionDenied(f"You cannot add units to {organisation.name}.")
 
 
 def _unit_name(name: str) -> str:
@@ -30,6 +48,38 @@ def unit_create(
     parent: Unit | None = None,
     code: str = "",
     audit: bool = True,
+) -> Unit:
+    """A unit at the top of the organisation's tree or under `parent`.
+
+    Someone who manages units in the whole organisation may add one anywhere in it; someone who
+    manages a unit subtree only under a `parent` within it (PermissionDenied(NAME_A_PARENT) for
+    no parent). The system (`actor=None`: the demo, tests' factories) may add any.
+    """
+    if parent is not None:
+        check_actor(
+            actor,
+            Perm.UNITS_MANAGE,
+            lambda access: access.covers_unit(parent.organisation_id, parent.path),
+            "You cannot add units there.",
+        )
+    else:
+        check_actor(
+            actor,
+            Perm.UNITS_MANAGE,
+            lambda access: access.touches_organisation(organisation.pk),
+            f"You cannot add units to {organisation.name}.",
+        )
+        check_actor(
+            actor,
+            Perm.UNITS_MANAGE,
+            lambda access: access.covers_organisation(organisation.pk),
+            NAME_A_PARENT,
+        )
+    return _unit_add(actor=actor, organisation=organisation, name=name, parent=parent, code=code, audit=audit)
+
+
+def _unit_add(
+    *, actor, organisation: Organisation, name: str, parent: Unit | None, code: str, audit: bool
 ) -> Unit:
     name = _unit_name(name)
     refuse(text_errors(name=name, code=code))
@@ -54,7 +104,12 @@ def unit_create(
 
 
 def unit_ensure_path(*, actor, organisation: Organisation, path: str, cache: dict | None = None) -> Unit:
-    """The unit at `path` ("East Division/Canterbury/Response Team 2"), creating missing levels."""
+    """The unit at `path` ("East Division/Canterbury/Response Team 2"), creating missing levels.
+
+    For those who manage units in, or import people into, the whole organisation, and for the
+    system (`actor=None`: imports from the command line, the demo).
+    """
+    _check_may_add_units(actor, organisation)
     cache = {} if cache is None else cache
     parts = [_unit_name(part) for part in path.split("/")]
     parent = None
@@ -65,8 +120,13 @@ def unit_ensure_path(*, actor, organisation: Organisation, path: str, cache: dic
         if unit is None:
             unit = Unit.objects.filter(organisation=organisation, full_path__iexact=full).first()
             if unit is None:
-                unit = unit_create(
-                    actor=actor, organisation=organisation, name=parts[depth - 1], parent=parent
+                unit = _unit_add(
+                    actor=actor,
+                    organisation=organisation,
+                    name=parts[depth - 1],
+                    parent=parent,
+                    code="",
+                    audit=True,
                 )
             cache[key] = unit
         parent = unit
@@ -101,7 +161,12 @@ def units_ensure_paths(*, actor, organisation: Organisation, paths, ids=None) ->
     point at units before creating them, late in its transaction (foreign keys are checked at
     commit), so that the unit tree lock is held only for this call and not the caller's whole
     transaction. A unit that exists by now keeps its own id: compare the ids returned.
+
+    For those who manage units in, or import people into, the whole organisation (an HR import
+    creates the units its file names), and for the system (`actor=None`: imports from the command
+    line, the demo).
     """
+    _check_may_add_units(actor, organisation)
     wanted: dict[str, str] = {}
     for path in paths:
         parts = [_unit_name(part) for part in path.split("/")]
@@ -178,6 +243,14 @@ def _units_insert(
 
 
 def unit_rename(*, actor, unit: Unit, name: str, code: str | None = None) -> Unit:
+    """Rename the unit (and so the paths of the units below it): for those who manage units where
+    it is, and the system (`actor=None`: tests' factories)."""
+    check_actor(
+        actor,
+        Perm.UNITS_MANAGE,
+        lambda access: access.covers_unit(unit.organisation_id, unit.path),
+        "You cannot rename this unit.",
+    )
     name = _unit_name(name)
     refuse(text_errors(name=name, code=code))
     old_path = unit.full_path
