@@ -10,11 +10,11 @@ over published public articles. Demo data: `desk_demo_load` (bluelamp demo-data)
 """
 
 from bluelamp.servicedesk.demo import desk_demo_load
+from bluelamp.servicedesk.inbound.mailbox import mailbox_poll
+from bluelamp.servicedesk.inbound.services import MailOutcome, MailRejected, mail_receive
+from bluelamp.servicedesk.inbound.tasks import mail_poll
 from bluelamp.servicedesk.kb.selectors import article_suggestions, help_search
 from bluelamp.servicedesk.kb.services import article_create
-from bluelamp.servicedesk.mail_in import MailOutcome, MailRejected, mail_receive
-from bluelamp.servicedesk.mail_poll import mailbox_poll
-from bluelamp.servicedesk.mail_tasks import mail_poll
 from bluelamp.servicedesk.sla import (
     PRIORITY_MATRIX,
     SLA_POLICIES,

@@ -24,9 +24,9 @@ import pytest
 from aiosmtpd.controller import Controller
 
 from bluelamp.organisations.api import Organisation
-from bluelamp.servicedesk.mail_in import mail_receive
+from bluelamp.servicedesk.inbound.services import mail_receive
+from bluelamp.servicedesk.inbound.tests.messages import eml
 from bluelamp.servicedesk.models import Category, Ticket
-from bluelamp.servicedesk.tests.inbound import eml
 from bluelamp.servicedesk.tickets.services import ticket_create
 from bluelamp.workingtime.api import forget_calendars, working_time_between
 from conftest import make_org, make_person, with_mfa

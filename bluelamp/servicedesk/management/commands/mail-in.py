@@ -1,7 +1,7 @@
 """bluelamp mail-in < message.eml
 
 Reads one RFC 822 message on standard input and makes it a new ticket or a reply on the ticket
-whose reference it quotes (see bluelamp.servicedesk.mail_in). Meant as an MTA pipe command, so
+whose reference it quotes (see bluelamp.servicedesk.inbound.services). Meant as an MTA pipe command, so
 it prints exactly one line and exits with a status the MTA understands (sysexits.h):
 
     0   "created BL-2026-000123", "updated BL-2026-000123", or "ignored: <why>" for an
@@ -17,7 +17,7 @@ import sys
 from django.core.management.base import BaseCommand, CommandError
 from django.db import DatabaseError
 
-from bluelamp.servicedesk.mail_in import (
+from bluelamp.servicedesk.inbound.services import (
     EX_TEMPFAIL,
     MailRejected,
     describe_failure,

@@ -1,7 +1,7 @@
 """bluelamp mail-poll [--limit N]
 
 Reads the unseen messages in the service desk's IMAP mailbox (SERVICEDESK_IMAP_* settings) and
-makes each a ticket or a reply, as `bluelamp mail-in` does; see bluelamp.servicedesk.mail_poll.
+makes each a ticket or a reply, as `bluelamp mail-in` does; see bluelamp.servicedesk.inbound.mailbox.
 Prints one summary line ("3 processed (2 created, 1 updated, 0 ignored), 0 left unseen"; none
 with -v 0, for cron). Exits 1 when the mailbox cannot be read or is not configured; messages that
 fail are left unseen and logged (UID and reason only), and do not change the exit status.
@@ -10,7 +10,7 @@ fail are left unseen and logged (UID and reason only), and do not change the exi
 from django.core.exceptions import ImproperlyConfigured
 from django.core.management.base import BaseCommand, CommandError
 
-from bluelamp.servicedesk.mail_poll import MailboxError, mailbox_poll
+from bluelamp.servicedesk.inbound.mailbox import MailboxError, mailbox_poll
 
 
 class Command(BaseCommand):

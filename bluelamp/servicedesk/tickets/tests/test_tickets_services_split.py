@@ -8,9 +8,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from bluelamp.audit.api import AuditEvent
-from bluelamp.servicedesk import mail_in
 from bluelamp.servicedesk.conftest import london
-from bluelamp.servicedesk.tests.inbound import eml
+from bluelamp.servicedesk.inbound.services import MailOutcome, mail_receive
+from bluelamp.servicedesk.inbound.tests.messages import eml
 from bluelamp.servicedesk.tickets import services
 from bluelamp.servicedesk.tickets.models import Ticket, TicketEvent
 from bluelamp.servicedesk.tickets.selectors import ticket_accepts_customer_reply, ticket_timeline
@@ -99,7 +99,7 @@ def test_a_system_note_needs_text_and_cannot_go_back_in_time(ticket):
 
 def test_mail_in_notes_are_written_by_bluelamp(bob):
     raw = eml(files=[("run.exe", b"MZ\x90\x00", "application", "x-msdownload")])
-    outcome = mail_in.mail_receive(raw, at=MONDAY_9)
+    outcome = mail_receive(raw, at=MONDAY_9)
     assert outcome.action == "created"
     note = TicketEvent.objects.get(ticket__reference=outcome.reference, kind="note")
     assert note.author_name == services.SYSTEM_AUTHOR and not note.is_public
@@ -121,12 +121,12 @@ def test_the_reopen_window_in_one_place(ticket, adviser):
         )
     # ...and so does mail-in: a late reply becomes a new ticket naming the old one.
     raw = eml(subject=f"Re: [{ticket.reference}] Course will not open", body="Still broken")
-    outcome = mail_in.mail_receive(raw, at=london(2026, 9, 23, 9))
+    outcome = mail_receive(raw, at=london(2026, 9, 23, 9))
     assert outcome.action == "created" and outcome.reference != ticket.reference
     assert ticket.reference in Ticket.objects.get(reference=outcome.reference).description
     # Inside the window, the same e-mail reopens the ticket.
-    outcome = mail_in.mail_receive(raw, at=WINDOW_END)
-    assert outcome == mail_in.MailOutcome("updated", ticket.reference)
+    outcome = mail_receive(raw, at=WINDOW_END)
+    assert outcome == MailOutcome("updated", ticket.reference)
     ticket.refresh_from_db()
     assert ticket.status == "reopened"
 

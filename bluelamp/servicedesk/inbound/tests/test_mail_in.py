@@ -16,13 +16,13 @@ from django.core.management.base import CommandError
 from bluelamp.audit.api import AuditEvent
 from bluelamp.servicedesk.api import sla_targets
 from bluelamp.servicedesk.conftest import london
-from bluelamp.servicedesk.mail_in import EX_DATAERR, html_to_text, mail_receive, strip_quoted
-from bluelamp.servicedesk.tests.inbound import created_reference, eml, run_mail_in
+from bluelamp.servicedesk.inbound.services import EX_DATAERR, html_to_text, mail_receive, strip_quoted
+from bluelamp.servicedesk.inbound.tests.messages import created_reference, eml, run_mail_in
 from bluelamp.servicedesk.tickets.models import Attachment, Ticket, TicketEvent
 from bluelamp.servicedesk.tickets.services import ticket_create, ticket_reply, ticket_set_status
 from bluelamp.workingtime.api import add_working_time, working_time_between
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[4]
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

@@ -2,7 +2,7 @@
 
 from django_tasks import task
 
-from bluelamp.servicedesk.mail_poll import mailbox_poll
+from bluelamp.servicedesk.inbound.mailbox import mailbox_poll
 
 
 @task()

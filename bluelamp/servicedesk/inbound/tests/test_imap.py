@@ -15,8 +15,8 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from bluelamp.servicedesk.api import mail_poll
-from bluelamp.servicedesk.mail_poll import ImapSettings, MailboxError, mailbox_poll
-from bluelamp.servicedesk.tests.inbound import eml
+from bluelamp.servicedesk.inbound.mailbox import ImapSettings, MailboxError, mailbox_poll
+from bluelamp.servicedesk.inbound.tests.messages import eml
 from bluelamp.servicedesk.tickets.models import Ticket
 from bluelamp.servicedesk.tickets.services import ticket_create
 

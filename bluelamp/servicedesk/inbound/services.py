@@ -1,7 +1,7 @@
 """Inbound e-mail: one RFC 822 message becomes a new ticket, or a reply on the ticket it answers.
 
 Both channels use `mail_receive`: `bluelamp mail-in` (an MTA pipe, one message on stdin) and the
-IMAP poller (`mail_poll`). Everything goes through the ticket services, so the SLA rules, the
+IMAP poller (`inbound.mailbox`). Everything goes through the ticket services, so the SLA rules, the
 audit log and the acknowledgement e-mail (sent after commit) are the web's.
 
 - **Threading.** A reference "[BL-2026-000123]" in the subject (or "BL-2026-000123" in

@@ -23,7 +23,12 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
-from bluelamp.servicedesk.mail_in import MailRejected, describe_failure, mail_receive, max_message_bytes
+from bluelamp.servicedesk.inbound.services import (
+    MailRejected,
+    describe_failure,
+    mail_receive,
+    max_message_bytes,
+)
 
 logger = logging.getLogger(__name__)
 

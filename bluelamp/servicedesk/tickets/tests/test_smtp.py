@@ -9,7 +9,7 @@ from email.parser import BytesParser
 import pytest
 from aiosmtpd.controller import Controller
 
-from bluelamp.servicedesk.tests.inbound import created_reference, eml, run_mail_in
+from bluelamp.servicedesk.inbound.tests.messages import created_reference, eml, run_mail_in
 from bluelamp.servicedesk.tickets.models import Ticket
 from bluelamp.servicedesk.tickets.services import ticket_add_note, ticket_reply, ticket_set_status
 
