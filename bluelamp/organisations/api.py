@@ -8,13 +8,7 @@ from bluelamp.organisations.licensing import (
     licensed_organisation_ids,
     organisation_has_licence,
 )
-from bluelamp.organisations.middleware import (
-    MFA_SETUP,
-    MFA_VERIFY,
-    machine_endpoint,
-    requires_mfa,
-    session_mfa_problem,
-)
+from bluelamp.organisations.middleware import requires_mfa
 from bluelamp.organisations.models import (
     Licence,
     LicenceContact,
@@ -59,11 +53,7 @@ from bluelamp.organisations.services import (
 )
 
 __all__ = [
-    "machine_endpoint",
-    "MFA_SETUP",
-    "MFA_VERIFY",
     "requires_mfa",
-    "session_mfa_problem",
     "ADMINISTRATIVE_ROLES",
     "DEFINITIONS",
     "GRANTABLE_ROLES",

@@ -6,29 +6,13 @@ from django.conf import settings
 from django.contrib.auth import logout
 from django.http import JsonResponse
 from django.shortcuts import redirect
-from django.urls import Resolver404, resolve, reverse
+from django.urls import reverse
 
+from bluelamp.core.endpoints import is_machine_endpoint
 from bluelamp.organisations.models import Organisation
 from bluelamp.organisations.permissions import is_administrator
 
 SESSION_KEY = "bluelamp_org"
-
-
-def machine_endpoint(view):
-    """Mark a view that answers a program, never a person (e.g. the SCORM runtime's commits):
-    no page is rendered, so neither branding nor the MFA redirect applies and their lookups are
-    skipped. Such a view must do its own access checks (it still requires a signed-in user if it
-    says so)."""
-    view.bluelamp_machine_endpoint = True
-    return view
-
-
-def _is_machine_endpoint(request) -> bool:
-    try:
-        match = resolve(request.path_info)
-    except Resolver404:
-        return False
-    return getattr(match.func, "bluelamp_machine_endpoint", False)
 
 
 def _organisation_for_host(host: str) -> Organisation | None:
@@ -47,7 +31,7 @@ class OrganisationMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        request.bluelamp_machine_endpoint = _is_machine_endpoint(request)
+        request.bluelamp_machine_endpoint = is_machine_endpoint(request)
         request.organisation = None if request.bluelamp_machine_endpoint else self._resolve(request)
         return self.get_response(request)
 

@@ -21,6 +21,7 @@ from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from bluelamp.core.endpoints import machine_endpoint
 from bluelamp.learning import progress as progress_services
 from bluelamp.learning import selectors
 from bluelamp.learning.enrolments import enrol_self, unenrol
@@ -28,7 +29,6 @@ from bluelamp.learning.models import Activity, ActivityProgress, Enrolment, Sco,
 from bluelamp.learning.scorm import content_host, storage
 from bluelamp.learning.scorm.cmi import CommitError
 from bluelamp.learning.text import markdown_as_text, render_markdown
-from bluelamp.organisations.api import machine_endpoint
 
 PAGE_SIZE = 20
 DURATIONS = [

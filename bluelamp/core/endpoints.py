@@ -1,0 +1,24 @@
+"""Views that answer a program, never a person (e.g. the SCORM runtime's commits).
+
+Any domain may mark such a view with `machine_endpoint`; the middleware that prepares pages for
+people (organisation branding, the MFA redirect for administrators) asks `is_machine_endpoint`
+and leaves those requests alone.
+"""
+
+from django.urls import Resolver404, resolve
+
+
+def machine_endpoint(view):
+    """Mark a view that answers a program, never a person: no page is rendered, so neither
+    branding nor the MFA redirect applies and their lookups are skipped. Such a view must do its
+    own access checks (it still requires a signed-in user if it says so)."""
+    view.bluelamp_machine_endpoint = True
+    return view
+
+
+def is_machine_endpoint(request) -> bool:
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return getattr(match.func, "bluelamp_machine_endpoint", False)
