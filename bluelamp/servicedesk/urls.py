@@ -11,6 +11,6 @@ urlpatterns = [
     path("", include("bluelamp.servicedesk.incidents.urls")),
     path("", include("bluelamp.servicedesk.complaints.urls")),
     path("", include("bluelamp.servicedesk.identity.urls")),
-    path("", include("bluelamp.servicedesk.dashboard.urls")),
+    path("", include("bluelamp.servicedesk.reporting.urls")),
     path("", include("bluelamp.servicedesk.survey.urls")),
 ]

@@ -5,8 +5,8 @@ import datetime as dt
 import pytest
 
 from bluelamp.organisations.api import Organisation
-from bluelamp.servicedesk import kpis
 from bluelamp.servicedesk.models import Category
+from bluelamp.servicedesk.reporting import selectors as kpis
 from bluelamp.servicedesk.tickets.services import contact_log, ticket_create, ticket_reply
 from conftest import make_org, make_person, with_mfa
 from tests.browser.conftest import assert_accessible, sign_in

@@ -15,9 +15,9 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from bluelamp.audit.api import AuditEvent
-from bluelamp.servicedesk import kpis
 from bluelamp.servicedesk.conftest import london
-from bluelamp.servicedesk.dashboard import exports
+from bluelamp.servicedesk.reporting import exports
+from bluelamp.servicedesk.reporting import selectors as kpis
 from bluelamp.servicedesk.survey import links
 from bluelamp.servicedesk.survey.models import SatisfactionResponse
 from bluelamp.servicedesk.survey.services import survey_respond

@@ -9,8 +9,8 @@ import datetime as dt
 
 import pytest
 
-from bluelamp.servicedesk import kpis
 from bluelamp.servicedesk.conftest import london
+from bluelamp.servicedesk.reporting import selectors as kpis
 from bluelamp.servicedesk.tickets.models import Category
 from bluelamp.servicedesk.tickets.services import (
     contact_log,

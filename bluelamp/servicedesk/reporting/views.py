@@ -15,8 +15,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from bluelamp.core.exports import CONTENT_TYPES, dataset_download
-from bluelamp.servicedesk import kpis
-from bluelamp.servicedesk.dashboard import charts, exports
+from bluelamp.servicedesk.reporting import charts, exports, selectors
 from bluelamp.servicedesk.staff import is_desk_lead
 from bluelamp.servicedesk.tickets import selectors as ticket_selectors
 from bluelamp.servicedesk.tickets.models import Ticket
@@ -37,7 +36,7 @@ class WeekForm(forms.Form):
 
     def __init__(self, *args, now: dt.datetime, **kwargs):
         super().__init__(*args, **kwargs)
-        current = kpis.week_start_of(now)
+        current = selectors.week_start_of(now)
         choices = [(current.isoformat(), f"Week of {current.day} {current:%B %Y} (so far)")]
         for n in range(1, PICKER_WEEKS + 1):
             week = current - dt.timedelta(weeks=n)
@@ -49,7 +48,7 @@ class WeekForm(forms.Form):
 
     def week_start(self) -> dt.date:
         value = self.cleaned_data.get("week") if self.is_valid() else ""
-        return dt.date.fromisoformat(value) if value else kpis.last_complete_week()
+        return dt.date.fromisoformat(value) if value else selectors.last_complete_week()
 
 
 def _chosen_week(request, now) -> tuple[WeekForm, dt.date]:
@@ -81,8 +80,8 @@ def _live(now: dt.datetime) -> dict:
         | Q(resolution_due__lte=now)
     )
     at_risk_q = Q(pk__in=[])
-    for priority in kpis.PRIORITIES:
-        threshold = kpis.at_risk_threshold(priority, now, share=AT_RISK_SHARE)
+    for priority in selectors.PRIORITIES:
+        threshold = selectors.at_risk_threshold(priority, now, share=AT_RISK_SHARE)
         if threshold is not None:
             at_risk_q |= Q(priority=priority, resolution_due__gt=now, resolution_due__lte=threshold)
     at_risk = running.filter(at_risk_q)
@@ -108,19 +107,19 @@ def dashboard(request):
     _require_lead(request.user)
     now = timezone.now()
     form, week = _chosen_week(request, now)
-    week_kpis = kpis.week_kpis(week, now=now)
-    volumes = kpis.weekly_volumes(kpis.last_complete_week(now), weeks=TREND_WEEKS)
+    week_kpis = selectors.week_kpis(week, now=now)
+    volumes = selectors.weekly_volumes(selectors.last_complete_week(now), weeks=TREND_WEEKS)
     context = {
         "title": "Service desk dashboard",
         "now": now,
         "form": form,
         "week": week,
         "week_end": week + dt.timedelta(days=6),
-        "week_is_current": week == kpis.week_start_of(now),
+        "week_is_current": week == selectors.week_start_of(now),
         "kpis": week_kpis,
         "kpi_rows": exports.kpi_rows(week_kpis),
-        "target_percent": round(kpis.TARGET_SHARE * 100),
-        "priorities": kpis.PRIORITIES,
+        "target_percent": round(selectors.TARGET_SHARE * 100),
+        "priorities": selectors.PRIORITIES,
         "resolution_priorities": exports.RESOLUTION_PRIORITIES,
         "volumes": volumes,
         "category_chart": charts.stacked_bar_chart(
@@ -141,7 +140,7 @@ def dashboard(request):
         "short_week": charts.short_week,
         **_live(now),
     }
-    return render(request, "servicedesk/dashboard/dashboard.html", context)
+    return render(request, "servicedesk/reporting/dashboard.html", context)
 
 
 def export(request, dataset: str, fmt: str):
@@ -152,10 +151,10 @@ def export(request, dataset: str, fmt: str):
     now = timezone.now()
     if dataset == "kpis":
         _, week = _chosen_week(request, now)
-        data = exports.kpi_dataset(kpis.week_kpis(week, now=now))
+        data = exports.kpi_dataset(selectors.week_kpis(week, now=now))
         filename = f"service-desk-kpis-{week.isoformat()}.{fmt}"
     else:
-        end = kpis.last_complete_week(now)
-        data = exports.volumes_dataset(kpis.weekly_volumes(end, weeks=TREND_WEEKS))
+        end = selectors.last_complete_week(now)
+        data = exports.volumes_dataset(selectors.weekly_volumes(end, weeks=TREND_WEEKS))
         filename = f"service-desk-volumes-to-{end.isoformat()}.{fmt}"
     return dataset_download(data, fmt=fmt, filename=filename)

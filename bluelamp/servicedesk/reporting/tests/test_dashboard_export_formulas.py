@@ -7,8 +7,8 @@ import io
 import openpyxl
 import pytest
 
-from bluelamp.servicedesk import kpis
-from bluelamp.servicedesk.tests.test_dashboard import _last_week_at
+from bluelamp.servicedesk.reporting import selectors as kpis
+from bluelamp.servicedesk.reporting.tests.test_dashboard import _last_week_at
 from bluelamp.servicedesk.tickets.services import ticket_create, ticket_reply
 from conftest import make_person
 

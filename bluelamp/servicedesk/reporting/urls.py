@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from bluelamp.servicedesk.dashboard import views
+from bluelamp.servicedesk.reporting import views
 
 urlpatterns = [
     path("dashboard/", views.dashboard, name="dashboard"),

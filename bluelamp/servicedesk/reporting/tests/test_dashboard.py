@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from bluelamp.servicedesk import kpis
+from bluelamp.servicedesk.reporting import selectors as kpis
 from bluelamp.servicedesk.tickets.models import Category
 from bluelamp.servicedesk.tickets.services import (
     contact_log,

@@ -7,7 +7,7 @@ cells that a spreadsheet would run as a formula are escaped by bluelamp.core.exp
 from __future__ import annotations
 
 from bluelamp.core.exports import SafeDataset, dataset
-from bluelamp.servicedesk.kpis import PRIORITIES, AdviserKpis, Ratio, WeekKpis, WeeklyVolumes
+from bluelamp.servicedesk.reporting.selectors import PRIORITIES, AdviserKpis, Ratio, WeekKpis, WeeklyVolumes
 from bluelamp.servicedesk.sla import SLA_POLICIES, Priority
 
 RESOLUTION_PRIORITIES = [p for p in PRIORITIES if SLA_POLICIES[Priority(p)].resolution is not None]
