@@ -1,5 +1,6 @@
 """What domains plug into the site: header navigation, a section's own navigation, home-page
-cards, scheduled jobs and their part of the REST API (docs/decisions/0010-domains-plug-in.md).
+cards, scheduled jobs, their part of the REST API and their demo data
+(docs/decisions/0010-domains-plug-in.md).
 
 Each domain registers its contributions from its AppConfig.ready() (in its own `plugins.py`);
 the site only iterates what is registered. Core knows no domain: a contribution carries the
@@ -7,7 +8,7 @@ callables its domain supplies (who sees an entry, what a card shows), and regist
 contribution again replaces it, so a second ready() changes nothing.
 """
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -88,6 +89,26 @@ class HomeCard:
     context: Callable[[Any], dict[str, Any] | None]
 
 
+@dataclass(frozen=True)
+class DemoCast:
+    """Who the demo data is about, for a domain's demo loader: the demo's organisations by slug
+    (the national body is "national") and the people it prints sign-ins for, by e-mail address."""
+
+    organisations: Mapping[str, Any]
+    people: Mapping[str, Any]
+
+
+@dataclass(frozen=True)
+class DemoLoader:
+    """A domain's part of `bluelamp demo-data`, run after the organisations, licences and people
+    exist, in `order` (ascending). `load(cast, log)` must make nothing that is there already, so
+    that loading the demo twice changes nothing; `log` prints a line for the person running it."""
+
+    name: str
+    order: int
+    load: Callable[[DemoCast, Callable[[str], None]], None]
+
+
 class _Registry:
     def __init__(self) -> None:
         self.nav: dict[str, NavEntry] = {}
@@ -95,6 +116,7 @@ class _Registry:
         self.cards: dict[str, HomeCard] = {}
         self.jobs: dict[Frequency, dict[str, Any]] = {frequency: {} for frequency in FREQUENCIES}
         self.api_urls: dict[str, None] = {}
+        self.demo_loaders: dict[str, DemoLoader] = {}
 
 
 _registry = _Registry()
@@ -131,6 +153,12 @@ def register_api_urls(module: str) -> None:
     _registry.api_urls[module] = None
 
 
+def register_demo_loaders(*loaders: DemoLoader) -> None:
+    """Demo data a domain adds to `bluelamp demo-data` (replacing a loader of the same name)."""
+    for loader in loaders:
+        _registry.demo_loaders[loader.name] = loader
+
+
 def nav_entries() -> list[NavEntry]:
     return sorted(_registry.nav.values(), key=lambda entry: entry.order)
 
@@ -150,3 +178,7 @@ def jobs(frequency: Frequency) -> list[Any]:
 def api_url_modules() -> list[str]:
     """Registered `rest/urls.py` modules, in the order registered (apps in INSTALLED_APPS order)."""
     return list(_registry.api_urls)
+
+
+def demo_loaders() -> list[DemoLoader]:
+    return sorted(_registry.demo_loaders.values(), key=lambda loader: loader.order)

@@ -1,4 +1,5 @@
-"""What other domains (the site, the REST API) may use of learning."""
+"""What other domains may use of learning. (Its pages, REST API, daily job and demo data plug
+themselves in through bluelamp/learning/plugins.py, so nothing here is for those.)"""
 
 from bluelamp.learning.courses import (
     activity_add,
@@ -15,7 +16,6 @@ from bluelamp.learning.courses import (
     version_start,
     version_update,
 )
-from bluelamp.learning.demo import learning_demo_load
 from bluelamp.learning.enrolments import (
     EnrolmentResult,
     enrol_csv,
@@ -65,11 +65,8 @@ from bluelamp.learning.selectors import (
     progress_by_activity,
     transcript,
 )
-from bluelamp.learning.tasks import DAILY as DAILY_TASKS
 
 __all__ = [
-    "DAILY_TASKS",
-    "learning_demo_load",
     "Activity",
     "ActivityProgress",
     "CommitError",

@@ -1,14 +1,26 @@
 """Demo learning content: two national SCORM courses, a Kent course of pages and a link, and a
-Kent officer part-way through one. Created through the services; skipped if already there."""
+Kent officer part-way through one. Created through the services; skipped if already there.
+Registered as a demo loader by bluelamp/learning/plugins.py (`bluelamp demo-data` runs it)."""
 
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 
+from bluelamp.core.plugins import DemoCast
 from bluelamp.learning import courses
 from bluelamp.learning.enrolments import enrol_self
 from bluelamp.learning.models import Activity, Course
 from bluelamp.learning.scorm.samples import build_package
+
+
+def load_demo(cast: DemoCast, log: Callable[[str], None]) -> None:
+    """The demo loader: national courses, a Kent course, and the demo's Kent officer on one."""
+    learning_demo_load(
+        national=cast.organisations["national"],
+        kent=cast.organisations["kent"],
+        learner=cast.people["kent.officer@kent.police.uk"],
+    )
 
 
 def learning_demo_load(*, national, kent, learner, author=None) -> None:

@@ -1,9 +1,17 @@
-"""What learning adds to the site: its header links and its daily job (registered by
-LearningConfig.ready(); see bluelamp/core/plugins.py)."""
+"""What learning adds to the site: its header links, its daily job, its part of the REST API and
+its demo data (registered by LearningConfig.ready(); see bluelamp/core/plugins.py)."""
 
 from django.urls import reverse
 
-from bluelamp.core.plugins import NavEntry, register_api_urls, register_jobs, register_nav
+from bluelamp.core.plugins import (
+    DemoLoader,
+    NavEntry,
+    register_api_urls,
+    register_demo_loaders,
+    register_jobs,
+    register_nav,
+)
+from bluelamp.learning.demo import load_demo
 from bluelamp.learning.tasks import discard_stale_history_files
 from bluelamp.organisations.api import Perm, access_for
 
@@ -25,3 +33,5 @@ def register() -> None:
         ),
     )
     register_jobs(frequency="daily", tasks=[discard_stale_history_files])
+    # Orders leave room: the service desk's demo data has always come before learning's.
+    register_demo_loaders(DemoLoader("learning", order=30, load=load_demo))

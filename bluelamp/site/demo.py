@@ -14,6 +14,7 @@ from pathlib import Path
 from allauth.account.models import EmailAddress
 from django.db import transaction
 
+from bluelamp.core.plugins import DemoCast, demo_loaders
 from bluelamp.organisations import api as org_services
 from bluelamp.organisations.api import Licence, Organisation, RoleAssignment, role_grant
 from bluelamp.people.api import Person, run_import
@@ -393,17 +394,14 @@ def load_demo(*, people_per_force: int = 70, log=print) -> list[DemoSignIn]:
             sign_ins.append(DemoSignIn(email, description))
         _demo_service_desk()
         _demo_desk_history(log)
-        _demo_learning(national, kent)
+        # Each domain's own demo data (learning's courses, ...), registered in its plugins.py.
+        cast = DemoCast(
+            organisations=Organisation.objects.in_bulk(field_name="slug"),
+            people=Person.objects.in_bulk([s.email for s in sign_ins], field_name="email"),
+        )
+        for loader in demo_loaders():
+            loader.load(cast, log)
     return sign_ins
-
-
-def _demo_learning(national, kent) -> None:
-    """National SCORM courses, a Kent course, and the Kent officer enrolled on one (first run)."""
-    from bluelamp.learning.api import learning_demo_load
-
-    learning_demo_load(
-        national=national, kent=kent, learner=Person.objects.get(email="kent.officer@kent.police.uk")
-    )
 
 
 def _demo_service_desk() -> None:

@@ -6,8 +6,9 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.utils import timezone
 
-from bluelamp.learning.api import DAILY_TASKS, CompletionImportRun
+from bluelamp.learning.api import CompletionImportRun
 from bluelamp.learning.records import history_file_path, history_files_discard
+from bluelamp.learning.tasks import DAILY as DAILY_TASKS
 
 
 def _run(kent, outcome, days_ago):

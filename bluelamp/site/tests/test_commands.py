@@ -6,6 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from bluelamp.audit.api import AuditEvent
+from bluelamp.learning.api import Course, Enrolment
 from bluelamp.organisations.api import Licence, Organisation, RoleAssignment, Unit
 from bluelamp.people.api import Person
 
@@ -78,5 +79,10 @@ def test_demo_data_loads_forces_and_is_idempotent(db):
         "PL-P-101",
         "PL-P-200",
     }
+    # Learning's demo data comes through its registered demo loader, with the demo's Kent officer.
+    officer = Person.objects.get(email="kent.officer@kent.police.uk")
+    assert sorted(Course.objects.values_list("code", flat=True)) == ["FA-REFRESH", "KENT-CUSTODY", "SAS-01"]
+    assert [e.course.code for e in Enrolment.objects.filter(person=officer)] == ["SAS-01"]
     run("demo-data", "--people-per-force", "8")
     assert snapshot() == first
+    assert Course.objects.count() == 3
