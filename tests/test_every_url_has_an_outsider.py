@@ -483,7 +483,7 @@ def build_world() -> SimpleNamespace:
     from bluelamp.servicedesk.models import Article
     from bluelamp.servicedesk.problems.services import problem_create
     from bluelamp.servicedesk.survey.links import survey_token
-    from bluelamp.servicedesk.tickets import desk
+    from bluelamp.servicedesk.tickets.services import canned_response_save, saved_filter_create
     from bluelamp.workingtime.api import extra_closure_create
 
     w = SimpleNamespace()
@@ -590,10 +590,8 @@ def build_world() -> SimpleNamespace:
         audience=Article.Audience.INTERNAL,
         publish=True,
     )
-    w.canned = desk.canned_response_save(
-        actor=adviser, title="DESKONLY canned", body="DESKONLY body", shared=True
-    )
-    w.saved_filter = desk.saved_filter_create(actor=adviser, name="DESKONLY filter", query="q=DESKONLY")
+    w.canned = canned_response_save(actor=adviser, title="DESKONLY canned", body="DESKONLY body", shared=True)
+    w.saved_filter = saved_filter_create(actor=adviser, name="DESKONLY filter", query="q=DESKONLY")
     w.closure = extra_closure_create(
         actor=lead, date=timezone.localdate() + dt.timedelta(days=30), reason="DESKONLY closure"
     )
