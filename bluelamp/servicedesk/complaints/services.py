@@ -1,4 +1,5 @@
-"""The complaints route, as rules the ticket services apply (the seed's "Complaints" section).
+"""The complaints route, as rules the ticket services apply through tickets.extensions (the
+seed's "Complaints" section; registered by complaints/extension.py).
 
 A complaint is acknowledged in the complaints wording (its own e-mail), investigated by the
 contact centre (it starts at 1st line like every ticket), escalated along the chain with the
@@ -41,10 +42,30 @@ def complaint_outcome_check(ticket: Ticket, *, status: str, outcome: str, outcom
         raise ValidationError(errors)
 
 
+def complaint_type_check(ticket: Ticket, *, type: str) -> None:
+    """Refuse to make a ticket a complaint, or a complaint something else, once it is resolved or
+    closed (it would be resolved without its outcome, or keep one it should not have), and to
+    make a complaint with an outcome on record anything else."""
+    becomes_complaint = type == Ticket.Type.COMPLAINT
+    was_complaint = is_complaint(ticket)
+    if (becomes_complaint or was_complaint) and not ticket.is_active:
+        raise ValidationError(
+            {
+                "type": f"{ticket.reference} is {ticket.get_status_display().lower()}: reopen it before "
+                f"changing it {'to' if becomes_complaint else 'from'} a complaint, so that it is "
+                "resolved with a complaint's outcome or without one."
+            }
+        )
+    if was_complaint and ticket.complaint_outcomes.exists():
+        raise ValidationError(
+            {"type": f"{ticket.reference} has a complaint outcome on record: it stays a complaint."}
+        )
+
+
 def complaint_outcome_record(
     ticket: Ticket, *, outcome: str, outcome_text: str, actor, at: dt.datetime
 ) -> ComplaintOutcome:
-    """Store the outcome (called by `ticket_set_status` inside its transaction)."""
+    """Store the outcome (when `ticket_set_status` resolves a complaint, inside its transaction)."""
     record = ComplaintOutcome(
         ticket=ticket,
         outcome=outcome,

@@ -9,20 +9,11 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from bluelamp.core.forms import add_service_errors
-from bluelamp.servicedesk.complaints import selectors
 from bluelamp.servicedesk.complaints.forms import ComplaintOutcomeForm
 from bluelamp.servicedesk.tickets.models import Ticket
 from bluelamp.servicedesk.tickets.selectors import access_ticket_for_staff
 from bluelamp.servicedesk.tickets.services import ticket_set_status
 from bluelamp.servicedesk.tickets.views import ticket_action_form_page
-
-
-def ticket_panel(person, ticket: Ticket) -> dict:
-    """What the ticket work page shows of a complaint: its outcome, and the form to resolve it."""
-    return {
-        "complaint_outcome": selectors.latest_outcome(ticket) if selectors.is_complaint(ticket) else None,
-        "complaint_form": ComplaintOutcomeForm(prefix="complaint"),
-    }
 
 
 @login_required

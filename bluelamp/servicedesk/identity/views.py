@@ -13,19 +13,10 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from bluelamp.core.forms import add_service_errors
-from bluelamp.servicedesk.identity import challenge, selectors, services
+from bluelamp.servicedesk.identity import challenge, services
 from bluelamp.servicedesk.identity.forms import ChallengeCodeCheckForm, IdentityCheckForm
-from bluelamp.servicedesk.tickets.models import Ticket
 from bluelamp.servicedesk.tickets.selectors import access_ticket_for_staff
 from bluelamp.servicedesk.tickets.views import ticket_action_form_page
-
-
-def ticket_panel(person, ticket: Ticket) -> dict:
-    """What the ticket work page shows of identity: the current check, and the form to record one."""
-    return {
-        "identity_check": selectors.identity_check_current(ticket),
-        "identity_form": IdentityCheckForm(prefix="identity"),
-    }
 
 
 @login_required

@@ -12,7 +12,6 @@ from bluelamp.core.forms import add_service_errors
 from bluelamp.servicedesk.incidents import selectors, services
 from bluelamp.servicedesk.incidents.forms import ConveneForm, DeclareForm, EntryForm, NoticeForm, ResolveForm
 from bluelamp.servicedesk.staff import is_desk_staff
-from bluelamp.servicedesk.tickets.models import Ticket
 from bluelamp.servicedesk.tickets.selectors import access_ticket_for_staff
 
 
@@ -156,12 +155,3 @@ def _incident_apply(request, incident, action, form) -> str:
         return f"Service notice sent to {notice.recipients_count} key contacts."
     services.major_incident_resolve(actor=actor, incident=incident, resolution=data["resolution"])
     return "Major incident resolved. Resolve the ticket itself on its page to tell the requester."
-
-
-def ticket_panel(person, ticket: Ticket) -> dict:
-    """What the ticket work page shows of major incidents: the ticket's (or the button to declare
-    one)."""
-    return {
-        "major_incident": selectors.major_incident_for_ticket(ticket),
-        "may_lead_incidents": selectors.may_lead_incidents(person),
-    }

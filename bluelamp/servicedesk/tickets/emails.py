@@ -1,5 +1,6 @@
-"""E-mails to a ticket's requester: the acknowledgement, each public reply, and resolution (with
-the link to the satisfaction survey).
+"""E-mails to a ticket's requester: the acknowledgement (in the complaints wording for a
+complaint), each public reply, and resolution (with what the applets above tickets add: a
+complaint's outcome, the link to the satisfaction survey; tickets.extensions).
 
 Called only after commit (`transaction.on_commit`) with ids, so a rolled-back change sends
 nothing and the message shows what was committed. The subject carries "[BL-2026-000123]" so that
@@ -14,14 +15,15 @@ from django.core.mail.message import make_msgid
 from django.template.loader import render_to_string
 
 from bluelamp.core.timefmt import format_datetime
-from bluelamp.servicedesk.complaints.selectors import acknowledgement_template, latest_outcome
 from bluelamp.servicedesk.sla import SLA_POLICIES, Priority
-from bluelamp.servicedesk.survey.links import LINK_MAX_AGE, survey_link
+from bluelamp.servicedesk.tickets import extensions
 from bluelamp.servicedesk.tickets.models import Ticket, TicketEvent
 from bluelamp.servicedesk.tickets.selectors import REOPEN_WINDOW
 from bluelamp.workingtime.api import add_working_time
 
 REOPEN_WORKING_DAYS = 10
+# A complaint is acknowledged in the complaints wording (the seed's "Complaints" section).
+ACKNOWLEDGEMENT_TEMPLATES = {Ticket.Type.COMPLAINT: "complaint_acknowledgement"}
 
 
 def subject_for(ticket: Ticket, text: str) -> str:
@@ -69,7 +71,7 @@ def send_acknowledgement(ticket_id: int) -> None:
     policy = SLA_POLICIES[Priority(ticket.priority)]
     _send(
         ticket,
-        template=acknowledgement_template(ticket, "acknowledgement"),
+        template=ACKNOWLEDGEMENT_TEMPLATES.get(ticket.type, "acknowledgement"),
         subject=f"We have logged your {'complaint' if ticket.type == Ticket.Type.COMPLAINT else 'request'}: {ticket.subject}",
         context={"response_due": format_datetime(ticket.response_due), "policy": policy},
     )
@@ -102,9 +104,7 @@ def send_resolved(ticket_id: int) -> None:
         context={
             "reopen_until": format_datetime(reopen_until),
             "days": REOPEN_WORKING_DAYS,
-            "outcome": latest_outcome(ticket) if ticket.type == Ticket.Type.COMPLAINT else None,
-            # Signed for this ticket: answered without signing in, for 30 days (survey.links).
-            "survey_url": survey_link(ticket),
-            "survey_days": LINK_MAX_AGE.days,
+            # The complaint's outcome; the survey link, signed for this ticket.
+            **extensions.resolved_email_context(ticket),
         },
     )

@@ -14,11 +14,9 @@ from django.utils import timezone
 from bluelamp.core.forms import add_service_errors
 from bluelamp.organisations.api import Perm, access_for
 from bluelamp.people.api import Person
-from bluelamp.servicedesk.kb.selectors import article_suggestions
 from bluelamp.servicedesk.sla import PRIORITY_MATRIX, SLA_POLICIES, Priority
 from bluelamp.servicedesk.staff import desk_staff, is_desk_staff
-from bluelamp.servicedesk.survey import selectors as survey_selectors
-from bluelamp.servicedesk.tickets import selectors, services
+from bluelamp.servicedesk.tickets import extensions, selectors, services
 from bluelamp.servicedesk.tickets.attachments import ACCEPT_ATTRIBUTE, human_size
 from bluelamp.servicedesk.tickets.forms import (
     AssignForm,
@@ -154,7 +152,7 @@ def support_sent(request):
             "ticket": ticket,
             "policy": SLA_POLICIES[Priority(ticket.priority)],
             # Help pages that may answer it while the desk gets to it (the no-JavaScript path).
-            "suggestions": article_suggestions(ticket.subject),
+            **extensions.panels("logged", request.user, ticket),
         },
     )
 
@@ -194,9 +192,7 @@ def my_ticket(request, reference):
             "form": form,
             "accept": ACCEPT_ATTRIBUTE,
             # The satisfaction survey, for the requester themself once it is resolved.
-            "survey_offered": survey_selectors.may_answer_survey(request.user, ticket)
-            and survey_selectors.survey_open(ticket),
-            "survey_response": survey_selectors.survey_response_for(ticket),
+            **extensions.panels("requester", request.user, ticket),
             "breadcrumbs": [{"text": "My tickets", "href": reverse("servicedesk:my_tickets")}],
         },
     )
@@ -351,12 +347,6 @@ def _apply(request, ticket, action, form) -> str:
 
 @login_required
 def ticket_work(request, reference, action=None):
-    # Imported here: these applets' views import this module (transitional, until tickets stops
-    # importing the applets above it).
-    from bluelamp.servicedesk.complaints.views import ticket_panel as complaint_panel
-    from bluelamp.servicedesk.identity.views import ticket_panel as identity_panel
-    from bluelamp.servicedesk.incidents.views import ticket_panel as incident_panel
-
     ticket = selectors.access_ticket_for_staff(request.user, reference)
     if action is not None and (action not in _ACTIONS or request.method != "POST"):
         raise Http404("No such page")
@@ -393,10 +383,8 @@ def ticket_work(request, reference, action=None):
             "accept": ACCEPT_ATTRIBUTE,
             "flags": selectors.sla_flags(ticket, timezone.now()),
             "canned_responses": canned,
-            **incident_panel(request.user, ticket),
-            **complaint_panel(request.user, ticket),
-            **identity_panel(request.user, ticket),
-            "satisfaction": survey_selectors.survey_response_for(ticket),
+            # Problems, the major incident, the complaint, identity, the survey (tickets.extensions).
+            **extensions.panels("work", request.user, ticket),
             "breadcrumbs": [{"text": "Queue", "href": reverse("servicedesk:queue")}],
         },
         status=400 if failed is not None else 200,

@@ -9,9 +9,8 @@ from functools import partial
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from bluelamp.servicedesk.complaints import selectors as complaints
 from bluelamp.servicedesk.sla import Priority
-from bluelamp.servicedesk.tickets import emails
+from bluelamp.servicedesk.tickets import emails, extensions
 from bluelamp.servicedesk.tickets.models import Ticket
 from bluelamp.servicedesk.tickets.services._common import (
     Kind,
@@ -85,11 +84,12 @@ def ticket_change_type(
     """Correct what kind of ticket this is (an "incident" that is really a complaint, an enquiry
     that is a service request), staff only, with a reason (audited, on the timeline).
 
-    The complaints route (bluelamp.servicedesk.complaints) follows the type: a ticket becoming a complaint
-    is acknowledged to the requester in the complaints wording (after commit), and is resolved
-    only with an outcome from then on. So that no complaint is resolved without its outcome, and
-    no outcome sits on something else, a change to or from complaint is made only while the
-    ticket is active, and a complaint that already has an outcome on record stays a complaint.
+    The complaints route follows the type: a ticket becoming a complaint is acknowledged to the
+    requester in the complaints wording (after commit), and is resolved only with an outcome from
+    then on. The applets above tickets may refuse the change (tickets.extensions): so that no
+    complaint is resolved without its outcome, and no outcome sits on something else,
+    bluelamp.servicedesk.complaints allows a change to or from complaint only while the ticket is
+    active, and keeps a complaint that already has an outcome on record a complaint.
     """
     at = _now(at)
     _require_staff(actor)
@@ -102,25 +102,12 @@ def ticket_change_type(
                 {"type": f"{ticket.reference} is already of type {ticket.get_type_display().lower()}."}
             )
         before = ticket.type
-        becomes_complaint = type == Ticket.Type.COMPLAINT
-        was_complaint = complaints.is_complaint(ticket)
-        if (becomes_complaint or was_complaint) and not ticket.is_active:
-            raise ValidationError(
-                {
-                    "type": f"{ticket.reference} is {ticket.get_status_display().lower()}: reopen it before "
-                    f"changing it {'to' if becomes_complaint else 'from'} a complaint, so that it is "
-                    "resolved with a complaint's outcome or without one."
-                }
-            )
-        if was_complaint and ticket.complaint_outcomes.exists():
-            raise ValidationError(
-                {"type": f"{ticket.reference} has a complaint outcome on record: it stays a complaint."}
-            )
+        extensions.type_check(ticket, type=type)
         _event(ticket, kind=Kind.TYPE, at=at, author=actor, from_value=before, to_value=type, reason=reason)
         ticket.type = type
         ticket.last_activity_at = at
         ticket.save(update_fields=["type", "last_activity_at"])
         _audit(actor, "ticket_type", ticket, before={"type": before}, after={"type": type, "reason": reason})
-        if becomes_complaint and ticket.requester_email:
+        if type == Ticket.Type.COMPLAINT and ticket.requester_email:
             transaction.on_commit(partial(emails.send_acknowledgement, ticket.pk))
     return ticket

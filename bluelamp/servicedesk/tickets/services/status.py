@@ -8,8 +8,7 @@ from functools import partial
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from bluelamp.servicedesk.complaints import services as complaints
-from bluelamp.servicedesk.tickets import emails
+from bluelamp.servicedesk.tickets import emails, extensions
 from bluelamp.servicedesk.tickets.models import Ticket
 from bluelamp.servicedesk.tickets.selectors import ticket_accepts_customer_reply
 from bluelamp.servicedesk.tickets.services._common import (
@@ -39,7 +38,8 @@ def ticket_set_status(
 ) -> Ticket:
     """Move a ticket on. Awaiting customer pauses the resolution clock; resolving e-mails the
     requester (a reply within 10 working days reopens it); reopening needs a reason. A complaint
-    is resolved only with its `outcome` and `outcome_text` (bluelamp.servicedesk.complaints)."""
+    is resolved only with its `outcome` and `outcome_text`, which the applets above tickets check
+    and record (tickets.extensions: bluelamp.servicedesk.complaints)."""
     at = _now(at)
     _require_staff(actor)
     _choice(Status, status, "status", "Status")
@@ -61,13 +61,12 @@ def ticket_set_status(
             )
         if status == Status.REOPENED:
             _require_reason(reason, "reopening the ticket")
-        complaints.complaint_outcome_check(ticket, status=status, outcome=outcome, outcome_text=outcome_text)
+        extensions.status_check(ticket, status=status, outcome=outcome, outcome_text=outcome_text)
         before = {"status": ticket.status, "resolution_due": ticket.resolution_due}
         _change_status(ticket, status=status, at=at, actor=actor, reason=reason)
-        if outcome:
-            complaints.complaint_outcome_record(
-                ticket, outcome=outcome, outcome_text=outcome_text, actor=actor, at=at
-            )
+        extensions.status_record(
+            ticket, status=status, outcome=outcome, outcome_text=outcome_text, actor=actor, at=at
+        )
         ticket.last_activity_at = at
         ticket.save()
         _audit(
