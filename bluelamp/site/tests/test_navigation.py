@@ -135,11 +135,14 @@ def test_home_page_cards_keep_their_order_and_audience(signed_in, kent, alice, b
 
 
 def test_the_scheduled_jobs_are_the_ones_enqueued_before(db):
+    """The same jobs as before the registry, plus notifications' own (added since: retrying
+    undelivered e-mail, forgetting delivered e-mail)."""
     import io
 
     out = io.StringIO()
     call_command("run-daily", stdout=out)
     assert [line.split()[1] for line in out.getvalue().splitlines()] == [
+        "forget_delivered_emails",
         "send_licence_reminders",
         "mark_expired_licences",
         "discard_stale_import_files",
@@ -148,4 +151,7 @@ def test_the_scheduled_jobs_are_the_ones_enqueued_before(db):
     ]
     out = io.StringIO()
     call_command("run-frequent", stdout=out)
-    assert [line.split()[1] for line in out.getvalue().splitlines()] == ["check_service_levels"]
+    assert [line.split()[1] for line in out.getvalue().splitlines()] == [
+        "retry_undelivered_emails",
+        "check_service_levels",
+    ]
