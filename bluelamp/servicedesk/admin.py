@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from bluelamp.audit.admin import AuditedAdminMixin
+from bluelamp.audit.api import AuditedAdminMixin
 from bluelamp.servicedesk.tickets.models import Category
 
 

@@ -7,6 +7,10 @@ class ServiceDeskConfig(AppConfig):
     verbose_name = "Service desk"
 
     def ready(self):
+        # What each applet adds to a ticket's life and pages (tickets/extensions.py).
+        from bluelamp.servicedesk.extensions import register_ticket_extensions
+
+        register_ticket_extensions()
         # Its header links, its sections' own navigation and its scheduled jobs
         # (docs/decisions/0010-domains-plug-in.md).
         from bluelamp.servicedesk import plugins

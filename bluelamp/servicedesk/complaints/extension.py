@@ -1,11 +1,11 @@
 """What complaints add to a ticket (tickets.extensions): a complaint is resolved only with its
 outcome, which is recorded and told to the requester in the "resolved" e-mail; it stays a
 complaint once it has one; the work page shows the outcome and the form to resolve with one.
-Registered by complaints/models.py."""
+Registered when the desk is ready (servicedesk/extensions.py)."""
 
 from bluelamp.servicedesk.complaints import selectors, services
 from bluelamp.servicedesk.complaints.forms import ComplaintOutcomeForm
-from bluelamp.servicedesk.tickets.extensions import TicketExtension, TicketPanel, register
+from bluelamp.servicedesk.tickets.extensions import TicketExtension, TicketPanel
 from bluelamp.servicedesk.tickets.models import Ticket
 
 
@@ -36,4 +36,3 @@ COMPLAINTS = TicketExtension(
     resolved_email=_resolved_email,
     work_panel=TicketPanel("servicedesk/complaints/_ticket_panel.html", _work_panel),
 )
-register(COMPLAINTS)

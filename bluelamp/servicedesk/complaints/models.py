@@ -37,8 +37,3 @@ class ComplaintOutcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_outcome_display()} at {self.recorded_at.isoformat()}"
-
-
-# What complaints add to a ticket's life and pages (tickets/extensions.py), registered with the
-# models so that it is in place before any ticket is read or written.
-from bluelamp.servicedesk.complaints import extension  # noqa: E402, F401

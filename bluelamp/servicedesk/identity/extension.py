@@ -1,10 +1,9 @@
 """What identity checks add to a ticket (tickets.extensions): the work page shows the current
-check, and the forms to record one, send a password reset or issue a code. Registered by
-identity/models.py."""
+check, and the forms to record one, send a password reset or issue a code. Registered when the desk is ready (servicedesk/extensions.py)."""
 
 from bluelamp.servicedesk.identity import selectors
 from bluelamp.servicedesk.identity.forms import IdentityCheckForm
-from bluelamp.servicedesk.tickets.extensions import TicketExtension, TicketPanel, register
+from bluelamp.servicedesk.tickets.extensions import TicketExtension, TicketPanel
 from bluelamp.servicedesk.tickets.models import Ticket
 
 
@@ -20,4 +19,3 @@ IDENTITY = TicketExtension(
     order=40,
     work_panel=TicketPanel("servicedesk/identity/_ticket_panel.html", _work_panel),
 )
-register(IDENTITY)

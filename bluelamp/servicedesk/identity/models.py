@@ -64,8 +64,3 @@ class ChallengeCode(models.Model):
 
     def __str__(self) -> str:
         return f"Code issued {self.issued_at.isoformat()}"
-
-
-# What identity checks add to a ticket's life and pages (tickets/extensions.py), registered with the
-# models so that it is in place before any ticket is read or written.
-from bluelamp.servicedesk.identity import extension  # noqa: E402, F401

@@ -1,8 +1,8 @@
 """What major incidents add to a ticket (tickets.extensions): the work page shows the ticket's
-major incident, or the button to declare one. Registered by incidents/models.py."""
+major incident, or the button to declare one. Registered when the desk is ready (servicedesk/extensions.py)."""
 
 from bluelamp.servicedesk.incidents import selectors
-from bluelamp.servicedesk.tickets.extensions import TicketExtension, TicketPanel, register
+from bluelamp.servicedesk.tickets.extensions import TicketExtension, TicketPanel
 from bluelamp.servicedesk.tickets.models import Ticket
 
 
@@ -18,4 +18,3 @@ INCIDENTS = TicketExtension(
     order=20,
     work_panel=TicketPanel("servicedesk/incidents/_ticket_panel.html", _work_panel),
 )
-register(INCIDENTS)

@@ -103,8 +103,3 @@ class ServiceNotice(models.Model):
 
     def __str__(self) -> str:
         return self.subject
-
-
-# What major incidents add to a ticket's life and pages (tickets/extensions.py), registered with the
-# models so that it is in place before any ticket is read or written.
-from bluelamp.servicedesk.incidents import extension  # noqa: E402, F401

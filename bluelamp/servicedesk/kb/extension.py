@@ -1,9 +1,9 @@
 """What the knowledge base adds to a ticket (tickets.extensions): once a request is sent, the
 public help pages that may answer it while the desk gets to it (the path without JavaScript).
-Registered by kb/models.py."""
+Registered when the desk is ready (servicedesk/extensions.py)."""
 
 from bluelamp.servicedesk.kb import selectors
-from bluelamp.servicedesk.tickets.extensions import TicketExtension, TicketPanel, register
+from bluelamp.servicedesk.tickets.extensions import TicketExtension, TicketPanel
 from bluelamp.servicedesk.tickets.models import Ticket
 
 
@@ -16,4 +16,3 @@ KB = TicketExtension(
     order=60,
     logged_panel=TicketPanel("servicedesk/kb/_suggestions.html", _logged_panel),
 )
-register(KB)

@@ -63,8 +63,3 @@ class Article(models.Model):
     @property
     def is_public(self) -> bool:
         return self.status == self.Status.PUBLISHED and self.audience == self.Audience.PUBLIC
-
-
-# What the knowledge base adds to a ticket's life and pages (tickets/extensions.py), registered with the
-# models so that it is in place before any ticket is read or written.
-from bluelamp.servicedesk.kb import extension  # noqa: E402, F401

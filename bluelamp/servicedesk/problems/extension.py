@@ -1,8 +1,8 @@
 """What problems add to a ticket (tickets.extensions): the work page lists the problems the
-ticket is linked to, with the form to link it to another. Registered by problems/models.py."""
+ticket is linked to, with the form to link it to another. Registered when the desk is ready (servicedesk/extensions.py)."""
 
 from bluelamp.servicedesk.problems import selectors
-from bluelamp.servicedesk.tickets.extensions import TicketExtension, TicketPanel, register
+from bluelamp.servicedesk.tickets.extensions import TicketExtension, TicketPanel
 from bluelamp.servicedesk.tickets.models import Ticket
 
 
@@ -15,4 +15,3 @@ PROBLEMS = TicketExtension(
     order=10,
     work_panel=TicketPanel("servicedesk/problems/_ticket_panel.html", _work_panel),
 )
-register(PROBLEMS)

@@ -68,8 +68,3 @@ class Problem(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.title}"
-
-
-# What problems add to a ticket's life and pages (tickets/extensions.py), registered with the
-# models so that it is in place before any ticket is read or written.
-from bluelamp.servicedesk.problems import extension  # noqa: E402, F401

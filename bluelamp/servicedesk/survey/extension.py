@@ -1,10 +1,9 @@
 """What the survey adds to a ticket (tickets.extensions): the link in the "resolved" e-mail,
 signed for this ticket (answered without signing in, for 30 days: survey.links); the response on
-the staff work page; the invitation (or thanks) on the requester's ticket page. Registered by
-survey/models.py."""
+the staff work page; the invitation (or thanks) on the requester's ticket page. Registered when the desk is ready (servicedesk/extensions.py)."""
 
 from bluelamp.servicedesk.survey import links, selectors
-from bluelamp.servicedesk.tickets.extensions import TicketExtension, TicketPanel, register
+from bluelamp.servicedesk.tickets.extensions import TicketExtension, TicketPanel
 from bluelamp.servicedesk.tickets.models import Ticket
 
 
@@ -31,4 +30,3 @@ SURVEY = TicketExtension(
     work_panel=TicketPanel("servicedesk/survey/_ticket_panel.html", _work_panel),
     requester_panel=TicketPanel("servicedesk/survey/_requester_panel.html", _requester_panel),
 )
-register(SURVEY)

@@ -63,8 +63,3 @@ class SatisfactionResponse(models.Model):
     def is_satisfied(self) -> bool:
         """Satisfied or very satisfied (4 or 5): the share the KPIs report."""
         return self.score >= 4
-
-
-# What the survey adds to a ticket's life and pages (tickets/extensions.py), registered with the
-# models so that it is in place before any ticket is read or written.
-from bluelamp.servicedesk.survey import extension  # noqa: E402, F401
