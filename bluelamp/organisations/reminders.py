@@ -1,14 +1,19 @@
-"""Licence expiry reminders to key contacts, 90, 30 and 7 days before a licence ends."""
+"""Licence expiry reminders to key contacts, 90, 30 and 7 days before a licence ends.
+
+A reminder's record, its audit entry and its e-mail (queued with bluelamp.notifications, which
+delivers it after commit and retries while the mail server is down) are written together or not
+at all: a reminder is never recorded as sent without its message, nor sent twice.
+"""
 
 import datetime as dt
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from bluelamp.audit.api import audit_record
 from bluelamp.core.timefmt import format_date
+from bluelamp.notifications.api import email_queue, email_render
 from bluelamp.organisations.licensing import licence_status
 from bluelamp.organisations.models import Licence, LicenceReminder
 
@@ -59,34 +64,30 @@ def licence_reminders_send(*, on: dt.date | None = None) -> int:
                     obj=licence,
                     after={"days_before": days, "recipients": len(contacts)},
                 )
-                transaction.on_commit(
-                    lambda licence=licence, days=days, contacts=contacts: _send(licence, days, contacts)
-                )
+                _queue(licence, days, contacts)
         except IntegrityError:
             continue  # another run already sent this one
         sent += 1
     return sent
 
 
-def _send(licence: Licence, days: int, contacts: list[tuple[str, str]]) -> None:
+def _queue(licence: Licence, days: int, contacts: list[tuple[str, str]]) -> None:
     if not contacts:
         return
-    subject = (
-        f"{licence.get_type_display()} for {licence.organisation.name} ends on {format_date(licence.ends_on)}"
+    ends_on = format_date(licence.ends_on)
+    subject = f"{licence.get_type_display()} for {licence.organisation.name} ends on {ends_on}"
+    check_url = (
+        f"{settings.SITE_URL.rstrip('/')}/licence-check/"
+        f"?organisation={licence.organisation.slug}&type={licence.type}"
     )
-    body = (
-        f"Dear key contact,\n\n"
-        f"Licence {licence.reference} ({licence.get_type_display()}) held by {licence.organisation.name} "
-        f"ends on {format_date(licence.ends_on)}, in {days} days or fewer.\n\n"
-        "When it ends, the access it grants stops: "
-        + (
-            "the organisation's own domain, administrators and content become unavailable"
-            if licence.type == "PL-P-101"
-            else "national learning content is no longer available to its people"
-        )
-        + ". No one's records are deleted.\n\n"
-        "To renew, contact the national body's licensing team.\n\n"
-        f"You can check the licence at any time: {settings.SITE_URL}/licence-check/"
-        f"?organisation={licence.organisation.slug}&type={licence.type}\n"
+    text, html = email_render(
+        "organisations/email/licence_reminder",
+        {"subject": subject, "licence": licence, "days": days, "ends_on": ends_on, "check_url": check_url},
     )
-    send_mail(subject, body, None, [email for _, email in contacts])
+    email_queue(
+        to=[email for _, email in contacts],
+        subject=subject,
+        text=text,
+        html=html,
+        kind="organisations.licence_reminder",
+    )
