@@ -1,16 +1,14 @@
 """What other domains may use of the service desk: what they use today, nothing more.
 
-Tickets: the `Ticket` record, logging one, a reply (the site's demo data). The knowledge base:
-`article_create` (the same). SLA targets: `sla_targets` (bench/bench_sla.py; the rules are in
+Tickets: the `Ticket` record, logging one, a reply (other domains' tests and journeys). The
+knowledge base: `article_create` (the same). SLA targets: `sla_targets` (bench/bench_sla.py; the rules are in
 bluelamp.servicedesk.sla, the arithmetic is working time's). Scheduled work: the SLA checks and
 the closing of resolved tickets (`FREQUENT_TASKS`, `DAILY_TASKS`, registered by plugins.py), and
 the `mail_poll` task a scheduler may enqueue (README, "Inbound e-mail").
 
-`desk_demo_load` stays only while bluelamp.site's demo data calls it: it belongs in a DemoLoader
-the desk registers (bluelamp/core/plugins.py), which takes it out of the door.
+The desk's demo data is a DemoLoader it registers itself (plugins.py), not part of the door.
 """
 
-from bluelamp.servicedesk.demo import desk_demo_load
 from bluelamp.servicedesk.inbound.tasks import mail_poll
 from bluelamp.servicedesk.kb.services import article_create
 from bluelamp.servicedesk.sla import sla_targets
@@ -24,7 +22,6 @@ __all__ = [
     "FREQUENT_TASKS",
     "Ticket",
     "article_create",
-    "desk_demo_load",
     "mail_poll",
     "sla_targets",
     "ticket_create",

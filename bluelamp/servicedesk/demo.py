@@ -18,7 +18,10 @@ from collections.abc import Callable, Sequence
 from django.db import transaction
 from django.utils import timezone
 
+from bluelamp.core.plugins import DemoCast
+from bluelamp.people.api import Person
 from bluelamp.servicedesk.incidents.services import incident_entry_add, major_incident_declare
+from bluelamp.servicedesk.kb.services import article_create
 from bluelamp.servicedesk.problems.services import (
     problem_create,
     problem_link_incident,
@@ -36,7 +39,7 @@ from bluelamp.servicedesk.tickets.services import (
 )
 from bluelamp.workingtime.api import subtract_working_time
 
-__all__ = ["DEMO_MARKER", "desk_demo_load"]
+__all__ = ["DEMO_MARKER", "desk_demo_load", "load_demo"]
 
 DEMO_MARKER = "Certificate not generated after completing the course"
 
@@ -335,3 +338,77 @@ def desk_demo_load(
 
     log(f"Service desk: {len(logged)} demo tickets over six weeks, a problem, a major incident.")
     return len(logged)
+
+
+# --- the desk's part of `bluelamp demo-data` (a DemoLoader, registered in plugins.py) -------------
+
+
+def load_demo(cast: DemoCast, log: Callable[[str], None]) -> None:
+    """A few first tickets and a help article, then six weeks of desk history (each once)."""
+    _first_tickets()
+    _history(log)
+
+
+def _first_tickets() -> None:
+    """A few tickets and a help article, so the desk is not empty. Only on the first run."""
+
+    if Ticket.objects.exists():
+        return
+    adviser = Person.objects.get(email="adviser@national.example")
+    officer = Person.objects.get(email="kent.officer@kent.police.uk")
+    incident = ticket_create(
+        actor=officer,
+        requester=officer,
+        type="incident",
+        subject="Induction course shows a blank page",
+        description="The force induction course opens to a blank white page on my work laptop.",
+        impact="small_group",
+        urgency="work_impaired",
+    )
+    ticket_reply(
+        actor=adviser,
+        ticket=incident,
+        body="Thank you. Which browser are you using, and does it happen on another computer?",
+        await_customer=True,
+    )
+    ticket_create(
+        actor=None,
+        type="general_enquiry",
+        subject="Which licence do we need for national content?",
+        description="Our partner agency would like access to national learning content.",
+        requester_name="Jordan Partner",
+        requester_email="jordan.partner@agency.example",
+    )
+    article_create(
+        actor=adviser,
+        title="Signing in for the first time",
+        publish=True,
+        summary="Set your password with the link on the sign-in page.",
+        body="Your organisation creates your account.\n\n- Go to the sign-in page.\n"
+        "- Choose “Forgotten your password or never set one?”.\n- Follow the link in the e-mail.",
+    )
+
+
+def _history(log) -> None:
+    """Six weeks of desk work for the team leader's dashboard and queues (once)."""
+
+    requesters = list(
+        Person.objects.filter(organisation__slug__in=["kent", "essex"], is_active=True, staff_number__gt="")
+        .exclude(email="")
+        .exclude(
+            email__in=[
+                "kent.admin@kent.police.uk",
+                "essex.admin@essex.police.uk",
+                "kent.training@kent.police.uk",
+            ]
+        )
+        .order_by("organisation__slug", "pk")[:17]
+    )
+    desk_demo_load(
+        adviser=Person.objects.get(email="adviser@national.example"),
+        team_leader=Person.objects.get(email="teamleader@national.example"),
+        engineer=Person.objects.get(email="engineer@national.example"),
+        service_manager=Person.objects.get(email="servicemanager@national.example"),
+        requesters=requesters or [Person.objects.get(email="kent.officer@kent.police.uk")],
+        log=log,
+    )

@@ -6,15 +6,18 @@ applets can move without this module."""
 from django.urls import reverse
 
 from bluelamp.core.plugins import (
+    DemoLoader,
     NavEntry,
     NavItem,
     SectionNav,
+    register_demo_loaders,
     register_jobs,
     register_nav,
     register_section_nav,
 )
 from bluelamp.organisations.api import Perm, access_for
 from bluelamp.servicedesk.api import DAILY_TASKS, FREQUENT_TASKS
+from bluelamp.servicedesk.demo import load_demo
 
 # The desk's pages a requester uses too: no desk navigation there.
 _REQUESTER_PAGES = {
@@ -85,3 +88,5 @@ def register() -> None:
     )
     register_jobs(frequency="daily", tasks=DAILY_TASKS)
     register_jobs(frequency="frequent", tasks=FREQUENT_TASKS)
+    # Before learning's (order 30), as the demo has always loaded them.
+    register_demo_loaders(DemoLoader("servicedesk", order=20, load=load_demo))

@@ -392,9 +392,8 @@ def load_demo(*, people_per_force: int = 70, log=print) -> list[DemoSignIn]:
             if role:
                 _with_demo_totp(person)
             sign_ins.append(DemoSignIn(email, description))
-        _demo_service_desk()
-        _demo_desk_history(log)
-        # Each domain's own demo data (learning's courses, ...), registered in its plugins.py.
+        # Each domain's own demo data (the desk's tickets, learning's courses, ...), registered
+        # in its plugins.py.
         cast = DemoCast(
             organisations=Organisation.objects.in_bulk(field_name="slug"),
             people=Person.objects.in_bulk([s.email for s in sign_ins], field_name="email"),
@@ -402,71 +401,3 @@ def load_demo(*, people_per_force: int = 70, log=print) -> list[DemoSignIn]:
         for loader in demo_loaders():
             loader.load(cast, log)
     return sign_ins
-
-
-def _demo_service_desk() -> None:
-    """A few tickets and a help article, so the desk is not empty. Only on the first run."""
-    from bluelamp.servicedesk.api import Ticket, article_create, ticket_create, ticket_reply
-
-    if Ticket.objects.exists():
-        return
-    adviser = Person.objects.get(email="adviser@national.example")
-    officer = Person.objects.get(email="kent.officer@kent.police.uk")
-    incident = ticket_create(
-        actor=officer,
-        requester=officer,
-        type="incident",
-        subject="Induction course shows a blank page",
-        description="The force induction course opens to a blank white page on my work laptop.",
-        impact="small_group",
-        urgency="work_impaired",
-    )
-    ticket_reply(
-        actor=adviser,
-        ticket=incident,
-        body="Thank you. Which browser are you using, and does it happen on another computer?",
-        await_customer=True,
-    )
-    ticket_create(
-        actor=None,
-        type="general_enquiry",
-        subject="Which licence do we need for national content?",
-        description="Our partner agency would like access to national learning content.",
-        requester_name="Jordan Partner",
-        requester_email="jordan.partner@agency.example",
-    )
-    article_create(
-        actor=adviser,
-        title="Signing in for the first time",
-        publish=True,
-        summary="Set your password with the link on the sign-in page.",
-        body="Your organisation creates your account.\n\n- Go to the sign-in page.\n"
-        "- Choose “Forgotten your password or never set one?”.\n- Follow the link in the e-mail.",
-    )
-
-
-def _demo_desk_history(log) -> None:
-    """Six weeks of desk work for the team leader's dashboard and queues (once: see
-    bluelamp.servicedesk.demo)."""
-    from bluelamp.servicedesk.api import desk_demo_load
-
-    requesters = list(
-        Person.objects.filter(organisation__slug__in=["kent", "essex"], is_active=True, staff_number__gt="")
-        .exclude(email="")
-        .exclude(
-            email__in=[
-                "kent.admin@kent.police.uk",
-                "essex.admin@essex.police.uk",
-                "kent.training@kent.police.uk",
-            ]
-        )
-        .order_by("organisation__slug", "pk")[:17]
-    )
-    desk_demo_load(
-        adviser=Person.objects.get(email="adviser@national.example"),
-        team_leader=Person.objects.get(email="teamleader@national.example"),
-        engineer=Person.objects.get(email="engineer@national.example"),
-        service_manager=Person.objects.get(email="servicemanager@national.example"),
-        requesters=requesters or [Person.objects.get(email="kent.officer@kent.police.uk")],
-        log=log,
-    )
