@@ -2,19 +2,22 @@
 complaint), each public reply, and resolution (with what the applets above tickets add: a
 complaint's outcome, the link to the satisfaction survey; tickets.extensions).
 
-Called only after commit (`transaction.on_commit`) with ids, so a rolled-back change sends
-nothing and the message shows what was committed. The subject carries "[BL-2026-000123]" so that
-the requester's reply can be threaded onto the ticket. Internal notes are never sent.
+Each is queued with bluelamp.notifications (rendered from the one e-mail layout, delivered by a
+task, retried while the mail server is down): an SMTP outage delays the message, never loses it
+and never fails the action. The ticket services call these after commit (`transaction.on_commit`)
+with ids, so the message shows what was committed: a ticket logged inside a larger transaction
+(an e-mailed request and its notes) is described once all of it is written. The subject carries
+"[BL-2026-000123]" so that the requester's reply can be threaded onto the ticket. Internal notes
+are never sent.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
 from django.core.mail.message import make_msgid
-from django.template.loader import render_to_string
 
 from bluelamp.core.timefmt import format_datetime
+from bluelamp.notifications.api import email_queue, email_render
 from bluelamp.servicedesk.sla import SLA_POLICIES, Priority
 from bluelamp.servicedesk.tickets import extensions
 from bluelamp.servicedesk.tickets.models import Ticket, TicketEvent
@@ -39,29 +42,33 @@ def _mail_domain() -> str:
     return address or "bluelamp.invalid"
 
 
-def _send(ticket: Ticket, *, template: str, subject: str, context: dict) -> None:
-    context = {
-        "ticket": ticket,
-        "ticket_url": _ticket_url(ticket) if ticket.requester_id else "",
-        "signature": "The Bluelamp service desk",
-        **context,
-    }
-    text = render_to_string(f"servicedesk/email/{template}.txt", context, using="django")
-    html = render_to_string(f"servicedesk/email/{template}.html", context, using="django")
-    message = EmailMultiAlternatives(
-        subject=subject_for(ticket, subject),
-        body=text,
-        from_email=settings.SERVICE_DESK_FROM_EMAIL,
+def _queue(ticket: Ticket, *, template: str, subject: str, context: dict) -> None:
+    subject = subject_for(ticket, subject)
+    text, html = email_render(
+        f"servicedesk/email/{template}",
+        {
+            "subject": subject,
+            "ticket": ticket,
+            "ticket_url": _ticket_url(ticket) if ticket.requester_id else "",
+            "signature": "The Bluelamp service desk",
+            **context,
+        },
+    )
+    email_queue(
         to=[ticket.requester_email],
+        subject=subject,
+        text=text,
+        html=html,
+        from_email=settings.SERVICE_DESK_FROM_EMAIL,
         headers={
             "Auto-Submitted": "auto-generated",
             "X-Bluelamp-Ticket": ticket.reference,
-            # Carries the reference, so a reply threads by In-Reply-To even if its subject was edited.
+            # Carries the reference, so a reply threads by In-Reply-To even if its subject was
+            # edited. Made once, when queued: a retried delivery is the same message.
             "Message-ID": make_msgid(idstring=ticket.reference, domain=_mail_domain()),
         },
+        kind=f"servicedesk.{template}",
     )
-    message.attach_alternative(html, "text/html")
-    message.send()
 
 
 def send_acknowledgement(ticket_id: int) -> None:
@@ -69,7 +76,7 @@ def send_acknowledgement(ticket_id: int) -> None:
     if not ticket.requester_email:
         return
     policy = SLA_POLICIES[Priority(ticket.priority)]
-    _send(
+    _queue(
         ticket,
         template=ACKNOWLEDGEMENT_TEMPLATES.get(ticket.type, "acknowledgement"),
         subject=f"We have logged your {'complaint' if ticket.type == Ticket.Type.COMPLAINT else 'request'}: {ticket.subject}",
@@ -84,7 +91,7 @@ def send_reply(event_id: int) -> None:
     ticket = event.ticket
     if not ticket.requester_email:
         return
-    _send(
+    _queue(
         ticket,
         template="reply",
         subject=f"Re: {ticket.subject}",
@@ -97,7 +104,7 @@ def send_resolved(ticket_id: int) -> None:
     if not ticket.requester_email or ticket.resolved_at is None:
         return
     reopen_until = add_working_time(ticket.resolved_at, REOPEN_WINDOW)
-    _send(
+    _queue(
         ticket,
         template="resolved",
         subject=f"Resolved: {ticket.subject}",

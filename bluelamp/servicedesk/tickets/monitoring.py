@@ -22,7 +22,8 @@ Each finder is one indexed query on stored times (see the partial indexes on Tic
 batches. A notice is claimed by a conditional UPDATE (`... WHERE resolution_warned_at IS NULL`)
 before it is sent, and PostgreSQL workers skip rows another worker has locked, so two workers,
 or one run twice, never send the same notice twice. The claim, its audit entry and the e-mail
-(sent on commit) land together or not at all. Every function takes `now` for tests.
+(queued with bluelamp.notifications in the same transaction, delivered after commit and retried
+while the mail server is down) land together or not at all. Every function takes `now` for tests.
 """
 
 from __future__ import annotations
@@ -30,18 +31,16 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 
 from django.conf import settings
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
 from bluelamp.audit.api import audit_record
 from bluelamp.core.timefmt import format_datetime
+from bluelamp.notifications.api import email_queue, email_render
 from bluelamp.organisations.api import Role, RoleAssignment
 from bluelamp.people.api import Person
 from bluelamp.servicedesk.tickets.history import warning_time_from_history
@@ -160,32 +159,41 @@ def _claim_and_send(notice: _Notice, due: QuerySet[Ticket], now: dt.datetime) ->
                     after={"at": now, "to": to},
                 )
                 if to:
-                    transaction.on_commit(
-                        partial(
-                            _send, ticket.pk, to=to, subject=notice.subject, headline=notice.headline(ticket)
-                        )
+                    _queue(
+                        ticket,
+                        to=to,
+                        kind=notice.action,
+                        subject=notice.subject,
+                        headline=notice.headline(ticket),
                     )
         sent += claimed
         if len(batch) < BATCH:
             return sent
 
 
-def _send(ticket_id: int, *, to: list[str], subject: str, headline: str) -> None:
-    ticket = Ticket.objects.select_related("assignee").get(pk=ticket_id)
-    context = {
-        "ticket": ticket,
-        "headline": headline,
-        "ticket_url": settings.SITE_URL.rstrip("/") + reverse("servicedesk:ticket", args=[ticket.reference]),
-        "response_due": format_datetime(ticket.response_due),
-        "resolution_due": format_datetime(ticket.resolution_due) if ticket.resolution_due else "none",
-    }
-    EmailMessage(
-        subject=f"[{ticket.reference}] {subject}: {ticket.subject}",
-        body=render_to_string("servicedesk/email/sla_notice.txt", context, using="django"),
-        from_email=settings.SERVICE_DESK_FROM_EMAIL,
+def _queue(ticket: Ticket, *, to: list[str], kind: str, subject: str, headline: str) -> None:
+    subject = f"[{ticket.reference}] {subject}: {ticket.subject}"
+    text, html = email_render(
+        "servicedesk/email/sla_notice",
+        {
+            "subject": subject,
+            "ticket": ticket,
+            "headline": headline,
+            "ticket_url": settings.SITE_URL.rstrip("/")
+            + reverse("servicedesk:ticket", args=[ticket.reference]),
+            "response_due": format_datetime(ticket.response_due),
+            "resolution_due": format_datetime(ticket.resolution_due) if ticket.resolution_due else "none",
+        },
+    )
+    email_queue(
         to=to,
+        subject=subject,
+        text=text,
+        html=html,
+        from_email=settings.SERVICE_DESK_FROM_EMAIL,
         headers={"Auto-Submitted": "auto-generated", "X-Bluelamp-Ticket": ticket.reference},
-    ).send()
+        kind=f"servicedesk.{kind}",
+    )
 
 
 def _active() -> QuerySet[Ticket]:
