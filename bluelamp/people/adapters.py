@@ -14,6 +14,7 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.account.internal.flows.login import record_authentication
 from allauth.account.models import EmailAddress
 from allauth.account.signals import password_reset
+from allauth.core import context as allauth_context
 from allauth.core.exceptions import ImmediateHttpResponse
 from allauth.mfa.signals import authenticator_added
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
@@ -21,12 +22,14 @@ from allauth.socialaccount.providers.base import AuthProcess
 from axes.handlers.proxy import AxesProxyHandler
 from axes.helpers import get_lockout_response
 from axes.utils import reset as axes_reset
+from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.dispatch import receiver
 from django.shortcuts import render
 
 from bluelamp.audit.api import audit_record
+from bluelamp.notifications.api import email_queue_message
 from bluelamp.organisations.api import enabled_single_sign_on_app_ids, single_sign_on_for_app
 from bluelamp.people.models import Person
 from bluelamp.people.services import person_create
@@ -51,6 +54,18 @@ class AccountAdapter(DefaultAccountAdapter):
         # so the person can sign in straight away rather than wait out the cool-off.
         super().set_password(user, password)
         axes_reset(username=user.email.lower())
+
+    def send_mail(self, template_prefix, email, context):
+        # allauth's e-mails (password reset, address confirmation, MFA notices) are built by
+        # allauth, as its own send_mail does, but queued rather than sent from the request: an
+        # SMTP outage delays a reset link, never turns the page into an error, and loses nothing.
+        request = allauth_context.request
+        message = self.render_mail(
+            template_prefix,
+            email,
+            {"request": request, "email": email, "current_site": get_current_site(request), **context},
+        )
+        email_queue_message(message, kind=f"account.{template_prefix.rsplit('/', 1)[-1]}")
 
 
 # Why a single sign-on was refused: shown to the person (what to do next) and kept in the audit log.
