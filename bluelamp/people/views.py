@@ -1,17 +1,11 @@
 """Pages for people: search, profile, edit, roles, transfer, and the HR import."""
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bluelamp.core.forms import add_service_errors
@@ -30,8 +24,8 @@ from bluelamp.organisations.api import (
 )
 from bluelamp.people import selectors, services
 from bluelamp.people.forms import GrantRoleForm, ImportForm, PersonFilterForm, PersonForm, TransferForm
+from bluelamp.people.importing import import_apply_start, import_check_start
 from bluelamp.people.models import ImportRun, Person
-from bluelamp.people.tasks import process_import
 
 
 @login_required
@@ -356,19 +350,9 @@ def import_start(request):
     )
     if request.method == "POST" and form.is_valid():
         organisation = organisations.get(pk=form.cleaned_data["organisation"])
-        upload = form.cleaned_data["file"]
-        stored = default_storage.save(f"people-imports/{uuid.uuid4().hex}.csv", ContentFile(upload.read()))
-        run = ImportRun.objects.create(
-            organisation=organisation,
-            started_by=request.user,
-            file_name=upload.name[:255],
-            stored_file=stored,
-            dry_run=True,
-            outcome=ImportRun.Outcome.PENDING,
-            started_at=timezone.now(),
-            phase="Waiting",
+        run = import_check_start(
+            actor=request.user, organisation=organisation, upload=form.cleaned_data["file"]
         )
-        process_import.enqueue(run.pk)
         return redirect("people:import_run", run_uuid=run.uuid)
     runs = ImportRun.objects.select_related("organisation", "started_by")
     if not access.national:
@@ -404,32 +388,8 @@ def import_run(request, run_uuid):
 @require_POST
 def import_apply(request, run_uuid):
     checked = selectors.access_import_run(request.user, run_uuid)
-    if checked.outcome == ImportRun.Outcome.VALID and checked.stored_file:
-        with transaction.atomic():
-            # Claim the checked file: of two clicks (or two tabs) only one finds it still there.
-            # The other waits here until this commits, then follows the apply it started.
-            claimed = (
-                ImportRun.objects.filter(pk=checked.pk, stored_file=checked.stored_file.name)
-                .exclude(stored_file="")
-                .update(stored_file="")
-            )
-            if claimed:
-                run = ImportRun.objects.create(
-                    organisation=checked.organisation,
-                    started_by=request.user,
-                    file_name=checked.file_name,
-                    stored_file=checked.stored_file.name,
-                    dry_run=False,
-                    outcome=ImportRun.Outcome.PENDING,
-                    started_at=timezone.now(),
-                    checked_run=checked,
-                    phase="Waiting",
-                )
-        if claimed:
-            process_import.enqueue(run.pk)
-            return redirect("people:import_run", run_uuid=run.uuid)
-    started = ImportRun.objects.filter(checked_run=checked).order_by("-started_at").first()
-    if started is not None:
-        return redirect("people:import_run", run_uuid=started.uuid)  # applied already, or applying
+    run = import_apply_start(actor=request.user, checked=checked)
+    if run is not None:
+        return redirect("people:import_run", run_uuid=run.uuid)  # started now, or earlier
     messages.error(request, "Only a checked file without errors can be applied. Upload it again.")
     return redirect("people:import_run", run_uuid=checked.uuid)

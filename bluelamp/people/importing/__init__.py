@@ -24,6 +24,7 @@ from bluelamp.organisations.api import Organisation, Perm, access_for
 from bluelamp.people.importing._parse import _decode, _parse
 from bluelamp.people.importing._plan import _plan
 from bluelamp.people.importing._progress import RunProgress
+from bluelamp.people.importing._start import import_apply_start, import_check_start
 from bluelamp.people.importing._types import (
     ACCEPTED_COLUMNS,
     MAX_STORED_ERRORS,
@@ -42,6 +43,8 @@ __all__ = [
     "REQUIRED_COLUMNS",
     "ImportResult",
     "RowError",
+    "import_apply_start",
+    "import_check_start",
     "import_run_fail",
     "run_import",
     "stopped_reason",

@@ -265,3 +265,27 @@ def test_the_command_reports_an_unexpected_error_without_a_traceback(kent, tmp_p
     assert ImportRun.objects.get().outcome == ImportRun.Outcome.FAILED
     with pytest.raises(ValueError):
         call_command("import-people", str(path), "--org", "kent", "--traceback")
+
+
+def test_only_importers_of_the_organisation_may_start_a_check_or_an_apply(kent, alice, charlie, bob):
+    """The services check who acts: Essex's administrator and a Kent officer are refused, and
+    nothing is stored or queued."""
+    from django.core.exceptions import PermissionDenied
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from bluelamp.people.importing import import_apply_start, import_check_start
+    from bluelamp.people.models import ImportRun
+
+    for outsider in (charlie, bob, None):
+        with pytest.raises(PermissionDenied):
+            import_check_start(
+                actor=outsider, organisation=kent, upload=SimpleUploadedFile("hr.csv", b"staff_number\n")
+            )
+    assert not ImportRun.objects.exists()
+    checked = import_check_start(
+        actor=alice, organisation=kent, upload=SimpleUploadedFile("hr.csv", b"staff_number,email\n")
+    )
+    for outsider in (charlie, bob, None):
+        with pytest.raises(PermissionDenied):
+            import_apply_start(actor=outsider, checked=checked)
+    assert ImportRun.objects.count() == 1
