@@ -4,6 +4,17 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 
+def text_area(label, *, help_text="", required=True, error=None, rows=4) -> forms.CharField:
+    """A multi-line text field with a GOV.UK-worded "Enter …" error when it is required and empty."""
+    return forms.CharField(
+        label=label,
+        help_text=help_text,
+        required=required,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        error_messages={"required": error or f"Enter {label.lower()}"},
+    )
+
+
 def form_error_list(form) -> list[dict]:
     """Errors for the GOV.UK error summary, each linking to its field."""
     items = []

@@ -3,10 +3,12 @@ size and type); the services decide what is allowed."""
 
 from __future__ import annotations
 
+from functools import partial
 from pathlib import PurePosixPath
 
 from django import forms
 
+from bluelamp.core.forms import text_area
 from bluelamp.learning.enrolments import MAX_CSV_BYTES
 from bluelamp.learning.models import Activity, Course, CourseVersion
 
@@ -99,14 +101,7 @@ def _text(label, *, help_text="", max_length=200, required=True, error=None):
     )
 
 
-def _area(label, *, help_text="", required=False, rows=5, error=None):
-    return forms.CharField(
-        label=label,
-        help_text=help_text,
-        required=required,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"required": error or f"Enter {label.lower()}"},
-    )
+_area = partial(text_area, required=False, rows=5)
 
 
 # --- courses ---------------------------------------------------------------------------------------

@@ -2,17 +2,10 @@
 
 from django import forms
 
+from bluelamp.core.forms import text_area
 from bluelamp.servicedesk.incidents.models import IncidentEntry
 
-
-def _area(label, *, help_text="", required=True, error=None, rows=4):
-    return forms.CharField(
-        label=label,
-        help_text=help_text,
-        required=required,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"required": error or f"Enter {label.lower()}"},
-    )
+_area = text_area
 
 
 class EmailListField(forms.CharField):

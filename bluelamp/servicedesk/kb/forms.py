@@ -1,7 +1,10 @@
 """Knowledge-base and problem forms. They check shape only; the services decide what is allowed."""
 
+from functools import partial
+
 from django import forms
 
+from bluelamp.core.forms import text_area
 from bluelamp.servicedesk.kb.models import Article
 from bluelamp.servicedesk.tickets.models import Category
 
@@ -16,14 +19,7 @@ def _text(label, *, help_text="", max_length=200, required=True, error=None):
     )
 
 
-def _area(label, *, help_text="", required=True, error=None, rows=6):
-    return forms.CharField(
-        label=label,
-        help_text=help_text,
-        required=required,
-        widget=forms.Textarea(attrs={"rows": rows}),
-        error_messages={"required": error or f"Enter {label.lower()}"},
-    )
+_area = partial(text_area, rows=6)
 
 
 class HelpSearchForm(forms.Form):

@@ -1,7 +1,10 @@
 """Ticket forms. They check shape only; the services decide what is allowed."""
 
+from functools import partial
+
 from django import forms
 
+from bluelamp.core.forms import text_area
 from bluelamp.servicedesk.sla import Impact, Priority, Urgency
 from bluelamp.servicedesk.tickets.attachments import ACCEPTED_TEXT
 from bluelamp.servicedesk.tickets.models import Category, Ticket
@@ -47,14 +50,7 @@ def _text(label, *, help_text="", max_length=200, required=True, error=None, **k
     )
 
 
-def _area(label, *, help_text="", required=True, error=None):
-    return forms.CharField(
-        label=label,
-        help_text=help_text,
-        required=required,
-        widget=forms.Textarea(attrs={"rows": 6}),
-        error_messages={"required": error or f"Enter {label.lower()}"},
-    )
+_area = partial(text_area, rows=6)
 
 
 class SupportForm(forms.Form):
