@@ -4,7 +4,7 @@ from django.urls import include, path
 
 # Django admin's own login form checks a password alone. Every sign-in goes through allauth
 # (two-factor for administrators, lockout, SSO): the admin's login page sends people there.
-admin.site.login = secure_admin_login(admin.site.login)
+admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-assign]  # wrapped on purpose
 
 urlpatterns = [
     path("", include("bluelamp.site.urls")),

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib.messages import get_messages
 from django.templatetags.static import static
 from django.urls import reverse
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
+from jinja2 import BaseLoader, ChoiceLoader, Environment, FileSystemLoader, PackageLoader, PrefixLoader
 
 from bluelamp.core import timefmt
 from bluelamp.core.forms import field_params, form_error_list
@@ -30,7 +30,7 @@ def _pagination_params(request, page, label: str = "Pagination") -> dict:
     """govukPagination's parameters for a Django Page: previous, next and numbered links (the first,
     the last and those beside the current page, as GOV.UK advises), each keeping the other filters."""
     paginator = page.paginator
-    items = []
+    items: list[dict[str, object]] = []
     for number in paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1):
         if number == paginator.ELLIPSIS:
             items.append({"ellipsis": True})
@@ -49,7 +49,7 @@ def _pagination_params(request, page, label: str = "Pagination") -> dict:
 
 def environment(**options) -> Environment:
     loader = options.pop("loader", None)
-    loaders = [FileSystemLoader(str(settings.BASE_DIR / "bluelamp" / "templates"))]
+    loaders: list[BaseLoader] = [FileSystemLoader(str(settings.BASE_DIR / "bluelamp" / "templates"))]
     if loader is not None:
         loaders.append(loader)
     # The macros refer to each other as "govuk_frontend_jinja/components/...".

@@ -1,11 +1,16 @@
 """Showing times to people: stored in UTC, shown in Europe/London (GOV.UK style)."""
 
 import datetime as dt
+from typing import overload
 from zoneinfo import ZoneInfo
 
 LONDON = ZoneInfo("Europe/London")
 
 
+@overload
+def london(value: dt.datetime) -> dt.datetime: ...
+@overload
+def london(value: None) -> None: ...
 def london(value: dt.datetime | None) -> dt.datetime | None:
     if value is None:
         return None

@@ -377,11 +377,13 @@ def _pause_spans(pauses: Sequence[Pause]) -> list[tuple[int, int | None]]:
         except (TypeError, ValueError):
             raise TypeError(f"pause {n} must be a (start, end or None) pair, not {pause!r}") from None
         s = _to_us(pause_start, f"pause {n} start")
-        e = None if pause_end is None else _to_us(pause_end, f"pause {n} end")
-        if e is not None and e < s:
-            raise ValueError(
-                f"pause {n} ends ({pause_end.isoformat()}) before it starts ({pause_start.isoformat()})"
-            )
+        e = None
+        if pause_end is not None:
+            e = _to_us(pause_end, f"pause {n} end")
+            if e < s:
+                raise ValueError(
+                    f"pause {n} ends ({pause_end.isoformat()}) before it starts ({pause_start.isoformat()})"
+                )
         spans.append((s, e))
     return spans
 
