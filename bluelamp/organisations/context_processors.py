@@ -4,7 +4,7 @@ from bluelamp.organisations.models import Organisation
 
 
 def _logo_url(organisation: Organisation | None) -> str:
-    if not organisation or not organisation.logo:
+    if not organisation or not organisation.logo.name:
         return ""
     # The stored name changes with every upload, so it keeps browsers' caches honest.
     version = organisation.logo.name.rsplit("/", 1)[-1]

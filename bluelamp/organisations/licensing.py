@@ -51,7 +51,7 @@ def licence_status(*, organisation: Organisation, type: str, on: dt.date | None 
         return LicenceStatus(organisation, type, False, None, False)
     if any(lic.ends_on is None for lic in current):
         return LicenceStatus(organisation, type, True, None, True)
-    until = max(lic.ends_on for lic in current)
+    until = max(lic.ends_on for lic in current if lic.ends_on is not None)
     # Follow renewals that start no later than the day after cover ends.
     extended = True
     while extended:

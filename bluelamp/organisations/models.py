@@ -12,7 +12,7 @@ from treebeard.mp_tree import MP_Node
 from bluelamp.organisations.roles import Role
 
 
-class Organisation(models.Model):
+class Organisation(models.Model):  # type: ignore[django-manager-missing]  # Unit's manager is treebeard's, untyped
     """A licensed organisation (or the national body). Holds no personal data."""
 
     class Kind(models.TextChoices):
@@ -172,8 +172,8 @@ class LicenceReminder(models.Model):
         return f"{self.licence} reminder {self.days_before} days before {self.ends_on}"
 
 
-class RoleAssignmentQuerySet(models.QuerySet):
-    def current(self):
+class RoleAssignmentQuerySet(models.QuerySet["RoleAssignment"]):
+    def current(self) -> "RoleAssignmentQuerySet":
         return self.filter(revoked_at__isnull=True)
 
 
@@ -229,10 +229,12 @@ class RoleAssignment(models.Model):
 
     @property
     def scope_label(self) -> str:
-        if self.unit_id:
-            return f"{self.organisation.name}: {self.unit.full_path}"
-        if self.organisation_id:
-            return self.organisation.name
+        # role_unit_needs_organisation: a unit comes with its organisation.
+        organisation, unit = self.organisation, self.unit
+        if organisation is not None and unit is not None:
+            return f"{organisation.name}: {unit.full_path}"
+        if organisation is not None:
+            return organisation.name
         return "National"
 
 

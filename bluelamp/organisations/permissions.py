@@ -11,7 +11,7 @@ from django.db.models import Q
 
 from bluelamp.organisations.licensing import licensed_organisation_ids
 from bluelamp.organisations.models import LicenceType, RoleAssignment
-from bluelamp.organisations.roles import ADMINISTRATIVE_ROLES, DEFINITIONS, Perm
+from bluelamp.organisations.roles import ADMINISTRATIVE_ROLES, DEFINITIONS, Perm, Role
 
 _CACHE_ATTR = "_bluelamp_assignments"
 _DOMAIN_ATTR = "_bluelamp_in_licensed_domain"
@@ -116,11 +116,11 @@ def access_for(person, perm: Perm) -> Access:
     org_ids: set[int] = set()
     unit_paths: set[tuple[int, str]] = set()
     for assignment in current_assignments(person):
-        if perm not in DEFINITIONS[assignment.role].permissions:
+        if perm not in DEFINITIONS[Role(assignment.role)].permissions:
             continue
         if assignment.organisation_id is None:
             national = True
-        elif assignment.unit_id is None:
+        elif assignment.unit is None:
             org_ids.add(assignment.organisation_id)
         else:
             unit_paths.add((assignment.organisation_id, assignment.unit.path))

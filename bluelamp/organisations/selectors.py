@@ -9,6 +9,7 @@ from bluelamp.organisations.models import (
     LicenceContact,
     Organisation,
     RoleAssignment,
+    RoleAssignmentQuerySet,
     SingleSignOn,
     Unit,
 )
@@ -113,7 +114,7 @@ def access_licence_contact(person, contact_id: int) -> LicenceContact:
     return contact
 
 
-def _assignments_in(access: Access) -> QuerySet[RoleAssignment]:
+def _assignments_in(access: Access) -> RoleAssignmentQuerySet:
     assignments = RoleAssignment.objects.select_related(
         "person", "person__organisation", "organisation", "unit", "granted_by"
     )

@@ -130,6 +130,7 @@ def unit_ensure_path(*, actor, organisation: Organisation, path: str, cache: dic
                 )
             cache[key] = unit
         parent = unit
+    assert parent is not None  # a path has at least one part
     return parent
 
 
