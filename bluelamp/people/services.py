@@ -33,7 +33,7 @@ EMPLOYMENT_LATEST = dt.date(2200, 12, 31)
 
 def person_snapshot(person: Person) -> dict:
     data = {f: getattr(person, f) for f in PERSON_FIELDS}
-    data["unit"] = person.unit.full_path if person.unit_id else ""
+    data["unit"] = person.unit.full_path if person.unit else ""
     data["line_manager"] = str(person.line_manager) if person.line_manager_id else ""
     return data
 
@@ -62,12 +62,12 @@ def _validate(person: Person) -> None:
             errors["rank"] = f"“{person.rank}” is not a police rank or staff grade we recognise."
         else:
             person.rank = rank
-    if person.unit_id and person.unit.organisation_id != person.organisation_id:
+    if person.unit and person.unit.organisation_id != person.organisation_id:
         errors["unit"] = "The unit belongs to another organisation."
     if person.line_manager_id:
         if person.line_manager_id == person.pk:
             errors["line_manager"] = "A person cannot be their own line manager."
-        elif person.line_manager.organisation_id != person.organisation_id:
+        elif person.line_manager and person.line_manager.organisation_id != person.organisation_id:
             errors["line_manager"] = "The line manager must be in the same organisation."
     if (
         person.staff_number
@@ -196,7 +196,7 @@ def person_transfer(
             person=person,
             from_organisation=from_org,
             to_organisation=to_organisation,
-            from_unit_path=person.unit.full_path if person.unit_id else "",
+            from_unit_path=person.unit.full_path if person.unit else "",
             from_staff_number=person.staff_number,
             to_staff_number=staff_number.strip(),
             transferred_at=timezone.now(),

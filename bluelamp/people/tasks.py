@@ -47,7 +47,7 @@ def process_import(run_id: int) -> str:
             data=_read_stored_file(run),
             file_name=run.file_name,
             dry_run=run.dry_run,
-            stored_file=run.stored_file.name,
+            stored_file=run.stored_file.name or "",  # read above, so it has a name
             run=run,
             check_access=run.started_by is not None,
         )

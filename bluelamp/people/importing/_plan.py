@@ -30,7 +30,7 @@ class _Plan:
 def _plan(organisation: Organisation, rows: list[_Row], result: ImportResult, progress: Progress) -> _Plan:
     errors = result.errors
     existing: dict[str, _Existing] = {}
-    for pk, staff, email, first, last, unit_id, rank, job, start, status, mgr, active in (
+    for pk, staff, email, first, last, unit_pk, rank, job, start, status, mgr, active in (
         Person.objects.filter(organisation=organisation)
         .exclude(staff_number="")
         .values_list(
@@ -49,9 +49,9 @@ def _plan(organisation: Organisation, rows: list[_Row], result: ImportResult, pr
         )
         .iterator(chunk_size=10000)
     ):
-        existing[staff] = _Existing(pk, (email, first, last, unit_id, rank, job, start, status), mgr, active)
+        existing[staff] = _Existing(pk, (email, first, last, unit_pk, rank, job, start, status), mgr, active)
     staff_by_id = {e.id: s for s, e in existing.items()}
-    units = {
+    units: dict[str, int | None] = {
         path.casefold(): pk
         for pk, path in Unit.objects.filter(organisation=organisation).values_list("pk", "full_path")
     }
@@ -138,7 +138,7 @@ def _plan(organisation: Organisation, rows: list[_Row], result: ImportResult, pr
     for done, row in enumerate(rows, start=1):
         if done % 20000 == 0:
             progress("Checking", done, len(rows))
-        unit_id = None
+        unit_id: int | None = None
         if row.unit_path:
             key = row.unit_path.casefold()
             if key not in units:
@@ -153,7 +153,7 @@ def _plan(organisation: Organisation, rows: list[_Row], result: ImportResult, pr
                         unit_paths[ancestor.casefold()] = ancestor
             unit_id = units[key]
         current = existing.get(row.staff_number)
-        new_values = (
+        new_values: tuple[object, ...] = (
             row.email,
             row.first_name,
             row.last_name,
@@ -173,7 +173,7 @@ def _plan(organisation: Organisation, rows: list[_Row], result: ImportResult, pr
             if row.status == Person.Status.LEAVER:
                 result.leavers += 1
             continue
-        changed = {}
+        changed: dict[str, object] = {}
         for name, old, new in zip(_DIFF_FIELDS, current.values, new_values, strict=True):
             if name == "unit_id" and row.unit_path and unit_id is None:
                 changed[name] = row.unit_path  # a unit still to be created

@@ -3,6 +3,7 @@
 import logging
 
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 from bluelamp.people.models import ImportRun
 
@@ -29,7 +30,7 @@ class RunProgress:
         self.run_id = run.pk
         self.last_phase: str | None = None
         self.last_done = -1
-        self.own = None
+        self.own: BaseDatabaseWrapper | None = None
         self.prepared = False
         self.broken = False
         if connection.vendor == "postgresql":
@@ -45,22 +46,24 @@ class RunProgress:
                 phase=phase, progress_done=done, progress_total=total
             )
         elif not self.broken:
-            self._write_apart(phase, done, total)
+            self._write_apart(self.own, phase, done, total)
 
-    def _write_apart(self, phase: str, done: int, total: int) -> None:
+    def _write_apart(self, own: BaseDatabaseWrapper, phase: str, done: int, total: int) -> None:
         meta = ImportRun._meta
-        quote = self.own.ops.quote_name
+        quote = own.ops.quote_name
+        # The stubs allow for relations, which have no column; these fields all have one.
         columns = [
-            quote(meta.get_field(name).column) for name in ("phase", "progress_done", "progress_total")
+            quote(meta.get_field(name).column)  # type: ignore[union-attr, arg-type]
+            for name in ("phase", "progress_done", "progress_total")
         ]
         try:
-            with self.own.cursor() as cursor:
+            with own.cursor() as cursor:
                 if not self.prepared:
                     cursor.execute(f"SET lock_timeout = '{self.LOCK_TIMEOUT}'")
                     self.prepared = True
                 cursor.execute(
                     f"UPDATE {quote(meta.db_table)} SET {columns[0]} = %s, {columns[1]} = %s, "  # noqa: S608
-                    f"{columns[2]} = %s WHERE {quote(meta.pk.column)} = %s",
+                    f"{columns[2]} = %s WHERE {quote(meta.pk.column)} = %s",  # type: ignore[arg-type]  # the id has a column
                     [phase, done, total, self.run_id],
                 )
         except DatabaseError:

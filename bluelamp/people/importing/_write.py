@@ -80,10 +80,10 @@ def _apply(actor, organisation: Organisation, plan: _Plan, result: ImportResult,
         for staff, manager in plan.manager_links.items():
             person_id = staff_to_id[staff]
             manager_id = staff_to_id.get(manager) if manager else None
-            current = plan.existing.get(staff)
-            if current is None and (manager_id is None or managers_set_on_insert):
+            known = plan.existing.get(staff)
+            if known is None and (manager_id is None or managers_set_on_insert):
                 continue
-            if current is not None and current.line_manager_id == manager_id:
+            if known is not None and known.line_manager_id == manager_id:
                 continue
             links.append((person_id, manager_id))
         for chunk in _chunks(links, _BATCH):
@@ -237,7 +237,8 @@ def _copy_people(
             per_row.append(f)
         else:
             constants.append((f, f.get_db_prep_save(f.get_default(), connection)))
-    columns = [f.column for f in fields + [f for f, _ in constants] + per_row]
+    # The stubs allow for relations, which have no column; Person's concrete fields all have one.
+    columns: list[str] = [f.column for f in fields + [f for f, _ in constants] + per_row]  # type: ignore[union-attr, misc]
     constant_values = tuple(value for _, value in constants)
     quote = connection.ops.quote_name
     sql = f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
@@ -325,8 +326,8 @@ def _update_people(rows: list[tuple], now: dt.datetime) -> None:
             person.left_on = left_on
             fields.append("left_on")
         people.append((person, tuple(fields)))
-    for fields in {f for _, f in people}:
-        Person.objects.bulk_update([p for p, f in people if f == fields], list(fields), batch_size=500)
+    for names in {f for _, f in people}:
+        Person.objects.bulk_update([p for p, f in people if f == names], list(names), batch_size=500)
 
 
 def _update_managers(links: list[tuple[int, int | None]]) -> None:
