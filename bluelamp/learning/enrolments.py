@@ -43,16 +43,18 @@ def _may_enrol_other(actor, person: Person) -> str | None:
     if person.line_manager_id == actor.pk:
         return Enrolment.Method.MANAGER
     access = manage_access(actor)
-    if access.covers_unit(person.organisation_id, person.unit.path if person.unit_id else None):
+    if access.covers_unit(person.organisation_id, person.unit.path if person.unit else None):
         return Enrolment.Method.ADMIN
     return None
 
 
 def _create(person, course: Course, *, method: str, actor, due_on: dt.date | None, at) -> Enrolment:
+    version = course.current_version
+    assert version is not None  # the callers checked course_available_to
     enrolment = Enrolment.objects.create(
         person=person,
         course=course,
-        version=course.current_version,
+        version=version,
         method=method,
         enrolled_by=actor,
         enrolled_at=at,
@@ -64,7 +66,7 @@ def _create(person, course: Course, *, method: str, actor, due_on: dt.date | Non
         organisation=person.organisation,
         obj=enrolment,
         object_label=f"{person.get_full_name()} on {course.code}",
-        after={"course": course.code, "version": course.current_version.number, "method": method},
+        after={"course": course.code, "version": version.number, "method": method},
     )
     return enrolment
 
@@ -91,7 +93,10 @@ def enrol_self(*, person, course: Course, at: dt.datetime | None = None) -> Enro
             )
     except IntegrityError:
         # Enrolled twice at once (double click): the other request won.
-        return live_enrolment(person, course)
+        existing = live_enrolment(person, course)
+        if existing is None:
+            raise
+        return existing
 
 
 def _check_due(due_on: dt.date | None, at: dt.datetime) -> None:
@@ -200,9 +205,7 @@ def read_enrolment_csv(actor, data: bytes) -> tuple[list[Person], list[CsvProble
             matches = matches.filter(email__iexact=email)
         else:
             matches = matches.filter(staff_number=staff_number)
-        found = [
-            p for p in matches if access.covers_unit(p.organisation_id, p.unit.path if p.unit_id else None)
-        ]
+        found = [p for p in matches if access.covers_unit(p.organisation_id, p.unit.path if p.unit else None)]
         value = email or staff_number
         if not found:
             problems.append(CsvProblem(line, value, "no one with this in your organisation or units"))

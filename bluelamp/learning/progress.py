@@ -291,7 +291,8 @@ def _update_scorm_progress(enrolment: Enrolment, activity: Activity, at: dt.date
     scores = [a.score_scaled for a in attempts.values() if a.score_scaled is not None]
     if scores:
         progress.score = max(
-            Decimal(0), min(Decimal(100), (sum(scores) / len(scores) * 100).quantize(Decimal("0.01")))
+            Decimal(0),
+            min(Decimal(100), (sum(scores, Decimal(0)) / len(scores) * 100).quantize(Decimal("0.01"))),
         )
     if progress.status != Status.COMPLETED:
         if done and failed:
@@ -327,8 +328,8 @@ def evaluate_completion(enrolment: Enrolment, *, at: dt.datetime) -> bool:
     progress = {p.activity_id: p for p in enrolment.progress.all()}
     if not all(a.pk in progress and progress[a.pk].status == Status.COMPLETED for a in counted):
         return False
-    scores = [progress[a.pk].score for a in counted if progress[a.pk].score is not None]
-    score = (sum(scores) / len(scores)).quantize(Decimal("0.01")) if scores else None
+    scores = [s for s in (progress[a.pk].score for a in counted) if s is not None]
+    score = (sum(scores, Decimal(0)) / len(scores)).quantize(Decimal("0.01")) if scores else None
     enrolment.status = Enrolment.Status.COMPLETED
     enrolment.completed_at = at
     enrolment.score = score

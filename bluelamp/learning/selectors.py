@@ -12,9 +12,12 @@ enrolments already made, progress or the learner record.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from types import SimpleNamespace
+from typing import Any
 from uuid import UUID
 
 from django.db.models import Func, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
@@ -185,7 +188,8 @@ def access_own_enrolment(person, enrolment_uuid) -> Enrolment:
 
 
 def scos_of(activity: Activity) -> list[Sco]:
-    return list(activity.scorm_package.scos.order_by("order")) if activity.scorm_package_id else []
+    package = activity.scorm_package
+    return list(package.scos.order_by("order")) if package is not None else []
 
 
 def sco_attempts(enrolment: Enrolment, activity: Activity) -> dict[int, ScoAttempt]:
@@ -197,7 +201,7 @@ def sco_attempts(enrolment: Enrolment, activity: Activity) -> dict[int, ScoAttem
     }
 
 
-def resume_activity(activity_ids: list[int], progress: dict[int, dict]) -> int | None:
+def resume_activity(activity_ids: list[int], progress: Mapping[int, Mapping[str, Any]]) -> int | None:
     """Where "Resume" goes: the activity last worked on if still in progress, else the first
     not yet complete (`progress`: activity id -> {"status", "updated_at"})."""
     in_progress = [
@@ -214,8 +218,8 @@ def resume_activity(activity_ids: list[int], progress: dict[int, dict]) -> int |
     return activity_ids[0] if activity_ids else None
 
 
-def _progress_rows(enrolment_filter: Q) -> dict[int, dict[int, dict]]:
-    rows: dict[int, dict[int, dict]] = defaultdict(dict)
+def _progress_rows(enrolment_filter: Q) -> dict[int, dict[int, Mapping[str, Any]]]:
+    rows: dict[int, dict[int, Mapping[str, Any]]] = defaultdict(dict)
     for row in ActivityProgress.objects.filter(enrolment_filter).values(
         "enrolment_id", "activity_id", "status", "updated_at"
     ):
@@ -249,7 +253,7 @@ class LearningRow:
     status: str
     due_on: object
     started_at: object
-    completed_at: object
+    completed_at: dt.datetime | None
     score: object
     course: SimpleNamespace  # uuid, code, title
     version: SimpleNamespace  # number
@@ -346,11 +350,12 @@ def my_learning(person) -> dict[str, list[LearningRow]]:
             groups["in_progress"].append(row)
         else:
             groups["not_started"].append(row)
-    groups["completed"].sort(key=lambda e: e.completed_at, reverse=True)
+    # A completed enrolment always has its completed_at (progress.evaluate_completion sets both).
+    groups["completed"].sort(key=lambda e: e.completed_at, reverse=True)  # type: ignore[arg-type, return-value]
     return groups
 
 
-def _count(queryset) -> Subquery:
+def _count(queryset) -> Coalesce:
     return Coalesce(
         Subquery(
             queryset.order_by().values(_one=Value(1)).annotate(n=Func("pk", function="COUNT")).values("n")[:1]

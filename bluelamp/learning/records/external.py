@@ -92,7 +92,7 @@ def check_evidence(upload) -> str:
 
 
 def evidence_content_type(completion: Completion) -> str:
-    extension = PurePath(completion.evidence.name).suffix.lower().lstrip(".")
+    extension = PurePath(completion.evidence.name or "").suffix.lower().lstrip(".")
     return EVIDENCE_TYPES.get(extension, ("application/octet-stream",))[0]
 
 
@@ -150,7 +150,7 @@ def record_external(
             extension = check_evidence(evidence)
         except ValidationError as exc:
             errors["evidence"] = exc.messages[0]
-    if errors:
+    if errors or completed_on is None:  # no date is an error above
         raise ValidationError(errors)
 
     completion = Completion(
@@ -175,7 +175,7 @@ def record_external(
                 uploaded = PurePath((evidence.name or "").replace("\\", "/")).name
                 completion.evidence_name = "".join(ch for ch in uploaded if ch.isprintable())[:255]
                 completion.evidence.save(f"{uuid_lib.uuid4().hex}.{extension}", evidence, save=False)
-                saved_file = completion.evidence.name
+                saved_file = completion.evidence.name or ""
             completion.full_clean()
             completion.save()
             audit_record(

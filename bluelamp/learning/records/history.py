@@ -353,6 +353,8 @@ def _read_history(text: str, organisation: Organisation, lookups: _Lookups, resu
 
         if len(errors) > problems_before:
             continue
+        # Without an error the person, the date and (when no title is given) the course were found.
+        assert person_row is not None and completed_on is not None
         rows.append(
             _HistoryRow(
                 line=line,
@@ -361,7 +363,7 @@ def _read_history(text: str, organisation: Organisation, lookups: _Lookups, resu
                 course=course,
                 version=version,
                 course_code=course.code if course else "",
-                course_title=title or course.title,
+                course_title=title or (course.title if course else ""),
                 version_number=version_number,
                 completed_on=completed_on,
                 score=score,

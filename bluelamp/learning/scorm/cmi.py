@@ -19,6 +19,7 @@ import math
 import re
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import NoReturn
 
 from bluelamp.learning.scorm.package import SCORM_12, SCORM_2004
 
@@ -145,9 +146,10 @@ def parse_duration_2004(value: str) -> Decimal | None:
     if not match or text in ("P", "PT"):
         return None
     parts = [_number(part) if part else Decimal(0) for part in match.groups()]
-    if any(part is None for part in parts):
+    numbers = [part for part in parts if part is not None]
+    if len(numbers) < len(parts):
         return None  # "1.2.3H" fits the runtime's pattern but is no number
-    return _seconds(*parts)
+    return _seconds(*numbers)
 
 
 def format_timespan_12(seconds: Decimal) -> str:
@@ -183,7 +185,7 @@ class _Checker:
     def __init__(self, version: str):
         self.version = version
 
-    def refuse(self, element: str, problem: str, message: str):
+    def refuse(self, element: str, problem: str, message: str) -> NoReturn:
         raise CommitError(message, version=self.version, element=element, problem=problem)
 
     def tree(self, data: dict) -> None:
@@ -422,7 +424,7 @@ def launch_data(
             ("completed", "unknown"): "completed",
             ("incomplete", "unknown"): "incomplete",
         }.get((completion_status, success_status), "not attempted")
-        core = {
+        core: dict[str, object] = {
             "student_id": learner_id,
             "student_name": learner_name,
             "lesson_location": location,

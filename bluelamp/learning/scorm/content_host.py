@@ -33,13 +33,20 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import PurePosixPath
+from typing import TypeVar
 from urllib.parse import urlencode, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.core import signing
-from django.http import FileResponse, HttpResponse, HttpResponseNotAllowed, HttpResponseNotFound
+from django.http import (
+    FileResponse,
+    HttpResponse,
+    HttpResponseBase,
+    HttpResponseNotAllowed,
+    HttpResponseNotFound,
+)
 from django.utils.html import escape
 
 PREFIX = "/scorm-content/"
@@ -132,7 +139,10 @@ def _not_found() -> HttpResponse:
     return _harden(response, None)
 
 
-def _harden(response: HttpResponse, grant: ContentGrant | None) -> HttpResponse:
+_Response = TypeVar("_Response", bound=HttpResponseBase)
+
+
+def _harden(response: _Response, grant: ContentGrant | None) -> _Response:
     ancestors = f"{grant.player_origin} {grant.content_origin}" if grant else "'none'"
     response.headers["Content-Security-Policy"] = (
         "default-src 'self' 'unsafe-inline' 'unsafe-eval' data: blob:; "
@@ -147,7 +157,7 @@ def _harden(response: HttpResponse, grant: ContentGrant | None) -> HttpResponse:
     return response
 
 
-def serve(request) -> HttpResponse:
+def serve(request) -> HttpResponseBase:
     """Answer a request to the content origin: a package file, the launch page, or the runtime
     facade. Nothing else, and never with a cookie."""
     if request.method not in ("GET", "HEAD"):
@@ -166,7 +176,7 @@ def serve(request) -> HttpResponse:
     return _package_file(grant, file_path)
 
 
-def _package_file(grant: ContentGrant, file_path: str) -> HttpResponse:
+def _package_file(grant: ContentGrant, file_path: str) -> HttpResponseBase:
     from bluelamp.learning.models import ScormPackage
     from bluelamp.learning.scorm import storage
 

@@ -419,7 +419,7 @@ def _read(archive: zipfile.ZipFile, limits: _Limits, size: int) -> Package:
 
     organizations = _child(manifest, "organizations")
     orgs = _children(organizations, "organization") if organizations is not None else []
-    if not orgs:
+    if organizations is None or not orgs:
         raise PackageError(f"{MANIFEST} has no <organization>: there is nothing to launch.")
     default = _attr(organizations, "default")
     organisation = next((org for org in orgs if _attr(org, "identifier") == default), None)

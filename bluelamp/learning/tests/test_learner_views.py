@@ -73,9 +73,9 @@ def content_urls(client, player) -> tuple[str, str]:
     import re
     from urllib.parse import parse_qs, urlsplit
 
-    launch = html.unescape(
-        re.search(r'id="scorm-frame"[^>]*data-src="([^"]+)"', player.content.decode()).group(1)
-    )
+    frame = re.search(r'id="scorm-frame"[^>]*data-src="([^"]+)"', player.content.decode())
+    assert frame is not None, "the player frames no launch page"
+    launch = html.unescape(frame.group(1))
     parts = urlsplit(launch)
     page = client.get(f"{parts.path}?{parts.query}", HTTP_HOST=parts.netloc)
     assert page.status_code == 200, page

@@ -26,9 +26,9 @@ def _player(client, enrolment):
 
 
 def _launch(player) -> str:
-    return html.unescape(
-        re.search(r'id="scorm-frame"[^>]*data-src="([^"]+)"', player.content.decode()).group(1)
-    )
+    frame = re.search(r'id="scorm-frame"[^>]*data-src="([^"]+)"', player.content.decode())
+    assert frame is not None, "the player frames no launch page"
+    return html.unescape(frame.group(1))
 
 
 @pytest.fixture

@@ -241,7 +241,7 @@ def record_csv(request, person_id: int):
                 c.hours if c.hours is not None else "",
                 c.get_source_display(),
                 c.provider,
-                c.organisation.name if c.organisation_id else "",
+                c.organisation.name if c.organisation else "",
                 c.completed_at.astimezone(LONDON).isoformat() if c.completed_at else "",
                 "yes" if c.evidence else "",
             ]
