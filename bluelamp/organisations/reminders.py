@@ -41,11 +41,14 @@ def licence_reminders_send(*, on: dt.date | None = None) -> int:
         status=Licence.Status.ACTIVE, ends_on__gte=today, ends_on__lte=horizon
     ).select_related("organisation")
     for licence in licences:
-        days = reminder_due((licence.ends_on - today).days)
+        ends_on = licence.ends_on
+        if ends_on is None:  # open-ended: the query finds none, but the field allows it
+            continue
+        days = reminder_due((ends_on - today).days)
         if days is None:
             continue
         cover = licence_status(organisation=licence.organisation, type=licence.type, on=today)
-        if cover.open_ended or (cover.valid_until and cover.valid_until > licence.ends_on):
+        if cover.open_ended or (cover.valid_until and cover.valid_until > ends_on):
             continue  # already renewed: a reminder would be noise
         contacts = list(licence.contacts.values_list("name", "email"))
         try:
@@ -53,7 +56,7 @@ def licence_reminders_send(*, on: dt.date | None = None) -> int:
                 LicenceReminder.objects.create(
                     licence=licence,
                     days_before=days,
-                    ends_on=licence.ends_on,
+                    ends_on=ends_on,
                     sent_at=timezone.now(),
                     recipients=len(contacts),
                 )

@@ -26,7 +26,7 @@ from bluelamp.workingtime.api import add_working_time
 
 REOPEN_WORKING_DAYS = 10
 # A complaint is acknowledged in the complaints wording (the seed's "Complaints" section).
-ACKNOWLEDGEMENT_TEMPLATES = {Ticket.Type.COMPLAINT: "complaint_acknowledgement"}
+ACKNOWLEDGEMENT_TEMPLATES: dict[str, str] = {Ticket.Type.COMPLAINT: "complaint_acknowledgement"}
 
 
 def subject_for(ticket: Ticket, text: str) -> str:
