@@ -38,7 +38,7 @@ def email_render(template: str, context: dict) -> tuple[str, str]:
     context = {"site_url": settings.SITE_URL.rstrip("/"), **context}
     text = render_to_string(f"{template}.txt", context, using="django")
     try:
-        html = render_to_string(f"{template}.html", context, using="django")
+        html: str = render_to_string(f"{template}.html", context, using="django")
     except TemplateDoesNotExist:
         html = ""
     return text, html

@@ -243,7 +243,7 @@ class _Reader:
         if not request_body:
             return None
         content = request_body.get("content", {})
-        first = next(iter(content.values()), {})
+        first: dict = next(iter(content.values()), {})
         return Body(
             type=self.type(first.get("schema", {})),
             media_types=list(content),

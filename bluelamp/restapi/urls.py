@@ -7,7 +7,7 @@ from them, so the API knows no domain by name and a new domain's endpoints need 
 
 from importlib import import_module
 
-from django.urls import include, path
+from django.urls import URLPattern, URLResolver, include, path
 from django.views.generic import RedirectView
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.permissions import IsAuthenticated
@@ -27,7 +27,7 @@ def _version_1() -> list:
     router = DefaultRouter(trailing_slash=True)
     router.include_format_suffixes = False
     router.APIRootView = ApiIndex
-    domains = []
+    domains: list[URLPattern | URLResolver] = []
     for name in api_url_modules():
         module = import_module(name)
         for prefix, viewset, basename in getattr(module, "routes", []):

@@ -8,6 +8,7 @@ from email.parser import BytesParser
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import Envelope
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
@@ -23,7 +24,7 @@ class Inbox:
     """An aiosmtpd handler that keeps what it is sent, or refuses every recipient."""
 
     def __init__(self, refuse: bool = False):
-        self.envelopes = []
+        self.envelopes: list[Envelope] = []
         self.refuse = refuse
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):

@@ -8,7 +8,7 @@ from bluelamp.organisations.services import role_grant, unit_create
 from conftest import make_person
 
 
-def _people_list_queries(client, url="/api/v1/people/?page_size=100") -> int:
+def _people_list_queries(client, url="/api/v1/people/?page_size=100") -> tuple[int, int]:
     with CaptureQueriesContext(connection) as captured:
         response = client.get(url)
     assert response.status_code == 200

@@ -15,8 +15,9 @@ HEADER = (
 )
 
 
-def run(*args) -> tuple[int, str, str]:
+def run(*args) -> tuple[int | str | None, str, str]:
     out, err = io.StringIO(), io.StringIO()
+    code: int | str | None
     try:
         call_command(*args, stdout=out, stderr=err)
         code = 0
