@@ -283,6 +283,7 @@ def desk_demo_load(
             },
             at=ago(6),
         )
+        assert call.ticket is not None  # new_ticket raises one
         logged.append(call.ticket)
         contact_log(
             actor=adviser,

@@ -35,7 +35,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import NamedTuple, TypeVar
 
 from django.db import models
 
@@ -178,7 +178,10 @@ class SlaTargets(NamedTuple):
     resolution_due: dt.datetime | None
 
 
-def _choice(enum, value, field: str):
+_Choice = TypeVar("_Choice", bound=models.TextChoices)
+
+
+def _choice(enum: type[_Choice], value: str, field: str) -> _Choice:
     try:
         return enum(value)
     except ValueError:
@@ -209,6 +212,7 @@ def sla_targets(
     response_due, resolution_due = (calendar or default_calendar()).due_times(
         logged_at, policy.response, policy.resolution, pauses
     )
+    assert response_due is not None  # every policy has a response time
     return SlaTargets(response_due, resolution_due)
 
 

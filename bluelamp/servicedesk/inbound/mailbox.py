@@ -96,6 +96,7 @@ def _ok(response, what: str):
 
 
 def _connect(config: ImapSettings) -> imaplib.IMAP4:
+    conn: imaplib.IMAP4
     try:
         if config.ssl:
             conn = imaplib.IMAP4_SSL(
@@ -124,21 +125,21 @@ def _logout(conn: imaplib.IMAP4) -> None:
         pass
 
 
-def _size(conn: imaplib.IMAP4, uid: bytes) -> int:
+def _size(conn: imaplib.IMAP4, uid: str) -> int:
     data = _ok(conn.uid("FETCH", uid, "(RFC822.SIZE)"), "reading a message's size")
     match = _SIZE.search(b" ".join(d if isinstance(d, bytes) else d[0] for d in data if d))
     return int(match.group(1)) if match else 0
 
 
-def _fetch(conn: imaplib.IMAP4, uid: bytes) -> bytes:
+def _fetch(conn: imaplib.IMAP4, uid: str) -> bytes:
     data = _ok(conn.uid("FETCH", uid, "(BODY.PEEK[])"), "reading a message")
     for item in data:
         if isinstance(item, tuple) and len(item) == 2:
             return item[1]
-    raise MailboxError(f"the IMAP server sent no message for UID {uid.decode()}")
+    raise MailboxError(f"the IMAP server sent no message for UID {uid}")
 
 
-def _mark_done(conn: imaplib.IMAP4, uid: bytes, processed_mailbox: str) -> None:
+def _mark_done(conn: imaplib.IMAP4, uid: str, processed_mailbox: str) -> None:
     if not processed_mailbox:
         _ok(conn.uid("STORE", uid, "+FLAGS", r"(\Seen)"), "marking a message seen")
         return
@@ -163,28 +164,28 @@ def mailbox_poll(config: ImapSettings | None = None, *, limit: int | None = None
         _ok(conn.select(_quote(config.mailbox)), f"opening the mailbox {config.mailbox}")
         if config.processed_mailbox:
             conn.create(_quote(config.processed_mailbox))  # "already exists" is fine
-        data = _ok(conn.uid("SEARCH", None, "UNSEEN"), "searching for unseen messages")
-        uids = b" ".join(d for d in data if d).split()
+        data = _ok(conn.uid("SEARCH", "UNSEEN"), "searching for unseen messages")
+        # UIDs are ASCII digits; imaplib encodes them back as it sends them.
+        uids = b" ".join(d for d in data if d).decode().split()
         max_bytes = max_message_bytes()
         for uid in uids[:limit] if limit else uids:
-            label = uid.decode()
             try:
                 if _size(conn, uid) > max_bytes:
                     raise MailRejected(f"the message is larger than {max_bytes // (1024 * 1024)} MB")
                 outcome = mail_receive(_fetch(conn, uid))
             except MailRejected as exc:
                 result.failed += 1
-                logger.warning("mail-poll: message UID %s left unseen: %s", label, exc.reason)
+                logger.warning("mail-poll: message UID %s left unseen: %s", uid, exc.reason)
                 continue
             except MailboxError:
                 raise
             except Exception as exc:
                 result.failed += 1
-                logger.error("mail-poll: message UID %s left unseen: %s", label, describe_failure(exc))
+                logger.error("mail-poll: message UID %s left unseen: %s", uid, describe_failure(exc))
                 continue
             _mark_done(conn, uid, config.processed_mailbox)
             result.outcomes[outcome.action] += 1
-            logger.info("mail-poll: message UID %s %s", label, outcome)
+            logger.info("mail-poll: message UID %s %s", uid, outcome)
     except (OSError, imaplib.IMAP4.error) as exc:
         raise MailboxError(f"the IMAP connection failed ({type(exc).__name__})") from None
     finally:

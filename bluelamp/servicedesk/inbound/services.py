@@ -35,7 +35,7 @@ import re
 import traceback
 from dataclasses import dataclass, field
 from email import policy
-from email.message import EmailMessage
+from email.message import EmailMessage, MIMEPart
 from email.parser import BytesParser
 from email.utils import getaddresses, parseaddr
 from html.parser import HTMLParser
@@ -256,15 +256,15 @@ def html_to_text(html: str) -> str:
     return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
 
 
-def _decoded_text(part: EmailMessage) -> str:
+def _decoded_text(part: MIMEPart) -> str:
     try:
         return part.get_content()
     except (LookupError, UnicodeError, AttributeError, KeyError):  # unknown or lying charset
-        payload = part.get_payload(decode=True) or b""
-        return payload.decode("utf-8", errors="replace")
+        payload = part.get_payload(decode=True)
+        return payload.decode("utf-8", errors="replace") if isinstance(payload, bytes) else ""
 
 
-def _body(message: EmailMessage) -> tuple[str, EmailMessage | None]:
+def _body(message: EmailMessage) -> tuple[str, MIMEPart | None]:
     """The message's text (plain preferred, else HTML made text) and the part it came from."""
     part = message.get_body(preferencelist=("plain", "html"))
     if part is None:
@@ -323,7 +323,7 @@ def _safe_name(name: str, n: int) -> str:
     return name[-200:] or f"attachment-{n}"
 
 
-def _attachments(message: EmailMessage, body_part: EmailMessage | None) -> _Files:
+def _attachments(message: EmailMessage, body_part: MIMEPart | None) -> _Files:
     """Every file the sender attached (inline screenshots too), checked as on the web."""
     files = _Files()
     n = 0
@@ -335,7 +335,8 @@ def _attachments(message: EmailMessage, body_part: EmailMessage | None) -> _File
             continue  # the other alternative of the body (HTML beside the text), or a text part
         n += 1
         name = _safe_name(filename or "", n)
-        content = part.get_payload(decode=True) or b""
+        payload = part.get_payload(decode=True)  # bytes, as the part is not multipart
+        content = payload if isinstance(payload, bytes) else b""
         if len(files.accepted) >= MAX_FILES:
             files.skipped.append(f"{name}: only {MAX_FILES} files are taken from one e-mail.")
             continue

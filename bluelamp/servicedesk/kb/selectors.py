@@ -7,7 +7,7 @@ as a slug that was never issued).
 
 from __future__ import annotations
 
-from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
+from django.db.models import Case, Expression, IntegerField, Q, QuerySet, Value, When
 from django.http import Http404
 
 from bluelamp.servicedesk.kb.models import Article
@@ -38,7 +38,7 @@ def _ranked(articles: QuerySet[Article], text: str, *, every_word: bool) -> Quer
     words = _words(text)
     if not words:
         return articles.none() if not every_word else articles
-    score = Value(0, output_field=IntegerField())
+    score: Expression = Value(0, output_field=IntegerField())
     matches = []
     for word in words:
         in_title, in_summary, in_body = (

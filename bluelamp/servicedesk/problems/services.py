@@ -7,6 +7,7 @@ chooses whether the article is public (customers can help themselves) or interna
 from __future__ import annotations
 
 import datetime as dt
+from typing import TypedDict
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -29,6 +30,14 @@ ProblemStatus = Problem.Status
 _now = at_or_now
 _require_staff = require_desk_staff
 _text = stripped
+
+
+class _ArticleFields(TypedDict):
+    title: str
+    summary: str
+    body: str
+    audience: str
+    category: Category | None
 
 
 def _audit(actor, action: str, obj, label: str, **changes) -> None:
@@ -181,14 +190,14 @@ def problem_mark_known_error(
     problem = _lock_problem(problem)
     if problem.status == ProblemStatus.RESOLVED:
         raise ValidationError(f"{problem.reference} is resolved: a known error is for a problem still open.")
-    fields = {
+    fields: _ArticleFields = {
         "title": f"Known error: {problem.title}",
         "summary": f"A workaround while we fix {problem.reference}.",
         "body": _workaround_body(problem, workaround),
         "audience": audience,
         "category": category,
     }
-    if problem.article_id is None:
+    if problem.article is None:
         article = article_create(actor=actor, publish=True, at=at, **fields)
     else:
         article = article_update(actor=actor, article=problem.article, at=at, **fields)

@@ -95,7 +95,7 @@ def stacked_bar_chart(
     slot = plot_width / max(len(weeks), 1)
     bars = []
     for i, week in enumerate(weeks):
-        base = HEIGHT - BOTTOM
+        base: float = HEIGHT - BOTTOM
         for name, values in series.items():
             n = values[i]
             if not n:

@@ -243,25 +243,26 @@ def week_kpis(week_start: dt.date, *, now: dt.datetime | None = None) -> WeekKpi
     for adviser_id, created_at, first_response_at in tickets.filter(
         first_response_at__gte=start, first_response_at__lt=end
     ).values_list("adviser_id", "created_at", "first_response_at"):
+        assert first_response_at is not None  # filtered above
         within = working_time_between(created_at, first_response_at) <= INITIAL_RESPONSE_WINDOW
         rows[adviser_id].initial_response += Ratio(int(within), 1)
 
     # Tickets resolved at first line.
     escalated = TicketEvent.objects.filter(ticket=OuterRef("pk"), kind=TicketEvent.Kind.ESCALATION)
-    for row in (
+    for finished in (
         tickets.filter(status__in=_FINISHED, resolved_at__gte=start, resolved_at__lt=end)
         .annotate(escalated=Exists(escalated))
         .values("adviser_id")
         .annotate(total=Count("pk"), first_line=Count("pk", filter=Q(escalated=False)))
         .order_by()
     ):
-        rows[row["adviser_id"]].first_line_resolution += Ratio(row["first_line"], row["total"])
+        rows[finished["adviser_id"]].first_line_resolution += Ratio(finished["first_line"], finished["total"])
 
     # SLA: response targets met or missed this week.
     cutoff = min(end, now)
     answered = Q(first_response_at__gte=start, first_response_at__lt=end)
     unanswered = Q(first_response_at__isnull=True, response_due__gte=start, response_due__lt=cutoff)
-    for row in (
+    for response in (
         tickets.filter(answered | unanswered)
         .values("adviser_id", "priority")
         .annotate(
@@ -272,12 +273,14 @@ def week_kpis(week_start: dt.date, *, now: dt.datetime | None = None) -> WeekKpi
         )
         .order_by()
     ):
-        rows[row["adviser_id"]].sla_response[row["priority"]] += Ratio(row["met"], row["total"])
+        rows[response["adviser_id"]].sla_response[response["priority"]] += Ratio(
+            response["met"], response["total"]
+        )
 
     # SLA: resolution targets met or missed this week (P4 has none: resolution_due is null).
     resolved = Q(status__in=_FINISHED, resolved_at__gte=start, resolved_at__lt=end)
     overdue = Q(status__in=_ACTIVE, resolution_due__gte=start, resolution_due__lt=cutoff)
-    for row in (
+    for resolution in (
         tickets.filter(resolution_due__isnull=False)
         .filter(resolved | overdue)
         .values("adviser_id", "priority")
@@ -287,27 +290,32 @@ def week_kpis(week_start: dt.date, *, now: dt.datetime | None = None) -> WeekKpi
         )
         .order_by()
     ):
-        rows[row["adviser_id"]].sla_resolution[row["priority"]] += Ratio(row["met"], row["total"])
+        rows[resolution["adviser_id"]].sla_resolution[resolution["priority"]] += Ratio(
+            resolution["met"], resolution["total"]
+        )
 
     # Satisfaction: survey responses received this week, credited to the ticket's adviser.
-    for row in (
+    for survey in (
         SatisfactionResponse.objects.filter(submitted_at__gte=start, submitted_at__lt=end)
         .annotate(adviser_id=_first_responder("ticket_id"))
         .values("adviser_id")
         .annotate(n=Count("pk"), total=Sum("score"), satisfied=Count("pk", filter=Q(score__gte=4)))
         .order_by()
     ):
-        rows[row["adviser_id"]].satisfaction += Satisfaction(row["n"], row["total"] or 0, row["satisfied"])
+        rows[survey["adviser_id"]].satisfaction += Satisfaction(
+            survey["n"], survey["total"] or 0, survey["satisfied"]
+        )
 
     people = Person.objects.in_bulk([pk for pk in rows if pk is not None])
     desk = AdviserKpis(None)
-    advisers = []
+    named: list[tuple[Person, AdviserKpis]] = []
     for pk, kpis in rows.items():
         desk += kpis
         if pk is not None and pk in people:
             kpis.adviser = people[pk]
-            advisers.append(kpis)
-    advisers.sort(key=lambda k: (k.adviser.last_name.lower(), k.adviser.first_name.lower(), k.adviser.pk))
+            named.append((people[pk], kpis))
+    named.sort(key=lambda n: (n[0].last_name.lower(), n[0].first_name.lower(), n[0].pk))
+    advisers = [kpis for _, kpis in named]
     unattributed = rows.get(None) or AdviserKpis(None)
     return WeekKpis(week_start=week_start, advisers=advisers, unattributed=unattributed, desk=desk)
 

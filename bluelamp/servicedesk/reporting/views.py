@@ -41,7 +41,9 @@ class WeekForm(forms.Form):
         for n in range(1, PICKER_WEEKS + 1):
             week = current - dt.timedelta(weeks=n)
             choices.append((week.isoformat(), f"Week of {week.day} {week:%B %Y}"))
-        self.fields["week"].choices = choices
+        week_field = self.fields["week"]
+        assert isinstance(week_field, forms.ChoiceField)
+        week_field.choices = choices
         self.fields["week"].error_messages["invalid_choice"] = (
             "Choose a week from the list: the weeks of the past year, each starting on a Monday"
         )

@@ -92,6 +92,7 @@ def search_tickets(tickets: QuerySet[Ticket], text: str) -> QuerySet[Ticket]:
         return tickets.filter(reference=reference).annotate(
             search_rank=Value(RANK_REFERENCE, output_field=IntegerField())
         )
+    matched: QuerySet[Ticket]
     if _postgres():
         query = SearchQuery(text, config="english", search_type="websearch")
         matched = tickets.alias(_document=StoredDocument(), _subject=_SubjectPart(StoredDocument())).filter(

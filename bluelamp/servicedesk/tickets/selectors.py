@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, OrderBy, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
@@ -165,12 +165,19 @@ def ticket_queue(
     if review_due:
         before = review_due_before(now or timezone.now())
         tickets = tickets.filter(status__in=ACTIVE_STATUSES, last_activity_at__lte=before)
-    order = ["priority", F("resolution_due").asc(nulls_last=True), "response_due", "created_at", "pk"]
+    order: list[str | OrderBy] = [
+        "priority",
+        F("resolution_due").asc(nulls_last=True),
+        "response_due",
+        "created_at",
+        "pk",
+    ]
     text = (text or "").strip()
     if text:
         # Reference, subject, description, replies and notes; best matches first (tickets.search).
         found = search_tickets(tickets, text)
-        return found.order_by("search_rank", *order) if ranked else found.order_by(*order)
+        # search_rank is search_tickets' annotation, which its return type cannot carry.
+        return found.order_by("search_rank", *order) if ranked else found.order_by(*order)  # type: ignore[misc]
     return tickets.order_by(*order)
 
 

@@ -97,12 +97,12 @@ class Mailbox:
 
     def search(self, criterion: str, mailbox: str | None = None) -> list[bytes]:
         self.client.select(mailbox or self.name, readonly=True)
-        return self.client.uid("SEARCH", None, criterion)[1][0].split()
+        return self.client.uid("SEARCH", criterion)[1][0].split()
 
     def subjects(self, criterion: str, mailbox: str | None = None) -> list[str]:
         subjects = []
         for uid in self.search(criterion, mailbox):
-            data = self.client.uid("FETCH", uid, "(BODY.PEEK[HEADER.FIELDS (SUBJECT)])")[1]
+            data = self.client.uid("FETCH", uid.decode(), "(BODY.PEEK[HEADER.FIELDS (SUBJECT)])")[1]
             subjects.append(data[0][1].decode().split(":", 1)[1].strip())
         return sorted(subjects)
 

@@ -30,7 +30,7 @@ TIER_ORDER: list[str] = list(Tier.values)
 SYSTEM_AUTHOR = "Bluelamp (automatic)"
 
 # Which statuses staff may move a ticket to, from each status.
-_WORKING = {Status.OPEN, Status.AWAITING_CUSTOMER, Status.AWAITING_THIRD_PARTY, Status.RESOLVED}
+_WORKING: set[str] = {Status.OPEN, Status.AWAITING_CUSTOMER, Status.AWAITING_THIRD_PARTY, Status.RESOLVED}
 ALLOWED_STATUS_CHANGES: dict[str, set[str]] = {
     Status.NEW: _WORKING,
     Status.OPEN: _WORKING,
