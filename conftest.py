@@ -6,6 +6,7 @@ administers Essex and is the outsider who must be refused anything of Kent's.
 
 import datetime as dt
 import os
+from zoneinfo import ZoneInfo
 
 os.environ.setdefault("BLUELAMP_TESTING", "1")
 
@@ -190,3 +191,49 @@ def page_body(response) -> bytes:
         rb'name="csrfmiddlewaretoken" value="[^"]*"', b'name="csrfmiddlewaretoken"', response.content
     )
     return re.sub(rb' nonce="[^"]*"', b' nonce=""', body)
+
+
+# --- time and the working-time calendars ---------------------------------------------------------
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def london(year, month, day, hour=0, minute=0, second=0, microsecond=0) -> dt.datetime:
+    """An aware Europe/London wall-clock time."""
+    return dt.datetime(year, month, day, hour, minute, second, microsecond, tzinfo=LONDON)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendars():
+    """The working-time calendars cache the extra closures; a test's rollback sends no signal, so
+    the cache is forgotten around every test, lest one test's closure leak into the next."""
+    from bluelamp.workingtime.api import forget_calendars
+
+    forget_calendars()
+    yield
+    forget_calendars()
+
+
+@pytest.fixture(scope="session")
+def calendar():
+    """England & Wales bank holidays only: no extra closures, no database."""
+    from bluelamp.workingtime.api import Calendar
+
+    return Calendar()
+
+
+# --- the national service's people (the desk, and who keeps the national calendar) ---------------
+
+
+@pytest.fixture
+def service_manager(national):
+    """An IT service manager: a service-desk lead."""
+    return make_person(
+        national, "ivy@national.example", first="Ivy", last="Manager", roles=["it_service_manager"]
+    )
+
+
+@pytest.fixture
+def adviser(national):
+    """A contact-centre adviser (first line)."""
+    return make_person(national, "adam@national.example", first="Adam", last="Adviser", roles=["cc_adviser"])

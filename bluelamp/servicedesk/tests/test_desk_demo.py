@@ -5,13 +5,12 @@ import time
 
 import pytest
 
-from bluelamp.servicedesk.conftest import london
 from bluelamp.servicedesk.demo import desk_demo_load
 from bluelamp.servicedesk.incidents.models import MajorIncident
 from bluelamp.servicedesk.problems.models import Problem
 from bluelamp.servicedesk.tickets.models import CannedResponse, Contact, Ticket
 from bluelamp.servicedesk.tickets.selectors import review_due_before, sla_flags
-from conftest import make_person
+from conftest import london, make_person
 
 pytestmark = pytest.mark.django_db
 

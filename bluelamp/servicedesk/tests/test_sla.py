@@ -4,7 +4,6 @@ import datetime as dt
 
 import pytest
 
-from bluelamp.servicedesk.conftest import LONDON, london
 from bluelamp.servicedesk.sla import (
     PRIORITY_MATRIX,
     SLA_POLICIES,
@@ -15,6 +14,7 @@ from bluelamp.servicedesk.sla import (
     suggest_priority,
 )
 from bluelamp.workingtime.api import Calendar
+from conftest import LONDON, london
 
 H = dt.timedelta(hours=1)
 

@@ -23,7 +23,7 @@ from bluelamp.workingtime.api import (
     next_opening,
     working_time_between,
 )
-from bluelamp.workingtime.tests.conftest import LONDON, london
+from conftest import LONDON, london
 
 H = dt.timedelta(hours=1)
 UTC = dt.UTC

@@ -17,8 +17,7 @@ from bluelamp.workingtime.api import (
     extra_closure_delete,
     is_working_day,
 )
-from bluelamp.workingtime.tests.conftest import london
-from conftest import page_body
+from conftest import london, page_body
 
 URL = "/service-desk/closures/"
 

@@ -15,12 +15,12 @@ from django.core.management.base import CommandError
 
 from bluelamp.audit.api import AuditEvent
 from bluelamp.servicedesk.api import sla_targets
-from bluelamp.servicedesk.conftest import london
 from bluelamp.servicedesk.inbound.services import EX_DATAERR, html_to_text, mail_receive, strip_quoted
 from bluelamp.servicedesk.inbound.tests.messages import created_reference, eml, run_mail_in
 from bluelamp.servicedesk.tickets.models import Attachment, Ticket, TicketEvent
 from bluelamp.servicedesk.tickets.services import ticket_create, ticket_reply, ticket_set_status
 from bluelamp.workingtime.api import add_working_time, working_time_between
+from conftest import london
 
 ROOT = Path(__file__).resolve().parents[4]
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64

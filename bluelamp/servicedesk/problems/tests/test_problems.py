@@ -8,13 +8,13 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from bluelamp.audit.api import AuditEvent
-from bluelamp.servicedesk.conftest import london
 from bluelamp.servicedesk.kb.models import Article
 from bluelamp.servicedesk.kb.selectors import help_search
 from bluelamp.servicedesk.kb.services import article_retire
 from bluelamp.servicedesk.problems import services
 from bluelamp.servicedesk.problems.models import Problem
 from bluelamp.servicedesk.tickets.services import ticket_create
+from conftest import london
 
 
 def text_of(response) -> str:

@@ -9,7 +9,6 @@ import datetime as dt
 
 import pytest
 
-from bluelamp.servicedesk.conftest import london
 from bluelamp.servicedesk.reporting import selectors as kpis
 from bluelamp.servicedesk.tickets.models import Category
 from bluelamp.servicedesk.tickets.services import (
@@ -20,7 +19,7 @@ from bluelamp.servicedesk.tickets.services import (
     ticket_reply,
     ticket_set_status,
 )
-from conftest import make_person
+from conftest import london, make_person
 
 pytestmark = pytest.mark.django_db
 BANK_HOLIDAY_WEEK = dt.date(2022, 8, 29)

@@ -15,14 +15,13 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 
 from bluelamp.audit.api import AuditEvent
-from bluelamp.servicedesk.conftest import london
 from bluelamp.servicedesk.reporting import exports
 from bluelamp.servicedesk.reporting import selectors as kpis
 from bluelamp.servicedesk.survey import links
 from bluelamp.servicedesk.survey.models import SatisfactionResponse
 from bluelamp.servicedesk.survey.services import survey_respond
 from bluelamp.servicedesk.tickets.services import ticket_create, ticket_reply, ticket_set_status
-from conftest import make_person
+from conftest import london, make_person
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,6 @@ from django.utils import timezone
 
 from bluelamp.audit.api import AuditEvent
 from bluelamp.servicedesk.api import DAILY_TASKS, FREQUENT_TASKS
-from bluelamp.servicedesk.conftest import london
 from bluelamp.servicedesk.tickets.models import Ticket, TicketEvent
 from bluelamp.servicedesk.tickets.monitoring import resolved_tickets_close, service_levels_check
 from bluelamp.servicedesk.tickets.selectors import sla_flags, ticket_queue
@@ -35,7 +34,7 @@ from bluelamp.servicedesk.tickets.services import (
     ticket_set_status,
 )
 from bluelamp.workingtime.api import WORKING_DAY, subtract_working_time, working_time_between
-from conftest import make_person
+from conftest import london, make_person
 
 LOGGED = london(2026, 4, 1, 10)  # Wednesday before Easter
 WARN_AT = london(2026, 4, 9, 10)  # 36 working hours later

@@ -9,10 +9,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
 from bluelamp.organisations.api import licence_contact_add
-from bluelamp.servicedesk.conftest import london
 from bluelamp.servicedesk.tickets.models import Attachment, Contact, Ticket
 from bluelamp.servicedesk.tickets.services import ticket_add_note, ticket_create
-from conftest import make_person, page_body
+from conftest import london, make_person, page_body
 
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 FRIDAY_1630 = london(2026, 8, 28, 16, 30)

@@ -10,7 +10,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from bluelamp.audit.api import AuditEvent
 from bluelamp.servicedesk.api import sla_targets
-from bluelamp.servicedesk.conftest import london
 from bluelamp.servicedesk.tickets.history import due_times_from_history, pauses_from_status_changes
 from bluelamp.servicedesk.tickets.models import Attachment, Category, Contact, Ticket, TicketEvent
 from bluelamp.servicedesk.tickets.services import (
@@ -26,6 +25,7 @@ from bluelamp.servicedesk.tickets.services import (
     ticket_set_status,
 )
 from bluelamp.workingtime.api import add_working_time, working_time_between
+from conftest import london
 
 # Friday 28 August 2026, 16:30 BST; Monday 31 August is the Summer bank holiday.
 FRIDAY_1630 = london(2026, 8, 28, 16, 30)

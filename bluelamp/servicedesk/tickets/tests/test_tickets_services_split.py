@@ -8,13 +8,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 
 from bluelamp.audit.api import AuditEvent
-from bluelamp.servicedesk.conftest import london
 from bluelamp.servicedesk.inbound.services import MailOutcome, mail_receive
 from bluelamp.servicedesk.inbound.tests.messages import eml
 from bluelamp.servicedesk.tickets import services
 from bluelamp.servicedesk.tickets.models import Ticket, TicketEvent
 from bluelamp.servicedesk.tickets.selectors import ticket_accepts_customer_reply, ticket_timeline
-from conftest import make_person
+from conftest import london, make_person
 
 pytestmark = pytest.mark.django_db
 

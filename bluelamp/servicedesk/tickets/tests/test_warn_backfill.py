@@ -10,7 +10,6 @@ import datetime as dt
 import pytest
 from django.core import mail
 
-from bluelamp.servicedesk.conftest import london
 from bluelamp.servicedesk.tickets.models import Ticket
 from bluelamp.servicedesk.tickets.monitoring import resolution_warn_at_backfill, service_levels_check
 from bluelamp.servicedesk.tickets.services import (
@@ -19,6 +18,7 @@ from bluelamp.servicedesk.tickets.services import (
     ticket_reply,
     ticket_set_status,
 )
+from conftest import london
 
 pytestmark = pytest.mark.django_db
 
