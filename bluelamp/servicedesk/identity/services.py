@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import secrets
-from functools import partial
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -163,7 +162,7 @@ def password_reset_send(*, actor, ticket: Ticket, at: dt.datetime | None = None)
             at=at,
         )
         _audit(actor, "password_reset_send", ticket, person=person.get_full_name(), identity_check=check.pk)
-        transaction.on_commit(partial(_send_password_reset, person.pk))
+        _send_password_reset(person.pk)  # queued in this transaction: sent only if it commits
     return person
 
 

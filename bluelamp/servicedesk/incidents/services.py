@@ -137,7 +137,7 @@ def major_incident_declare(
             incident,
             after={"ticket": ticket.reference, "notified": len(notified)},
         )
-        transaction.on_commit(partial(emails.send_declared, incident.pk, notified))
+        emails.send_declared(incident.pk, notified)  # queued in this transaction: sent only if it commits
         if convene_gold:
             gold_group_convene(actor=actor, incident=incident, members=gold_members, at=at)
     return incident
@@ -242,7 +242,9 @@ def service_notice_post(
             incident,
             after={"subject": subject, "recipients_count": len(recipients)},
         )
-        transaction.on_commit(partial(emails.send_service_notice, notice.pk, recipients))
+        emails.send_service_notice(
+            notice.pk, recipients
+        )  # queued in this transaction: sent only if it commits
     return notice
 
 
@@ -276,5 +278,5 @@ def major_incident_resolve(
                 + [m.email for m in incident.gold_members.filter(is_active=True) if m.email]
             )
         )
-        transaction.on_commit(partial(emails.send_resolved, incident.pk, to))
+        emails.send_resolved(incident.pk, to)  # queued in this transaction: sent only if it commits
     return incident

@@ -4,9 +4,9 @@ complaint's outcome, the link to the satisfaction survey; tickets.extensions).
 
 Each is queued with bluelamp.notifications (rendered from the one e-mail layout, delivered by a
 task, retried while the mail server is down): an SMTP outage delays the message, never loses it
-and never fails the action. The ticket services call these after commit (`transaction.on_commit`)
-with ids, so the message shows what was committed: a ticket logged inside a larger transaction
-(an e-mailed request and its notes) is described once all of it is written. The subject carries
+and never fails the action. The ticket services call these inside their own transaction, with
+ids: the message is stored with the change and sent only if it commits, so a crash between the
+commit and the queueing cannot lose it. The subject carries
 "[BL-2026-000123]" so that the requester's reply can be threaded onto the ticket. Internal notes
 are never sent.
 """

@@ -4,7 +4,6 @@ and its type (an incident found to be a complaint, say)."""
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -109,5 +108,5 @@ def ticket_change_type(
         ticket.save(update_fields=["type", "last_activity_at"])
         _audit(actor, "ticket_type", ticket, before={"type": before}, after={"type": type, "reason": reason})
         if type == Ticket.Type.COMPLAINT and ticket.requester_email:
-            transaction.on_commit(partial(emails.send_acknowledgement, ticket.pk))
+            emails.send_acknowledgement(ticket.pk)  # queued in this transaction: sent only if it commits
     return ticket

