@@ -12,6 +12,9 @@ os.environ.setdefault("BLUELAMP_TESTING", "1")
 
 import pytest  # noqa: E402
 
+# Shared fixtures from helper modules: a real SMTP server (`smtp`, down until started; `smtp_inbox`).
+pytest_plugins = ["bluelamp.notifications.tests.smtp"]
+
 
 @pytest.fixture(autouse=True)
 def _media_root(settings, tmp_path):

@@ -13,15 +13,10 @@ The live server runs in this process, so patching `django.utils.timezone.now` fr
 """
 
 import datetime as dt
-import socket
-import time
-from email import policy
-from email.parser import BytesParser
 from unittest import mock
 from zoneinfo import ZoneInfo
 
 import pytest
-from aiosmtpd.controller import Controller
 
 from bluelamp.organisations.api import Organisation
 from bluelamp.servicedesk.inbound.services import mail_receive
@@ -49,51 +44,6 @@ class Clock:
 
     def __call__(self) -> dt.datetime:
         return self.at.astimezone(dt.UTC)
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps what it is sent."""
-
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-    def wait_for(self, recipient: str, subject_part: str, timeout: float = 10.0):
-        """The message to `recipient` whose subject holds `subject_part` (polling the inbox)."""
-        deadline = time.monotonic() + timeout
-        while True:
-            for envelope in list(self.envelopes):
-                message = BytesParser(policy=policy.default).parsebytes(envelope.content)
-                if recipient in envelope.rcpt_tos and subject_part in message["Subject"]:
-                    return envelope, message
-            if time.monotonic() > deadline:
-                raise AssertionError(f"no e-mail to {recipient} about {subject_part!r}")
-            time.sleep(0.05)
-
-
-@pytest.fixture
-def smtp_inbox(settings):
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=port)
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 10
-    try:
-        yield inbox
-    finally:
-        controller.stop()
 
 
 def summary(page, key: str) -> str:

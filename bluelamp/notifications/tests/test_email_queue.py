@@ -2,13 +2,8 @@
 message without losing it. The SMTP server here is real (aiosmtpd on 127.0.0.1)."""
 
 import datetime as dt
-import socket
-from email import policy
-from email.parser import BytesParser
 
 import pytest
-from aiosmtpd.controller import Controller
-from aiosmtpd.smtp import Envelope
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.utils import timezone
@@ -16,63 +11,9 @@ from django.utils import timezone
 from bluelamp.notifications.api import OutgoingEmail, email_queue, email_queue_message, email_render
 from bluelamp.notifications.services import email_deliver, emails_due, emails_forget_delivered
 from bluelamp.notifications.tasks import retry_undelivered_emails
+from bluelamp.notifications.tests.smtp import Inbox
 
 AT = dt.datetime(2031, 2, 3, 9, 0, tzinfo=dt.UTC)
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps what it is sent, or refuses every recipient."""
-
-    def __init__(self, refuse: bool = False):
-        self.envelopes: list[Envelope] = []
-        self.refuse = refuse
-
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
-        if self.refuse:
-            return "550 5.1.1 No such user here"
-        envelope.rcpt_tos.append(address)
-        return "250 OK"
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-    def messages(self):
-        return [BytesParser(policy=policy.default).parsebytes(e.content) for e in self.envelopes]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp(settings):
-    """Where the SMTP server will listen; `start(inbox)` starts it, `stop()` stops it."""
-    port = _free_port()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 5
-
-    class Server:
-        controller = None
-
-        def start(self, inbox):
-            self.controller = Controller(inbox, hostname="127.0.0.1", port=port)
-            self.controller.start()
-            return inbox
-
-        def stop(self):
-            if self.controller:
-                self.controller.stop()
-                self.controller = None
-
-    server = Server()
-    yield server
-    server.stop()
 
 
 def test_queued_mail_is_sent_after_commit_and_not_on_rollback(
@@ -122,7 +63,7 @@ def test_an_smtp_outage_delays_mail_and_loses_none(db, smtp, django_capture_on_c
     assert emails_due(at=email.next_attempt_at) == [email.pk]
     assert email_deliver(email.pk, at=email.next_attempt_at) == "sent"
     assert email_deliver(email.pk, at=email.next_attempt_at) == "sent"  # a second run sends nothing
-    (message,) = inbox.messages()
+    ((_, message),) = inbox.messages()
     assert message["Subject"] == "Your ticket" and message["To"] == "bob@kent.police.uk"
 
 
@@ -132,7 +73,7 @@ def test_the_frequent_job_retries_what_is_due(db, smtp, django_capture_on_commit
     OutgoingEmail.objects.update(next_attempt_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))  # due long ago
     inbox = smtp.start(Inbox())
     assert retry_undelivered_emails.call() == 1
-    assert [m["Subject"] for m in inbox.messages()] == ["One"]
+    assert [m["Subject"] for _, m in inbox.messages()] == ["One"]
 
 
 def test_a_permanent_refusal_is_recorded_not_retried(db, smtp, django_capture_on_commit_callbacks):

@@ -2,58 +2,9 @@
 receives the acknowledgement of a ticket e-mailed in, the desk's public reply and the
 notification that it is resolved, each to the requester with the reference in the subject."""
 
-import socket
-from email import policy
-from email.parser import BytesParser
-
-import pytest
-from aiosmtpd.controller import Controller
-
 from bluelamp.servicedesk.inbound.tests.messages import created_reference, eml, run_mail_in
 from bluelamp.servicedesk.tickets.models import Ticket
 from bluelamp.servicedesk.tickets.services import ticket_add_note, ticket_reply, ticket_set_status
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps what it is sent."""
-
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-    def messages(self):
-        return [
-            (envelope.rcpt_tos, BytesParser(policy=policy.default).parsebytes(envelope.content))
-            for envelope in self.envelopes
-        ]
-
-
-def _free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def smtp_inbox(settings):
-    inbox = Inbox()
-    controller = Controller(inbox, hostname="127.0.0.1", port=_free_port())
-    controller.start()
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST = "127.0.0.1"
-    settings.EMAIL_PORT = controller.port
-    settings.EMAIL_HOST_USER = ""
-    settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = False
-    settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 10
-    try:
-        yield inbox
-    finally:
-        controller.stop()
 
 
 def test_acknowledgement_reply_and_resolution_arrive_over_smtp(

@@ -10,12 +10,8 @@ made inside the request too, and the page must still answer as normal.
 
 import datetime as dt
 import re
-import socket
-from email import policy
-from email.parser import BytesParser
 
 import pytest
-from aiosmtpd.controller import Controller
 from django.test import Client
 from django.utils import timezone
 
@@ -24,50 +20,6 @@ from bluelamp.notifications.tasks import retry_undelivered_emails
 from bluelamp.servicedesk.tickets.models import Category, Ticket
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-class Inbox:
-    """An aiosmtpd handler that keeps what it is sent."""
-
-    def __init__(self):
-        self.envelopes = []
-
-    async def handle_DATA(self, server, session, envelope):
-        self.envelopes.append(envelope)
-        return "250 Message accepted for delivery"
-
-    def messages(self):
-        return [
-            (envelope.rcpt_tos, BytesParser(policy=policy.default).parsebytes(envelope.content))
-            for envelope in self.envelopes
-        ]
-
-
-@pytest.fixture
-def smtp(settings):
-    """The site's SMTP settings point at a port where no server listens until `start()`."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", port
-    settings.EMAIL_HOST_USER = settings.EMAIL_HOST_PASSWORD = ""
-    settings.EMAIL_USE_TLS = settings.EMAIL_USE_SSL = False
-    settings.EMAIL_TIMEOUT = 5
-
-    class Server:
-        controller = None
-
-        def start(self) -> Inbox:
-            inbox = Inbox()
-            self.controller = Controller(inbox, hostname="127.0.0.1", port=port)
-            self.controller.start()
-            return inbox
-
-    server = Server()
-    yield server
-    if server.controller is not None:
-        server.controller.stop()
 
 
 def _body(message) -> str:
