@@ -79,8 +79,8 @@ def test_the_page_applies_twelve_thousand_new_people_and_shows_progress_meanwhil
     seen = []
     record = RunProgress._write_apart
 
-    def record_and_look(self, phase, done, total):
-        record(self, phase, done, total)
+    def record_and_look(self, own, phase, done, total):
+        record(self, own, phase, done, total)
         with watcher.cursor() as cursor:
             cursor.execute(
                 "SELECT phase, progress_done, progress_total FROM people_importrun WHERE id = %s",
