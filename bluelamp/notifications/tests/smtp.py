@@ -12,13 +12,20 @@ from email.parser import BytesParser
 
 import pytest
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import Envelope
+
+
+def _parsed(envelope: Envelope):
+    content = envelope.content
+    assert isinstance(content, bytes)  # aiosmtpd keeps the bytes unless told to decode them
+    return BytesParser(policy=policy.default).parsebytes(content)
 
 
 class Inbox:
     """An aiosmtpd handler that keeps what it is sent (or refuses every recipient)."""
 
-    def __init__(self, *, refuse: bool = False):
-        self.envelopes = []
+    def __init__(self, *, refuse: bool = False) -> None:
+        self.envelopes: list[Envelope] = []
         self.refuse = refuse
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
@@ -33,10 +40,7 @@ class Inbox:
 
     def messages(self):
         """(recipients, parsed message) for each message received, in order."""
-        return [
-            (envelope.rcpt_tos, BytesParser(policy=policy.default).parsebytes(envelope.content))
-            for envelope in self.envelopes
-        ]
+        return [(envelope.rcpt_tos, _parsed(envelope)) for envelope in self.envelopes]
 
     def wait_for(self, recipient: str, subject_part: str, timeout: float = 10.0):
         """The message to `recipient` whose subject holds `subject_part` (polling: a live server
@@ -44,7 +48,7 @@ class Inbox:
         deadline = time.monotonic() + timeout
         while True:
             for envelope in list(self.envelopes):
-                message = BytesParser(policy=policy.default).parsebytes(envelope.content)
+                message = _parsed(envelope)
                 if recipient in envelope.rcpt_tos and subject_part in message["Subject"]:
                     return envelope, message
             if time.monotonic() > deadline:
@@ -55,14 +59,15 @@ class Inbox:
 class SmtpServer:
     """The test SMTP server on its port: started and stopped at will."""
 
-    def __init__(self, port: int):
+    def __init__(self, port: int) -> None:
         self.port = port
-        self.controller = None
+        self.controller: Controller | None = None
 
     def start(self, inbox: Inbox | None = None) -> Inbox:
         inbox = inbox or Inbox()
-        self.controller = Controller(inbox, hostname="127.0.0.1", port=self.port)
-        self.controller.start()
+        controller = Controller(inbox, hostname="127.0.0.1", port=self.port)
+        controller.start()
+        self.controller = controller
         return inbox
 
     def stop(self) -> None:
