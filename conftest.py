@@ -240,3 +240,32 @@ def service_manager(national):
 def adviser(national):
     """A contact-centre adviser (first line)."""
     return make_person(national, "adam@national.example", first="Adam", last="Adviser", roles=["cc_adviser"])
+
+
+def post_in_tabs_at_once(client, url: str, tabs: int = 2) -> list[str]:
+    """POST `url` from `tabs` browser tabs of `client`'s session at the same instant (threads
+    released together; PostgreSQL, transactional tests) and return where each was redirected."""
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    clients = [Client() for _ in range(tabs)]
+    for tab in clients:
+        tab.cookies = client.cookies
+    start = threading.Barrier(tabs)
+    locations: list[str] = []
+
+    def press(tab):
+        try:
+            start.wait()
+            locations.append(tab.post(url)["Location"])
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=press, args=(tab,)) for tab in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return locations

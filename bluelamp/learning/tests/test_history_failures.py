@@ -3,7 +3,6 @@ act on, and nothing written; on the page and on the command line. Apply pressed 
 completions once."""
 
 import codecs
-import threading
 
 import pytest
 from django.core.files.storage import default_storage
@@ -14,7 +13,7 @@ from django.db import connection
 from bluelamp.audit.api import AuditEvent
 from bluelamp.learning.api import Completion, CompletionImportRun
 from bluelamp.learning.records import MAX_HISTORY_BYTES, HistoryImportError, history_file_path, import_history
-from conftest import make_person
+from conftest import make_person, post_in_tabs_at_once
 
 CSV = "staff_number,course_code,completed_on,score\nK2,SAS-01,2019-01-01,80\nK1,SAS-01,2019-02-01,\n"
 UTF16 = "saved as UTF-16"
@@ -152,29 +151,11 @@ def test_apply_pressed_twice_adds_once_and_the_second_shows_the_result(
     connection.vendor != "postgresql", reason="needs PostgreSQL: two requests at the same time"
 )
 def test_apply_pressed_in_two_tabs_at_once_adds_once(signed_in, tara, bob, kent, national_course):
-    from django.test import Client
 
     client = signed_in(tara)
     upload(client, kent, CSV.encode())
     checked = CompletionImportRun.objects.get()
-    tabs = [Client(), Client()]
-    for tab in tabs:
-        tab.cookies = client.cookies
-    start = threading.Barrier(len(tabs))
-    locations = []
-
-    def press_apply(tab):
-        try:
-            start.wait()
-            locations.append(tab.post(f"/learning/records/import/{checked.uuid}/apply/")["Location"])
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=press_apply, args=(tab,)) for tab in tabs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    locations = post_in_tabs_at_once(client, f"/learning/records/import/{checked.uuid}/apply/")
     applied = CompletionImportRun.objects.get(outcome=CompletionImportRun.Outcome.APPLIED)
     assert locations == [f"/learning/records/import/{applied.uuid}/"] * 2
     assert Completion.objects.count() == 2

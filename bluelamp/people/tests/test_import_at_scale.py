@@ -7,7 +7,6 @@ connections see while the apply's transaction is open (SQLite has one writer at 
 
 import faulthandler
 import io
-import threading
 
 import pytest
 from django.db import DEFAULT_DB_ALIAS, connection, connections
@@ -15,6 +14,7 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections
 from bluelamp.organisations.api import Unit
 from bluelamp.people.importing._progress import RunProgress
 from bluelamp.people.models import ImportRun, Person
+from conftest import post_in_tabs_at_once
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
@@ -120,29 +120,11 @@ def test_the_page_applies_twelve_thousand_new_people_and_shows_progress_meanwhil
 
 
 def test_apply_pressed_in_two_tabs_at_once_starts_one_apply(signed_in, alice, kent, settings, hang_guard):
-    from django.test import Client
 
     client = signed_in(alice)
     upload(client, national_style_file(200), kent.pk)
     checked = ImportRun.objects.get()
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
-    tabs = [Client(), Client()]
-    for tab in tabs:
-        tab.cookies = client.cookies
-    start = threading.Barrier(len(tabs))
-    locations = []
-
-    def press_apply(tab):
-        try:
-            start.wait()
-            locations.append(tab.post(f"/people/import/{checked.uuid}/apply/")["Location"])
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=press_apply, args=(tab,)) for tab in tabs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    locations = post_in_tabs_at_once(client, f"/people/import/{checked.uuid}/apply/")
     run = ImportRun.objects.get(dry_run=False)
     assert locations == [f"/people/import/{run.uuid}/"] * 2
