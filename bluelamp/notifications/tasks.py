@@ -14,9 +14,14 @@ def deliver_email(email_id: int) -> str:
 def retry_undelivered_emails() -> int:
     """Every few minutes (`bluelamp run-frequent`): try again each queued e-mail that is due."""
     due = services.emails_due()
+    tried = 0
     for email_id in due:
-        services.email_deliver(email_id)
-    return len(due)
+        tried += 1
+        if services.email_deliver(email_id) == "queued":
+            # The server is still unreachable: the rest would each wait out the same timeout.
+            # They stay due, and the next run tries again.
+            break
+    return tried
 
 
 @task()

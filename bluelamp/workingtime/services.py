@@ -36,7 +36,8 @@ def extra_closure_create(
     """
     _require_manager(actor)
     if calendar not in CALENDARS:
-        raise ValidationError({"calendar": f"There is no calendar “{calendar}”; choose one of the list."})
+        names = ", ".join(f"{label} ({name})" for name, (label, _) in CALENDARS.items())
+        raise ValidationError({"calendar": f"There is no calendar “{calendar}”; choose one of {names}."})
     today = timezone.localdate(at or timezone.now())
     if date is not None and date < today:
         raise ValidationError(

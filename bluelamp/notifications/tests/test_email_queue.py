@@ -115,3 +115,19 @@ def test_delivered_mail_is_forgotten_after_thirty_days(db, mailoutbox, django_ca
     assert emails_forget_delivered(at=AT + dt.timedelta(days=29)) == 0
     assert emails_forget_delivered(at=AT + dt.timedelta(days=31)) == 1
     assert list(OutgoingEmail.objects.values_list("subject", flat=True)) == ["Waiting"]  # never lost
+
+
+def test_while_the_server_is_down_the_job_stops_at_the_first_failure(
+    db, smtp, django_capture_on_commit_callbacks
+):
+    """Each attempt against an unreachable server waits for its timeout: one failure says enough."""
+    with django_capture_on_commit_callbacks(execute=True):
+        for n in range(3):
+            email_queue(to=[f"p{n}@kent.police.uk"], subject=f"M{n}", text="x")
+    OutgoingEmail.objects.update(next_attempt_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    assert retry_undelivered_emails.call() == 1
+    assert sorted(OutgoingEmail.objects.values_list("attempts", flat=True)) == [1, 1, 2]
+    inbox = smtp.start()
+    OutgoingEmail.objects.update(next_attempt_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    assert retry_undelivered_emails.call() == 3
+    assert len(inbox.messages()) == 3
