@@ -45,7 +45,6 @@ from django.apps import apps
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
-from django.utils import timezone
 
 from conftest import force_sign_in, make_org, make_person, with_mfa
 
@@ -592,9 +591,8 @@ def build_world() -> SimpleNamespace:
     )
     w.canned = canned_response_save(actor=adviser, title="DESKONLY canned", body="DESKONLY body", shared=True)
     w.saved_filter = saved_filter_create(actor=adviser, name="DESKONLY filter", query="q=DESKONLY")
-    w.closure = extra_closure_create(
-        actor=lead, date=timezone.localdate() + dt.timedelta(days=30), reason="DESKONLY closure"
-    )
+    # A fixed working Tuesday years ahead: today + n days could be a weekend or bank holiday.
+    w.closure = extra_closure_create(actor=lead, date=dt.date(2031, 3, 11), reason="DESKONLY closure")
     # The link in Bob's "resolved" e-mail: it opens the survey without signing in, but signed in
     # as someone else the ticket does not exist.
     w.survey_token = survey_token(w.ticket)
