@@ -131,3 +131,11 @@ def test_while_the_server_is_down_the_job_stops_at_the_first_failure(
     OutgoingEmail.objects.update(next_attempt_at=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
     assert retry_undelivered_emails.call() == 3
     assert len(inbox.messages()) == 3
+
+
+def test_its_jobs_are_scheduled():
+    from bluelamp.core.plugins import jobs
+    from bluelamp.notifications.tasks import forget_delivered_emails
+
+    assert retry_undelivered_emails in jobs("frequent")
+    assert forget_delivered_emails in jobs("daily")
