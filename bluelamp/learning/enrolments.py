@@ -4,7 +4,9 @@ Who may enrol whom:
 - a learner themselves, where the course allows self-enrolment;
 - a training administrator (learning.manage) anyone within their scope: individuals, a unit
   (and the units below it) or a CSV of staff numbers / e-mail addresses;
-- a line manager their direct reports.
+- a line manager their direct reports;
+- the system, for training someone must do (`enrol_required`: trusted code of a domain above,
+  never a view; no actor is checked).
 In every case the course must be available to the person's organisation today (published, and
 the licence rule of `selectors.owners_available_to`). Enrolment takes the course's current
 version. Unenrolment keeps the enrolment, its progress and any completion as history.
@@ -48,7 +50,9 @@ def _may_enrol_other(actor, person: Person) -> str | None:
     return None
 
 
-def _create(person, course: Course, *, method: str, actor, due_on: dt.date | None, at) -> Enrolment:
+def _create(
+    person, course: Course, *, method: str, actor, due_on: dt.date | None, at, reason: str = ""
+) -> Enrolment:
     version = course.current_version
     assert version is not None  # the callers checked course_available_to
     enrolment = Enrolment.objects.create(
@@ -66,7 +70,8 @@ def _create(person, course: Course, *, method: str, actor, due_on: dt.date | Non
         organisation=person.organisation,
         obj=enrolment,
         object_label=f"{person.get_full_name()} on {course.code}",
-        after={"course": course.code, "version": version.number, "method": method},
+        after={"course": course.code, "version": version.number, "method": method}
+        | ({"due_on": due_on.isoformat() if due_on else None, "reason": reason} if reason else {}),
     )
     return enrolment
 
@@ -267,4 +272,115 @@ def unenrol(*, actor, enrolment: Enrolment, reason: str = "", at: dt.datetime | 
             before={"status": before},
             after={"status": enrolment.status, "reason": reason},
         )
+    return enrolment
+
+
+# --- required training (the system enrols) -------------------------------------------------------
+
+
+def _check_reason(reason: str) -> str:
+    reason = " ".join((reason or "").split())
+    if not reason:
+        raise ValidationError({"reason": "Say why the person must do this training."})
+    if len(reason) > 500:
+        raise ValidationError({"reason": "The reason can be at most 500 characters."})
+    errors = text_errors(reason=reason)
+    if errors:
+        raise ValidationError(errors)
+    return reason
+
+
+def _check_system_due(due_on: dt.date | None) -> None:
+    """A due date the system sets may be past (a deadline counted from a start date long ago: the
+    enrolment is overdue at once); a year such as 9999 is still refused."""
+    errors = date_errors(due_on=due_on)
+    if errors:
+        raise ValidationError(errors)
+
+
+def enrol_required(
+    *,
+    person,
+    course: Course,
+    due_on: dt.date | None,
+    at: dt.datetime | None = None,
+    reason: str,
+    again_after_completion: bool = False,
+) -> Enrolment:
+    """Enrol `person` on training they must do, due on `due_on`, as the system (method
+    "required"). For trusted code of a domain above learning (compliance), never for views: no
+    actor is checked. `reason` (why they must: the rule) goes to the audit log.
+
+    An enrolment in progress on the course is reused, its due date set to `due_on` if it differs.
+    Someone who completed the course (their latest live enrolment is completed) is not enrolled
+    again, and their completed enrolment is returned, unless `again_after_completion` (training
+    that must be renewed): then a new enrolment starts, the completed one stays as history.
+    Raises ValidationError for someone inactive or a leaver, or a course not available to their
+    organisation (not published, or not licensed), only when a new enrolment would be made.
+    Runs in the caller's transaction when there is one.
+    """
+    at = at or timezone.now()
+    reason = _check_reason(reason)
+    _check_system_due(due_on)
+    existing = live_enrolment(person, course)
+    if existing is not None and existing.status == Enrolment.Status.ACTIVE:
+        return enrolment_set_due(enrolment=existing, due_on=due_on, reason=reason)
+    if existing is not None and not again_after_completion:
+        return existing
+    if not person.is_active:
+        raise ValidationError(f"{person.get_full_name()} has left or is inactive, so cannot be enrolled.")
+    if not course_available_to(course, person.organisation_id):
+        raise ValidationError(
+            f"{course.code} is not available to {person.get_full_name()}'s organisation "
+            "(it is not published, or their licence does not cover it)."
+        )
+    try:
+        with transaction.atomic():
+            return _create(
+                person,
+                course,
+                method=Enrolment.Method.REQUIRED,
+                actor=None,
+                due_on=due_on,
+                at=at,
+                reason=reason,
+            )
+    except IntegrityError:
+        # Enrolled at the same moment by someone else (or another rule): use theirs.
+        existing = live_enrolment(person, course)
+        if existing is None or existing.status != Enrolment.Status.ACTIVE:
+            raise
+        return enrolment_set_due(enrolment=existing, due_on=due_on, reason=reason)
+
+
+def enrolment_set_due(*, enrolment: Enrolment, due_on: dt.date | None, reason: str = "") -> Enrolment:
+    """Set (or, with None, clear) the enrolment's due date, as the system: for trusted code of a
+    domain above learning, never for views (no actor is checked). A past date is accepted (the
+    enrolment is then overdue). Audited when it changes; nothing is written when it does not.
+    Raises ValidationError for a withdrawn enrolment."""
+    _check_system_due(due_on)
+    reason = _check_reason(reason) if reason.strip() else ""
+    if enrolment.due_on == due_on and enrolment.status != Enrolment.Status.WITHDRAWN:
+        return enrolment
+    with transaction.atomic():
+        locked = Enrolment.objects.select_for_update().select_related("person", "course").get(pk=enrolment.pk)
+        if locked.status == Enrolment.Status.WITHDRAWN:
+            raise ValidationError("The enrolment has been withdrawn: enrol the person again instead.")
+        before = locked.due_on
+        if before != due_on:
+            locked.due_on = due_on
+            locked.save(update_fields=["due_on"])
+            person = locked.person
+            audit_record(
+                actor=None,
+                action="learning.enrolment_due",
+                organisation=person.organisation,
+                obj=locked,
+                object_label=f"{person.get_full_name()} on {locked.course.code}",
+                before={"due_on": before.isoformat() if before else None},
+                after={"due_on": due_on.isoformat() if due_on else None}
+                | ({"reason": reason} if reason else {}),
+            )
+    enrolment.due_on = locked.due_on
+    enrolment.status = locked.status
     return enrolment

@@ -195,6 +195,7 @@ class Enrolment(models.Model):
         CSV = "csv", "From a CSV file"
         MANAGER = "manager", "By their line manager"
         API = "api", "Through the API"
+        REQUIRED = "required", "Required training"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enrolments")
@@ -219,11 +220,12 @@ class Enrolment(models.Model):
 
     class Meta:
         constraints = [
-            # One live enrolment per person and course; unenrolled ones stay as history.
+            # One enrolment in progress per person and course; unenrolled and completed ones stay
+            # as history (training that must be renewed enrols someone who completed it again).
             models.UniqueConstraint(
                 fields=["person", "course"],
-                condition=~Q(status="withdrawn"),
-                name="enrolment_one_live_per_course",
+                condition=Q(status="active"),
+                name="enrolment_one_active_per_course",
             )
         ]
         indexes = [

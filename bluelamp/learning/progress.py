@@ -19,6 +19,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from bluelamp.audit.api import audit_record
+from bluelamp.learning.listeners import completions_changed
 from bluelamp.learning.models import (
     Activity,
     ActivityProgress,
@@ -358,4 +359,5 @@ def evaluate_completion(enrolment: Enrolment, *, at: dt.datetime) -> bool:
         object_label=f"{person.get_full_name()} completed {enrolment.course.code} v{version.number}",
         after={"score": str(score) if score is not None else None},
     )
+    completions_changed(person_ids=[person.pk], at=at)
     return True

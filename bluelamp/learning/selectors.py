@@ -20,7 +20,7 @@ from types import SimpleNamespace
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Func, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
+from django.db.models import Case, Func, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -158,10 +158,13 @@ def access_course(person, course_uuid) -> Course:
 
 
 def live_enrolment(person, course: Course) -> Enrolment | None:
+    """The person's enrolment on the course not withdrawn: the one in progress, else the latest
+    completed (training that must be renewed enrols someone again after they complete it)."""
     return (
         Enrolment.objects.filter(person=person, course=course)
         .exclude(status=Enrolment.Status.WITHDRAWN)
         .select_related("version")
+        .order_by(Case(When(status=Enrolment.Status.ACTIVE, then=Value(0)), default=Value(1)), "-pk")
         .first()
     )
 

@@ -1,6 +1,7 @@
 from django.contrib import admin
 
 from bluelamp.audit.api import AuditedAdminMixin
+from bluelamp.people.listeners import AUDIENCE_FIELDS, people_changed
 from bluelamp.people.models import ImportRun, Person, PersonTransfer
 
 
@@ -16,6 +17,12 @@ class PersonAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # leavers are marked, never deleted
+
+    def save_model(self, request, obj, form, change):
+        # The admin's change view runs in a transaction: the listeners' writes share it.
+        super().save_model(request, obj, form, change)
+        if not change or set(form.changed_data) & set(AUDIENCE_FIELDS):
+            people_changed(person_ids=[obj.pk])
 
 
 @admin.register(ImportRun)

@@ -1,6 +1,7 @@
 """What other domains may use of people."""
 
 from bluelamp.people.importing import ImportResult, RowError, run_import
+from bluelamp.people.listeners import PeopleChangedListener, listen_people_changed
 from bluelamp.people.models import ImportRun, Person, PersonTransfer
 from bluelamp.people.selectors import access_person, people_search, people_visible
 from bluelamp.people.services import person_create, person_transfer, person_update
@@ -8,10 +9,12 @@ from bluelamp.people.services import person_create, person_transfer, person_upda
 __all__ = [
     "ImportResult",
     "ImportRun",
+    "PeopleChangedListener",
     "Person",
     "PersonTransfer",
     "RowError",
     "access_person",
+    "listen_people_changed",
     "people_search",
     "people_visible",
     "person_create",

@@ -9,6 +9,7 @@ from django.utils import timezone
 from bluelamp.audit.api import audit_record
 from bluelamp.core.validation import date_errors, text_errors
 from bluelamp.organisations.api import Organisation, Perm, Unit, access_for
+from bluelamp.people.listeners import AUDIENCE_FIELDS, people_changed
 from bluelamp.people.models import Person, PersonTransfer
 from bluelamp.people.ranks import normalise_rank
 
@@ -36,6 +37,11 @@ def person_snapshot(person: Person) -> dict:
     data["unit"] = person.unit.full_path if person.unit else ""
     data["line_manager"] = str(person.line_manager) if person.line_manager_id else ""
     return data
+
+
+def _audience_facts(person: Person) -> tuple:
+    """What the domains above are told about when it changes (listeners.AUDIENCE_FIELDS)."""
+    return tuple(person.serializable_value(name) for name in AUDIENCE_FIELDS)
 
 
 def _validate(person: Person) -> None:
@@ -136,6 +142,7 @@ def person_create(
             obj=person,
             after=person_snapshot(person),
         )
+        people_changed(person_ids=[person.pk])
     return person
 
 
@@ -150,6 +157,7 @@ def person_update(*, actor, person: Person, **changes) -> Person:
     if "unit" in changes and changes["unit"] is not None:
         _require(actor, Perm.PEOPLE_MANAGE, person.organisation_id, changes["unit"])
     before = person_snapshot(person)
+    facts_before = _audience_facts(person)
     for key, value in changes.items():
         setattr(person, key, value)
     if person.status == Person.Status.LEAVER:
@@ -169,6 +177,8 @@ def person_update(*, actor, person: Person, **changes) -> Person:
             before=before,
             after=person_snapshot(person),
         )
+        if _audience_facts(person) != facts_before:  # not for a new name or e-mail address
+            people_changed(person_ids=[person.pk])
     return person
 
 
@@ -207,6 +217,8 @@ def person_transfer(
             assignment.revoked_by = actor if getattr(actor, "pk", None) else None
             assignment.reason = f"Transferred to {to_organisation}"
             assignment.save(update_fields=["revoked_at", "revoked_by", "reason"])
+        # Their reports lose their line manager: they changed too.
+        reports = list(person.reports.values_list("pk", flat=True))
         person.reports.update(line_manager=None)
         person.organisation = to_organisation
         person.unit = to_unit
@@ -230,6 +242,7 @@ def person_transfer(
             before={"organisation": str(from_org)},
             after=person_snapshot(person),
         )
+        people_changed(person_ids=[person.pk, *reports])
     return person
 
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bluelamp.audit.api import audit_record
+from bluelamp.learning.listeners import completions_changed
 from bluelamp.learning.models import Completion
 from bluelamp.learning.records.checks import _check_date, _parse_decimal
 from bluelamp.learning.selectors import manage_access
@@ -193,6 +194,7 @@ def record_external(
                     "evidence": bool(saved_file),
                 },
             )
+            completions_changed(person_ids=[person.pk], at=at)
     except Exception:
         if saved_file:
             completion.evidence.storage.delete(saved_file)
@@ -235,6 +237,7 @@ def record_remove(*, actor, completion: Completion) -> None:
             },
         )
         locked.delete()
+        completions_changed(person_ids=[person.pk])
         if evidence_name:
             storage = locked.evidence.storage
             transaction.on_commit(lambda: storage.delete(evidence_name))

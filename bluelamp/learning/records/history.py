@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from bluelamp.audit.api import audit_record
 from bluelamp.core import csvfiles
+from bluelamp.learning.listeners import completions_changed
 from bluelamp.learning.models import Completion, CompletionImportRun, Course, CourseVersion
 from bluelamp.learning.records.checks import _check_date, _parse_decimal
 from bluelamp.learning.selectors import manage_access
@@ -592,5 +593,6 @@ def _import(organisation, actor, check_access, data, apply, at, result: HistoryR
             object_label=f"Learning history from {run.file_name}",
             after={"rows": result.rows, "created": result.created, "skipped": len(result.duplicates)},
         )
+        completions_changed(person_ids={row.person_id for row in fresh}, at=at)
     result.applied = True
     result.run = run

@@ -10,7 +10,11 @@ from bluelamp.audit.api import audit_record
 from bluelamp.organisations.api import Organisation, units_ensure_paths, units_reserve_ids
 from bluelamp.people.importing._plan import _Plan
 from bluelamp.people.importing._types import _BATCH, ImportResult, Progress, _chunks
+from bluelamp.people.listeners import people_changed
 from bluelamp.people.models import Person
+
+# Changes the domains above are not told about (listeners.py): a new name or e-mail address.
+_PROFILE_ONLY = frozenset({"email", "first_name", "last_name"})
 
 
 def _apply(actor, organisation: Organisation, plan: _Plan, result: ImportResult, progress: Progress) -> None:
@@ -20,6 +24,11 @@ def _apply(actor, organisation: Organisation, plan: _Plan, result: ImportResult,
     every organisation's unit changes wait for until the transaction ends, so it is taken for
     the last moments only, not for the whole write. People are written first with unit ids
     reserved in advance (foreign keys are checked at commit).
+
+    Those created, and those whose audience facts changed (unit, rank, job role, start date,
+    status, line manager), are passed to the people-changed listeners in one call at the end,
+    when new units exist and people point at them; so listeners run while the unit tree lock is
+    held, and should hand large changes to a task on commit rather than work through them here.
     """
     now = timezone.now()
     today = timezone.localdate()
@@ -44,9 +53,13 @@ def _apply(actor, organisation: Organisation, plan: _Plan, result: ImportResult,
             done = _bulk_create_people(organisation, plan, staff_to_id, today, unusable, progress, total)
 
         update_rows = []
+        changed_ids: list[int] = []
         for person_id, row, changed in plan.updates:
             leaving = row.status == Person.Status.LEAVER
             current = plan.existing[row.staff_number]
+            # is_active is written as "not a leaver": someone made inactive by other means counts too.
+            if set(changed) - _PROFILE_ONLY or current.is_active == leaving:
+                changed_ids.append(person_id)
             unit_id = (
                 plan.units[row.unit_path.casefold()]
                 if row.unit_path
@@ -107,6 +120,8 @@ def _apply(actor, organisation: Organisation, plan: _Plan, result: ImportResult,
             object_label=f"HR import into {organisation}",
             after=result.summary() | {"new_units": result.new_units[:50]},
         )
+        created_ids = [staff_to_id[row.staff_number] for row in plan.creates]
+        people_changed(person_ids=created_ids + changed_ids, at=now)
 
 
 def _check_links_but_units_now() -> None:
