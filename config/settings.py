@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "bluelamp.workingtime",
     "bluelamp.people",
     "bluelamp.learning",
+    "bluelamp.compliance",
     "bluelamp.servicedesk",
     "bluelamp.site",
     "bluelamp.restapi",

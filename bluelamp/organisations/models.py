@@ -103,6 +103,12 @@ class Licence(models.Model):
     ends_on = models.DateField(null=True, blank=True, help_text="Leave empty for no end date")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.ACTIVE)
     notes = models.TextField(blank=True)
+    shares_names_nationally = models.BooleanField(
+        "national body may see people by name",
+        default=False,
+        help_text="In compliance reports, the national body sees this organisation's figures always, "
+        "and its people by name only where a licence in force allows it.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,0 +1,32 @@
+"""What mandatory training adds to the site, and what it listens to (registered by
+ComplianceConfig.ready(); see bluelamp/core/plugins.py). Each part registers its own: the pages'
+links (web/nav.py), reminders and jobs (reminders.py), the REST API (rest/urls.py) and demo data
+(demo.py)."""
+
+import importlib
+
+from bluelamp.compliance import evaluation, follow, hooks
+from bluelamp.learning.api import listen_completions_changed
+from bluelamp.people.api import listen_people_changed
+
+PARTS = (
+    "bluelamp.compliance.web.nav",
+    "bluelamp.compliance.web.cards",
+    "bluelamp.compliance.reminders",
+    "bluelamp.compliance.rest.plugin",
+    "bluelamp.compliance.demo",
+)
+
+
+def register() -> None:
+    listen_people_changed(hooks.people_or_completions_changed)
+    listen_completions_changed(hooks.people_or_completions_changed)
+    evaluation.after_evaluation(follow.enrol_automatically)
+    for name in PARTS:
+        try:
+            part = importlib.import_module(name)
+        except ModuleNotFoundError as missing:
+            if missing.name != name:
+                raise
+            continue
+        part.register()
