@@ -7,7 +7,8 @@ class NotificationsConfig(AppConfig):
     verbose_name = "Notifications"
 
     def ready(self):
-        # Its scheduled jobs: retry undelivered e-mail, forget delivered e-mail.
+        # Its scheduled jobs (retry undelivered e-mail, forget delivered e-mail and read
+        # notifications) and its header link.
         from bluelamp.notifications import plugins
 
         plugins.register()

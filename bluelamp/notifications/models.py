@@ -1,7 +1,9 @@
-"""E-mails waiting to go out, and gone out."""
+"""E-mails waiting to go out, and gone out; the notifications people see on their page, and which
+of them they want by e-mail."""
 
 import uuid
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
@@ -50,3 +52,80 @@ class OutgoingEmail(models.Model):
 
     def __str__(self) -> str:
         return f"{self.subject} → {', '.join(self.to)} ({self.get_status_display()})"
+
+
+class Notification(models.Model):
+    """Something the site tells one person: listed on their notifications page until they have
+    read it and a year has passed, and usually e-mailed too (`services.notify`).
+
+    Personal data: whom it is for, whether and when they read it, and what it says (the subject
+    and body may name their courses, due dates and the people they manage). Read notifications
+    are deleted `RETENTION_DAYS` after they were sent, by a daily job.
+
+    The person is CASCADE, as for the other rows that are a person's own and nobody's record
+    (saved queue filters): people are never deleted (leavers are marked), but if one ever is, by
+    erasure, their inbox has no reason to outlive them or to stand in the way.
+    """
+
+    RETENTION_DAYS = 365
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=80, help_text="A registered kind, e.g. compliance.overdue.")
+    subject = models.CharField(max_length=200)
+    body = models.TextField(blank=True, help_text="Plain text.")
+    link = models.CharField(max_length=500, blank=True, help_text="A path on this site, e.g. /learning/.")
+    created_at = models.DateTimeField(default=timezone.now)
+    read_at = models.DateTimeField(null=True, blank=True)
+    dedupe_key = models.CharField(
+        max_length=200,
+        null=True,
+        blank=True,
+        help_text="The caller's name for this notice: a second one with the same key for the same "
+        "person is not sent (e.g. compliance.due_7:<requirement>:2027-03-01).",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "dedupe_key"], name="notif_person_dedupe_unique"),
+        ]
+        indexes = [
+            models.Index(fields=["person", "-created_at"], name="notif_person_list"),
+            models.Index(
+                fields=["person", "-created_at"],
+                condition=models.Q(read_at__isnull=True),
+                name="notif_person_unread",
+            ),
+            # The daily job's: read ones past their time.
+            models.Index(fields=["created_at"], condition=models.Q(read_at__isnull=False), name="notif_read"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject} ({self.kind})"
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None
+
+
+class EmailPreference(models.Model):
+    """Whether a person wants the e-mail of one kind of notification they may turn off. No row:
+    they do (e-mail is on by default). Kinds whose e-mail is a service message ignore it.
+
+    Personal data: whose choice it is, and the choice.
+    """
+
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=80)
+    email_enabled = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "e-mail preference"
+        constraints = [
+            models.UniqueConstraint(fields=["person", "kind"], name="notif_email_preference_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: e-mail {'on' if self.email_enabled else 'off'}"

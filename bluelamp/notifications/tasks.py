@@ -1,4 +1,5 @@
-"""Background jobs: deliver one e-mail; retry the undelivered; forget the long delivered."""
+"""Background jobs: deliver one e-mail; retry the undelivered; forget the long delivered, and the
+notifications long read."""
 
 from django_tasks import task
 
@@ -27,3 +28,9 @@ def retry_undelivered_emails() -> int:
 @task()
 def forget_delivered_emails() -> int:
     return services.emails_forget_delivered()
+
+
+@task()
+def forget_read_notifications() -> int:
+    """Daily: delete notifications read and more than a year old."""
+    return services.notifications_forget_read()
