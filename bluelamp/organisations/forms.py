@@ -80,6 +80,13 @@ class LicenceForm(forms.Form):
     )
     status = forms.ChoiceField(choices=Licence.Status.choices, initial=Licence.Status.ACTIVE, label="Status")
     notes = forms.CharField(required=False, widget=forms.Textarea, label="Notes")
+    shares_names_nationally = forms.BooleanField(
+        required=False,
+        label=Licence._meta.get_field("shares_names_nationally").verbose_name.capitalize(),
+        help_text="Mandatory-training reports: the national body always sees this organisation's "
+        "figures; tick this only where the licence agreement lets it see the organisation's people "
+        "by name too (who is trained, who is not). It applies while this licence is in force.",
+    )
 
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -314,9 +314,8 @@ def licence_detail(request, licence_id):
     form = None
     contact_form = None
     if can_manage:
-        initial = {
-            f: getattr(licence, f) for f in ["type", "reference", "starts_on", "ends_on", "status", "notes"]
-        }
+        fields = ["type", "reference", "starts_on", "ends_on", "status", "notes", "shares_names_nationally"]
+        initial = {f: getattr(licence, f) for f in fields}
         form = LicenceForm(request.POST if request.POST.get("form") == "licence" else None, initial=initial)
         contact_form = LicenceContactForm(request.POST if request.POST.get("form") == "contact" else None)
         if request.method == "POST" and form.is_bound and form.is_valid():

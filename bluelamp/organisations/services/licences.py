@@ -13,7 +13,7 @@ from bluelamp.organisations.models import Licence, LicenceContact, Organisation
 from bluelamp.organisations.roles import Perm
 from bluelamp.organisations.services._common import check_actor, refuse, snapshot
 
-_LICENCE_FIELDS = ["type", "reference", "starts_on", "ends_on", "status", "notes"]
+_LICENCE_FIELDS = ["type", "reference", "starts_on", "ends_on", "status", "notes", "shares_names_nationally"]
 # Licences began with the platform and are granted for years, not centuries; a licence without an
 # end is given no end date, not a far-off one. The range refuses mistyped years (0336 for 2036).
 LICENCE_EARLIEST = dt.date(1900, 1, 1)
@@ -41,8 +41,11 @@ def licence_create(
     ends_on: dt.date | None = None,
     status: str = Licence.Status.ACTIVE,
     notes: str = "",
+    shares_names_nationally: bool = False,
 ) -> Licence:
-    """A licence in the register (platform administrators, or the system: `actor=None`)."""
+    """A licence in the register (platform administrators, or the system: `actor=None`).
+    `shares_names_nationally`: while it is in force, the national body may see the organisation's
+    people by name in mandatory-training reports (it sees their figures regardless)."""
     _check_may_manage_licences(actor)
     licence = Licence(
         organisation=organisation,
@@ -52,6 +55,7 @@ def licence_create(
         ends_on=ends_on,
         status=status,
         notes=notes,
+        shares_names_nationally=shares_names_nationally,
     )
     _licence_validate(licence)
     with transaction.atomic():

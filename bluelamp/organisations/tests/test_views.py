@@ -123,10 +123,41 @@ def test_platform_admin_creates_organisation_and_licence(signed_in, platform_adm
             "starts_on": "2026-04-01",
             "ends_on": "2027-03-31",
             "status": "active",
+            "shares_names_nationally": "on",
         },
     )
     assert response.status_code == 302
-    assert Licence.objects.filter(organisation=btp).count() == 1
+    licence = Licence.objects.get(organisation=btp)
+    assert licence.shares_names_nationally
+
+
+def test_platform_admin_sets_whether_the_national_body_sees_names(signed_in, platform_admin, kent):
+    licence = Licence.objects.get(organisation=kent, type="PL-P-200")
+    assert not licence.shares_names_nationally  # figures only, unless the licence says otherwise
+    client = signed_in(platform_admin)
+    page = client.get(f"/organisations/licences/{licence.pk}/").content.decode()
+    assert 'name="shares_names_nationally"' in page and "figures only" in page.lower()
+    fields = {
+        "form": "licence",
+        "type": licence.type,
+        "reference": licence.reference,
+        "starts_on": licence.starts_on.isoformat(),
+        "ends_on": licence.ends_on.isoformat(),
+        "status": licence.status,
+    }
+    response = client.post(
+        f"/organisations/licences/{licence.pk}/", {**fields, "shares_names_nationally": "on"}
+    )
+    assert response.status_code == 302
+    licence.refresh_from_db()
+    assert licence.shares_names_nationally
+    event = AuditEvent.objects.filter(action="licence.update").latest("pk")
+    assert event.before["shares_names_nationally"] is False and event.after["shares_names_nationally"] is True
+    page = client.get(f"/organisations/licences/{licence.pk}/").content.decode()
+    assert "Yes, while the licence is in force" in page
+    client.post(f"/organisations/licences/{licence.pk}/", fields)  # unticked: names no longer shared
+    licence.refresh_from_db()
+    assert not licence.shares_names_nationally
 
 
 def test_admin_privileges_report_and_csv(signed_in, alice, bob, charlie, kent):
