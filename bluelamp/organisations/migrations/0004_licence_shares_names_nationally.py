@@ -4,15 +4,18 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('organisations', '0003_singlesignon'),
+        ("organisations", "0003_singlesignon"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='licence',
-            name='shares_names_nationally',
-            field=models.BooleanField(default=False, help_text="In compliance reports, the national body sees this organisation's figures always, and its people by name only where a licence in force allows it.", verbose_name='national body may see people by name'),
+            model_name="licence",
+            name="shares_names_nationally",
+            field=models.BooleanField(
+                default=False,
+                help_text="In compliance reports, the national body sees this organisation's figures always, and its people by name only where a licence in force allows it.",
+                verbose_name="national body may see people by name",
+            ),
         ),
     ]
