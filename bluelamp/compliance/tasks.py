@@ -30,3 +30,38 @@ def evaluate_people(person_ids: list[int]) -> int:
 def nightly_sweep() -> int:
     """Everyone, against today's date: statuses that time changes, licences that lapsed."""
     return sweeps.sweep().written
+
+
+# --- notifications and scheduled reports (reminders.py, schedules.py), after the sweep ------------
+
+
+@task()
+def send_reminders() -> int:
+    """Learners' reminders: due within 30 days, within 7 days, overdue (each once per due date)."""
+    from bluelamp.compliance.reminders import reminders_send
+
+    return reminders_send()
+
+
+@task()
+def send_manager_digests() -> int:
+    """Line managers' weekly digest of their direct reports due or overdue (once per ISO week)."""
+    from bluelamp.compliance.reminders import manager_digests_send
+
+    return manager_digests_send()
+
+
+@task()
+def send_escalations() -> int:
+    """Training administrators told of people overdue beyond the requirement's escalation period."""
+    from bluelamp.compliance.reminders import escalations_send
+
+    return escalations_send()
+
+
+@task()
+def send_scheduled_reports() -> int:
+    """E-mailed compliance reports whose day has come (weekly on Mondays, monthly on the 1st)."""
+    from bluelamp.compliance.schedules import report_schedules_send
+
+    return report_schedules_send()
