@@ -60,6 +60,19 @@ def csv_download(
     return response
 
 
+def csv_write(stream, *, header: Sequence[str], rows: Iterable[Iterable]) -> int:
+    """`header` then `rows` as CSV to a text stream (a file, a command's standard output), every
+    cell through `safe_cell`, each line ending in "\\n" as command-line tools expect; rows are
+    written as they come, so a long report is never held whole. Returns the number of rows."""
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(safe_row(header))
+    count = 0
+    for row in rows:
+        writer.writerow(safe_row(row))
+        count += 1
+    return count
+
+
 def dataset(*, headers: Sequence[str], title: str = "") -> SafeDataset:
     """A table for `dataset_download`; rows appended to it are escaped as they are added."""
     return SafeDataset(headers=safe_row(headers), title=title)
@@ -76,15 +89,22 @@ class SafeDataset(tablib.Dataset):
             self.append(row, tags)
 
 
-def dataset_download(data: SafeDataset, *, fmt: str, filename: str) -> HttpResponse:
-    """`data` as a CSV (with a byte-order mark, for Excel) or XLSX attachment."""
+def dataset_bytes(data: SafeDataset, *, fmt: str) -> bytes:
+    """`data` as the bytes of a CSV (UTF-8 with a byte-order mark, for Excel) or XLSX file: a
+    download's body, or an e-mail's attachment (the scheduled reports)."""
     if not isinstance(data, SafeDataset):
         raise TypeError("build downloads with bluelamp.core.exports.dataset(), which escapes formulas")
     if fmt not in CONTENT_TYPES:
         raise ValueError(f"no download format {fmt!r}; use one of {', '.join(CONTENT_TYPES)}")
     body = data.export(fmt)
     if fmt == "csv":
-        body = _BOM + body
+        return (_BOM + body).encode("utf-8")
+    return body
+
+
+def dataset_download(data: SafeDataset, *, fmt: str, filename: str) -> HttpResponse:
+    """`data` as a CSV (with a byte-order mark, for Excel) or XLSX attachment."""
+    body = dataset_bytes(data, fmt=fmt)
     response = HttpResponse(body, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
