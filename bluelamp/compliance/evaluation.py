@@ -74,7 +74,7 @@ class Change:
 class Outcome:
     people: int = 0
     written: int = 0
-    changed: int = 0  # assignments whose status changed or that joined an audience
+    changed: int = 0  # assignments whose status or due date changed, or that joined an audience
 
 
 _after_evaluation: list[Callable[[list[Change], dt.datetime], None]] = []
@@ -117,7 +117,8 @@ def _compiled_requirements(requirement_ids: Iterable[int] | None = None) -> list
             validity_months=r.validity_months,
             window_days=r.window_days,
             due_soon_days=r.due_soon_days,
-            prerequisites=tuple(p.id for p in r.prerequisites.all()),
+            # A retired prerequisite is asked of no one, so it holds no one back.
+            prerequisites=tuple(p.id for p in r.prerequisites.all() if p.state == Requirement.State.ACTIVE),
             courses={link.course_id: link.min_version for link in links},
             codes={link.course.code.casefold(): link.min_version for link in links if link.course.code},
             auto_enrol=r.auto_enrol,
@@ -259,8 +260,9 @@ def _judge(batch: _Batch, requirements: list[_Requirement], licensed: set[int], 
         in_audience_of: set[int] = set()
         standing_of: dict[int, rules.Standing] = {}
         for req in requirements:
-            applies = req.owner_id == person.organisation_id or (
-                req.national and person.organisation_id in licensed
+            # A national requirement is for the forces, not the national body's own staff.
+            applies = (
+                person.organisation_id in licensed if req.national else req.owner_id == person.organisation_id
             )
             row = batch.existing.get((person.id, req.id))
             if not applies and row is None and req.id not in needed:
@@ -349,7 +351,7 @@ def _evaluate_batch(
         if all(getattr(row, name) == values[name] for name in _WRITTEN):
             continue
         was_counted = row.in_audience
-        old_key, old_status = _key(row), row.status
+        old_key, old_status, old_due = _key(row), row.status, row.due_on
         for name, value in values.items():
             setattr(row, name, value)
         row.evaluated_on, row.updated_at = day, at
@@ -358,7 +360,8 @@ def _evaluate_batch(
             deltas[old_key] -= 1
         if row.in_audience:
             deltas[_key(row)] += 1
-        if old_status != row.status or (member and not was_counted):
+        # A due date that moved (an extension) is a change too: an enrolment follows it.
+        if old_status != row.status or (member and not was_counted) or (member and old_due != row.due_on):
             changes.append(
                 Change(person.id, req_id, member and not was_counted, old_status, row.status, row.due_on)
             )

@@ -43,7 +43,8 @@ def compliance_rows(
     people=None,
 ) -> Iterator[Row]:
     """Rows for the organisation's active people (or `people`, a queryset of them), ordered by
-    staff number then requirement code, as things stand on day `on`."""
+    staff number then requirement code, as things stand on day `on`. Computed and yielded a batch
+    of people at a time, so that a force of tens of thousands is never held whole."""
     queryset = people if people is not None else Person.objects.filter(organisation=organisation)
     people_rows = list(
         queryset.filter(status=Person.Status.ACTIVE, is_active=True)
@@ -52,20 +53,22 @@ def compliance_rows(
     )
     codes = dict(Requirement.objects.values_list("id", "code"))
     wanted = requirement.pk if requirement is not None else None
-    by_person: dict[int, list] = {}
-    for judged in evaluation.standings_on([p[0] for p in people_rows], on=on):
-        if not judged.member or (wanted is not None and judged.requirement_id != wanted):
-            continue
-        by_person.setdefault(judged.person.id, []).append(judged)
-    for pid, staff, first, last, unit in people_rows:
-        for judged in sorted(by_person.get(pid, []), key=lambda j: codes[j.requirement_id]):
-            yield Row(
-                person_id=pid,
-                staff_number=staff,
-                name=f"{first} {last}".strip(),
-                unit=unit or "",
-                requirement_code=codes[judged.requirement_id],
-                status=judged.standing.status,
-                due_on=judged.standing.due_on,
-                expires_on=judged.standing.expires_on,
-            )
+    for start in range(0, len(people_rows), evaluation.BATCH):
+        batch = people_rows[start : start + evaluation.BATCH]
+        by_person: dict[int, list] = {}
+        for judged in evaluation.standings_on([p[0] for p in batch], on=on):
+            if not judged.member or (wanted is not None and judged.requirement_id != wanted):
+                continue
+            by_person.setdefault(judged.person.id, []).append(judged)
+        for pid, staff, first, last, unit in batch:
+            for judged in sorted(by_person.get(pid, []), key=lambda j: codes[j.requirement_id]):
+                yield Row(
+                    person_id=pid,
+                    staff_number=staff,
+                    name=f"{first} {last}".strip(),
+                    unit=unit or "",
+                    requirement_code=codes[judged.requirement_id],
+                    status=judged.standing.status,
+                    due_on=judged.standing.due_on,
+                    expires_on=judged.standing.expires_on,
+                )

@@ -262,6 +262,7 @@ def _snapshot(requirement: Requirement) -> dict:
     return {
         "code": requirement.code,
         "title": requirement.title,
+        "description": requirement.description,
         "audience": requirement.audience,
         "first_due": [
             requirement.first_due_kind,
@@ -307,10 +308,25 @@ def requirement_set_state(
             after={"state": state},
         )
         if state == Requirement.State.RETIRED:
-            evaluation.retire(requirement.pk)
+            evaluation.retire(requirement.pk, at=at)
+            # The people of requirements that need it stand without it now.
+            for dependent in _needing(requirement):
+                people_of_requirement_evaluate(dependent, at=at)
         else:
+            # Its people, who include those of the requirements that need it (same owner, or a
+            # force under a national one).
             people_of_requirement_evaluate(requirement, at=at)
     return requirement
+
+
+def _needing(requirement: Requirement) -> list[Requirement]:
+    """Active requirements that need this one: as a prerequisite, or in an audience rule."""
+    active = Requirement.objects.filter(state=Requirement.State.ACTIVE).select_related("owner")
+    found = {r.pk: r for r in active.filter(prerequisites=requirement)}
+    for other in active.exclude(pk__in=found):
+        if requirement.pk in (other.audience.get("requirements") or []):
+            found[other.pk] = other
+    return list(found.values())
 
 
 def people_in_scope(owner: Organisation, *, on: dt.date):
@@ -370,6 +386,11 @@ def exemption_grant(
     if not _may_manage_person(actor, person):
         raise PermissionDenied("You may not grant exemptions to this person.")
     errors: dict[str, list[str]] = {}
+    # Only from a requirement that applies to them (another organisation's would be shown with it).
+    if not requirement.assignments.filter(person=person).exists():
+        errors["requirement"] = [
+            f"{requirement.code} is not one of {person.get_full_name()}'s requirements: choose one of theirs"
+        ]
     reason_errors = _text_problems(reason, "reason", "reason", max_length=2000, multiline=True)
     if reason_errors:
         errors["reason"] = reason_errors
