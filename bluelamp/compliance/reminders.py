@@ -1,6 +1,6 @@
 """Telling people about mandatory training: learners when it is assigned, coming due and overdue;
-line managers once a week about their direct reports; training administrators when someone has
-been overdue longer than the requirement's escalation period. And the daily jobs that do it.
+line managers once a week about their direct reports. The kinds of notification of the whole
+domain (training administrators' escalations too) and its daily jobs are registered here.
 
 Every notice goes through bluelamp.notifications (`notify_many`: in the app, and by e-mail after
 commit, retried while the mail server is down) with a dedupe key naming the requirement and the
@@ -15,19 +15,12 @@ still sends what was due (each job looks at a window of due dates, not at one da
 - The line managers' digest: the daily `send_manager_digests` job sends the ISO week's once (on
   its first run of the week, normally Monday's), one message per manager with direct reports due
   or overdue; none to a manager with nobody due or overdue.
-- Escalation: the daily `send_escalations` job tells the training and organisation
-  administrators whose scope covers the person (not national roles: they would hear of every
-  force), one message per administrator per run listing the newly escalated people. Each
-  escalation is written to the audit log (who was told of whom), which is also what says a person
-  was already escalated for that due date: the log is append-only and kept, where read
-  notifications are deleted after a year.
+- Escalation to training administrators: escalations.py (its kind is registered here).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-import logging
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -36,16 +29,12 @@ from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from bluelamp.audit.api import AuditEvent, audit_record
 from bluelamp.compliance import evaluation, rules
 from bluelamp.compliance.evaluation import Change
 from bluelamp.compliance.models import Assignment, Requirement, RequirementCourse, Sweep
 from bluelamp.core.timefmt import format_date
 from bluelamp.notifications.api import Notice, Notification, notify_many, register_notification_kind
-from bluelamp.organisations.api import LicenceType, Role, RoleAssignment, licensed_organisation_ids
 from bluelamp.people.api import Person
-
-logger = logging.getLogger(__name__)
 
 ASSIGNED = "compliance.assigned"
 DUE_30 = "compliance.due_30"
@@ -59,15 +48,11 @@ REMINDER_DAYS = {DUE_30: 30, DUE_7: 7}
 # Overdue notices are looked for this far back: beyond it, the person has long been told.
 OVERDUE_LOOKBACK_DAYS = 365
 NEEDS_TRAINING = {rules.ASSIGNED, rules.DUE, rules.OVERDUE}
-ESCALATED_TO = (Role.TRAINING_ADMIN, Role.ORGANISATION_ADMIN)
-ESCALATION_ACTION = "compliance.escalate"
-ESCALATION_OBJECT = "compliance.assignment"
 DIGEST_RUN = "weekly_digest"
 _CHUNK = 1000
 
 EMAIL_LEARNER = "compliance/email/learner_notice"
 EMAIL_DIGEST = "compliance/email/digest"
-EMAIL_ESCALATION = "compliance/email/escalation"
 
 
 def register() -> None:
@@ -153,7 +138,7 @@ def mine_path() -> str:
     return reverse("compliance:mine")
 
 
-def _subject(text: str) -> str:
+def subject_fit(text: str) -> str:
     """A subject that fits a notification's (200 characters): a long title is cut, not refused."""
     text = " ".join(text.split())
     return text if len(text) <= 200 else text[:199].rstrip() + "…"
@@ -208,7 +193,7 @@ def _learner_notice(
     return Notice(
         person=person,
         kind=kind,
-        subject=_subject(subject),
+        subject=subject_fit(subject),
         body=body,
         link=link,
         email_template=EMAIL_LEARNER,
@@ -216,14 +201,14 @@ def _learner_notice(
             "lead": lead,
             "requirement_name": name,
             "due_words": when,
-            "course_url": _absolute(requirement.course_path) if requirement.course_path else "",
-            "mine_url": _absolute(mine),
+            "course_url": absolute_url(requirement.course_path) if requirement.course_path else "",
+            "mine_url": absolute_url(mine),
         },
         dedupe_key=f"{kind}:{requirement.id}:{due_on.isoformat()}",
     )
 
 
-def _absolute(path: str) -> str:
+def absolute_url(path: str) -> str:
     from django.conf import settings
 
     return f"{settings.SITE_URL.rstrip('/')}{path}"
@@ -375,6 +360,7 @@ class DigestLine:
     status: str  # "Due" / "Overdue"
     due_on: dt.date
     due_words: str
+    person_path: str  # their page, which their line manager may open
 
 
 def manager_digests_send(*, at: dt.datetime | None = None) -> int:
@@ -401,10 +387,11 @@ def manager_digests_send(*, at: dt.datetime | None = None) -> int:
             .order_by("person__last_name", "person__first_name", "person_id", "due_on", "requirement__code")
         )
         for row in rows.iterator(chunk_size=_CHUNK):
-            if row.due_on is None:
-                continue
+            manager_id = row.person.line_manager_id
+            if row.due_on is None or manager_id is None:
+                continue  # neither happens (the query asks for both): for the type checker
             overdue = row.due_on < today  # so even before today's sweep
-            lines[row.person.line_manager_id].append(
+            lines[manager_id].append(
                 DigestLine(
                     name=row.person.get_full_name(),
                     staff_number=row.person.staff_number,
@@ -412,6 +399,7 @@ def manager_digests_send(*, at: dt.datetime | None = None) -> int:
                     status="Overdue" if overdue else "Due",
                     due_on=row.due_on,
                     due_words=date_in_words(row.due_on),
+                    person_path=reverse("compliance:person", args=[row.person.uuid]),
                 )
             )
         managers = _active_people(lines)
@@ -443,220 +431,26 @@ def _digest_notice(manager: Person, lines: list[DigestLine], *, week: str, monda
     return Notice(
         person=manager,
         kind=DIGEST,
-        subject=_subject(subject),
+        subject=subject_fit(subject),
         body="\n".join(body_lines),
-        link=_team_path(),
+        link=dashboard_path(team=True),
         email_template=EMAIL_DIGEST,
         email_context={
             "lines": lines,
             "people_count": people,
             "week": week,
-            "team_url": _absolute(_team_path()),
+            "team_url": absolute_url(dashboard_path(team=True)),
+            "site": absolute_url(""),
         },
         dedupe_key=f"{DIGEST}:{week}",
     )
 
 
-def _team_path() -> str:
-    """Where managers and administrators see people's standing: the section's dashboard (which
-    shows a line manager their direct reports), or My mandatory training until it exists."""
+def dashboard_path(*, team: bool = False) -> str:
+    """The compliance dashboard (people's standing, scoped to the reader), or a line manager's
+    team view of it; My mandatory training while the dashboard is not there."""
     try:
-        return reverse("compliance:dashboard")
+        path = reverse("compliance:dashboard")
     except NoReverseMatch:
         return mine_path()
-
-
-# --- escalation to training administrators ---------------------------------------------------------
-
-
-def escalation_key(row: Assignment) -> str:
-    """How the audit log names one escalation: the assignment and the due date it was about."""
-    assert row.due_on is not None
-    return f"{row.pk}:{row.due_on.isoformat()}"
-
-
-def _escalation_due(today: dt.date):
-    """Assignments overdue at least their requirement's escalation period today (not yet checked
-    for an earlier escalation)."""
-    rows = (
-        Assignment.objects.filter(
-            in_audience=True,
-            requirement__state=Requirement.State.ACTIVE,
-            person__status=Person.Status.ACTIVE,
-            person__is_active=True,
-            due_on__lt=today,
-        )
-        .exclude(status=rules.EXEMPT)
-        .select_related("person", "requirement", "unit", "organisation")
-        .order_by(
-            "organisation_id", "person__last_name", "person__first_name", "person_id", "requirement__code"
-        )
-    )
-    for row in rows.iterator(chunk_size=_CHUNK):
-        if row.due_on is not None and (today - row.due_on).days >= row.requirement.escalate_after_days:
-            yield row
-
-
-def administrators_over(rows: Sequence[Assignment], *, on: dt.date) -> dict[int, list[Person]]:
-    """For each assignment (by pk), the active training and organisation administrators whose
-    organisation or unit scope covers its person (never the person themselves). Roles in an
-    organisation without its PL-P-101 licence in force confer nothing, so they are not told."""
-    organisation_ids = {row.organisation_id for row in rows} & licensed_organisation_ids(
-        LicenceType.DIGITAL_SERVICES, on=on
-    )
-    holders = list(
-        RoleAssignment.objects.current()
-        .filter(
-            role__in=ESCALATED_TO,
-            organisation_id__in=organisation_ids,
-            person__status=Person.Status.ACTIVE,
-            person__is_active=True,
-        )
-        .select_related("person", "unit")
-    )
-    by_organisation: dict[int, list[RoleAssignment]] = defaultdict(list)
-    for holder in holders:
-        if holder.organisation_id is not None:
-            by_organisation[holder.organisation_id].append(holder)
-    covered: dict[int, list[Person]] = {}
-    for row in rows:
-        path = row.unit.path if row.unit is not None else None
-        admins: dict[int, Person] = {}
-        for holder in by_organisation.get(row.organisation_id, []):
-            if holder.person_id == row.person_id:
-                continue
-            if holder.unit is None or (path is not None and path.startswith(holder.unit.path)):
-                admins[holder.person_id] = holder.person
-        covered[row.pk] = list(admins.values())
-    return covered
-
-
-@dataclass(frozen=True)
-class EscalationLine:
-    name: str
-    staff_number: str
-    unit: str
-    requirement: str
-    due_on: dt.date
-    due_words: str
-    days_overdue: int
-    person_path: str
-
-
-def escalations_send(*, at: dt.datetime | None = None) -> int:
-    """Tell administrators of people newly overdue beyond the requirement's escalation period: one
-    message per administrator listing them, each person escalated once per due date. Returns how
-    many people were escalated."""
-    at = at or timezone.now()
-    today = evaluation.local_day(at)
-    candidates = list(_escalation_due(today))
-    if not candidates:
-        return 0
-    with transaction.atomic():
-        # Two runs at once: the second waits here, then finds the first one's escalations.
-        list(
-            Requirement.objects.select_for_update()
-            .filter(pk__in=sorted({row.requirement_id for row in candidates}))
-            .order_by("pk")
-            .values_list("pk", flat=True)
-        )
-        done: set[str] = set()
-        keys = [escalation_key(row) for row in candidates]
-        for start in range(0, len(keys), _CHUNK):
-            done.update(
-                AuditEvent.objects.filter(
-                    action=ESCALATION_ACTION,
-                    object_type=ESCALATION_OBJECT,
-                    object_id__in=keys[start : start + _CHUNK],
-                ).values_list("object_id", flat=True)
-            )
-        fresh = [row for row in candidates if escalation_key(row) not in done]
-        admins_of = administrators_over(fresh, on=today)
-        told: dict[int, list[EscalationLine]] = defaultdict(list)
-        recipients: dict[int, Person] = {}
-        escalated = 0
-        for row in fresh:
-            admins = admins_of.get(row.pk, [])
-            if not admins:
-                # Nobody to tell yet: not recorded, so it is escalated once someone is appointed.
-                logger.warning(
-                    "No training administrator covers person %s (assignment %s)", row.person_id, row.pk
-                )
-                continue
-            line = _escalation_line(row, today=today)
-            for admin in admins:
-                told[admin.pk].append(line)
-                recipients[admin.pk] = admin
-            audit_record(
-                actor=None,
-                action=ESCALATION_ACTION,
-                organisation=row.organisation,
-                object_type=ESCALATION_OBJECT,
-                object_id=escalation_key(row),
-                object_label=f"{row.person.get_full_name()}: {row.requirement.code} overdue since {format_date(row.due_on)}",
-                after={
-                    "person": row.person.get_full_name(),
-                    "requirement": row.requirement.code,
-                    "due_on": row.due_on,
-                    "days_overdue": line.days_overdue,
-                    "told": sorted(admin.get_full_name() or admin.email for admin in admins),
-                },
-            )
-            escalated += 1
-        notices = [_escalation_notice(recipients[pk], told[pk], today=today) for pk in sorted(recipients)]
-        if notices:
-            notify_many(notices, at=at)
-    return escalated
-
-
-def _escalation_line(row: Assignment, *, today: dt.date) -> EscalationLine:
-    assert row.due_on is not None
-    return EscalationLine(
-        name=row.person.get_full_name(),
-        staff_number=row.person.staff_number,
-        unit=row.unit.full_path if row.unit is not None else "",
-        requirement=f"{row.requirement.code} {row.requirement.title}",
-        due_on=row.due_on,
-        due_words=date_in_words(row.due_on),
-        days_overdue=(today - row.due_on).days,
-        person_path=reverse("compliance:person", args=[row.person.uuid]),
-    )
-
-
-def _escalation_notice(admin: Person, lines: list[EscalationLine], *, today: dt.date) -> Notice:
-    people = len({(line.name, line.staff_number) for line in lines})
-    subject = (
-        f"{lines[0].name} is overdue on {lines[0].requirement}"
-        if len(lines) == 1
-        else f"{people} {'person is' if people == 1 else 'people are'} long overdue on mandatory training"
-    )
-    body = "\n".join(
-        [
-            "Overdue for longer than the requirement allows, and newly so:",
-            "",
-            *(
-                f"- {line.name}{f' ({line.staff_number})' if line.staff_number else ''}"
-                f"{f', {line.unit}' if line.unit else ''}: {line.requirement}, due {line.due_words}, "
-                f"{line.days_overdue} days overdue"
-                for line in lines
-            ),
-        ]
-    )
-    # The dedupe key is the day and who is on the list: a second run finds nobody new (the audit
-    # log says who was escalated), and a list that differs is a message of its own.
-    digest = hashlib.sha256(
-        "|".join(f"{line.person_path}{line.requirement}" for line in lines).encode()
-    ).hexdigest()
-    return Notice(
-        person=admin,
-        kind=ESCALATION,
-        subject=_subject(subject),
-        body=body,
-        link=lines[0].person_path if len(lines) == 1 else _team_path(),
-        email_template=EMAIL_ESCALATION,
-        email_context={
-            "lines": lines,
-            "site": _absolute(""),
-        },
-        dedupe_key=f"{ESCALATION}:{today.isoformat()}:{digest[:16]}",
-    )
+    return f"{path}?view=team" if team else path

@@ -54,7 +54,7 @@ def send_manager_digests() -> int:
 @task()
 def send_escalations() -> int:
     """Training administrators told of people overdue beyond the requirement's escalation period."""
-    from bluelamp.compliance.reminders import escalations_send
+    from bluelamp.compliance.escalations import escalations_send
 
     return escalations_send()
 

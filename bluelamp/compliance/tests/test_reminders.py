@@ -9,6 +9,7 @@ from django.core import mail
 
 from bluelamp.audit.api import AuditEvent
 from bluelamp.compliance import evaluation, reminders
+from bluelamp.compliance.escalations import escalations_send
 from bluelamp.compliance.models import Assignment
 from bluelamp.compliance.reminders import (
     ASSIGNED,
@@ -17,7 +18,6 @@ from bluelamp.compliance.reminders import (
     DUE_30,
     ESCALATION,
     OVERDUE,
-    escalations_send,
     manager_digests_send,
     reminders_send,
 )
@@ -275,10 +275,11 @@ def test_the_digest_lists_each_managers_direct_reports_due_or_overdue_once_a_wee
     assert digest.subject == "Your team's mandatory training, week of 16 March 2026: 2 overdue"
     assert "- Bob Officer: FA First aid, overdue (due Thursday 12 March 2026)" in digest.body
     assert "- Carol Constable: FA First aid, overdue" in digest.body
-    assert digest.dedupe_key == f"{DIGEST}:2026-W12"
+    assert digest.dedupe_key == f"{DIGEST}:2026-W12" and digest.link == "/compliance/?view=team"
     (email,) = [m for m in mail.outbox if m.to == ["alice@kent.police.uk"]]
     html = email.alternatives[0][0]
-    assert "<td" in html and "Bob Officer" in html and "Thursday 12 March 2026" in html
+    assert f'/compliance/people/{bob.uuid}/">Bob Officer</a>' in html  # his page, for his manager
+    assert "Thursday 12 March 2026" in html
     assert notices(quiet_manager, DIGEST) == []  # nobody due or overdue: no message
 
     # Later in the same ISO week: nothing; the next week: the next digest.
@@ -316,9 +317,10 @@ def test_administrators_over_the_person_are_told_after_the_escalation_period_onc
     assert escalations_send(at=at(dt.date(2026, 3, 25))) == 0
     with django_capture_on_commit_callbacks(execute=True):
         escalated = escalations_send(at=at(dt.date(2026, 3, 26)))
-    assert escalated >= 1
+    assert escalated == 3  # Bob, Eve and Wes; Alice is overdue too, but no one else administers Kent
     (to_alice,) = notices(alice, ESCALATION)  # organisation administrator: the whole force
     (to_eve,) = notices(eve, ESCALATION)  # training administrator of East, where Bob is
+    assert to_eve.subject == "Bob Officer is 14 days overdue on FA Requirement FA"
     assert (
         "Bob Officer (K2), East: FA Requirement FA, due Thursday 12 March 2026, 14 days overdue"
         in to_eve.body

@@ -61,23 +61,28 @@ class ScheduleForm(forms.Form):
         if editing or not several:
             del self.fields["organisation"]
         else:
-            self.fields["organisation"].choices = [
+            self._choice_field("organisation").choices = [
                 ("", "Choose an organisation"),
                 *[(pk, o.name) for pk, o in self.organisations.items()],
             ]
-        self.fields["unit"].choices = [
+        self._choice_field("unit").choices = [
             ("", "All units"),
             *[
                 (pk, f"{u.organisation.name}: {u.full_path}" if several else u.full_path)
                 for pk, u in self.units.items()
             ],
         ]
-        self.fields["requirement"].choices = [
+        self._choice_field("requirement").choices = [
             ("", "All requirements"),
             *[(pk, f"{r.code} {r.title}") for pk, r in self.requirements.items()],
         ]
         if not editing:
             del self.fields["active"]
+
+    def _choice_field(self, name: str) -> forms.ChoiceField:
+        field = self.fields[name]
+        assert isinstance(field, forms.ChoiceField)
+        return field
 
     def clean_organisation(self):
         return self.organisations[self.cleaned_data["organisation"]]
