@@ -1,0 +1,639 @@
+"""What the compliance dashboards show: figures read from the kept counts, never worked out per
+request from the assignments (docs/decisions/0012-compliance-dates.md).
+
+A *level* is where the reader stands in an organisation's tree: the whole organisation (or, for
+someone who sees only some units of it, those units), or one unit with everything below it. Its
+figures add up `StatusCount` over the level's subtree (the units whose tree path starts with the
+level's path, joined in the database and grouped by child unit in the same query), so a force of
+34,000 people costs one aggregate query, not a scan of 850,000 assignments. Only the list of people
+by name (paginated) and a line manager's own team read assignments.
+
+"% compliant" = compliant ÷ (people in the audience − exempt): exempt people are neither compliant
+nor not; everyone else who must do the training counts, suspended and not-yet-due people included.
+It is rounded down to one decimal place, so 100% means everyone.
+
+Who sees what is `selectors.sight`: figures for the reader's scope (every force, for the national
+body), names only where `sight(actor).names` covers the level. Anything else is "not found".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+from django.db import connection
+from django.db.models import Max, Q, QuerySet, Sum
+from django.http import Http404
+from django.utils.text import slugify
+
+from bluelamp.compliance import rules
+from bluelamp.compliance.models import Assignment, MonthEndCount, Requirement, StatusCount
+from bluelamp.compliance.selectors import Sight, sight
+from bluelamp.organisations.api import Access, Organisation, Perm, Unit, access_for
+from bluelamp.people.api import Person
+
+# The order of the columns everywhere: the dashboard, the downloads, the forecast's units.
+STATUSES: tuple[str, ...] = rules.STATUSES
+TREND_MONTHS = 12
+FIGURE_HEADERS = (
+    "people in audience",
+    "% compliant",
+    "compliant",
+    "due",
+    "overdue",
+    "assigned",
+    "suspended",
+    "exempt",
+)
+
+
+# --- figures -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Figures:
+    """How many people stand in each status (of one requirement, or of several added up: then a
+    person counts once per requirement that applies to them)."""
+
+    counts: dict[str, int] = field(default_factory=dict)
+
+    def add(self, status: str, n: int) -> None:
+        self.counts[status] = self.counts.get(status, 0) + n
+
+    def merge(self, other: Figures) -> None:
+        for status, n in other.counts.items():
+            self.add(status, n)
+
+    def __getitem__(self, status: str) -> int:
+        return self.counts.get(status, 0)
+
+    @property
+    def in_audience(self) -> int:
+        return sum(self.counts.values())
+
+    @property
+    def counted(self) -> int:
+        """Those "% compliant" is a share of: everyone in the audience but the exempt."""
+        return self.in_audience - self[rules.EXEMPT]
+
+    @property
+    def percent(self) -> float | None:
+        """compliant ÷ (in audience − exempt), rounded down to one decimal; None when nobody counts."""
+        if self.counted <= 0:
+            return None
+        return math.floor(1000 * self[rules.COMPLIANT] / self.counted) / 10
+
+    @property
+    def percent_text(self) -> str:
+        percent = self.percent
+        return "–" if percent is None else f"{percent:g}%"
+
+    def row(self) -> list:
+        """The figures as cells, in FIGURE_HEADERS' order (% as a number, or empty)."""
+        percent = self.percent
+        return [self.in_audience, "" if percent is None else percent, *(self[s] for s in STATUSES)]
+
+
+def total(figures: Iterable[Figures]) -> Figures:
+    out = Figures()
+    for f in figures:
+        out.merge(f)
+    return out
+
+
+# --- levels ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Level:
+    """Where in an organisation the figures are for: the whole organisation (`unit` None and no
+    `tops`), the units of it the reader sees (`tops`, for someone who sees several subtrees but not
+    the whole), or `unit` and everything below it."""
+
+    organisation: Organisation
+    unit: Unit | None = None
+    tops: tuple[Unit, ...] = ()
+    ancestors: tuple[Unit, ...] = ()  # above `unit`, from the top, that the reader may open
+    names: bool = False  # the reader may see the people here by name
+
+    @property
+    def whole_organisation(self) -> bool:
+        return self.unit is None and not self.tops
+
+    @property
+    def label(self) -> str:
+        if self.unit is not None:
+            return self.unit.name
+        return (
+            self.organisation.name if self.whole_organisation else f"Your units in {self.organisation.name}"
+        )
+
+    @property
+    def slug(self) -> str:
+        """For file names: the organisation, then the unit (or the whole organisation)."""
+        if self.unit is not None:
+            return f"{self.organisation.slug}-{slugify(self.unit.name) or f'unit-{self.unit.pk}'}"
+        return f"{self.organisation.slug}-{'all' if self.whole_organisation else 'your-units'}"
+
+    def unit_q(self, prefix: str = "") -> Q:
+        """Rows (with a unit at `prefix`) of people within the level; at the whole organisation's
+        level, everything (people in no unit included)."""
+        if self.unit is not None:
+            return Q(**{f"{prefix}path__startswith": self.unit.path})
+        if self.tops:
+            q = Q(pk__in=[])
+            for top in self.tops:
+                q |= Q(**{f"{prefix}path__startswith": top.path})
+            return q
+        return Q()
+
+
+def _top_paths(paths: Iterable[str]) -> list[str]:
+    """The paths not below another of them."""
+    ordered = sorted(set(paths), key=len)
+    tops: list[str] = []
+    for path in ordered:
+        if not any(path.startswith(top) for top in tops):
+            tops.append(path)
+    return sorted(tops)
+
+
+_SIGHT_ATTR = "_bluelamp_compliance_sight"
+
+
+def _sight(actor) -> Sight:
+    """`selectors.sight(actor)`, worked out once per request (kept on the request's user, as
+    organisations' permissions keep the roles they read)."""
+    cached = getattr(actor, _SIGHT_ATTR, None)
+    if cached is None:
+        cached = sight(actor)
+        setattr(actor, _SIGHT_ATTR, cached)
+    return cached
+
+
+def figures_access(actor) -> Access:
+    return _sight(actor).figures
+
+
+def organisations_seen(actor) -> QuerySet[Organisation]:
+    """Organisations whose figures the reader sees (some or all of)."""
+    figures = figures_access(actor)
+    touched = figures.organisation_ids_touched()
+    organisations = (
+        Organisation.objects.all() if touched is None else Organisation.objects.filter(id__in=touched)
+    )
+    return organisations.order_by("name")
+
+
+def level_for(actor, *, organisation: str | None = None, unit: str | None = None) -> Level:
+    """The level `?organisation=<slug>` / `?unit=<id>` asks for, or the reader's own: their
+    organisation when they see all of it, the one unit they see, or the units they see. 404 for an
+    organisation or unit outside the reader's sight (or that does not exist)."""
+    figures = figures_access(actor)
+    names = _sight(actor).names
+    if unit:
+        try:
+            unit_id = int(unit)
+        except ValueError:
+            raise Http404("No such unit") from None
+        chosen = Unit.objects.select_related("organisation").filter(pk=unit_id).first()
+        if chosen is None or not figures.covers_unit(chosen.organisation_id, chosen.path):
+            raise Http404("No such unit")
+        if organisation and chosen.organisation.slug != organisation:
+            raise Http404("No such unit")
+        return _unit_level(chosen, figures, names)
+    if organisation:
+        org = Organisation.objects.filter(slug=organisation).first()
+        if org is None or not figures.touches_organisation(org.pk):
+            raise Http404("No such organisation")
+    else:
+        org = actor.organisation if figures.touches_organisation(actor.organisation_id) else None
+        if org is None:
+            org = organisations_seen(actor).first()
+        if org is None:
+            raise Http404("No figures to show")
+    if figures.covers_organisation(org.pk):
+        return Level(organisation=org, names=names.covers_organisation(org.pk))
+    paths = _top_paths(path for org_id, path in figures.unit_paths if org_id == org.pk)
+    tops = tuple(Unit.objects.filter(organisation=org, path__in=paths).order_by("name"))
+    if len(tops) == 1:
+        return _unit_level(tops[0], figures, names, organisation=org)
+    return Level(organisation=org, tops=tops)
+
+
+def _unit_level(
+    unit: Unit, figures: Access, names: Access, organisation: Organisation | None = None
+) -> Level:
+    org = organisation or unit.organisation
+    step = Unit.steplen
+    above = [unit.path[:n] for n in range(step, len(unit.path), step)]
+    ancestors = tuple(
+        u
+        for u in Unit.objects.filter(organisation_id=org.pk, path__in=above).order_by("depth")
+        if figures.covers_unit(org.pk, u.path)
+    )
+    return Level(
+        organisation=org,
+        unit=unit,
+        ancestors=ancestors,
+        names=names.covers_unit(org.pk, unit.path),
+    )
+
+
+def children_of(level: Level) -> list[Unit]:
+    """The units one step down from the level (its top units, for the reader's units)."""
+    if level.tops:
+        return list(level.tops)
+    units = Unit.objects.filter(organisation=level.organisation)
+    if level.unit is None:
+        units = units.filter(depth=1)
+    else:
+        units = units.filter(depth=level.unit.depth + 1, path__startswith=level.unit.path)
+    return list(units.order_by("name", "pk"))
+
+
+def may_open_whole_organisation(actor, organisation: Organisation) -> bool:
+    return figures_access(actor).covers_organisation(organisation.pk)
+
+
+# --- the level's figures -------------------------------------------------------------------------
+
+
+@dataclass
+class LevelFigures:
+    """A level's figures per requirement (and added up: Overall), and per child unit, for the
+    people directly in the level's unit, and (at the organisation's level) for people in no unit,
+    each for one requirement or all of them added up."""
+
+    requirements: list[Requirement]
+    by_requirement: dict[int, Figures]
+    units: list[Unit]  # the child units
+    own_path: str | None  # the level's unit's path (its own people), None at the organisation's level
+    whole_organisation: bool
+    branches: dict[
+        str | None, dict[int, Figures]
+    ]  # child unit path (None: no unit) -> requirement -> figures
+
+    @property
+    def overall(self) -> Figures:
+        return total(self.by_requirement.values())
+
+    def rows(self) -> Iterator[tuple[Requirement, Figures]]:
+        for requirement in self.requirements:
+            yield requirement, self.by_requirement[requirement.pk]
+
+    def _branch(self, branch: str | None, requirement: Requirement | None) -> Figures:
+        figures = self.branches.get(branch, {})
+        if requirement is not None:
+            return figures.get(requirement.pk, Figures())
+        return total(figures.values())
+
+    def children(self, requirement: Requirement | None = None) -> list[tuple[Unit, Figures]]:
+        return [(unit, self._branch(unit.path, requirement)) for unit in self.units]
+
+    def direct(self, requirement: Requirement | None = None) -> Figures | None:
+        """People directly in the level's unit (None at the organisation's level)."""
+        return None if self.own_path is None else self._branch(self.own_path, requirement)
+
+    def in_no_unit(self, requirement: Requirement | None = None) -> Figures | None:
+        """People in no unit (at the whole organisation's level; None elsewhere)."""
+        return self._branch(None, requirement) if self.whole_organisation else None
+
+
+def _branch_sql(level: Level) -> tuple[str, list, str, list]:
+    """SQL over the unit `u` of a count: the branch (the child unit's path a row belongs under, the
+    level's own path for its own people, NULL for people in no unit) and the WHERE that keeps the
+    level's subtree, each with its parameters. Paths are treebeard's (digits and capitals)."""
+    step = Unit.steplen
+    if level.unit is not None:
+        path = level.unit.path
+        return f"substr(u.path, 1, {len(path) + step})", [], f"substr(u.path, 1, {len(path)}) = %s", [path]
+    if level.tops:
+        whens, where, when_params, where_params = [], [], [], []
+        for top in level.tops:
+            whens.append(f"WHEN substr(u.path, 1, {len(top.path)}) = %s THEN %s")
+            when_params += [top.path, top.path]
+            where.append(f"substr(u.path, 1, {len(top.path)}) = %s")
+            where_params.append(top.path)
+        return f"CASE {' '.join(whens)} END", when_params, "(" + " OR ".join(where) + ")", where_params
+    return f"substr(u.path, 1, {step})", [], "", []
+
+
+def _grouped_counts(level: Level) -> list[tuple[str | None, int, str, int]]:
+    """(branch, requirement id, status, people) for the level, in one aggregate query."""
+    branch, branch_params, where, where_params = _branch_sql(level)
+    # Raw SQL for the join on unit_key (not a foreign key) and the grouping by tree path; what is
+    # formatted in is the models' table names and lengths worked out here, every value a parameter.
+    counts, units = StatusCount._meta.db_table, Unit._meta.db_table
+    sql = (
+        f"SELECT {branch} AS branch, c.requirement_id, c.status, SUM(c.count) "  # noqa: S608
+        f"FROM {counts} c LEFT JOIN {units} u ON u.id = c.unit_key "
+        "WHERE c.organisation_id = %s AND c.count <> 0"
+    )
+    params: list = [*branch_params, level.organisation.pk]
+    if where:
+        sql += f" AND {where}"
+        params += where_params
+    sql += " GROUP BY 1, 2, 3"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [(b, r, s, int(n)) for b, r, s, n in cursor.fetchall()]
+
+
+def level_figures(level: Level) -> LevelFigures:
+    """The level's figures: one aggregate query over the counts, one for the requirements anyone
+    here is in the audience of, and one for the child units."""
+    by_requirement: dict[int, Figures] = defaultdict(Figures)
+    branches: dict[str | None, dict[int, Figures]] = defaultdict(lambda: defaultdict(Figures))
+    for branch, requirement_id, status, n in _grouped_counts(level):
+        by_requirement[requirement_id].add(status, n)
+        branches[branch][requirement_id].add(status, n)
+    requirements = list(
+        Requirement.objects.filter(pk__in=list(by_requirement)).select_related("owner").order_by("code", "pk")
+    )
+    return LevelFigures(
+        requirements=requirements,
+        by_requirement={r.pk: by_requirement[r.pk] for r in requirements},
+        units=children_of(level),
+        own_path=level.unit.path if level.unit is not None else None,
+        whole_organisation=level.whole_organisation,
+        branches=branches,
+    )
+
+
+# --- the trend -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MonthFigures:
+    month_end: dt.date
+    figures: Figures
+
+
+def _trend_from(rows: Iterable[tuple[dt.date, str, int]]) -> list[MonthFigures]:
+    months: dict[dt.date, Figures] = defaultdict(Figures)
+    for month_end, status, n in rows:
+        months[month_end].add(status, n or 0)
+    return [MonthFigures(m, months[m]) for m in sorted(months)]
+
+
+def _trend_start(counts: QuerySet[MonthEndCount]) -> dt.date | None:
+    """The first day of the TREND_MONTHS months up to the latest month end recorded."""
+    latest = counts.aggregate(latest=Max("month_end"))["latest"]
+    if latest is None:
+        return None
+    return rules.add_months(latest.replace(day=1), 1 - TREND_MONTHS)
+
+
+def trend(level: Level, *, requirement: Requirement | None = None) -> list[MonthFigures]:
+    """The level's figures at each of the last TREND_MONTHS month ends recorded (kept by the
+    nightly sweep from the month this was built; the units as they are now). Two queries."""
+    counts = MonthEndCount.objects.filter(organisation=level.organisation)
+    start = _trend_start(counts)
+    if start is None:
+        return []
+    counts = counts.filter(month_end__gte=start)
+    if not level.whole_organisation:
+        subtree = Unit.objects.filter(level.unit_q(), organisation=level.organisation).values("pk")
+        counts = counts.filter(unit_key__in=subtree)
+    if requirement is not None:
+        counts = counts.filter(requirement=requirement)
+    rows = counts.values_list("month_end", "status").annotate(n=Sum("count")).order_by("month_end")
+    return _trend_from(rows)
+
+
+# --- people by name ------------------------------------------------------------------------------
+
+
+def people_named(
+    actor,
+    level: Level,
+    *,
+    requirement: Requirement | None = None,
+    status: str | None = None,
+    below: bool = False,
+) -> QuerySet[Person]:
+    """People of the level the reader may see by name who are in the audience of a requirement
+    (`requirement`; in `status`): those directly in the level's unit (at the organisation's level,
+    those in no unit), or everyone in its subtree (`below`). Ordered by name. None for a reader
+    who may not see names here."""
+    if not level.names:
+        return Person.objects.none()
+    assignments = _assignments(level, requirement=requirement, status=status, below=below)
+    return (
+        Person.objects.filter(
+            _sight(actor).names.people_q(),
+            organisation=level.organisation,
+            status=Person.Status.ACTIVE,
+            pk__in=assignments.values("person_id"),
+        )
+        .select_related("unit")
+        .order_by("last_name", "first_name", "pk")
+    )
+
+
+def _assignments(
+    level: Level, *, requirement: Requirement | None, status: str | None, below: bool
+) -> QuerySet[Assignment]:
+    assignments = Assignment.objects.filter(organisation=level.organisation, in_audience=True)
+    if below:
+        assignments = assignments.filter(level.unit_q("unit__"))
+    elif level.unit is not None:
+        assignments = assignments.filter(unit=level.unit)
+    else:
+        assignments = assignments.filter(unit__isnull=True)
+    if requirement is not None:
+        assignments = assignments.filter(requirement=requirement)
+    if status:
+        assignments = assignments.filter(status=status)
+    return assignments
+
+
+def standings_of(people: Iterable[Person], *, requirement: Requirement | None = None) -> dict[int, dict]:
+    """Each person's assignments (in an audience) by requirement id, in one query."""
+    ids = [p.pk for p in people]
+    rows = Assignment.objects.filter(person_id__in=ids, in_audience=True)
+    if requirement is not None:
+        rows = rows.filter(requirement=requirement)
+    out: dict[int, dict] = defaultdict(dict)
+    for row in rows.only("person_id", "requirement_id", "status", "due_on", "expires_on"):
+        out[row.person_id][row.requirement_id] = row
+    return out
+
+
+NAMES_HEADER = ("staff number", "name", "unit", "requirement", "status", "due date", "expiry")
+
+
+def names_rows(people: QuerySet[Person], *, requirement=None, status: str | None = None) -> Iterator[tuple]:
+    """The names list as a download: one row per person and requirement (in `status`, when
+    filtered), people by name then requirements by code."""
+    rows = Assignment.objects.filter(person__in=people.values("pk"), in_audience=True)
+    if requirement is not None:
+        rows = rows.filter(requirement=requirement)
+    if status:
+        rows = rows.filter(status=status)
+    for staff, first, last, unit, code, title, st, due, expires in rows.order_by(
+        "person__last_name", "person__first_name", "person_id", "requirement__code"
+    ).values_list(
+        "person__staff_number",
+        "person__first_name",
+        "person__last_name",
+        "person__unit__full_path",
+        "requirement__code",
+        "requirement__title",
+        "status",
+        "due_on",
+        "expires_on",
+    ):
+        yield (staff, f"{first} {last}".strip(), unit or "", f"{code} {title}", st, due, expires)
+
+
+# --- a line manager's team -----------------------------------------------------------------------
+
+
+@dataclass
+class TeamMember:
+    person: Person
+    standings: dict[int, Assignment]
+
+
+@dataclass
+class Team:
+    requirements: list[Requirement]
+    members: list[TeamMember]
+    by_requirement: dict[int, Figures]
+
+    @property
+    def overall(self) -> Figures:
+        return total(self.by_requirement.values())
+
+
+def manager_of_team(actor) -> int | None:
+    """The reader's id when they may see their direct reports (a line manager in a licensed
+    domain), else None."""
+    return _sight(actor).names.manager_id
+
+
+def has_team(actor) -> bool:
+    """Whether anyone active reports to the reader (and they may see them)."""
+    manager_id = manager_of_team(actor)
+    return (
+        manager_id is not None
+        and Person.objects.filter(line_manager_id=manager_id, status=Person.Status.ACTIVE).exists()
+    )
+
+
+def team(actor, *, status: str | None = None) -> Team:
+    """The reader's direct reports who are in the audience of a requirement, with where each
+    stands (people with one in `status`, when filtered). Two queries."""
+    manager_id = manager_of_team(actor)
+    if manager_id is None:
+        return Team([], [], {})
+    rows = list(
+        Assignment.objects.filter(
+            person__line_manager_id=manager_id, person__status=Person.Status.ACTIVE, in_audience=True
+        )
+        .select_related("person", "person__unit", "requirement")
+        .order_by("person__last_name", "person__first_name", "person_id", "requirement__code")
+    )
+    requirements: dict[int, Requirement] = {}
+    members: dict[int, TeamMember] = {}
+    by_requirement: dict[int, Figures] = defaultdict(Figures)
+    for row in rows:
+        requirements.setdefault(row.requirement_id, row.requirement)
+        members.setdefault(row.person_id, TeamMember(row.person, {})).standings[row.requirement_id] = row
+        by_requirement[row.requirement_id].add(row.status, 1)
+    ordered = sorted(requirements.values(), key=lambda r: (r.code, r.pk))
+    shown = [
+        m for m in members.values() if not status or any(a.status == status for a in m.standings.values())
+    ]
+    return Team(ordered, shown, {r.pk: by_requirement[r.pk] for r in ordered})
+
+
+# --- the national view ---------------------------------------------------------------------------
+
+
+def national_reader(actor) -> bool:
+    """The national body's training administrators and report readers (platform administrators)."""
+    return access_for(actor, Perm.LEARNING_MANAGE).national or access_for(actor, Perm.REPORTS_VIEW).national
+
+
+def national_body() -> Organisation | None:
+    return Organisation.objects.filter(kind=Organisation.Kind.NATIONAL_BODY).first()
+
+
+@dataclass
+class ForceFigures:
+    organisation: Organisation
+    names: bool  # the national body may see its people by name (a licence in force shares them)
+    by_requirement: dict[int, Figures]
+    figures: Figures  # of the requirement chosen, or all national requirements added up
+
+
+@dataclass
+class NationalFigures:
+    requirements: list[Requirement]
+    forces: list[ForceFigures]
+
+    @property
+    def overall(self) -> Figures:
+        return total(f.figures for f in self.forces)
+
+    def requirement_total(self, requirement: Requirement) -> Figures:
+        return total(f.by_requirement.get(requirement.pk, Figures()) for f in self.forces)
+
+
+def national_requirements(national: Organisation) -> QuerySet[Requirement]:
+    return Requirement.objects.filter(owner=national, state=Requirement.State.ACTIVE).order_by("code", "pk")
+
+
+def national_figures(actor, *, requirement: Requirement | None = None) -> NationalFigures:
+    """Every force side by side on the national requirements (or `requirement`): three queries."""
+    national = national_body()
+    if national is None:
+        return NationalFigures([], [])
+    requirements = list(national_requirements(national))
+    counts = StatusCount.objects.filter(requirement__owner=national).exclude(count=0)
+    if requirement is not None:
+        counts = counts.filter(requirement=requirement)
+    per_force: dict[int, dict[int, Figures]] = defaultdict(lambda: defaultdict(Figures))
+    for org_id, requirement_id, status, n in (
+        counts.values_list("organisation_id", "requirement_id", "status").annotate(n=Sum("count")).order_by()
+    ):
+        per_force[org_id][requirement_id].add(status, n)
+    names = _sight(actor).names
+    forces = []
+    for org in Organisation.objects.exclude(kind=Organisation.Kind.NATIONAL_BODY).order_by("name"):
+        by_requirement = dict(per_force.get(org.pk, {}))
+        forces.append(
+            ForceFigures(
+                organisation=org,
+                names=names.covers_organisation(org.pk),
+                by_requirement=by_requirement,
+                figures=total(by_requirement.values()),
+            )
+        )
+    return NationalFigures(requirements, forces)
+
+
+def national_trend(*, requirement: Requirement | None = None) -> list[MonthFigures]:
+    """Every force's figures on the national requirements at the last month ends recorded."""
+    national = national_body()
+    if national is None:
+        return []
+    counts = MonthEndCount.objects.filter(requirement__owner=national)
+    if requirement is not None:
+        counts = counts.filter(requirement=requirement)
+    start = _trend_start(counts)
+    if start is None:
+        return []
+    rows = (
+        counts.filter(month_end__gte=start)
+        .values_list("month_end", "status")
+        .annotate(n=Sum("count"))
+        .order_by("month_end")
+    )
+    return _trend_from(rows)
