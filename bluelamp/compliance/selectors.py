@@ -13,7 +13,7 @@ Who sees what:
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from bluelamp.compliance.evaluation import _scope, local_day
@@ -109,13 +109,18 @@ def sight(actor) -> Sight:
 
 
 def _names_shared() -> set[int]:
-    """Forces whose licence lets the national body see their people by name."""
+    """Forces whose licence in force (active, and today within its dates) lets the national body
+    see their people by name."""
     from bluelamp.organisations.api import Licence
 
+    today = local_day(None)
     return set(
-        Licence.objects.filter(shares_names_nationally=True, status=Licence.Status.ACTIVE).values_list(
-            "organisation_id", flat=True
-        )
+        Licence.objects.filter(
+            Q(ends_on__isnull=True) | Q(ends_on__gte=today),
+            shares_names_nationally=True,
+            status=Licence.Status.ACTIVE,
+            starts_on__lte=today,
+        ).values_list("organisation_id", flat=True)
     )
 
 
