@@ -13,6 +13,7 @@ urlpatterns = [
     path("people/", include("bluelamp.people.urls")),
     path("learning/", include("bluelamp.learning.urls")),
     path("service-desk/", include("bluelamp.servicedesk.urls")),
+    path("compliance/", include("bluelamp.compliance.urls")),
     path("notifications/", include("bluelamp.notifications.urls")),
     path("api/", include("bluelamp.restapi.urls")),
     path("django-admin/", admin.site.urls),
