@@ -82,8 +82,10 @@ def test_demo_data_loads_forces_and_is_idempotent(db):
     }
     # Learning's demo data comes through its registered demo loader, with the demo's Kent officer.
     officer = Person.objects.get(email="kent.officer@kent.police.uk")
-    assert sorted(Course.objects.values_list("code", flat=True)) == ["FA-REFRESH", "KENT-CUSTODY", "SAS-01"]
+    # (Other domains' demo data may add courses of their own: mandatory training does.)
+    assert {"FA-REFRESH", "KENT-CUSTODY", "SAS-01"} <= set(Course.objects.values_list("code", flat=True))
+    courses = Course.objects.count()
     assert [e.course.code for e in Enrolment.objects.filter(person=officer)] == ["SAS-01"]
     run("demo-data", "--people-per-force", "8")
     assert snapshot() == first
-    assert Course.objects.count() == 3
+    assert Course.objects.count() == courses
