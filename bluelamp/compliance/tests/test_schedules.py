@@ -346,3 +346,50 @@ def test_a_national_training_admin_may_not_be_sent_a_forces_report_without_names
         "pat@national.example is not the address of anyone who may see Kent Police's people by name"
         in str(refused.value)
     )
+
+
+def test_a_platform_administrator_chooses_the_organisation_and_its_units_only(
+    signed_in, platform_admin, kent, essex, alice, charlie
+):
+    essex_unit = unit_create(actor=charlie, organisation=essex, name="Essex North")
+    client = signed_in(platform_admin)
+    form = client.get("/compliance/schedules/new/")
+    assert "Choose an organisation" in form.text and "Essex Police: Essex North" in form.text
+    response = client.post(
+        "/compliance/schedules/new/",
+        {
+            "organisation": str(kent.pk),
+            "frequency": "weekly",
+            "format": "csv",
+            "recipients": "alice@kent.police.uk",
+            "unit": str(essex_unit.pk),
+        },
+    )
+    assert response.status_code == 400
+    assert "Essex North is not one of Kent Police&#39;s units" in response.text
+    assert not ReportSchedule.objects.exists()
+    response = client.post(
+        "/compliance/schedules/new/",
+        {
+            "organisation": str(kent.pk),
+            "frequency": "weekly",
+            "format": "csv",
+            "recipients": "alice@kent.police.uk",
+        },
+    )
+    assert response.status_code == 302 and ReportSchedule.objects.get().organisation == kent
+
+
+def test_the_list_takes_the_same_queries_however_many_schedules(signed_in, kent, alice, east, requirement):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = signed_in(alice)
+    counts = []
+    for _ in range(2):
+        schedule(kent, alice, unit=east, requirement=requirement)
+        schedule(kent, alice)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/compliance/schedules/").status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
