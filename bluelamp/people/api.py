@@ -3,6 +3,7 @@
 from bluelamp.people.importing import ImportResult, RowError, run_import
 from bluelamp.people.listeners import PeopleChangedListener, listen_people_changed
 from bluelamp.people.models import ImportRun, Person, PersonTransfer
+from bluelamp.people.ranks import ranks_and_grades
 from bluelamp.people.selectors import access_person, people_search, people_visible
 from bluelamp.people.services import person_create, person_transfer, person_update
 
@@ -20,5 +21,6 @@ __all__ = [
     "person_create",
     "person_transfer",
     "person_update",
+    "ranks_and_grades",
     "run_import",
 ]

@@ -234,7 +234,10 @@ def test_alice_creates_a_requirement_and_its_audience_is_assigned(
     assert form.status_code == 200
     html = form.content.decode()
     assert "FA-101 First aid" in html and "Preview who this applies to" in html
-    assert "Team 1" in html and "Sergeant" in html  # units by path, ranks held
+    assert "East/Team 1" in html  # units by their full path
+    # The national ranks and grades, in their order.
+    ranks = re.findall(r'name="ranks" type="checkbox" value="([^"]+)"', html)
+    assert ranks[:3] == ["Police Constable", "Sergeant", "Inspector"] and "Police Staff SO1" in ranks
     response = client.post(NEW, form_data(first_aid, auto_enrol="on"))
     requirement = Requirement.objects.get(code="FA-NEW")
     assert (
@@ -463,7 +466,12 @@ def test_the_requirement_page_says_what_it_asks_and_who_stands_where(
 ):
     second = publish_course(kent, alice, "FA-102")
     everyone = make_requirement(
-        kent, "ALL", [first_aid, second], actor=alice, prerequisites=[east_requirement]
+        kent,
+        "ALL",
+        [first_aid, second],
+        actor=alice,
+        prerequisites=[east_requirement],
+        description="Agreed by the training board.\r\n\r\nReviewed <yearly>.",
     )
     complete_course(dan, first_aid, at=AT)
     client = signed_in(alice)
@@ -475,6 +483,8 @@ def test_the_requirement_page_says_what_it_asks_and_who_stands_where(
     assert "Everyone in Kent Police" in page
     assert "4 people in its audience that you can see." in page
     html = client.get(f"/compliance/requirements/{everyone.uuid}/").content.decode()
+    assert '<p class="govuk-body">Agreed by the training board.</p>' in html
+    assert '<p class="govuk-body">Reviewed &lt;yearly&gt;.</p>' in html
     assert f'href="/compliance/people/{bob.uuid}/"' in html
     compliant = client.get(f"/compliance/requirements/{everyone.uuid}/?status=compliant")
     rows = text(compliant).split("People in its audience, compliant, by name")[1]
@@ -554,3 +564,13 @@ def test_a_platform_admin_chooses_the_owner_first(signed_in, national, kent, pla
     assert Requirement.objects.get(code="FA-NEW").owner == kent
     nat = client.get(NEW + "?owner=national").content.decode()
     assert "Everyone in every force that holds the PL-P-200 licence" in nat and "FA-101" not in nat
+
+
+def test_a_rank_held_outside_the_national_list_is_offered_after_it(kent, alice, bob, first_aid):
+    from bluelamp.compliance.web.forms_requirements import choices_for
+    from bluelamp.people.api import Person
+
+    Person.objects.filter(pk=bob.pk).update(rank="Custody Detention Officer")  # as recorded long ago
+    ranks = choices_for(kent, on=dt.date(2026, 3, 2)).ranks
+    assert ranks[0] == "Police Constable" and ranks[-1] == "Custody Detention Officer"
+    assert len(ranks) == len(set(rank.casefold() for rank in ranks))

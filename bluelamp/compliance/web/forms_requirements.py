@@ -17,7 +17,7 @@ from bluelamp.core.forms import text_area
 from bluelamp.core.validation import date_errors, text_errors
 from bluelamp.learning.api import Course
 from bluelamp.organisations.api import Organisation, Unit
-from bluelamp.people.api import Person
+from bluelamp.people.api import Person, ranks_and_grades
 
 # The fields that make up the audience: what "Preview who this applies to" reads.
 AUDIENCE_FIELDS = (
@@ -121,7 +121,8 @@ def _national_ids() -> list[int]:
 def choices_for(owner: Organisation, requirement: Requirement | None = None, *, on: dt.date) -> Choices:
     """The owner's own and national published courses (and any the requirement already names),
     the owner's units by their full path (none for the national body: units are each force's
-    own), the ranks or grades its people hold, and the other active requirements it may refer to."""
+    own), the national ranks and grades and any others its people hold, and the other active
+    requirements it may refer to."""
     owners = {owner.id, *_national_ids()}
     linked = list(requirement.course_links.values_list("course_id", flat=True)) if requirement else []
     courses = list(
@@ -143,11 +144,16 @@ def choices_for(owner: Organisation, requirement: Requirement | None = None, *, 
         people_in_scope(owner, on=on)
         .filter(status=Person.Status.ACTIVE)
         .exclude(rank="")
+        .order_by("rank")
         .values_list("rank", flat=True)
         .distinct()
     )
+    # The national ranks and grades in their order (Constable first), then any others held or chosen.
     ranks: dict[str, str] = {}
-    for rank in [*held, *(requirement.audience.get("ranks", []) if requirement else [])]:
+    others_held = sorted(
+        [*held, *(requirement.audience.get("ranks", []) if requirement else [])], key=str.casefold
+    )
+    for rank in [*ranks_and_grades(), *others_held]:
         ranks.setdefault(rank.strip().casefold(), rank.strip())
     others = Requirement.objects.filter(owner_id__in=owners).select_related("owner").order_by("code", "id")
     if requirement is not None:
@@ -163,7 +169,7 @@ def choices_for(owner: Organisation, requirement: Requirement | None = None, *, 
     return Choices(
         courses=courses,
         units=units,
-        ranks=sorted(ranks.values(), key=str.casefold),
+        ranks=list(ranks.values()),
         requirements=[(r.id, _requirement_label(r, owner)) for r in others],
         latest_version=latest,
     )
@@ -235,7 +241,9 @@ class RequirementForm(forms.Form):
         error_messages={"required": "Choose who the requirement applies to"},
     )
     units = _choose_several("Units", help_text="Each with everything below it.")
-    ranks = _choose_several("Ranks or grades")
+    ranks = _choose_several(
+        "Ranks or grades", help_text="The national ranks and grades, then any others the owner's people hold."
+    )
     job_roles = text_area(
         "Job roles", required=False, rows=3, help_text="One per line, as they are written in HR records."
     )

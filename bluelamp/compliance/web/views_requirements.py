@@ -10,6 +10,7 @@ not change on a page that changes it, is "not found", the same as one that does 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import defaultdict
 
 from django.contrib import messages
@@ -213,6 +214,7 @@ def requirement_detail(request, requirement_uuid):
         {
             "title": f"{requirement.code} {requirement.title}",
             "requirement": requirement,
+            "description": [p.strip() for p in re.split(r"\r?\n\s*\n", requirement.description) if p.strip()],
             "settings": wording.settings_in_words(requirement),
             "audience": wording.audience_in_words(requirement.audience, owner=requirement.owner, names=names),
             "courses": list(requirement.course_links.select_related("course", "course__owner")),
