@@ -19,7 +19,6 @@ learning's demo data (whose first aid and stop and search courses it reuses).
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import random
@@ -40,6 +39,7 @@ from bluelamp.compliance.services import (
     extension_grant,
     requirement_save,
 )
+from bluelamp.core.exports import csv_write
 from bluelamp.core.plugins import DemoCast, DemoLoader, register_demo_loaders
 from bluelamp.learning.api import Course, activity_add, course_create, import_history, version_publish
 from bluelamp.organisations.api import Organisation
@@ -254,9 +254,11 @@ def _import(
     created = 0
     for slug, rows in sorted(rows_by_force.items()):
         out = io.StringIO()
-        writer = csv.writer(out)
-        writer.writerow(["email", "course_code", "completed_on", "provider"])
-        writer.writerows([*row, "Previous learning system"] for row in rows)
+        csv_write(
+            out,
+            header=["email", "course_code", "completed_on", "provider"],
+            rows=([*row, "Previous learning system"] for row in rows),
+        )
         result = import_history(
             actor=None,
             organisation=organisations[slug],
