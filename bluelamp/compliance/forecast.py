@@ -103,8 +103,8 @@ def forecast(
 ) -> Forecast:
     """Who falls due in each of `months` months from `start` in `organisation` (or `unit` and
     everything below it; or, with `within`, those units' subtrees only), per requirement and per
-    child unit, recertifications and first due apart, and those already overdue. Two queries, and
-    one for the requirements' names and one for the child units."""
+    child unit, recertifications and first due apart, and those already overdue. One query over
+    the assignments, one for the requirements' names and one for the child units."""
     if months < 1:
         raise ValueError(f"a forecast needs at least one month, not {months}")
     level = Level(organisation=organisation, unit=unit, tops=tuple(within) if unit is None else ())
@@ -117,9 +117,13 @@ def forecast(
         output_field=IntegerField(),
     )
     recertification = ExpressionWrapper(Q(last_completed_on__isnull=False), output_field=BooleanField())
+    rows = Assignment.objects.filter(organisation=organisation, in_audience=True)
+    if not level.whole_organisation:
+        # The subtree's unit ids first, so that the assignments' unit index is used.
+        subtree = Unit.objects.filter(level.unit_q(), organisation=organisation).values("pk")
+        rows = rows.filter(unit_id__in=subtree)
     rows = (
-        Assignment.objects.filter(level.unit_q("unit__"), organisation=organisation, in_audience=True)
-        .filter(due_on__isnull=False, due_on__lt=end)
+        rows.filter(due_on__isnull=False, due_on__lt=end)
         .exclude(status=rules.EXEMPT)
         .annotate(bucket=bucket, recertification=recertification)
     )
@@ -128,11 +132,17 @@ def forecast(
 
     total = Line("Total", [Bucket() for _ in starts])
     per_requirement: dict[int, Line] = {}
-    for requirement_id, index, recert, n in (
-        rows.values_list("requirement_id", "bucket", "recertification").annotate(n=Count("pk")).order_by()
+    per_branch: dict[str | None, Line] = {}
+    # One pass over the assignments, grouped by requirement and child unit at once: a force's
+    # forecast reads its assignments once.
+    for requirement_id, branch, index, recert, n in (
+        rows.annotate(branch=_branch(level))
+        .values_list("requirement_id", "branch", "bucket", "recertification")
+        .annotate(n=Count("pk"))
+        .order_by()
     ):
-        line = per_requirement.setdefault(requirement_id, Line("", [Bucket() for _ in starts]))
-        line.add(index, recert, n)
+        per_requirement.setdefault(requirement_id, Line("", [Bucket() for _ in starts])).add(index, recert, n)
+        per_branch.setdefault(branch, Line("", [Bucket() for _ in starts])).add(index, recert, n)
         total.add(index, recert, n)
     requirements = Requirement.objects.filter(pk__in=list(per_requirement)).order_by("code", "pk")
     by_requirement = []
@@ -141,14 +151,6 @@ def forecast(
         line.label, line.requirement = f"{r.code} {r.title}", r
         by_requirement.append(line)
 
-    per_branch: dict[str | None, Line] = {}
-    for branch, index, recert, n in (
-        rows.annotate(branch=_branch(level))
-        .values_list("branch", "bucket", "recertification")
-        .annotate(n=Count("pk"))
-        .order_by()
-    ):
-        per_branch.setdefault(branch, Line("", [Bucket() for _ in starts])).add(index, recert, n)
     by_unit = []
     for child in children_of(level):
         line = per_branch.get(child.path) or Line("", [Bucket() for _ in starts])

@@ -24,12 +24,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
 from django.db import connection
-from django.db.models import Max, Q, QuerySet, Sum
+from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils.text import slugify
 
-from bluelamp.compliance import rules
+from bluelamp.compliance import rules, sweeps
 from bluelamp.compliance.models import Assignment, MonthEndCount, Requirement, StatusCount
 from bluelamp.compliance.selectors import Sight, sight
 from bluelamp.organisations.api import Access, Organisation, Perm, Unit, access_for
@@ -271,11 +272,11 @@ class LevelFigures:
     requirements: list[Requirement]
     by_requirement: dict[int, Figures]
     units: list[Unit]  # the child units
-    own_path: str | None  # the level's unit's path (its own people), None at the organisation's level
     whole_organisation: bool
+    has_own_people: bool  # a unit's level: people directly in it
     branches: dict[
-        str | None, dict[int, Figures]
-    ]  # child unit path (None: no unit) -> requirement -> figures
+        int | None, dict[int, Figures]
+    ]  # child unit id (None: not under one) -> requirement -> figures
 
     @property
     def overall(self) -> Figures:
@@ -285,81 +286,83 @@ class LevelFigures:
         for requirement in self.requirements:
             yield requirement, self.by_requirement[requirement.pk]
 
-    def _branch(self, branch: str | None, requirement: Requirement | None) -> Figures:
+    def _branch(self, branch: int | None, requirement: Requirement | None) -> Figures:
         figures = self.branches.get(branch, {})
         if requirement is not None:
             return figures.get(requirement.pk, Figures())
         return total(figures.values())
 
     def children(self, requirement: Requirement | None = None) -> list[tuple[Unit, Figures]]:
-        return [(unit, self._branch(unit.path, requirement)) for unit in self.units]
+        return [(unit, self._branch(unit.pk, requirement)) for unit in self.units]
 
     def direct(self, requirement: Requirement | None = None) -> Figures | None:
         """People directly in the level's unit (None at the organisation's level)."""
-        return None if self.own_path is None else self._branch(self.own_path, requirement)
+        return self._branch(None, requirement) if self.has_own_people else None
 
     def in_no_unit(self, requirement: Requirement | None = None) -> Figures | None:
         """People in no unit (at the whole organisation's level; None elsewhere)."""
         return self._branch(None, requirement) if self.whole_organisation else None
 
 
-def _branch_sql(level: Level) -> tuple[str, list, str, list]:
-    """SQL over the unit `u` of a count: the branch (the child unit's path a row belongs under, the
-    level's own path for its own people, NULL for people in no unit) and the WHERE that keeps the
-    level's subtree, each with its parameters. Paths are treebeard's (digits and capitals)."""
-    step = Unit.steplen
-    if level.unit is not None:
-        path = level.unit.path
-        return f"substr(u.path, 1, {len(path) + step})", [], f"substr(u.path, 1, {len(path)}) = %s", [path]
-    if level.tops:
-        whens, where, when_params, where_params = [], [], [], []
-        for top in level.tops:
-            whens.append(f"WHEN substr(u.path, 1, {len(top.path)}) = %s THEN %s")
-            when_params += [top.path, top.path]
-            where.append(f"substr(u.path, 1, {len(top.path)}) = %s")
-            where_params.append(top.path)
-        return f"CASE {' '.join(whens)} END", when_params, "(" + " OR ".join(where) + ")", where_params
-    return f"substr(u.path, 1, {step})", [], "", []
+def _grouped_counts(level: Level, children: list[Unit]) -> list[tuple[int | None, int, str, int]]:
+    """(child unit id, requirement id, status, people) for the level, in one aggregate query. The
+    child is None for the level's own people (at the organisation's level: people in no unit).
 
-
-def _grouped_counts(level: Level) -> list[tuple[str | None, int, str, int]]:
-    """(branch, requirement id, status, people) for the level, in one aggregate query."""
-    branch, branch_params, where, where_params = _branch_sql(level)
-    # Raw SQL for the join on unit_key (not a foreign key) and the grouping by tree path; what is
-    # formatted in is the models' table names and lengths worked out here, every value a parameter.
+    Raw SQL: StatusCount.unit_key is not a foreign key, and each count is put under its child unit
+    by the tree path. The level's subtree is read through the counts' (organisation, unit_key, ...)
+    index, its unit ids found first in the unit tree (a few hundred rows)."""
     counts, units = StatusCount._meta.db_table, Unit._meta.db_table
+    org = level.organisation.pk
+    params: list = []
+    if children:
+        marks = ", ".join(["%s"] * len(children))
+        branch = (
+            f"LEFT JOIN (SELECT u.id, t.id AS child FROM {units} u JOIN {units} t"  # noqa: S608
+            f" ON substr(u.path, 1, length(t.path)) = t.path WHERE u.organisation_id = %s AND t.id IN ({marks}))"
+            " b ON b.id = c.unit_key"
+        )
+        params += [org, *(child.pk for child in children)]
+        select = "b.child"
+    else:
+        branch, select = "", "NULL"
     sql = (
-        f"SELECT {branch} AS branch, c.requirement_id, c.status, SUM(c.count) "  # noqa: S608
-        f"FROM {counts} c LEFT JOIN {units} u ON u.id = c.unit_key "
+        f"SELECT {select}, c.requirement_id, c.status, SUM(c.count) FROM {counts} c {branch} "  # noqa: S608
         "WHERE c.organisation_id = %s AND c.count <> 0"
     )
-    params: list = [*branch_params, level.organisation.pk]
-    if where:
-        sql += f" AND {where}"
-        params += where_params
+    params.append(org)
+    tops = [level.unit] if level.unit is not None else list(level.tops)
+    if tops:
+        within = " OR ".join(["substr(u2.path, 1, %s) = %s"] * len(tops))
+        sql += (
+            f" AND c.unit_key IN (SELECT u2.id FROM {units} u2 WHERE u2.organisation_id = %s AND ({within}))"  # noqa: S608
+        )
+        params.append(org)
+        for top in tops:
+            params += [len(top.path), top.path]
     sql += " GROUP BY 1, 2, 3"
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        return [(b, r, s, int(n)) for b, r, s, n in cursor.fetchall()]
+        return [(b, r, st, int(n)) for b, r, st, n in cursor.fetchall()]
 
 
 def level_figures(level: Level) -> LevelFigures:
-    """The level's figures: one aggregate query over the counts, one for the requirements anyone
-    here is in the audience of, and one for the child units."""
+    """The level's figures: one query for the child units, one aggregate query over the counts,
+    one for the requirements anyone here is in the audience of."""
+    children = children_of(level)
     by_requirement: dict[int, Figures] = defaultdict(Figures)
-    branches: dict[str | None, dict[int, Figures]] = defaultdict(lambda: defaultdict(Figures))
-    for branch, requirement_id, status, n in _grouped_counts(level):
+    branches: dict[int | None, dict[int, Figures]] = defaultdict(lambda: defaultdict(Figures))
+    for child, requirement_id, status, n in _grouped_counts(level, children):
         by_requirement[requirement_id].add(status, n)
-        branches[branch][requirement_id].add(status, n)
+        branches[child][requirement_id].add(status, n)
     requirements = list(
         Requirement.objects.filter(pk__in=list(by_requirement)).select_related("owner").order_by("code", "pk")
     )
     return LevelFigures(
         requirements=requirements,
         by_requirement={r.pk: by_requirement[r.pk] for r in requirements},
-        units=children_of(level),
-        own_path=level.unit.path if level.unit is not None else None,
+        units=children,
         whole_organisation=level.whole_organisation,
+        has_own_people=level.unit is not None,
         branches=branches,
     )
 
@@ -380,25 +383,73 @@ def _trend_from(rows: Iterable[tuple[dt.date, str, int]]) -> list[MonthFigures]:
     return [MonthFigures(m, months[m]) for m in sorted(months)]
 
 
-def _trend_start(counts: QuerySet[MonthEndCount]) -> dt.date | None:
-    """The first day of the TREND_MONTHS months up to the latest month end recorded."""
-    latest = counts.aggregate(latest=Max("month_end"))["latest"]
+def month_ends_shown() -> list[dt.date]:
+    """The last TREND_MONTHS month ends up to the latest recorded. The sweep keeps every
+    organisation's counts of a month end at once, labelled with the month's last day, so the
+    latest of any organisation is the latest of all (found at the end of the counts' index)."""
+    latest = MonthEndCount.objects.order_by("-month_end").values_list("month_end", flat=True).first()
     if latest is None:
-        return None
-    return rules.add_months(latest.replace(day=1), 1 - TREND_MONTHS)
+        return []
+    first = rules.add_months(latest.replace(day=1), 1 - TREND_MONTHS)
+    return [sweeps.month_end(rules.add_months(first, k)) for k in range(TREND_MONTHS)]
+
+
+# A month end's counts are kept once and never recomputed, so what they add up to can be kept too:
+# a whole force's (or every force's national) counts of one month end are read once, not on every
+# page (34,000 people's counts at twelve month ends are a million rows). Keyed by the
+# organisation's uuid: never reused, unlike an id.
+MONTH_END_CACHE_SECONDS = 31 * 24 * 3600
+
+
+def _month_end_totals(key: str, month_ends: list[dt.date], counts: QuerySet[MonthEndCount]) -> dict:
+    """{month end: {requirement id: {status: people}}} of `counts` at each month end, from the
+    cache where it is there. Month ends without counts are not kept (a sweep made up later fills
+    one in)."""
+    keys = {m: f"compliance:month-end:v1:{key}:{m.isoformat()}" for m in month_ends}
+    found = cache.get_many(list(keys.values()))
+    out = {m: found[keys[m]] for m in month_ends if keys[m] in found}
+    missing = [m for m in month_ends if m not in out]
+    if missing:
+        fresh: dict[dt.date, dict[int, dict[str, int]]] = defaultdict(lambda: defaultdict(dict))
+        for m, requirement_id, status, n in (
+            counts.filter(month_end__in=missing)
+            .values_list("month_end", "requirement_id", "status")
+            .annotate(n=Sum("count"))
+            .order_by()
+        ):
+            fresh[m][requirement_id][status] = n
+        kept = {m: {r: dict(statuses) for r, statuses in fresh[m].items()} for m in missing if fresh.get(m)}
+        cache.set_many({keys[m]: totals for m, totals in kept.items()}, MONTH_END_CACHE_SECONDS)
+        out.update(kept)
+    return out
+
+
+def _trend_of(totals: dict, month_ends: list[dt.date], requirement: Requirement | None) -> list[MonthFigures]:
+    trend = []
+    for m in month_ends:
+        figures = Figures()
+        for requirement_id, statuses in totals.get(m, {}).items():
+            if requirement is None or requirement_id == requirement.pk:
+                for status, n in statuses.items():
+                    figures.add(status, n)
+        if figures.counts:
+            trend.append(MonthFigures(m, figures))
+    return trend
 
 
 def trend(level: Level, *, requirement: Requirement | None = None) -> list[MonthFigures]:
     """The level's figures at each of the last TREND_MONTHS month ends recorded (kept by the
-    nightly sweep from the month this was built; the units as they are now). Two queries."""
-    counts = MonthEndCount.objects.filter(organisation=level.organisation)
-    start = _trend_start(counts)
-    if start is None:
+    nightly sweep from the month this was built; the units as they are now). Two queries: the
+    latest month end, then the level's counts (a whole force's from the cache)."""
+    month_ends = month_ends_shown()
+    if not month_ends:
         return []
-    counts = counts.filter(month_end__gte=start)
-    if not level.whole_organisation:
-        subtree = Unit.objects.filter(level.unit_q(), organisation=level.organisation).values("pk")
-        counts = counts.filter(unit_key__in=subtree)
+    counts = MonthEndCount.objects.filter(organisation=level.organisation)
+    if level.whole_organisation:
+        totals = _month_end_totals(str(level.organisation.uuid), month_ends, counts)
+        return _trend_of(totals, month_ends, requirement)
+    subtree = Unit.objects.filter(level.unit_q(), organisation=level.organisation).values("pk")
+    counts = counts.filter(month_end__in=month_ends, unit_key__in=subtree)
     if requirement is not None:
         counts = counts.filter(requirement=requirement)
     rows = counts.values_list("month_end", "status").annotate(n=Sum("count")).order_by("month_end")
@@ -418,38 +469,30 @@ def people_named(
 ) -> QuerySet[Person]:
     """People of the level the reader may see by name who are in the audience of a requirement
     (`requirement`; in `status`): those directly in the level's unit (at the organisation's level,
-    those in no unit), or everyone in its subtree (`below`). Ordered by name. None for a reader
+    those in no unit), or everyone in its subtree (`below`). Ordered by name. Nobody for a reader
     who may not see names here."""
     if not level.names:
         return Person.objects.none()
-    assignments = _assignments(level, requirement=requirement, status=status, below=below)
+    people = Person.objects.filter(organisation=level.organisation, status=Person.Status.ACTIVE)
+    if below:
+        people = people.filter(level.unit_q("unit__"))
+    elif level.unit is not None:
+        people = people.filter(unit=level.unit)
+    else:
+        people = people.filter(unit__isnull=True)
+    # Asked per person (the unique index of person and requirement): a join on the assignments
+    # of a whole force would be planned badly under the page's LIMIT.
+    standing = Assignment.objects.filter(person=OuterRef("pk"), in_audience=True)
+    if requirement is not None:
+        standing = standing.filter(requirement=requirement)
+    if status:
+        standing = standing.filter(status=status)
     return (
-        Person.objects.filter(
-            _sight(actor).names.people_q(),
-            organisation=level.organisation,
-            status=Person.Status.ACTIVE,
-            pk__in=assignments.values("person_id"),
-        )
+        people.filter(Exists(standing))
+        .filter(_sight(actor).names.people_q())
         .select_related("unit")
         .order_by("last_name", "first_name", "pk")
     )
-
-
-def _assignments(
-    level: Level, *, requirement: Requirement | None, status: str | None, below: bool
-) -> QuerySet[Assignment]:
-    assignments = Assignment.objects.filter(organisation=level.organisation, in_audience=True)
-    if below:
-        assignments = assignments.filter(level.unit_q("unit__"))
-    elif level.unit is not None:
-        assignments = assignments.filter(unit=level.unit)
-    else:
-        assignments = assignments.filter(unit__isnull=True)
-    if requirement is not None:
-        assignments = assignments.filter(requirement=requirement)
-    if status:
-        assignments = assignments.filter(status=status)
-    return assignments
 
 
 def standings_of(people: Iterable[Person], *, requirement: Requirement | None = None) -> dict[int, dict]:
@@ -622,18 +665,11 @@ def national_figures(actor, *, requirement: Requirement | None = None) -> Nation
 def national_trend(*, requirement: Requirement | None = None) -> list[MonthFigures]:
     """Every force's figures on the national requirements at the last month ends recorded."""
     national = national_body()
-    if national is None:
+    month_ends = month_ends_shown()
+    if national is None or not month_ends:
         return []
-    counts = MonthEndCount.objects.filter(requirement__owner=national)
-    if requirement is not None:
-        counts = counts.filter(requirement=requirement)
-    start = _trend_start(counts)
-    if start is None:
-        return []
-    rows = (
-        counts.filter(month_end__gte=start)
-        .values_list("month_end", "status")
-        .annotate(n=Sum("count"))
-        .order_by("month_end")
+    counts = MonthEndCount.objects.filter(
+        requirement__in=Requirement.objects.filter(owner=national).values("pk")
     )
-    return _trend_from(rows)
+    totals = _month_end_totals(f"national:{national.uuid}", month_ends, counts)
+    return _trend_of(totals, month_ends, requirement)

@@ -34,7 +34,7 @@ from bluelamp.compliance.tests.helpers import complete_course, make_requirement
 from bluelamp.learning.tests.courses import publish_course
 from bluelamp.organisations.api import Licence, role_grant, unit_create
 from bluelamp.people.api import Person
-from conftest import make_person, page_body
+from conftest import make_org, make_person, page_body
 
 pytestmark = pytest.mark.django_db
 
@@ -394,6 +394,22 @@ def test_the_trend_shows_the_month_ends_kept(world, signed_in):
     ]
 
 
+def test_a_whole_forces_month_ends_are_added_up_once(world, django_assert_num_queries):
+    month_end_keep(on=dt.date(2026, 1, 31))
+    level = reports.level_for(world.alice)
+    first = reports.trend(level)
+    # The latest month end, and the eleven before it that hold no counts (asked again, through the
+    # index, in case a sweep made one up since); January's totals are kept.
+    with django_assert_num_queries(2) as queries:
+        again = reports.trend(level, requirement=world.fa)
+    assert "2026-01-31" not in queries.captured_queries[1]["sql"]
+    assert [m.figures.in_audience for m in first] == [14] and [m.figures.in_audience for m in again] == [9]
+    # A unit's trend is read from the counts each time (its subtree may change).
+    north = reports.level_for(world.alice, unit=str(world.north.pk))
+    with django_assert_num_queries(2):
+        assert [m.figures.in_audience for m in reports.trend(north)] == [10]
+
+
 def test_the_trend_keeps_the_last_twelve_month_ends(world):
     for month in range(1, 13):
         month_end_keep(on=dt.date(2025, month, 28) if month == 2 else _last_day(2025, month))
@@ -476,6 +492,26 @@ def test_the_national_view_lists_every_force_and_hides_names_unless_shared(
     assert {row[0]: row[-1] for row in _table(page, "forces-table")}["Kent Police"] == "Figures only"
     page = client.get(reverse("compliance:dashboard"), {"unit": w.north.pk}).content.decode()
     assert "Sam Kent" not in page
+
+
+def test_the_national_view_and_the_team_read_a_constant_number_of_queries(
+    national_world, signed_in, platform_admin, django_assert_max_num_queries
+):
+    client = signed_in(platform_admin)
+    url = reverse("compliance:national")
+    client.get(url)
+    with django_assert_max_num_queries(18):
+        assert client.get(url).status_code == 200
+    for n in range(5):  # more forces: the same queries
+        make_org(f"force{n}", f"Force {n}")
+    with django_assert_max_num_queries(18):
+        assert client.get(url).status_code == 200
+    for report in (national_world.cara, national_world.ann, national_world.dan):
+        report.line_manager = national_world.olly
+        report.save(update_fields=["line_manager"])
+    client = signed_in(national_world.olly)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("compliance:dashboard")).status_code == 200
 
 
 def test_the_national_view_is_not_found_for_a_force(national_world, signed_in):
