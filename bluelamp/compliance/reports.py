@@ -8,6 +8,10 @@ level's path, joined in the database and grouped by child unit in the same query
 34,000 people costs one aggregate query, not a scan of 850,000 assignments. Only the list of people
 by name (paginated) and a line manager's own team read assignments.
 
+The trend adds up `MonthEndCount` the same way. A month end's counts are kept once and never
+change, so what a whole force's (and every force's national) counts add up to at a month end is
+kept in the cache once worked out; a unit's is read each time (the tree below it may change).
+
 "% compliant" = compliant ÷ (people in the audience − exempt): exempt people are neither compliant
 nor not; everyone else who must do the training counts, suspended and not-yet-due people included.
 It is rounded down to one decimal place, so 100% means everyone.
