@@ -3,7 +3,7 @@ gathered from one module per part of the domain (each owns its routes' cases).""
 
 import importlib
 
-PARTS = ("requirements", "people", "reports", "schedules")
+PARTS = ("requirements", "people", "reports", "schedules", "api")
 
 
 def _parts():

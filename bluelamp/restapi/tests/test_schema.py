@@ -21,6 +21,11 @@ EXPECTED = {
     "/api/v1/enrolments/{uuid}/withdraw/": {"post"},
     "/api/v1/enrolments/{uuid}/progress/": {"get"},
     "/api/v1/people/{id}/transcript/": {"get"},
+    "/api/v1/requirements/": {"get", "post"},
+    "/api/v1/requirements/{uuid}/": {"get", "patch"},
+    "/api/v1/people/{person}/compliance/": {"get"},
+    "/api/v1/units/{id}/compliance/": {"get"},
+    "/api/v1/organisations/{slug}/compliance/": {"get"},
 }
 
 

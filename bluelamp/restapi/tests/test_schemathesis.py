@@ -27,6 +27,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
+from bluelamp.compliance.tests.helpers import make_requirement
 from bluelamp.learning.api import enrol_self
 from bluelamp.learning.tests.courses import publish_course
 from bluelamp.restapi.services import api_token_create
@@ -111,6 +112,7 @@ def api_world(national, kent, essex, alice, bob, charlie, kent_world, essex_worl
     national_course = publish_course(national, platform_admin, "NAT-1")
     kent_course = publish_course(kent, alice, "KENT-1")
     enrolment = enrol_self(person=bob, course=national_course)
+    requirement = make_requirement(kent, "KENT-REQ", [kent_course], actor=alice)
     ids = {
         "organisations": "kent",
         "licences": kent_world["licence"].pk,
@@ -118,6 +120,7 @@ def api_world(national, kent, essex, alice, bob, charlie, kent_world, essex_worl
         "people": bob.pk,
         "courses": str(kent_course.uuid),
         "enrolments": str(enrolment.uuid),
+        "requirements": str(requirement.uuid),
     }
     references = {
         "organisation": "kent",
