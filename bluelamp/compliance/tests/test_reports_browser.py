@@ -65,7 +65,6 @@ def test_the_national_view_and_a_line_managers_team_are_accessible(
     page.wait_for_selector("h1:has-text('Mandatory training: every force')")
     assert page.locator("#forces-table tbody tr").count() == 3  # Essex, Kent, all forces
     assert_accessible(page, "the national view")
-    page.screenshot(path="/tmp/compliance-national.png", full_page=True)
     page.click("#forces-table >> text=Kent Police")
     page.wait_for_selector("h1:has-text('Mandatory training: Kent Police')")
     assert page.locator("#people-table").count() == 0  # Kent shares figures only
@@ -77,4 +76,3 @@ def test_the_national_view_and_a_line_managers_team_are_accessible(
     page.goto("/compliance/")
     page.wait_for_selector("#people-table >> text=Cara Kent")
     assert_accessible(page, "a line manager's team")
-    page.screenshot(path="/tmp/compliance-team.png", full_page=True)
