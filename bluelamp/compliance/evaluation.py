@@ -9,7 +9,8 @@ about dates is in rules.py; this module gathers the facts and writes the outcome
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import connection, transaction
 from django.db.models import Count, Q
@@ -146,23 +147,33 @@ def _dependency_order(compiled: dict[int, _Requirement]) -> list[_Requirement]:
     return ordered
 
 
-def _matching_dates(
-    req: _Requirement, completions: list[tuple[int | None, str, int | None, dt.date]]
-) -> list[dt.date]:
-    days = []
-    for course_id, code, version, day in completions:
-        if course_id is not None:
-            if course_id not in req.courses:
-                continue
-            minimum = req.courses[course_id]
-        else:
-            key = code.casefold()
-            if key not in req.codes:
-                continue
-            minimum = req.codes[key]
-        if minimum is not None and (version is None or version < minimum):
-            continue
-        days.append(day)
+@dataclass
+class _Record:
+    """One person's completions that a requirement may count, by course (platform and external
+    records of a course) and by folded course code (imported history without a course): (version,
+    day) each. Indexed once per person, then read by every requirement."""
+
+    by_course: dict[int, list[tuple[int | None, dt.date]]] = field(default_factory=dict)
+    by_code: dict[str, list[tuple[int | None, dt.date]]] = field(default_factory=dict)
+
+
+_NO_RECORD = _Record()
+
+
+def _matching_dates(req: _Requirement, record: _Record) -> list[dt.date]:
+    """The days of the completions that satisfy the requirement: of one of its courses, or without
+    a course but with one of their codes; in the minimum version or later when it sets one."""
+    days: list[dt.date] = []
+    if record.by_course:
+        for course_id, minimum in req.courses.items():
+            for version, day in record.by_course.get(course_id, ()):
+                if minimum is None or (version is not None and version >= minimum):
+                    days.append(day)
+    if record.by_code:
+        for code, minimum in req.codes.items():
+            for version, day in record.by_code.get(code, ()):
+                if minimum is None or (version is not None and version >= minimum):
+                    days.append(day)
     return days
 
 
@@ -187,10 +198,15 @@ class _Batch:
 
     people: list[Facts]
     unit_of: dict[int, int | None]
-    completions: dict[int, list]
+    completions: dict[int, _Record]
     exemptions: dict[tuple[int, int], list[rules.Period]]
     extensions: dict[tuple[int, int], list[rules.Extension]]
-    existing: dict[tuple[int, int], Assignment]
+    existing: dict[tuple[int, int], Any]  # a named row of _EXISTING
+
+
+# What evaluation reads of the assignments it keeps: named rows, not model instances (a sweep reads
+# every row and writes few; a model instance costs several times a row to build).
+_EXISTING = ("id", "person_id", "requirement_id", "joined_on", *_WRITTEN)
 
 
 def _load(ids: list[int], requirements: list[_Requirement]) -> _Batch:
@@ -222,11 +238,15 @@ def _load(ids: list[int], requirements: list[_Requirement]) -> _Batch:
             )
         )
     course_ids = {c for r in requirements for c in r.courses}
-    completions: dict[int, list] = defaultdict(list)
+    completions: dict[int, _Record] = defaultdict(_Record)
     for pid, course_id, code, version, completed_on in Completion.objects.filter(
         Q(course_id__in=course_ids) | Q(course__isnull=True), person_id__in=ids
     ).values_list("person_id", "course_id", "course_code", "version_number", "completed_on"):
-        completions[pid].append((course_id, code or "", version, completed_on))
+        record = completions[pid]
+        if course_id is not None:
+            record.by_course.setdefault(course_id, []).append((version, completed_on))
+        else:
+            record.by_code.setdefault((code or "").casefold(), []).append((version, completed_on))
     exemptions: dict[tuple[int, int], list[rules.Period]] = defaultdict(list)
     for e in Exemption.objects.filter(person_id__in=ids, revoked_at__isnull=True).only(
         "person_id", "requirement_id", "starts_on", "ends_on"
@@ -237,7 +257,10 @@ def _load(ids: list[int], requirements: list[_Requirement]) -> _Batch:
         "person_id", "requirement_id", "from_due_on", "to_due_on"
     ):
         extensions[(x.person_id, x.requirement_id)].append(x.rule)
-    existing = {(a.person_id, a.requirement_id): a for a in Assignment.objects.filter(person_id__in=ids)}
+    existing = {
+        (a.person_id, a.requirement_id): a
+        for a in Assignment.objects.filter(person_id__in=ids).values_list(*_EXISTING, named=True)
+    }
     return _Batch(people, unit_of, completions, exemptions, extensions, existing)
 
 
@@ -249,27 +272,36 @@ class Judged:
     requirement_id: int
     member: bool
     standing: rules.Standing
-    row: Assignment | None
+    row: Any  # the person's assignment as it was (a named row of _EXISTING), None for none yet
 
 
 def _judge(batch: _Batch, requirements: list[_Requirement], licensed: set[int], day: dt.date):
     """Each person's standing on each requirement that applies to them (or that they have a row
-    for, or that another one needs as a prerequisite), in dependency order."""
-    needed = {p for r in requirements for p in r.prerequisites}
+    for), in dependency order. Standings on the prerequisites these need are worked out too, and
+    on no other requirement: most people are in the audience of few."""
     for person in batch.people:
         in_audience_of: set[int] = set()
-        standing_of: dict[int, rules.Standing] = {}
+        member_of: dict[int, bool] = {}  # the requirements to judge: in the audience, or with a row
         for req in requirements:
             # A national requirement is for the forces, not the national body's own staff.
             applies = (
                 person.organisation_id in licensed if req.national else req.owner_id == person.organisation_id
             )
-            row = batch.existing.get((person.id, req.id))
-            if not applies and row is None and req.id not in needed:
-                continue
-            member = applies and matches(req.audience, person, in_audience_of=in_audience_of)
-            if member:
+            if applies and matches(req.audience, person, in_audience_of=in_audience_of):
                 in_audience_of.add(req.id)
+                member_of[req.id] = True
+            elif (person.id, req.id) in batch.existing:
+                member_of[req.id] = False
+        needed: set[int] = set()  # their prerequisites, and the prerequisites of those (earlier)
+        for req in reversed(requirements):
+            if req.id in member_of or req.id in needed:
+                needed.update(req.prerequisites)
+        standing_of: dict[int, rules.Standing] = {}
+        for req in requirements:
+            member = member_of.get(req.id)
+            if member is None and req.id not in needed:
+                continue
+            row = batch.existing.get((person.id, req.id))
             prereqs = [standing_of.get(p) for p in req.prerequisites]
             prereq_ok = all(s is not None and (s.in_date or s.status == rules.EXEMPT) for s in prereqs)
             prereq_change = min(
@@ -277,7 +309,7 @@ def _judge(batch: _Batch, requirements: list[_Requirement], licensed: set[int], 
             )
             standing = rules.standing(
                 on=day,
-                completed_on=_matching_dates(req, batch.completions.get(person.id, [])),
+                completed_on=_matching_dates(req, batch.completions.get(person.id, _NO_RECORD)),
                 validity_months=req.validity_months,
                 window_days=req.window_days,
                 first_due=req.first_due,
@@ -290,7 +322,7 @@ def _judge(batch: _Batch, requirements: list[_Requirement], licensed: set[int], 
                 prerequisites_change_on=prereq_change,
             )
             standing_of[req.id] = standing
-            if member or row is not None:
+            if member is not None:
                 yield Judged(person, req.id, member, standing, row)
 
 
@@ -352,9 +384,15 @@ def _evaluate_batch(
             continue
         was_counted = row.in_audience
         old_key, old_status, old_due = _key(row), row.status, row.due_on
-        for name, value in values.items():
-            setattr(row, name, value)
-        row.evaluated_on, row.updated_at = day, at
+        row = Assignment(
+            id=row.id,
+            person_id=person.id,
+            requirement_id=req_id,
+            joined_on=row.joined_on,
+            evaluated_on=day,
+            updated_at=at,
+            **values,
+        )
         updates.append(row)
         if was_counted:
             deltas[old_key] -= 1
@@ -378,7 +416,7 @@ def _evaluate_batch(
             fn(changes, at)
 
 
-def _key(row: Assignment) -> tuple[int, int, int, str]:
+def _key(row: Any) -> tuple[int, int, int, str]:
     return (row.organisation_id, row.unit_id or 0, row.requirement_id, row.status)
 
 
