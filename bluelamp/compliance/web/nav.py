@@ -1,12 +1,31 @@
 """Mandatory training's link in the header (registered by plugins.py): to the dashboard, for those
-who manage requirements or read compliance figures (report viewers)."""
+who manage requirements or read compliance figures (report viewers), and for line managers (their
+team's view)."""
 
 from bluelamp.compliance import selectors
 from bluelamp.core.plugins import NavEntry, register_nav
+from bluelamp.people.api import Person
+
+_REPORTS_ATTR = "_bluelamp_has_reports"
+
+
+def _has_reports(user) -> bool:
+    # Asked on every page: remembered on the request's user object.
+    if not hasattr(user, _REPORTS_ATTR):
+        setattr(
+            user,
+            _REPORTS_ATTR,
+            Person.objects.filter(line_manager_id=user.pk, status=Person.Status.ACTIVE).exists(),
+        )
+    return getattr(user, _REPORTS_ATTR)
 
 
 def _may_see(user) -> bool:
-    return selectors.sight(user).figures.anything or bool(selectors.organisations_managed(user))
+    return (
+        selectors.sight(user).figures.anything
+        or bool(selectors.organisations_managed(user))
+        or _has_reports(user)
+    )
 
 
 def _active(path: str, href: str) -> bool:
