@@ -2,8 +2,8 @@
 who manage requirements or read compliance figures (report viewers), and for line managers (their
 team's view)."""
 
-from bluelamp.compliance import selectors
 from bluelamp.core.plugins import NavEntry, register_nav
+from bluelamp.organisations.api import Perm, access_for
 from bluelamp.people.api import Person
 
 _REPORTS_ATTR = "_bluelamp_has_reports"
@@ -21,9 +21,10 @@ def _has_reports(user) -> bool:
 
 
 def _may_see(user) -> bool:
+    # Asked on every page: the role checks are remembered per request; no query of their own.
     return (
-        selectors.sight(user).figures.anything
-        or bool(selectors.organisations_managed(user))
+        access_for(user, Perm.LEARNING_MANAGE).anything
+        or access_for(user, Perm.REPORTS_VIEW).anything
         or _has_reports(user)
     )
 
