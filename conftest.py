@@ -12,8 +12,10 @@ os.environ.setdefault("BLUELAMP_TESTING", "1")
 
 import pytest  # noqa: E402
 
-# Shared fixtures from helper modules: a real SMTP server (`smtp`, down until started; `smtp_inbox`).
-pytest_plugins = ["bluelamp.notifications.tests.smtp"]
+# Shared fixtures from helper modules: a real SMTP server (`smtp`, down until started; `smtp_inbox`);
+# the browser tests' one Playwright and headless chromium (`browser`, `page`), for tests/browser/
+# and the domains' own browser tests alike.
+pytest_plugins = ["bluelamp.notifications.tests.smtp", "tests.browser.fixtures"]
 
 
 @pytest.fixture(autouse=True)

@@ -8,11 +8,11 @@ import pytest
 from bluelamp.compliance.sweeps import month_end_keep
 from bluelamp.compliance.tests import test_reports
 from conftest import with_mfa
-from tests.browser import conftest as browser_fixtures
-from tests.browser.conftest import assert_accessible, sign_in
+from tests.browser.fixtures import assert_accessible, sign_in
 
-# The fixtures this module uses from elsewhere: the browser's, and the hand-built Kent.
-browser, page = browser_fixtures.browser, browser_fixtures.page
+# The hand-built Kent of the dashboards' tests. The browser and its `page` come from the plugin
+# every browser test shares (tests/browser/fixtures.py, registered by the root conftest.py): never
+# import those here, or a second Playwright would start beside the first.
 world, national_world = test_reports.world, test_reports.national_world
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
