@@ -42,7 +42,10 @@ from bluelamp.learning.models import (
 )
 from bluelamp.learning.progress import activity_mark_done, activity_open, sco_commit, sco_launch
 from bluelamp.learning.records import (
+    EVIDENCE_ACCEPTED,
+    EVIDENCE_TYPES,
     HistoryResult,
+    check_evidence,
     import_history,
     may_administer_record,
     may_remove,
@@ -70,6 +73,9 @@ from bluelamp.learning.selectors import (
 )
 
 __all__ = [
+    "EVIDENCE_ACCEPTED",
+    "EVIDENCE_TYPES",
+    "check_evidence",
     "Activity",
     "ActivityProgress",
     "CommitError",

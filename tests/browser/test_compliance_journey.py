@@ -231,7 +231,7 @@ def test_mandatory_training_from_setting_up_to_the_national_view(page, settings,
 
     page.get_by_role("link", name="Olly Ashford").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Mandatory training of Olly Ashford")
-    olly_fa = page.locator("#requirement-fa")
+    olly_fa = page.locator("#requirement-fa-kent")
     expect(olly_fa.locator(".govuk-tag")).to_have_text("Overdue")
     olly_fa.get_by_role("link", name="Exempt from FA").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Grant an exemption")
@@ -307,7 +307,7 @@ def test_mandatory_training_from_setting_up_to_the_national_view(page, settings,
     expect(page.locator("#mandatory-training-counts")).to_contain_text("1 due soon")
     page.get_by_role("link", name="See your mandatory training").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("My mandatory training")
-    lena_fa = page.locator("#requirement-fa")
+    lena_fa = page.locator("#requirement-fa-kent")
     expect(lena_fa.locator(".govuk-tag")).to_have_text("Due")
     expect(lena_fa).to_contain_text(format_date(today + dt.timedelta(days=30)))
     lena_fa.get_by_role("link", name="First aid refresher").click()

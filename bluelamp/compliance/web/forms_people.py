@@ -10,13 +10,12 @@ Dates are GOV.UK date inputs: day, month and year in three boxes, with GOV.UK's 
 from __future__ import annotations
 
 import datetime as dt
-import zipfile
 from pathlib import PurePath
 
 from django import forms
-from django.conf import settings
 
 from bluelamp.core.forms import text_area
+from bluelamp.learning.api import EVIDENCE_ACCEPTED, EVIDENCE_TYPES, check_evidence
 
 # --- GOV.UK date input ----------------------------------------------------------------------------
 
@@ -123,61 +122,7 @@ def date_input_params(bound) -> dict:
     return {k: v for k, v in params.items() if v is not None}
 
 
-# --- evidence files -------------------------------------------------------------------------------
-# The same rules and messages as evidence on the learner record (bluelamp/learning/records/
-# external.py, check_evidence), which learning does not export: the same types, the same limit
-# (settings.BLUELAMP_EVIDENCE_MAX_BYTES), each file's first bytes checked against its extension.
-
-_ZIP = b"PK\x03\x04"
-EVIDENCE_TYPES: dict[str, tuple[str, tuple[bytes, ...]]] = {
-    "pdf": ("application/pdf", (b"%PDF-",)),
-    "jpg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "jpeg": ("image/jpeg", (b"\xff\xd8\xff",)),
-    "png": ("image/png", (b"\x89PNG\r\n\x1a\n",)),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", (_ZIP,)),
-}
-EVIDENCE_ACCEPTED = "a PDF, JPG, PNG or Word (DOCX) file"
-
-
-def _megabytes(size: int) -> str:
-    return f"{size / (1024 * 1024):.1f} MB" if size >= 1024 * 1024 else f"{max(size // 1024, 1)} KB"
-
-
-def check_evidence(upload) -> str:
-    """The evidence file's extension (pdf, jpg, png, docx), or a ValidationError saying what is
-    wrong with it and what is accepted."""
-    limit = settings.BLUELAMP_EVIDENCE_MAX_BYTES
-    name = PurePath(upload.name or "").name or "The file"
-    extension = PurePath(name).suffix.lower().lstrip(".")
-    if extension not in EVIDENCE_TYPES:
-        shown = f".{extension} files" if extension else "files without an extension"
-        raise forms.ValidationError(
-            f"{name} cannot be used as evidence: {shown} are not accepted. Upload {EVIDENCE_ACCEPTED}."
-        )
-    if upload.size == 0:
-        raise forms.ValidationError(f"{name} is empty. Upload {EVIDENCE_ACCEPTED} with something in it.")
-    if upload.size > limit:
-        raise forms.ValidationError(
-            f"{name} is {_megabytes(upload.size)}: evidence must be {_megabytes(limit)} or smaller."
-        )
-    upload.seek(0)
-    head = upload.read(4096)
-    upload.seek(0)
-    if not head.startswith(EVIDENCE_TYPES[extension][1]):
-        raise forms.ValidationError(
-            f"{name} is not a real {extension.upper()} file (its contents are of another type). "
-            f"Upload {EVIDENCE_ACCEPTED}."
-        )
-    if extension == "docx":
-        try:
-            with zipfile.ZipFile(upload) as archive:
-                is_word = "word/document.xml" in archive.namelist()
-        except zipfile.BadZipFile:
-            is_word = False
-        upload.seek(0)
-        if not is_word:
-            raise forms.ValidationError(f"{name} is not a Word document. Upload {EVIDENCE_ACCEPTED}.")
-    return "jpg" if extension == "jpeg" else extension
+# --- evidence files: the same rules and messages as evidence on the learner record -------------
 
 
 def evidence_content_type(file_name: str) -> str:

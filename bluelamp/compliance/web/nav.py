@@ -1,32 +1,15 @@
 """Mandatory training's link in the header (registered by plugins.py): to the dashboard, for those
-who manage requirements or read compliance figures (report viewers), and for line managers (their
-team's view)."""
+who manage requirements or read compliance figures (report viewers). Line managers reach their
+team's view from the home page's card (web/cards.py): asking whether someone has reports would cost
+every page a query."""
 
 from bluelamp.core.plugins import NavEntry, register_nav
 from bluelamp.organisations.api import Perm, access_for
-from bluelamp.people.api import Person
-
-_REPORTS_ATTR = "_bluelamp_has_reports"
-
-
-def _has_reports(user) -> bool:
-    # Asked on every page: remembered on the request's user object.
-    if not hasattr(user, _REPORTS_ATTR):
-        setattr(
-            user,
-            _REPORTS_ATTR,
-            Person.objects.filter(line_manager_id=user.pk, status=Person.Status.ACTIVE).exists(),
-        )
-    return getattr(user, _REPORTS_ATTR)
 
 
 def _may_see(user) -> bool:
     # Asked on every page: the role checks are remembered per request; no query of their own.
-    return (
-        access_for(user, Perm.LEARNING_MANAGE).anything
-        or access_for(user, Perm.REPORTS_VIEW).anything
-        or _has_reports(user)
-    )
+    return access_for(user, Perm.LEARNING_MANAGE).anything or access_for(user, Perm.REPORTS_VIEW).anything
 
 
 def _active(path: str, href: str) -> bool:

@@ -14,6 +14,7 @@ written; applying is one transaction. Each check or apply is recorded as a Compl
 from bluelamp.learning.records.checks import EARLIEST
 from bluelamp.learning.records.external import (
     EVIDENCE_ACCEPTED,
+    EVIDENCE_TYPES,
     check_evidence,
     evidence_content_type,
     may_administer_record,
@@ -39,6 +40,7 @@ from bluelamp.learning.records.history import (
 __all__ = [
     "EARLIEST",
     "EVIDENCE_ACCEPTED",
+    "EVIDENCE_TYPES",
     "HISTORY_COLUMNS",
     "HISTORY_FILES",
     "MAX_HISTORY_BYTES",
