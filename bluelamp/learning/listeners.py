@@ -16,58 +16,12 @@ Not a Django signal: the house style keeps business logic out of signals, and an
 typed registry is greppable from both ends.
 """
 
-from __future__ import annotations
+from bluelamp.core.listeners import Listeners, PeopleListener
 
-import datetime as dt
-from collections.abc import Collection, Iterator
-from contextlib import contextmanager
-from typing import Protocol
+CompletionsChangedListener = PeopleListener
 
-from django.utils import timezone
+_registry = Listeners("completions changed")
 
-
-class CompletionsChangedListener(Protocol):
-    def __call__(self, *, person_ids: list[int], at: dt.datetime) -> None: ...
-
-
-_listeners: list[CompletionsChangedListener] = []
-
-
-def listen_completions_changed(fn: CompletionsChangedListener) -> CompletionsChangedListener:
-    """Call `fn(person_ids=[...], at=...)` whenever completions on these people's learner records
-    are added or removed, inside the transaction of the change. Registering the same function
-    again keeps one. Returns `fn`, so it can be used as a decorator."""
-    if fn not in _listeners:
-        _listeners.append(fn)
-    return fn
-
-
-def completions_changed(*, person_ids: Collection[int], at: dt.datetime | None = None) -> None:
-    """Tell every listener that these people's records changed (for learning's own writes only).
-
-    Each listener gets its own sorted list of the distinct ids, and `at` (now, if not given).
-    Nothing is called for no one.
-    """
-    ids = sorted(set(person_ids))
-    if not ids or not _listeners:
-        return
-    when = at or timezone.now()
-    for fn in list(_listeners):
-        fn(person_ids=list(ids), at=when)
-
-
-@contextmanager
-def listening(*fns: CompletionsChangedListener, alone: bool = False) -> Iterator[None]:
-    """Register `fns` for the block only (tests); the registry is as it was afterwards.
-
-    alone=True sets aside the listeners registered before (a domain's, at start-up) for the block.
-    """
-    saved = list(_listeners)
-    if alone:
-        _listeners.clear()
-    try:
-        for fn in fns:
-            listen_completions_changed(fn)
-        yield
-    finally:
-        _listeners[:] = saved
+listen_completions_changed = _registry.listen
+completions_changed = _registry.tell
+listening = _registry.listening

@@ -14,14 +14,7 @@ Not a Django signal: the house style keeps business logic out of signals, and an
 typed registry is greppable from both ends.
 """
 
-from __future__ import annotations
-
-import datetime as dt
-from collections.abc import Collection, Iterator
-from contextlib import contextmanager
-from typing import Protocol
-
-from django.utils import timezone
+from bluelamp.core.listeners import Listeners, PeopleListener
 
 # The fields whose change is reported: those an audience rule may read. The line manager is
 # `line_manager`; leaving is `status` (with `left_on` and `is_active`).
@@ -38,48 +31,10 @@ AUDIENCE_FIELDS = (
 )
 
 
-class PeopleChangedListener(Protocol):
-    def __call__(self, *, person_ids: list[int], at: dt.datetime) -> None: ...
+PeopleChangedListener = PeopleListener
 
+_registry = Listeners("people changed")
 
-_listeners: list[PeopleChangedListener] = []
-
-
-def listen_people_changed(fn: PeopleChangedListener) -> PeopleChangedListener:
-    """Call `fn(person_ids=[...], at=...)` whenever people's audience facts change, inside the
-    transaction of the change. Registering the same function again keeps one. Returns `fn`, so it
-    can be used as a decorator."""
-    if fn not in _listeners:
-        _listeners.append(fn)
-    return fn
-
-
-def people_changed(*, person_ids: Collection[int], at: dt.datetime | None = None) -> None:
-    """Tell every listener that these people changed (for people's own writes only).
-
-    Each listener gets its own sorted list of the distinct ids, and `at` (now, if not given).
-    Nothing is called for no one.
-    """
-    ids = sorted(set(person_ids))
-    if not ids or not _listeners:
-        return
-    when = at or timezone.now()
-    for fn in list(_listeners):
-        fn(person_ids=list(ids), at=when)
-
-
-@contextmanager
-def listening(*fns: PeopleChangedListener, alone: bool = False) -> Iterator[None]:
-    """Register `fns` for the block only (tests); the registry is as it was afterwards.
-
-    alone=True sets aside the listeners registered before (a domain's, at start-up) for the block.
-    """
-    saved = list(_listeners)
-    if alone:
-        _listeners.clear()
-    try:
-        for fn in fns:
-            listen_people_changed(fn)
-        yield
-    finally:
-        _listeners[:] = saved
+listen_people_changed = _registry.listen
+people_changed = _registry.tell
+listening = _registry.listening
