@@ -9,10 +9,13 @@ by a person's line manager.
 """
 
 import datetime as dt
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import PurePath
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 
@@ -401,33 +404,46 @@ def exemption_grant(
     if errors:
         raise ValidationError(errors)
     at = at or timezone.now()
-    with transaction.atomic():
-        exemption = Exemption.objects.create(
-            person=person,
-            requirement=requirement,
-            organisation_id=person.organisation_id,
-            reason=reason.strip(),
-            starts_on=starts_on,
-            ends_on=ends_on,
-            granted_by=actor,
-            granted_at=at,
-            evidence=evidence or "",
-            evidence_name=getattr(evidence, "name", "") if evidence else "",
-        )
-        audit_record(
-            actor=actor,
-            action="compliance.exemption_granted",
-            organisation=person.organisation,
-            obj=exemption,
-            object_label=f"{person} exempt from {requirement.code}",
-            after={
-                "requirement": requirement.code,
-                "starts_on": str(starts_on),
-                "ends_on": str(ends_on or ""),
-                "reason": reason.strip(),
-            },
-        )
-        evaluation.evaluate_people([person.pk], at=at)
+    stored = ""  # the evidence file, once saved: deleted again if the transaction rolls back
+    try:
+        with transaction.atomic():
+            exemption = Exemption(
+                person=person,
+                requirement=requirement,
+                organisation_id=person.organisation_id,
+                reason=reason.strip(),
+                starts_on=starts_on,
+                ends_on=ends_on,
+                granted_by=actor,
+                granted_at=at,
+            )
+            if evidence:
+                # Stored under a random name, as the learner record's evidence is: an uploaded
+                # file's name ("sick note - J Smith.pdf") may itself be personal data.
+                uploaded = PurePath((evidence.name or "").replace("\\", "/")).name
+                exemption.evidence_name = "".join(ch for ch in uploaded if ch.isprintable())[:255]
+                extension = PurePath(uploaded).suffix.lower()
+                exemption.evidence.save(f"{uuid.uuid4().hex}{extension}", evidence, save=False)
+                stored = exemption.evidence.name or ""
+            exemption.save()
+            audit_record(
+                actor=actor,
+                action="compliance.exemption_granted",
+                organisation=person.organisation,
+                obj=exemption,
+                object_label=f"{person} exempt from {requirement.code}",
+                after={
+                    "requirement": requirement.code,
+                    "starts_on": str(starts_on),
+                    "ends_on": str(ends_on or ""),
+                    "reason": reason.strip(),
+                },
+            )
+            evaluation.evaluate_people([person.pk], at=at)
+    except BaseException:
+        if stored:
+            default_storage.delete(stored)
+        raise
     return exemption
 
 

@@ -383,3 +383,47 @@ def test_national_requirements_are_managed_by_the_national_body_only(national, k
     with pytest.raises(PermissionDenied):
         requirement_set_state(actor=alice, requirement=requirement, state="retired", at=T0)
     assert make_requirement(kent, "PST-KENT", [course], actor=alice, at=T0).owner == kent
+
+
+def test_exemption_evidence_is_stored_under_a_random_name_and_kept_only_when_the_grant_lands(
+    kent, alice, bob, fa, settings, monkeypatch
+):
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def upload():
+        return SimpleUploadedFile("sick note - Bob Officer.pdf", b"%PDF-1.4\n%%EOF\n", "application/pdf")
+
+    exemption = exemption_grant(
+        actor=alice,
+        person=bob,
+        requirement=fa,
+        reason="Sick leave",
+        starts_on=D(2026, 2, 1),
+        ends_on=None,
+        evidence=upload(),
+        at=at(D(2026, 2, 1)),
+    )
+    assert exemption.evidence_name == "sick note - Bob Officer.pdf"
+    assert "Bob" not in exemption.evidence.name and exemption.evidence.name.endswith(".pdf")
+
+    # A grant that fails after the file was saved leaves no file behind.
+    def broken(*args, **kwargs):
+        raise RuntimeError("the database went away")
+
+    monkeypatch.setattr(evaluation, "evaluate_people", broken)
+    before = {p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()}
+    with pytest.raises(RuntimeError):
+        exemption_grant(
+            actor=alice,
+            person=bob,
+            requirement=fa,
+            reason="Again",
+            starts_on=D(2026, 2, 1),
+            ends_on=None,
+            evidence=upload(),
+            at=at(D(2026, 2, 1)),
+        )
+    assert {p for p in Path(settings.MEDIA_ROOT).rglob("*") if p.is_file()} == before
+    assert Exemption.objects.filter(person=bob).count() == 1
