@@ -372,7 +372,7 @@ def report_schedule_send(schedule: ReportSchedule, *, at: dt.datetime | None = N
     day = evaluation.local_day(at)
     with transaction.atomic():
         schedule = (
-            ReportSchedule.objects.select_for_update()
+            ReportSchedule.objects.select_for_update(of=("self",))
             .select_related("organisation", "unit", "requirement")
             .get(pk=schedule.pk)
         )
