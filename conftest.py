@@ -11,6 +11,13 @@ from zoneinfo import ZoneInfo
 os.environ.setdefault("BLUELAMP_TESTING", "1")
 
 import pytest  # noqa: E402
+from hypothesis import settings as hypothesis_settings  # noqa: E402
+
+# CI runs the same generated examples every time (a red build is never luck); a developer's run
+# draws new ones, which is how a generator finds what nobody thought of.
+hypothesis_settings.register_profile("ci", derandomize=True, print_blob=True)
+if os.environ.get("CI"):
+    hypothesis_settings.load_profile("ci")
 
 # Shared fixtures from helper modules: a real SMTP server (`smtp`, down until started; `smtp_inbox`);
 # the browser tests' one Playwright and headless chromium (`browser`, `page`), for tests/browser/

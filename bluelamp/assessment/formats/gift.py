@@ -343,7 +343,7 @@ def write(questions: list[Question]) -> str:
         for pair in q.pairs:
             if "->" in pair.question:
                 raise ValueError(f"question {q.name!r}: a matching sub-question cannot contain '->' in GIFT")
-        if q.type == "shortanswer" and any("->" in a.text + a.feedback for a in q.answers):
+        if q.type == "shortanswer" and any("->" in a.text or "->" in a.feedback for a in q.answers):
             raise ValueError(
                 f"question {q.name!r}: a short answer or its feedback cannot contain '->' in GIFT "
                 "(it would be read as a matching question)"

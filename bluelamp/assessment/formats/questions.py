@@ -168,6 +168,12 @@ class ParseResult:
         return not self.problems and not self.unsupported
 
 
+def percent(fraction: Decimal | int) -> str:
+    """A fraction as a percentage in words: 0.5 → "50%", -1.5 → "-150%", 1/3 → "33.33333%"."""
+    value = (Decimal(fraction) * 100).normalize()
+    return f"{value:f}%"
+
+
 def check(question: Question) -> list[str]:
     """What is wrong with a question whatever file it came from (the readers add their own)."""
     problems = []
@@ -186,12 +192,14 @@ def check(question: Question) -> list[str]:
         elif question.single and max(a.fraction for a in question.answers) != 1:
             problems.append("a one-answer multiple-choice question needs one answer worth 100%")
         elif not question.single and sum(a.fraction for a in question.answers if a.fraction > 0) != 1:
-            total = sum(a.fraction for a in question.answers if a.fraction > 0) * 100
-            problems.append(f"the right answers of a several-answer question add up to {total:g}%, not 100%")
+            total = sum(a.fraction for a in question.answers if a.fraction > 0)
+            problems.append(
+                f"the right answers of a several-answer question add up to {percent(total)}, not 100%"
+            )
     for answer in question.answers:
         if not Decimal(-1) <= answer.fraction <= Decimal(1):
             problems.append(
-                f"answer {answer.text[:40]!r} is worth {answer.fraction * 100:g}%: between -100% and 100% is accepted"
+                f"answer {answer.text[:40]!r} is worth {percent(answer.fraction)}: between -100% and 100% is accepted"
             )
     if question.type == "shortanswer" and not any(a.fraction == 1 for a in question.answers):
         problems.append("a short-answer question needs an answer worth 100%")

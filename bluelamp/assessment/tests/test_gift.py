@@ -303,7 +303,7 @@ def test_the_problem_sample_reports_every_question_that_is_wrong():
     assert [str(p) for p in result.problems] == [
         "question 2 (No right answer), line 7: a multiple-choice question has no right answer: "
         "mark one with = or give weights ~%50%",
-        "question 3 (Weights), line 9: the right answers of a several-answer question add up to 90.0%, not 100%",
+        "question 3 (Weights), line 9: the right answers of a several-answer question add up to 90%, not 100%",
         "question 4 (Braces), line 15: unbalanced braces: 1 { and 0 } (write \\{ or \\} for a brace in text)",
         "question 5 (Bad number), line 17: 'twenty-four' is not a number",
         "question 6 (Format), line 19: unknown format tag [rich]: [html], [markdown], [plain], [moodle] are accepted",

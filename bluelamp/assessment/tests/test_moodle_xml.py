@@ -400,7 +400,7 @@ MULTICHOICE_RIGHT = (
                 '<single>false</single><answer fraction="50"><text>A</text></answer>'
                 '<answer fraction="0"><text>B</text></answer>',
             ),
-            "the right answers of a several-answer question add up to 50.0%, not 100%",  # check() prints the Decimal it computes,
+            "the right answers of a several-answer question add up to 50%, not 100%",  # check() prints the Decimal it computes,
         ),
         (
             _question("multichoice", '<answer fraction="100"><text>A</text></answer>'),
@@ -411,7 +411,7 @@ MULTICHOICE_RIGHT = (
                 "multichoice",
                 '<answer fraction="100"><text>A</text></answer><answer fraction="-150"><text>B</text></answer>',
             ),
-            "answer 'B' is worth -150.0%: between -100% and 100% is accepted",
+            "answer 'B' is worth -150%: between -100% and 100% is accepted",
         ),
         (
             _question("multichoice", "<single>maybe</single>" + MULTICHOICE_RIGHT),
