@@ -88,10 +88,15 @@ def after_evaluation(fn: Callable[[list[Change], dt.datetime], None]) -> None:
         _after_evaluation.append(fn)
 
 
-def _scope(day: dt.date) -> tuple[int | None, set[int]]:
-    national = (
-        Organisation.objects.filter(kind=Organisation.Kind.NATIONAL_BODY).values_list("id", flat=True).first()
+def national_body_ids() -> list[int]:
+    """The national body's id (a list: empty before it exists)."""
+    return list(
+        Organisation.objects.filter(kind=Organisation.Kind.NATIONAL_BODY).values_list("id", flat=True)
     )
+
+
+def _scope(day: dt.date) -> tuple[int | None, set[int]]:
+    national = next(iter(national_body_ids()), None)
     licensed = licensed_organisation_ids(LicenceType.DIGITAL_CONTENT_ACCESS, on=day) - (
         {national} if national else set()
     )

@@ -16,16 +16,14 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from bluelamp.compliance.evaluation import _scope, local_day
+from bluelamp.compliance.evaluation import _scope, local_day, national_body_ids
 from bluelamp.compliance.models import Assignment, Requirement
 from bluelamp.organisations.api import Access, Organisation, Perm, access_for
 from bluelamp.people.api import Person
 
 
 def _national_id() -> int | None:
-    return (
-        Organisation.objects.filter(kind=Organisation.Kind.NATIONAL_BODY).values_list("id", flat=True).first()
-    )
+    return next(iter(national_body_ids()), None)
 
 
 def requirements_visible(actor, *, on: dt.date | None = None) -> QuerySet[Requirement]:

@@ -27,10 +27,6 @@ from bluelamp.learning.api import Course
 from bluelamp.organisations.api import Organisation, Perm, Unit, access_for
 from bluelamp.people.api import Person
 
-# Above this many people, a requirement's audience is brought up to date by a background task after
-# the save commits, not in the request.
-EVALUATE_IN_REQUEST = 5000
-
 
 def _text_problems(
     value: str, field: str, label: str, *, max_length: int, multiline: bool = False
@@ -83,8 +79,7 @@ class RequirementInput:
 
 
 def _course_owners_allowed(owner: Organisation) -> set[int]:
-    national = Organisation.objects.filter(kind=Organisation.Kind.NATIONAL_BODY).values_list("id", flat=True)
-    return {owner.id, *national}
+    return {owner.id, *evaluation.national_body_ids()}
 
 
 def requirement_errors(
@@ -340,17 +335,25 @@ def people_in_scope(owner: Organisation, *, on: dt.date):
     return Person.objects.filter(organisation_id__in=licensed)
 
 
-def people_of_requirement_evaluate(requirement: Requirement, *, at: dt.datetime) -> None:
-    """Bring everyone the requirement may concern up to date: in this transaction for a small
-    organisation, by a task after commit for a large one (or the national body's)."""
-    day = evaluation.local_day(at)
+def people_concerned(requirement: Requirement, *, on: dt.date) -> set[int]:
+    """Everyone a requirement may concern: the active people in its owner's scope, and anyone it
+    has a row for (who may be leaving its audience)."""
     ids = set(
-        people_in_scope(requirement.owner, on=day)
+        people_in_scope(requirement.owner, on=on)
         .filter(status=Person.Status.ACTIVE)
         .values_list("id", flat=True)
     )
-    ids |= set(requirement.assignments.values_list("person_id", flat=True))
-    if len(ids) <= EVALUATE_IN_REQUEST:
+    return ids | set(requirement.assignments.values_list("person_id", flat=True))
+
+
+def people_of_requirement_evaluate(requirement: Requirement, *, at: dt.datetime) -> None:
+    """Bring everyone the requirement may concern up to date: in this transaction for a small
+    organisation, by a task after commit for a large one (or the national body's), with the same
+    threshold as any other change (hooks.IN_REQUEST)."""
+    from bluelamp.compliance.hooks import IN_REQUEST
+
+    ids = people_concerned(requirement, on=evaluation.local_day(at))
+    if len(ids) <= IN_REQUEST:
         evaluation.evaluate_people(ids, at=at)
         return
     from bluelamp.compliance.tasks import evaluate_requirement

@@ -9,15 +9,12 @@ from bluelamp.compliance.models import Requirement
 @task()
 def evaluate_requirement(requirement_id: int) -> int:
     """Bring everyone a requirement may concern up to date after it was saved (large audiences)."""
-    from bluelamp.compliance.services import people_in_scope
+    from bluelamp.compliance.services import people_concerned
 
     requirement = Requirement.objects.select_related("owner").filter(pk=requirement_id).first()
     if requirement is None:
         return 0
-    day = evaluation.local_day(None)
-    ids = set(people_in_scope(requirement.owner, on=day).values_list("id", flat=True))
-    ids |= set(requirement.assignments.values_list("person_id", flat=True))
-    return evaluation.evaluate_people(ids).written
+    return evaluation.evaluate_people(people_concerned(requirement, on=evaluation.local_day(None))).written
 
 
 @task()

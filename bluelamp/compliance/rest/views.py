@@ -22,6 +22,7 @@ from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bluelamp.compliance.evaluation import national_body_ids
 from bluelamp.compliance.models import Requirement, StatusCount
 from bluelamp.compliance.rest import serializers as s
 from bluelamp.compliance.selectors import (
@@ -53,12 +54,6 @@ _STATES = [value for value, _label in Requirement.State.choices]
 def _requirement_uuids() -> dict[int, uuid.UUID]:
     """Audience rules keep requirement ids; the API names requirements by uuid."""
     return dict(Requirement.objects.values_list("pk", "uuid"))
-
-
-def _national_ids() -> list[int]:
-    return list(
-        Organisation.objects.filter(kind=Organisation.Kind.NATIONAL_BODY).values_list("pk", flat=True)
-    )
 
 
 @extend_schema_view(
@@ -197,7 +192,7 @@ class RequirementViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scope
         self, owner: Organisation, values: dict, *, current: Requirement | None = None
     ) -> RequirementInput:
         """The service's input: what is given, over what `current` has."""
-        allowed_owners = {owner.pk, *_national_ids()}
+        allowed_owners = {owner.pk, *national_body_ids()}
         whose = owner.name if owner.is_national_body else f"{owner.name}'s or the national body's"
         fields: dict = {}
         if current is not None:

@@ -3,7 +3,7 @@ manager and the training administrators over them), exemptions, extensions and t
 
 Alice administers Kent and manages Bob; Lena is a Kent line manager with no role (Carl reports to
 her); Charlie administers Essex and must get a 404 for anything of Kent's people. Dates are fixed:
-requirements are saved on T0 and the pages act at NOW (views_people._now is pinned).
+requirements are saved on T0 and the pages act at NOW (the pages' clock is pinned).
 """
 
 import datetime as dt
@@ -17,7 +17,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from bluelamp.compliance.models import Assignment, Exemption, Extension
 from bluelamp.compliance.services import CourseChoice, RequirementInput, requirement_save
 from bluelamp.compliance.tests.helpers import complete_course, make_requirement
-from bluelamp.compliance.web import views_people
+from bluelamp.compliance.web import clock
 from bluelamp.learning.tests.courses import publish_course
 from conftest import make_person
 
@@ -34,7 +34,7 @@ def at(day: dt.date) -> dt.datetime:
 
 @pytest.fixture(autouse=True)
 def _fixed_now(monkeypatch):
-    monkeypatch.setattr(views_people, "_now", lambda: NOW)
+    monkeypatch.setattr(clock, "now", lambda: NOW)
 
 
 @pytest.fixture

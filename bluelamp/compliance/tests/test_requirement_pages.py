@@ -25,7 +25,7 @@ NEW = "/compliance/requirements/new/"
 
 @pytest.fixture(autouse=True)
 def _fixed_clock(monkeypatch):
-    monkeypatch.setattr("bluelamp.compliance.web.views_requirements._now", lambda: NOW)
+    monkeypatch.setattr("bluelamp.compliance.web.clock.now", lambda: NOW)
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django import forms
 from django.db.models import Q
 
+from bluelamp.compliance.evaluation import national_body_ids
 from bluelamp.compliance.models import Requirement
 from bluelamp.compliance.services import CourseChoice, RequirementInput, people_in_scope
 from bluelamp.compliance.web.wording import scope_in_words
@@ -112,18 +113,12 @@ class Choices:
     latest_version: dict[int, int] = field(default_factory=dict)  # course id -> latest published
 
 
-def _national_ids() -> list[int]:
-    return list(
-        Organisation.objects.filter(kind=Organisation.Kind.NATIONAL_BODY).values_list("id", flat=True)
-    )
-
-
 def choices_for(owner: Organisation, requirement: Requirement | None = None, *, on: dt.date) -> Choices:
     """The owner's own and national published courses (and any the requirement already names),
     the owner's units by their full path (none for the national body: units are each force's
     own), the national ranks and grades and any others its people hold, and the other active
     requirements it may refer to."""
-    owners = {owner.id, *_national_ids()}
+    owners = {owner.id, *national_body_ids()}
     linked = list(requirement.course_links.values_list("course_id", flat=True)) if requirement else []
     courses = list(
         Course.objects.filter(owner_id__in=owners)

@@ -20,12 +20,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_GET
 
 from bluelamp.compliance import selectors, services
 from bluelamp.compliance.models import Assignment, Exemption, Extension, Requirement, Status
+from bluelamp.compliance.web import clock
 from bluelamp.compliance.web.forms_people import (
     ExemptionForm,
     ExemptionRevokeForm,
@@ -44,15 +44,6 @@ TAG_CLASSES: dict[str, str] = {
     Status.SUSPENDED: "govuk-tag--orange",
     Status.EXEMPT: "govuk-tag--blue",
 }
-
-
-def _now() -> dt.datetime:
-    """When the pages act and what "today" is on them (tests fix it)."""
-    return timezone.now()
-
-
-def _today() -> dt.date:
-    return timezone.localdate(_now())
 
 
 # --- reading where a person stands --------------------------------------------------------------
@@ -145,7 +136,7 @@ def _page_label(person, user) -> str:
 
 def _page(request, person):
     user = request.user
-    context = _standing(person, _today())
+    context = _standing(person, clock.today())
     may_exempt = services._may_manage_person(user, person)
     may_extend = services._may_extend_for(user, person)
     context.update(
@@ -212,7 +203,7 @@ def exemption_new(request, person_uuid):
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
         requirements=choices,
-        initial={"starts_on": _today(), "requirement": request.GET.get("requirement", "")},
+        initial={"starts_on": clock.today(), "requirement": request.GET.get("requirement", "")},
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -226,7 +217,7 @@ def exemption_new(request, person_uuid):
                 starts_on=data["starts_on"],
                 ends_on=data["ends_on"],
                 evidence=data["evidence"],
-                at=_now(),
+                at=clock.now(),
             )
         except PermissionDenied as exc:
             raise Http404("No such person") from exc
@@ -272,7 +263,7 @@ def exemption_revoke(request, person_uuid, exemption_uuid):
     if request.method == "POST" and form.is_valid():
         try:
             services.exemption_revoke(
-                actor=request.user, exemption=exemption, reason=form.cleaned_data["reason"], at=_now()
+                actor=request.user, exemption=exemption, reason=form.cleaned_data["reason"], at=clock.now()
             )
         except PermissionDenied as exc:
             raise Http404("No such exemption") from exc
@@ -347,7 +338,7 @@ def extension_new(request, person_uuid):
                 requirement=requirement,
                 to_due_on=data["to_due_on"],
                 reason=data["reason"],
-                at=_now(),
+                at=clock.now(),
             )
         except PermissionDenied as exc:
             raise Http404("No such person") from exc

@@ -21,13 +21,13 @@ from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
-from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from bluelamp.compliance import charts, reports
 from bluelamp.compliance.forecast import Forecast, Line, forecast
 from bluelamp.compliance.models import Requirement, Status
 from bluelamp.compliance.reports import FIGURE_HEADERS, Figures, Level
+from bluelamp.compliance.web import clock
 from bluelamp.core.exports import CONTENT_TYPES, dataset, dataset_download
 from bluelamp.organisations.api import Organisation
 
@@ -126,10 +126,6 @@ def _bad_request(request, template: str, context: dict) -> HttpResponse:
 
 def _filename(*parts: str, fmt: str) -> str:
     return "compliance-" + "-".join(p for p in parts if p) + f".{fmt}"
-
-
-def _today() -> dt.date:
-    return timezone.localdate()
 
 
 def _figure_rows(rows: Iterable[tuple[Sequence, Figures]]) -> Iterable[list]:
@@ -252,7 +248,7 @@ def _trend_rows(trend: list[reports.MonthFigures]) -> Iterable[list]:
 
 def _dashboard_download(level, figures, requirement, status, people, trend, fmt: str, table: str):
     about = requirement.code if requirement is not None else ""
-    filename = _filename(level.slug, table, about, _today().isoformat(), fmt=fmt)
+    filename = _filename(level.slug, table, about, clock.today().isoformat(), fmt=fmt)
     if table == "requirements":
         return _send(
             _requirement_rows(figures.rows(), figures.overall),
@@ -297,7 +293,7 @@ def _team(request):
     if download:
         fmt, table = download
         organisation = actor.organisation.slug if actor.organisation_id else ""
-        filename = _filename(organisation, "my-team", table, _today().isoformat(), fmt=fmt)
+        filename = _filename(organisation, "my-team", table, clock.today().isoformat(), fmt=fmt)
         if table == "requirements":
             return _send(
                 _requirement_rows(((r, team.by_requirement[r.pk]) for r in team.requirements), team.overall),
@@ -380,7 +376,7 @@ def national(request):
 
 def _national_download(figures: reports.NationalFigures, trend, requirement, fmt: str, table: str):
     about = requirement.code if requirement is not None else ""
-    filename = _filename("national", table, about, _today().isoformat(), fmt=fmt)
+    filename = _filename("national", table, about, clock.today().isoformat(), fmt=fmt)
     if table == "forces":
         rows = [((f.organisation.name, "yes" if f.names else "no"), f.figures) for f in figures.forces]
         rows.append((("All forces", ""), figures.overall))
@@ -432,7 +428,7 @@ def forecast_page(request):
     form = Filters(request.GET, requirements=requirements, keep=("requirement", "from"))
     form.is_valid()
     download = _download(request, form, FORECAST_TABLES)
-    start = form.chosen("from") or _today().replace(day=1)
+    start = form.chosen("from") or clock.today().replace(day=1)
     requirement = form.chosen("requirement")
     outlook = None
     if not form.errors:

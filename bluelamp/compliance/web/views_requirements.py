@@ -9,7 +9,6 @@ not change on a page that changes it, is "not found", the same as one that does 
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections import defaultdict
 
@@ -21,12 +20,11 @@ from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from bluelamp.compliance import audiences, preview, selectors, services
 from bluelamp.compliance.models import Requirement, Status, StatusCount
-from bluelamp.compliance.web import wording
+from bluelamp.compliance.web import clock, wording
 from bluelamp.compliance.web.forms_requirements import (
     AUDIENCE_FIELDS,
     OwnerForm,
@@ -54,15 +52,6 @@ TAG_CLASSES = {
     Status.SUSPENDED: "govuk-tag--orange",
     Status.EXEMPT: "govuk-tag--blue",
 }
-
-
-def _now() -> dt.datetime:
-    """When the pages act and what "today" is on them (tests fix it)."""
-    return timezone.now()
-
-
-def _today() -> dt.date:
-    return timezone.localdate(_now())
 
 
 # --- who may do what ------------------------------------------------------------------------------
@@ -134,7 +123,7 @@ def _status_rows(counts: dict[str, int]) -> list[dict]:
 @login_required
 def requirement_list(request):
     seen = _require_reader(request.user)
-    visible = selectors.requirements_visible(request.user, on=_today())
+    visible = selectors.requirements_visible(request.user, on=clock.today())
     owners = list(Organisation.objects.filter(id__in=visible.values("owner_id")).order_by("name"))
     owner_slug, state = request.GET.get("owner", ""), request.GET.get("state", "")
     requirements = visible.select_related("owner").prefetch_related("course_links__course")
@@ -281,7 +270,7 @@ def requirement_edit(request, requirement_uuid):
 
 
 def _requirement_form(request, *, owner: Organisation, requirement: Requirement | None, several_owners=False):
-    today = _today()
+    today = clock.today()
     choices = choices_for(owner, requirement, on=today)
     initial = initial_for(requirement) if requirement is not None else None
     form = RequirementForm(request.POST or None, owner=owner, choices=choices, on=today, initial=initial)
@@ -310,7 +299,7 @@ def _requirement_form(request, *, owner: Organisation, requirement: Requirement 
                     owner=owner,
                     data=form.requirement_input(),
                     requirement=requirement,
-                    at=_now(),
+                    at=clock.now(),
                 )
             except PermissionDenied:
                 raise Http404("No such requirement") from None
@@ -373,7 +362,7 @@ def _state_change(request, requirement_uuid, change: str):
     if request.method == "POST":
         try:
             services.requirement_set_state(
-                actor=request.user, requirement=requirement, state=state, at=_now()
+                actor=request.user, requirement=requirement, state=state, at=clock.now()
             )
         except PermissionDenied:
             raise Http404("No such requirement") from None

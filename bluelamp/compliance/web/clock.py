@@ -1,0 +1,14 @@
+"""What "now" and "today" are on mandatory training's pages: one place, so that tests fix it once
+(`monkeypatch.setattr(clock, "now", ...)`) rather than in each page module."""
+
+import datetime as dt
+
+from django.utils import timezone
+
+
+def now() -> dt.datetime:
+    return timezone.now()
+
+
+def today() -> dt.date:
+    return timezone.localdate(now())
