@@ -159,13 +159,15 @@ def requirement_errors(
         add("due_soon_days", "The due-soon horizon must be between 0 and 365 days")
     if not 1 <= data.escalate_after_days <= 365:
         add("escalate_after_days", "Escalation must be after 1 to 365 days overdue")
-    related = list(data.prerequisites) + list(
-        Requirement.objects.filter(id__in=audience.get("requirements", []))
-    )
-    if audience.get("requirements") and len(related) - len(data.prerequisites) != len(
-        set(audience["requirements"])
-    ):
-        add("audience", "An audience rule names a requirement that does not exist")
+    in_audience_of = list(Requirement.objects.filter(id__in=audience.get("requirements", [])))
+    missing_requirements = sorted(set(audience.get("requirements", [])) - {r.pk for r in in_audience_of})
+    if missing_requirements:
+        add(
+            "audience",
+            f"The audience names requirement {', '.join(map(str, missing_requirements))}, which does not "
+            "exist: choose one of the requirements listed",
+        )
+    related = list(data.prerequisites) + in_audience_of
     for other in related:
         if other.owner_id not in allowed:
             add("prerequisites", f"{other.code} belongs to another organisation")
