@@ -14,6 +14,7 @@ urlpatterns = [
     path("learning/", include("bluelamp.learning.urls")),
     path("service-desk/", include("bluelamp.servicedesk.urls")),
     path("compliance/", include("bluelamp.compliance.urls")),
+    path("assessment/", include("bluelamp.assessment.urls")),
     path("notifications/", include("bluelamp.notifications.urls")),
     path("api/", include("bluelamp.restapi.urls")),
     path("django-admin/", admin.site.urls),

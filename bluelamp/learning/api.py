@@ -26,6 +26,7 @@ from bluelamp.learning.enrolments import (
     enrolment_set_due,
     unenrol,
 )
+from bluelamp.learning.kinds import ActivityKind, register_activity_kind
 from bluelamp.learning.listeners import CompletionsChangedListener, listen_completions_changed
 from bluelamp.learning.models import (
     Activity,
@@ -40,7 +41,13 @@ from bluelamp.learning.models import (
     ScormPackage,
     Tag,
 )
-from bluelamp.learning.progress import activity_mark_done, activity_open, sco_commit, sco_launch
+from bluelamp.learning.progress import (
+    activity_mark_done,
+    activity_open,
+    activity_result,
+    sco_commit,
+    sco_launch,
+)
 from bluelamp.learning.records import (
     EVIDENCE_ACCEPTED,
     EVIDENCE_TYPES,
@@ -77,6 +84,7 @@ __all__ = [
     "EVIDENCE_TYPES",
     "check_evidence",
     "Activity",
+    "ActivityKind",
     "ActivityProgress",
     "CommitError",
     "Completion",
@@ -101,6 +109,7 @@ __all__ = [
     "activity_move",
     "activity_open",
     "activity_remove",
+    "activity_result",
     "activity_update",
     "catalogue",
     "catalogue_tags",
@@ -130,6 +139,7 @@ __all__ = [
     "progress_by_activity",
     "record_external",
     "record_remove",
+    "register_activity_kind",
     "sco_commit",
     "sco_launch",
     "transcript",

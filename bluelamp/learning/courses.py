@@ -18,6 +18,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from bluelamp.audit.api import audit_record
+from bluelamp.learning.kinds import registered_kind, registered_kinds
 from bluelamp.learning.models import Activity, Course, CourseVersion, Sco, ScormPackage, Tag
 from bluelamp.learning.scorm import storage
 from bluelamp.learning.scorm.package import Package, PackageError, read_package
@@ -266,8 +267,16 @@ ACTIVITY_FIELDS = {
 
 def _check_activity(activity: Activity) -> None:
     errors: dict[str, str] = {}
-    if activity.kind not in Activity.Kind.values:
-        errors["kind"] = "Choose the kind of activity: " + ", ".join(Activity.Kind.labels) + "."
+    registered = registered_kind(activity.kind)
+    if activity.kind not in Activity.Kind.values and registered is None:
+        labels = [str(label) for label in Activity.Kind.labels] + [k.label for k in registered_kinds()]
+        errors["kind"] = "Choose the kind of activity: " + ", ".join(labels) + "."
+    elif registered is not None and not activity.target:
+        errors["kind"] = (
+            f"A {registered.label.lower()} activity must say which {registered.label.lower()} it is."
+        )
+    elif registered is None and activity.target:
+        errors["kind"] = "Only a quiz-like activity another part of Bluelamp adds has a target."
     elif activity.kind == Activity.Kind.SCORM and not activity.scorm_package_id:
         errors["scorm_package"] = "Upload the SCORM package (.zip) for this activity."
     elif activity.kind == Activity.Kind.PAGE and not activity.body.strip():
@@ -301,7 +310,10 @@ def activity_add(
     scorm_package: ScormPackage | None = None,
     file=None,
     url: str = "",
+    target: str = "",
 ) -> Activity:
+    """Add an activity at the end of the draft. `target` is for kinds another domain registered
+    (kinds.py): the key of the quiz or assignment the activity stands for."""
     _require_draft(actor, version)
     activity = Activity(
         version=version,
@@ -311,6 +323,7 @@ def activity_add(
         body=body or "",
         scorm_package=scorm_package,
         url=(url or "").strip(),
+        target=(target or "").strip(),
     )
     if file is not None:
         activity.file = file

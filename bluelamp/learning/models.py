@@ -161,7 +161,8 @@ class Activity(models.Model):
 
     version = models.ForeignKey(CourseVersion, on_delete=models.CASCADE, related_name="activities")
     order = models.PositiveIntegerField()
-    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # One of Kind, or a kind another domain registered (kinds.py: quizzes, assignments).
+    kind = models.CharField(max_length=20)
     title = models.CharField(max_length=200)
     required = models.BooleanField(
         default=True, help_text="Counts towards completion under the 'required' rule."
@@ -173,6 +174,9 @@ class Activity(models.Model):
     )
     file = models.FileField(upload_to="learning/files/%Y/", blank=True, max_length=500)
     url = models.URLField(max_length=1000, blank=True)
+    # A registered kind's key of what the activity stands for (a quiz's UUID); copied with the
+    # activity into a new draft, so versions share it.
+    target = models.CharField(max_length=64, blank=True, db_index=True)
 
     class Meta:
         ordering = ["version", "order"]
@@ -180,6 +184,17 @@ class Activity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def get_kind_display(self) -> str:
+        from bluelamp.learning.kinds import kind_label
+
+        return kind_label(self.kind)
+
+    def registered_kind(self):
+        """The kind another domain registered (kinds.py), or None for learning's own kinds."""
+        from bluelamp.learning.kinds import registered_kind
+
+        return registered_kind(self.kind)
 
 
 class Enrolment(models.Model):

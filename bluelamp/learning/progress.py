@@ -113,6 +113,54 @@ def activity_mark_done(
     return progress
 
 
+def activity_result(
+    *,
+    person,
+    course,
+    kind: str,
+    target: str,
+    status: str,
+    score: Decimal | None = None,
+    at: dt.datetime | None = None,
+) -> ActivityProgress | None:
+    """A domain that registered `kind` (kinds.py) reports the learner's result in the activity
+    standing for `target` (a quiz's UUID) in the version of the course they are on: `status` is
+    "in_progress", "completed" or "failed"; `score` a percentage. Once completed it stays so (a
+    later attempt that does worse does not undo a completion on the record); the score follows.
+    A completion may complete the course. None when the learner has no live enrolment whose
+    version holds the activity (they took a version without it, or left the course)."""
+    from bluelamp.learning.selectors import live_enrolment
+
+    if status not in (Status.IN_PROGRESS, Status.COMPLETED, Status.FAILED):
+        raise ValueError(f"Unknown activity status {status!r}")
+    at = at or timezone.now()
+    enrolment = live_enrolment(person, course)
+    if enrolment is None or enrolment.status == Enrolment.Status.WITHDRAWN:
+        return None
+    activity = (
+        Activity.objects.filter(version_id=enrolment.version_id, kind=kind, target=target)
+        .order_by("order")
+        .first()
+    )
+    if activity is None:
+        return None
+    with transaction.atomic():
+        progress = _progress(enrolment, activity)
+        progress.first_opened_at = progress.first_opened_at or at
+        if score is not None:
+            progress.score = max(Decimal(0), min(Decimal(100), Decimal(score).quantize(Decimal("0.01"))))
+        if progress.status != Status.COMPLETED:
+            if status == Status.COMPLETED:
+                progress.completed_at = at
+            progress.status = status
+        progress.updated_at = at
+        progress.save()
+        _touch(enrolment, at)
+        if progress.status == Status.COMPLETED and enrolment.status == Enrolment.Status.ACTIVE:
+            evaluate_completion(enrolment, at=at)
+    return progress
+
+
 # --- SCORM ---------------------------------------------------------------------------------------
 
 

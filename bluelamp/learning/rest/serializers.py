@@ -38,7 +38,10 @@ def score_field(**kwargs) -> serializers.DecimalField:
 
 
 class ActivitySerializer(serializers.ModelSerializer):
-    kind = enum_field(Activity.Kind.choices)
+    kind = serializers.CharField(
+        read_only=True,
+        help_text="scorm, page, media, file, link, or a kind another part of Bluelamp adds (quiz, assignment)",
+    )
 
     class Meta:
         model = Activity
@@ -178,7 +181,10 @@ class ActivityProgressSerializer(serializers.Serializer):
     activity = serializers.IntegerField(help_text="The activity's id")
     order = serializers.IntegerField()
     title = serializers.CharField()
-    kind = enum_field(Activity.Kind.choices)
+    kind = serializers.CharField(
+        read_only=True,
+        help_text="scorm, page, media, file, link, or a kind another part of Bluelamp adds (quiz, assignment)",
+    )
     required = serializers.BooleanField()
     status = enum_field(ActivityProgress.Status.choices)
     score = score_field()

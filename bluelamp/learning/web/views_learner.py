@@ -25,6 +25,7 @@ from bluelamp.core.endpoints import machine_endpoint
 from bluelamp.learning import progress as progress_services
 from bluelamp.learning import selectors
 from bluelamp.learning.enrolments import enrol_self, unenrol
+from bluelamp.learning.kinds import registered_kind
 from bluelamp.learning.models import Activity, ActivityProgress, Enrolment, Sco, ScormPackage
 from bluelamp.learning.scorm import content_host, storage
 from bluelamp.learning.scorm.cmi import CommitError
@@ -199,6 +200,10 @@ def _neighbours(enrolment: Enrolment, activity: Activity) -> tuple[Activity | No
 def activity(request, enrolment_uuid, activity_id):
     enrolment = selectors.access_own_enrolment(request.user, enrolment_uuid)
     act = _activity(enrolment, activity_id)
+    registered = registered_kind(act.kind)
+    if registered is not None:
+        # A quiz or an assignment: its own domain's page takes the learner from here.
+        return redirect(registered.learner_url(enrolment, act))
     if act.kind == Activity.Kind.SCORM:
         sco = _sco_to_resume(enrolment, act)
         return redirect("learning:play", enrolment.uuid, act.pk, sco.pk)

@@ -14,11 +14,12 @@ from django.views.decorators.http import require_POST
 
 from bluelamp.core.forms import add_service_errors
 from bluelamp.learning import courses as course_services
+from bluelamp.learning.kinds import kind_label
 from bluelamp.learning.models import Activity, Course, CourseVersion
 from bluelamp.learning.scorm import storage
 from bluelamp.learning.scorm.package import PackageError
 from bluelamp.learning.text import render_markdown
-from bluelamp.learning.web.forms_manage import ACTIVITY_FORMS
+from bluelamp.learning.web.forms_manage import ACTIVITY_FORMS, ActivityForm
 from bluelamp.learning.web.manage._common import crumbs, draft_of, managed_course
 
 
@@ -36,7 +37,7 @@ def _draft_activity(course: Course, activity_id: int) -> Activity:
 
 def _activity_page(request, course, form, *, kind, activity=None, preview=None):
     errors = form.is_bound and bool(form.errors)
-    label = dict(Activity.Kind.choices)[kind]
+    label = kind_label(kind)
     in_sentence = label[:1].lower() + label[1:]  # "e-learning (SCORM package)", not "(scorm package)"
     return render(
         request,
@@ -132,7 +133,9 @@ def _add_scorm(actor, draft: CourseVersion, data) -> Activity:
 def activity_edit(request, course_uuid, activity_id):
     course = managed_course(request.user, course_uuid)
     activity = _draft_activity(course, activity_id)
-    form_class = ACTIVITY_FORMS[activity.kind]
+    # A kind another domain added (a quiz): its title and "required" here, its settings on its
+    # own pages (linked from the list of activities).
+    form_class = ACTIVITY_FORMS.get(activity.kind, ActivityForm)
     if request.method == "POST" and "preview" in request.POST:
         form = _preview_form(form_class, request, editing=True)
         return _activity_page(

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from bluelamp.core.forms import add_service_errors
 from bluelamp.learning import courses as course_services
 from bluelamp.learning import selectors
+from bluelamp.learning.kinds import registered_kinds
 from bluelamp.learning.models import Activity, Course, Enrolment
 from bluelamp.learning.text import render_markdown
 from bluelamp.learning.web.forms_manage import CourseCreateForm, CourseFilterForm, CourseForm, VersionForm
@@ -168,7 +169,11 @@ def _course_page(request, course: Course, *, form=None, version_form=None, statu
             "version_form": version_form,
             "form": form,
             "enrolled": enrolled,
-            "kinds": Activity.Kind.choices,
+            "kinds": [
+                (reverse("learning:manage_activity_new", args=[course.uuid, value]), label)
+                for value, label in Activity.Kind.choices
+            ]
+            + ([(kind.add_url(course, draft), kind.label) for kind in registered_kinds()] if draft else []),
             "summary_html": render_markdown(course.summary),
             "tags": [tag.name for tag in course.tags.all()],
             "breadcrumbs": crumbs(),

@@ -1,0 +1,5 @@
+"""What the quizzes applet adds to the site (registered by bluelamp/assessment/plugins.py)."""
+
+
+def register() -> None:
+    pass
