@@ -1,3 +1,8 @@
-from django.urls import path  # noqa: F401 - the applet's pages are added here
+"""The quizzes applet's pages: its parts' routes (urls_core, urls_results)."""
 
-urlpatterns: list = []
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("bluelamp.assessment.quizzes.web.urls_core")),
+    path("", include("bluelamp.assessment.quizzes.web.urls_results")),
+]
