@@ -11,4 +11,5 @@ APPLETS = ("banks", "gradebook", "quizzes", "assignments")
 def register() -> None:
     for applet in APPLETS:
         importlib.import_module(f"bluelamp.assessment.{applet}.plugin").register()
+    importlib.import_module("bluelamp.assessment.web.home").register()
     importlib.import_module("bluelamp.assessment.demo").register()
