@@ -84,6 +84,8 @@ class Assignment(models.Model):
     allows_drafts = models.BooleanField(default=True)
     # How many times a referred learner may resubmit (0: a referral is final).
     resubmissions_allowed = models.PositiveSmallIntegerField(default=1)
+    # A resubmission is due this many days after the referral is released (Submission.due_at).
+    resubmission_days = models.PositiveSmallIntegerField(default=28)
 
     anonymous_marking = models.BooleanField(default=False)
     # Anonymous marking: when names were revealed to the markers (None: not yet).
@@ -244,6 +246,9 @@ class Submission(models.Model):
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="resubmission"
     )
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.DRAFT)
+    # This attempt's own due date (a resubmission's: the referral's release plus the assignment's
+    # resubmission_days); None: the assignment's due date.
+    due_at = models.DateTimeField(null=True, blank=True)
 
     online_text = models.TextField(blank=True)
     word_count = models.PositiveIntegerField(default=0)
