@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from bluelamp.assessment.banks import codec
@@ -144,10 +145,149 @@ def category_create(
     return category
 
 
+def _is_top(category: Category) -> bool:
+    return category.parent_id is None
+
+
+def category_update(
+    *, actor, category: Category, name: str, description: str = "", parent: Category | None = None
+) -> Category:
+    """Rename a category and move it under `parent` (None: where it is), carrying its
+    subcategories along. The top category stays as it is; a category cannot move under itself."""
+    bank = category.bank
+    _require_manager(actor, bank)
+    name = (name or "").strip()
+    errors = text_errors(name=name, description=description, multiline=("description",))
+    if _is_top(category):
+        raise ValidationError({"name": "The top category of a bank cannot be renamed or moved."})
+    if not name:
+        errors["name"] = "Enter a name for the category."
+    elif "/" in name:
+        errors["name"] = "A category's name cannot hold “/” (it separates categories in a path)."
+    elif len(name) > 200:
+        errors["name"] = f"The name is {len(name)} characters long; use 200 or fewer."
+    parent = parent or category.parent
+    assert parent is not None
+    if parent.bank_id != bank.pk:
+        errors["parent"] = "Choose a category of this bank."
+    elif parent.pk == category.pk or parent.path.startswith(category.path + SEPARATOR):
+        errors["parent"] = (
+            f"“{category.path}” cannot move into “{parent.path}”: that is itself or one of its own "
+            "subcategories. Choose a category outside it."
+        )
+    old_path = category.path
+    new_path = parent.path + SEPARATOR + name
+    if (
+        not errors
+        and new_path != old_path
+        and Category.objects.filter(bank=bank, path=new_path).exclude(pk=category.pk).exists()
+    ):
+        errors["name"] = f"“{parent.path}” already has a category called “{name}”."
+    if errors:
+        raise ValidationError(errors)
+    before = {"name": category.name, "path": old_path, "description": category.description}
+    with transaction.atomic():
+        below = list(
+            Category.objects.select_for_update().filter(bank=bank, path__startswith=old_path + SEPARATOR)
+        )
+        category.name, category.parent, category.path = name, parent, new_path
+        category.description = description or ""
+        category.save(update_fields=["name", "parent", "path", "description"])
+        for child in below:
+            child.path = new_path + child.path[len(old_path) :]
+        Category.objects.bulk_update(below, ["path"])
+        audit_record(
+            actor=actor,
+            action="assessment.category.update",
+            organisation=bank.owner,
+            obj=category,
+            object_label=new_path,
+            before=before,
+            after={"name": name, "path": new_path, "description": category.description},
+        )
+    return category
+
+
+def category_delete(*, actor, category: Category) -> None:
+    """Delete a category that holds no questions and no subcategories (never the top)."""
+    bank = category.bank
+    _require_manager(actor, bank)
+    if _is_top(category):
+        raise ValidationError("The top category of a bank cannot be deleted.")
+    with transaction.atomic():
+        category = Category.objects.select_for_update().get(pk=category.pk)
+        questions = category.questions.count()
+        children = category.children.count()
+        if questions or children:
+            held = [
+                f"{questions} question{'s' if questions != 1 else ''}" if questions else "",
+                f"{children} subcategor{'ies' if children != 1 else 'y'}" if children else "",
+            ]
+            raise ValidationError(
+                f"“{category.path}” holds {' and '.join(h for h in held if h)}: move or delete them first, "
+                "then delete the category."
+            )
+        audit_record(
+            actor=actor,
+            action="assessment.category.delete",
+            organisation=bank.owner,
+            obj=category,
+            object_label=category.path,
+        )
+        category.delete()
+
+
+def questions_move(*, actor, bank: Bank, questions, category: Category) -> int:
+    """Move questions of the bank to `category` (no new version: where a question sits is not its
+    content). Returns how many moved."""
+    _require_manager(actor, bank)
+    if category.bank_id != bank.pk:
+        raise ValidationError({"category": "Choose a category of this bank."})
+    with transaction.atomic():
+        moving = list(
+            Question.objects.select_for_update()
+            .filter(bank=bank, pk__in=[q.pk for q in questions])
+            .exclude(category=category)
+            .select_related("category")
+        )
+        for question in moving:
+            audit_record(
+                actor=actor,
+                action="assessment.question.move",
+                organisation=bank.owner,
+                obj=question,
+                object_label=f"{question.name} in {bank.name}",
+                before={"category": question.category.path},
+                after={"category": category.path},
+            )
+            question.category = category
+        Question.objects.bulk_update(moving, ["category"])
+    return len(moving)
+
+
 def _check_content(content: Content) -> None:
     problems = check(content)
     if problems:
         raise ValidationError({"question": [f"The question {p}." if p[0].islower() else p for p in problems]})
+
+
+def _check_idnumber(bank: Bank, idnumber: str, *, question: Question | None = None) -> None:
+    idnumber = (idnumber or "").strip()
+    errors = text_errors(idnumber=idnumber)
+    if len(idnumber) > 100:
+        errors["idnumber"] = f"The ID number is {len(idnumber)} characters long; use 100 or fewer."
+    elif idnumber:
+        taken = Question.objects.filter(bank=bank, idnumber=idnumber)
+        if question is not None:
+            taken = taken.exclude(pk=question.pk)
+        other = taken.first()
+        if other is not None:
+            errors["idnumber"] = (
+                f"The ID number “{idnumber}” is already used by the question “{other.name}” of this bank; "
+                "an ID number names one question. Choose another or leave it blank."
+            )
+    if errors:
+        raise ValidationError(errors)
 
 
 def _tags(bank: Bank, names) -> list[Tag]:
@@ -189,6 +329,7 @@ def question_create(
     at = at or timezone.now()
     if category is not None and category.bank_id != bank.pk:
         raise ValidationError({"category": "Choose a category of this bank."})
+    _check_idnumber(bank, content.idnumber)
     with transaction.atomic():
         category = category or category_ensure(bank=bank, path=content.category)
         question = Question.objects.create(
@@ -219,13 +360,16 @@ def question_update(
     content: Content,
     category: Category | None = None,
     tags=None,
+    idnumber: str | None = None,
     at: dt.datetime | None = None,
 ) -> QuestionVersion:
     """Change a question: a new version when its content changed (the earlier versions stay for
-    the attempts that saw them); its category and tags move without a version."""
+    the attempts that saw them); its category, tags and ID number change without a version."""
     bank = question.bank
     _require_manager(actor, bank)
     _check_content(content)
+    if idnumber is not None:
+        _check_idnumber(bank, idnumber, question=question)
     at = at or timezone.now()
     if content.type != question.qtype:
         raise ValidationError(
@@ -236,7 +380,11 @@ def question_update(
     with transaction.atomic():
         question = Question.objects.select_for_update().select_related("current").get(pk=question.pk)
         current = question.current
-        before = {"version": current.number if current else None, "category": question.category_id}
+        before = {
+            "version": current.number if current else None,
+            "category": question.category_id,
+            "idnumber": question.idnumber,
+        }
         version = current
         if current is None or current.fingerprint != codec.fingerprint(content):
             number = (question.versions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
@@ -246,6 +394,9 @@ def question_update(
             question.save(update_fields=["category"])
         if tags is not None:
             question.tags.set(_tags(bank, tags))
+        if idnumber is not None and idnumber.strip() != question.idnumber:
+            question.idnumber = idnumber.strip()
+            question.save(update_fields=["idnumber"])
         assert version is not None
         audit_record(
             actor=actor,
@@ -254,7 +405,11 @@ def question_update(
             obj=question,
             object_label=f"{question.name} in {bank.name}",
             before=before,
-            after={"version": version.number, "category": question.category_id},
+            after={
+                "version": version.number,
+                "category": question.category_id,
+                "idnumber": question.idnumber,
+            },
         )
     return version
 
@@ -381,7 +536,10 @@ def questions_export(bank: Bank, *, category: Category | None = None) -> list[Co
         .order_by("category__path", "pk")
     )
     if category is not None:
-        questions = questions.filter(category__path__startswith=category.path)
+        # The category and those below it ("Top / Law" must not take in "Top / Lawful").
+        questions = questions.filter(
+            Q(category=category) | Q(category__path__startswith=category.path + SEPARATOR)
+        )
     contents = []
     for question in questions:
         if question.current is None:

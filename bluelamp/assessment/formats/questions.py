@@ -174,6 +174,10 @@ def percent(fraction: Decimal | int) -> str:
     return f"{value:f}%"
 
 
+def _rounded(total: Decimal | int) -> Decimal:
+    return Decimal(total).quantize(Decimal("0.01"))
+
+
 def check(question: Question) -> list[str]:
     """What is wrong with a question whatever file it came from (the readers add their own)."""
     problems = []
@@ -191,7 +195,11 @@ def check(question: Question) -> list[str]:
             problems.append("a multiple-choice question needs at least two answers")
         elif question.single and max(a.fraction for a in question.answers) != 1:
             problems.append("a one-answer multiple-choice question needs one answer worth 100%")
-        elif not question.single and sum(a.fraction for a in question.answers if a.fraction > 0) != 1:
+        elif (
+            not question.single and _rounded(sum(a.fraction for a in question.answers if a.fraction > 0)) != 1
+        ):
+            # Moodle rounds the total to two places, as its own form does: three answers of
+            # 33.33333% (how Moodle writes a third) add up to 100%.
             total = sum(a.fraction for a in question.answers if a.fraction > 0)
             problems.append(
                 f"the right answers of a several-answer question add up to {percent(total)}, not 100%"
