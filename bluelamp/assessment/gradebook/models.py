@@ -3,7 +3,9 @@ by hand), optional categories with weights, and each learner's grade in each ite
 
 Quizzes and assignments hand their grades down through the sink services (gradebook/sink.py:
 `grade_item_ensure`, `grade_record`); the gradebook never reads them. An override replaces the
-source's grade for one learner, with a reason, and is audited.
+source's grade for one learner, with a reason, and is audited; each change a person makes to a
+grade in the gradebook is kept (`GradeChange`), so a learner's page shows its history. How the
+course grade is worked out is in calculation.py and each course's `GradebookSettings`.
 """
 
 import uuid
@@ -102,3 +104,62 @@ class Grade(models.Model):
     def final(self):
         """The grade that counts: the override when there is one, else the source's."""
         return self.override if self.override is not None else self.raw
+
+
+class GradebookSettings(models.Model):
+    """How a course's grade is worked out and what its learners see (calculation.py says how each
+    choice counts). A course without a row has the defaults. No personal data (who changed the
+    settings last is a staff member's name, kept with the audit event too)."""
+
+    class Aggregation(models.TextChoices):
+        WEIGHTED_MEAN = "weighted_mean", "Weighted mean of percentages"
+        SIMPLE_MEAN = "simple_mean", "Simple mean of percentages"
+
+    class Missing(models.TextChoices):
+        EXCLUDE = "exclude", "Left out until graded"
+        ZERO = "zero", "Counted as 0%"
+
+    course = models.OneToOneField("learning.Course", on_delete=models.CASCADE, related_name="+")
+    aggregation = models.CharField(
+        max_length=20, choices=Aggregation.choices, default=Aggregation.WEIGHTED_MEAN
+    )
+    missing = models.CharField(max_length=10, choices=Missing.choices, default=Missing.EXCLUDE)
+    # The course grade (a percentage) a learner needs to pass; None: the course has no pass grade.
+    pass_percent = models.DecimalField(max_digits=5, decimal_places=2, null=True, blank=True)
+    learners_see_total = models.BooleanField(default=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    def __str__(self) -> str:
+        return f"Gradebook settings of course {self.course_id}"
+
+
+class GradeChange(models.Model):
+    """One change a person made to a learner's grade in the gradebook: a grade entered by hand
+    (manual items), an override, or an override removed, with the final grade before and after.
+    Grades handed down by quizzes and assignments are theirs to record, not here. Personal data:
+    the learner's grades, the reason given, and who made the change."""
+
+    class Kind(models.TextChoices):
+        ENTERED = "entered", "Grade entered"
+        OVERRIDDEN = "overridden", "Overridden"
+        CLEARED = "cleared", "Override removed"
+
+    grade = models.ForeignKey(Grade, on_delete=models.CASCADE, related_name="changes")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    # The grade that counted (Grade.final) before and after the change.
+    before = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    after = models.DecimalField(max_digits=9, decimal_places=2, null=True, blank=True)
+    reason = models.TextField(blank=True)
+    feedback_changed = models.BooleanField(default=False)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [models.Index(fields=["grade", "at"])]
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M}"
