@@ -370,6 +370,11 @@ def rows_of(structure: Structure, people: Iterable[dict], cells: dict[int, dict[
     return rows
 
 
+def grades_in(item: GradeItem) -> int:
+    """How many learners have a grade (or an override, or are waiting for one) in the item."""
+    return Grade.objects.filter(item=item).count()
+
+
 def grade_of(item: GradeItem, person) -> Grade | None:
     return Grade.objects.filter(item=item, person=person).select_related("overridden_by").first()
 
