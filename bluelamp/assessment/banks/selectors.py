@@ -8,10 +8,13 @@ else is "not found", like a bank that does not exist.
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 
 from bluelamp.assessment.banks.models import Bank, Category, Question, QuestionVersion, Tag
+from bluelamp.audit.api import AuditEvent
 from bluelamp.organisations.api import LicenceType, Organisation, Perm, access_for, licensed_organisation_ids
 
 
@@ -118,3 +121,79 @@ def questions_of(
 
 def versions_of(question: Question) -> QuerySet[QuestionVersion]:
     return question.versions.select_related("created_by").order_by("-number")
+
+
+def banks_listed(actor) -> QuerySet[Bank]:
+    """The banks the actor may use, with how many questions each holds (hidden ones apart)."""
+    return (
+        banks_usable(actor)
+        .select_related("owner")
+        .annotate(
+            question_count=Count("questions", filter=Q(questions__hidden=False), distinct=True),
+            hidden_count=Count("questions", filter=Q(questions__hidden=True), distinct=True),
+        )
+        .order_by("owner__name", "name", "pk")
+    )
+
+
+def access_category(bank: Bank, category_uuid) -> Category:
+    """A category of a bank the caller has already reached (else 404)."""
+    category = bank.categories.filter(uuid=category_uuid).first()
+    if category is None:
+        raise Http404("No such category")
+    return category
+
+
+@dataclass
+class CategoryNode:
+    """A category in its bank's tree: how many questions it holds itself and with everything
+    below it."""
+
+    category: Category
+    depth: int
+    count: int = 0
+    total: int = 0
+    children: list[CategoryNode] = field(default_factory=list)
+
+
+def category_tree(bank: Bank) -> list[CategoryNode]:
+    """The bank's categories depth first (the top first, children by name), each with its counts
+    (two queries whatever the size of the bank)."""
+    categories = list(bank.categories.all())
+    counts = dict(
+        Question.objects.filter(bank=bank)
+        .values("category_id")
+        .annotate(n=Count("pk"))
+        .values_list("category_id", "n")
+        .order_by()
+    )
+    children: dict[int | None, list[Category]] = {}
+    for category in categories:
+        children.setdefault(category.parent_id, []).append(category)
+    flat: list[CategoryNode] = []
+
+    def visit(category: Category, depth: int) -> CategoryNode:
+        node = CategoryNode(category=category, depth=depth, count=counts.get(category.pk, 0))
+        flat.append(node)
+        for child in sorted(children.get(category.pk, []), key=lambda c: (c.name.lower(), c.pk)):
+            node.children.append(visit(child, depth + 1))
+        node.total = node.count + sum(child.total for child in node.children)
+        return node
+
+    for root in sorted(children.get(None, []), key=lambda c: (c.path, c.pk)):
+        visit(root, 0)
+    return flat
+
+
+def question_audit(question: Question) -> QuerySet[AuditEvent]:
+    """What has been done to the question, newest first."""
+    return AuditEvent.objects.filter(
+        object_type=Question._meta.label_lower, object_id=str(question.pk)
+    ).order_by("-occurred_at", "-pk")
+
+
+def version_of(question: Question, number: int | None) -> QuestionVersion | None:
+    """The version numbered `number` (None: the current one)."""
+    if number is None:
+        return question.current
+    return question.versions.select_related("created_by").filter(number=number).first()

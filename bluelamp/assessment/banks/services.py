@@ -22,11 +22,28 @@ from bluelamp.assessment.banks.models import Bank, Category, Question, QuestionV
 from bluelamp.assessment.banks.selectors import may_manage_bank, may_own_banks
 from bluelamp.assessment.formats.questions import ParseResult, check
 from bluelamp.assessment.formats.questions import Question as Content
-from bluelamp.audit.api import audit_record
+from bluelamp.audit.api import audit_record, audit_record_many
 from bluelamp.core.validation import text_errors
 
 SEPARATOR = " / "
 TOP = "Top"  # the category of questions a file puts at the bank's top
+
+
+def path_of(names) -> str:
+    """A category's path from its names, top first. A "/" inside a name is written "//", as
+    Moodle writes it, so that "Rights / entitlements" (one category) and "Rights" › "entitlements"
+    (two) have different paths."""
+    return SEPARATOR.join(name.replace("/", "//") for name in names)
+
+
+def names_of(path: str) -> tuple[str, ...]:
+    """The names of a category's path, top first (path_of's reverse)."""
+    return tuple(part.replace("//", "/") for part in path.split(SEPARATOR))
+
+
+def category_names(category: Category) -> tuple[str, ...]:
+    """The names below the top down to the category: () for the top, as files give them."""
+    return names_of(category.path)[1:]
 
 
 def _require_manager(actor, bank: Bank) -> None:
@@ -104,7 +121,7 @@ def category_ensure(*, bank: Bank, path) -> Category:
     parent = None
     category = None
     for depth in range(1, len(full) + 1):
-        text = SEPARATOR.join(full[:depth])
+        text = path_of(full[:depth])
         category = Category.objects.filter(bank=bank, path=text).first()
         if category is None:
             category = Category.objects.create(bank=bank, parent=parent, name=full[depth - 1], path=text)
@@ -121,12 +138,12 @@ def category_create(
     errors = text_errors(name=name, description=description, multiline=("description",))
     if not name:
         errors["name"] = "Enter a name for the category."
-    elif "/" in name:
-        errors["name"] = "A category's name cannot hold “/” (it separates categories in a path)."
+    elif len(name) > 200:
+        errors["name"] = f"The name is {len(name)} characters long; use 200 or fewer."
     if parent is not None and parent.bank_id != bank.pk:
         errors["parent"] = "Choose a category of this bank."
     parent = parent or category_ensure(bank=bank, path=())
-    path = parent.path + SEPARATOR + name
+    path = parent.path + SEPARATOR + path_of([name])
     if not errors and Category.objects.filter(bank=bank, path=path).exists():
         errors["name"] = f"“{parent.path}” already has a category called “{name}”."
     if errors:
@@ -162,8 +179,6 @@ def category_update(
         raise ValidationError({"name": "The top category of a bank cannot be renamed or moved."})
     if not name:
         errors["name"] = "Enter a name for the category."
-    elif "/" in name:
-        errors["name"] = "A category's name cannot hold “/” (it separates categories in a path)."
     elif len(name) > 200:
         errors["name"] = f"The name is {len(name)} characters long; use 200 or fewer."
     parent = parent or category.parent
@@ -176,7 +191,7 @@ def category_update(
             "subcategories. Choose a category outside it."
         )
     old_path = category.path
-    new_path = parent.path + SEPARATOR + name
+    new_path = parent.path + SEPARATOR + path_of([name])
     if (
         not errors
         and new_path != old_path
@@ -467,6 +482,7 @@ def questions_import(
             raise ValidationError([f"question {content.number} ({content.name}): {p}" for p in problems])
     at = at or timezone.now()
     outcome = ImportOutcome()
+    touched: list[tuple[Question, dict]] = []
     try:
         with transaction.atomic():
             Bank.objects.select_for_update().get(pk=bank.pk)  # one import into a bank at a time
@@ -494,6 +510,7 @@ def questions_import(
                     _new_version(question, content, actor=actor, at=at, number=1)
                     question.tags.set(_tags(bank, content.tags))
                     outcome.created += 1
+                    touched.append((question, {"source": source, "version": 1}))
                 elif existing.current is None or existing.current.fingerprint != fingerprint:
                     if existing.qtype != content.type:
                         raise ValidationError(
@@ -505,8 +522,17 @@ def questions_import(
                     ) + 1
                     _new_version(existing, content, actor=actor, at=at, number=number)
                     outcome.updated += 1
+                    touched.append((existing, {"source": source, "version": number}))
                 else:
                     outcome.unchanged += 1
+            # Each question made or changed, so that its own history says where it came from.
+            audit_record_many(
+                actor=actor,
+                action="assessment.question.import",
+                organisation=bank.owner,
+                objects=[question for question, _ in touched],
+                after=[after for _, after in touched],
+            )
             audit_record(
                 actor=actor,
                 action="assessment.bank.import",
@@ -544,7 +570,7 @@ def questions_export(bank: Bank, *, category: Category | None = None) -> list[Co
     for question in questions:
         if question.current is None:
             continue
-        path = tuple(question.category.path.split(SEPARATOR))[1:]
+        path = category_names(question.category)
         contents.append(
             codec.from_data(
                 question.current.data,
