@@ -249,21 +249,22 @@ def attempt_questions(attempt: Attempt, *, page: int | None = None) -> list[tupl
 @dataclass(frozen=True)
 class Saved:
     attempt: Attempt
-    changed: int
+    changed: int  # how many answers changed
     finished: bool  # the deadline had passed: the attempt is finished now
 
 
 def attempt_save(
     *,
     person,
-    attempt: Attempt,
+    attempt,
     page: int,
     read: Callable[[Any, AttemptQuestion], dict] | Mapping[int, dict],
     sequence: int = 0,
     current_page: int | None = None,
     at: dt.datetime | None = None,
 ) -> Saved:
-    """Keep the responses given on `page`: `read(question, row)` gives each question's response
+    """Keep the responses given on `page` of `attempt` (an Attempt or its uuid; the person's own):
+    `read(question, row)` gives each question's response
     from the request (or a mapping of slot number → response). Refused after the deadline and
     its grace: the attempt is finished instead, with the answers saved before then. A save whose
     `sequence` (the page's counter; 0 without JavaScript) is older than the one a question holds
@@ -276,13 +277,19 @@ def attempt_save(
             return given.get(row.slot_number, row.response)
 
     with transaction.atomic():
-        attempt = selectors.access_own_attempt(person, attempt.uuid, for_update=True)
+        attempt = selectors.access_own_attempt(person, getattr(attempt, "uuid", attempt), for_update=True)
         if attempt.state != Attempt.State.IN_PROGRESS:
             return Saved(attempt, 0, attempt.state == Attempt.State.FINISHED)
         if timing.is_past(attempt.deadline_at, at):
             _finish(attempt, at=at, by_timer=True)
             return Saved(attempt, 0, True)
-        changed = []
+        if not 1 <= page <= attempt.pages:
+            raise AttemptRefused(
+                f"“{page}” is not a page of this attempt: it has pages 1 to {attempt.pages}."
+            )
+        if attempt.quiz.navigation == Quiz.Navigation.SEQUENTIAL and page != attempt.current_page:
+            raise AttemptRefused("That page is behind you: answers there can no longer change.")
+        changed, written = 0, []
         for row, question in attempt_questions(attempt, page=page):
             if question.type == "description":
                 continue
@@ -292,15 +299,16 @@ def attempt_save(
             if response == row.response:
                 if sequence > row.sequence:
                     row.sequence = sequence
-                    changed.append(row)
+                    written.append(row)
                 continue
             row.response = response
             row.sequence = max(row.sequence, sequence)
             row.saved_at = at
             row.state = State.TODO if marking.is_blank(question, response) else State.COMPLETE
-            changed.append(row)
-        if changed:
-            AttemptQuestion.objects.bulk_update(changed, ["response", "sequence", "saved_at", "state"])
+            written.append(row)
+            changed += 1
+        if written:
+            AttemptQuestion.objects.bulk_update(written, ["response", "sequence", "saved_at", "state"])
         fields: dict[str, Any] = {"last_saved_at": at}
         if current_page is not None and 1 <= current_page <= attempt.pages:
             fields["current_page"] = current_page
@@ -310,8 +318,8 @@ def attempt_save(
         if timing.is_past(attempt.deadline_at, at, grace=False):
             # Saved within the grace: the time is up, so the attempt is handed in with them.
             _finish(attempt, at=at, by_timer=True)
-            return Saved(attempt, len(changed), True)
-    return Saved(attempt, len(changed), False)
+            return Saved(attempt, changed, True)
+    return Saved(attempt, changed, False)
 
 
 # --- finishing and marking -----------------------------------------------------------------------

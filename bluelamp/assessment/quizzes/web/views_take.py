@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from bluelamp.assessment.quizzes import marking, selectors, timing
 from bluelamp.assessment.quizzes.attempts import (
+    AttemptRefused,
     attempt_questions,
     attempt_save,
     attempt_start,
@@ -232,39 +233,32 @@ def attempt_page(request, attempt_uuid):
 @require_POST
 def attempt_autosave(request, attempt_uuid):
     """attempt.js's save of the page's answers: JSON back (what was saved, the seconds left), or
-    409 with where to go once the attempt is finished (time ran out)."""
+    409 with where to go once the attempt is finished (time ran out). A handful of queries: the
+    attempt (locked), the page's questions, and the writes."""
+    page_raw = request.POST.get("page", "")
     try:
-        attempt = selectors.access_own_attempt(request.user, attempt_uuid)
+        saved = attempt_save(
+            person=request.user,
+            attempt=attempt_uuid,
+            page=int(page_raw) if page_raw.isdigit() and len(page_raw) < 6 else 0,
+            read=lambda question, row: answers.read(question, row, request.POST),
+            sequence=_sequence(request),
+            at=clock.now(),
+        )
     except Http404:
         return JsonResponse({"error": "No such attempt."}, status=404)
-    at = clock.now()
-    review = reverse("assessment:quiz_attempt_review", args=[attempt.uuid])
-    if attempt.state != Attempt.State.IN_PROGRESS:
+    except AttemptRefused as refused:
+        return JsonResponse({"error": " ".join(refused.messages)}, status=400)
+    if saved.finished or saved.attempt.state != Attempt.State.IN_PROGRESS:
+        review = reverse("assessment:quiz_attempt_review", args=[saved.attempt.uuid])
         return JsonResponse({"finished": True, "redirect": review}, status=409)
-    page_raw = request.POST.get("page", "")
-    if not page_raw.isdigit() or not 1 <= int(page_raw) <= attempt.pages:
-        return JsonResponse({"error": f"“{page_raw}” is not a page of this attempt."}, status=400)
-    page = int(page_raw)
-    if attempt.quiz.navigation == Quiz.Navigation.SEQUENTIAL and page != attempt.current_page:
-        return JsonResponse(
-            {"error": "That page is behind you: answers there can no longer change."}, status=400
-        )
-    saved = attempt_save(
-        person=request.user,
-        attempt=attempt,
-        page=page,
-        read=lambda question, row: answers.read(question, row, request.POST),
-        sequence=_sequence(request),
-        at=at,
-    )
-    if saved.finished:
-        return JsonResponse({"finished": True, "redirect": review}, status=409)
+    at = saved.attempt.last_saved_at
     return JsonResponse(
         {
             "saved": True,
             "changed": saved.changed,
             "saved_at": format_datetime(at),
-            "seconds_left": timing.seconds_left(saved.attempt.deadline_at, at),
+            "seconds_left": timing.seconds_left(saved.attempt.deadline_at, at) if at else None,
         }
     )
 
