@@ -60,7 +60,7 @@ def safe_name(name: str, *, fallback: str = "file", limit: int = 80) -> str:
     no leading dot or dash; at most `limit` characters, keeping the extension."""
     ascii_name = unicodedata.normalize("NFKD", name or "").encode("ascii", "ignore").decode()
     cleaned = _UNSAFE.sub("-", ascii_name).strip(".-_")
-    cleaned = re.sub(r"-{2,}", "-", cleaned)
+    cleaned = re.sub(r"-+\.", ".", re.sub(r"-{2,}", "-", cleaned))
     if not cleaned:
         return fallback
     if len(cleaned) > limit:
@@ -98,15 +98,15 @@ class Download:
 
 
 def _unique(name: str, taken: set[str]) -> str:
-    if name not in taken:
-        taken.add(name)
-        return name
+    """`name`, or `name-2` etc. when a file of the folder has it already (in any case: Windows and
+    macOS do not tell essay.pdf from essay.PDF)."""
     stem, suffix = PurePath(name).stem, PurePath(name).suffix
-    n = 2
-    while f"{stem}-{n}{suffix}" in taken:
+    candidate, n = name, 1
+    while candidate.lower() in taken:
         n += 1
-    taken.add(f"{stem}-{n}{suffix}")
-    return f"{stem}-{n}{suffix}"
+        candidate = f"{stem}-{n}{suffix}"
+    taken.add(candidate.lower())
+    return candidate
 
 
 def submissions_zip(

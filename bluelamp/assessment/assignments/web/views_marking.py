@@ -17,7 +17,6 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
-from markupsafe import Markup, escape
 
 from bluelamp.assessment.assignments import downloads, marking, moderation, selectors
 from bluelamp.assessment.assignments.files import megabytes
@@ -31,6 +30,7 @@ from bluelamp.assessment.assignments.models import (
     SubmissionFile,
 )
 from bluelamp.assessment.shared.access import may_set_up
+from bluelamp.assessment.shared.text import render_text
 from bluelamp.core.forms import add_service_errors
 from bluelamp.organisations.api import Perm, Unit, access_for
 from bluelamp.people.api import Person
@@ -58,14 +58,6 @@ def _assignment_crumb(assignment: Assignment) -> dict:
 
 def _refused(error: PermissionDenied) -> Http404:
     return Http404("No such page")
-
-
-def paragraphs(text: str) -> list[Markup]:
-    """Plain text as paragraphs, its line breaks kept (escaped: a learner's text is never HTML)."""
-    blocks = [block.strip("\n") for block in (text or "").replace("\r\n", "\n").split("\n\n")]
-    return [
-        Markup("<br>").join(escape(line) for line in block.split("\n")) for block in blocks if block.strip()
-    ]
 
 
 def marks_anything(user) -> bool:
@@ -278,7 +270,8 @@ class MarkingForm(forms.Form):
             label="Overall feedback for the learner",
             required=False,
             widget=forms.Textarea(attrs={"rows": 8}),
-            help_text="The learner reads this once the feedback is released.",
+            help_text="The learner reads this once the feedback is released. You can use Markdown: "
+            "**bold**, *italic*, and lists starting with - or 1.",
         )
         self.fields["feedback_file"] = forms.FileField(
             label="Add a feedback file (optional)",
@@ -389,14 +382,14 @@ def _mark_context(request, submission: Submission, form: MarkingForm) -> dict:
         "editable": submission.state in (State.NOT_MARKED, State.IN_MARKING),
         "result": marking.stored_result(submission, criteria),
         "files": files_of(submission, hidden=hidden),
-        "text": paragraphs(submission.online_text),
-        "brief": paragraphs(assignment.brief),
-        "feedback": paragraphs(submission.feedback),
+        "text": render_text(submission.online_text, "plain"),
+        "brief": render_text(assignment.brief, "markdown"),
+        "feedback": render_text(submission.feedback, "markdown"),
         "judgements": {j.criterion_id: j for j in submission.judgements.select_related("level")},
         "previous": [
             {
                 "submission": p,
-                "feedback": paragraphs(p.feedback),
+                "feedback": render_text(p.feedback, "markdown"),
                 "files": [
                     {
                         "label": f"{f.original_name} ({megabytes(f.size)})",

@@ -23,9 +23,9 @@ from bluelamp.assessment.assignments.web.views_marking import (
     files_of,
     initial_marks,
     marks_anything,
-    paragraphs,
 )
 from bluelamp.assessment.shared.access import may_set_up
+from bluelamp.assessment.shared.text import render_text
 from bluelamp.core.exports import dataset, dataset_download
 from bluelamp.core.forms import add_service_errors
 
@@ -368,8 +368,8 @@ def verify(request, sample_uuid, item_id):
             "form": form if form.errors else None,
             "verify_form": form,
             "files": files_of(submission, hidden=hidden),
-            "text": paragraphs(submission.online_text),
-            "feedback": paragraphs(submission.feedback),
+            "text": render_text(submission.online_text, "plain"),
+            "feedback": render_text(submission.feedback, "markdown"),
             "verifications": list(item.verifications.all()),
             "breadcrumbs": _crumbs(_assignment_crumb(assignment), _sample_crumb(sample)),
         },
