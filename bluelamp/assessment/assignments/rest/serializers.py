@@ -27,7 +27,7 @@ def _choices(model_choices) -> str:
     return "One of: " + ", ".join(str(value) for value, _label in model_choices)
 
 
-class RubricLevelSerializer(serializers.ModelSerializer):
+class AssignmentRubricLevelSerializer(serializers.ModelSerializer):
     points = _number()
 
     class Meta:
@@ -36,8 +36,8 @@ class RubricLevelSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class CriterionSerializer(serializers.ModelSerializer):
-    levels = RubricLevelSerializer(
+class AssignmentCriterionSerializer(serializers.ModelSerializer):
+    levels = AssignmentRubricLevelSerializer(
         many=True, read_only=True, help_text="A rubric criterion's levels, lowest first"
     )
 
@@ -47,7 +47,7 @@ class CriterionSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class AssignmentSerializer(serializers.ModelSerializer):
+class AssignmentSettingsSerializer(serializers.ModelSerializer):
     course = serializers.UUIDField(source="course.uuid", read_only=True, help_text="The course's uuid")
     course_code = serializers.CharField(source="course.code", read_only=True)
     grading = serializers.CharField(read_only=True, help_text=_choices(Assignment.Grading.choices))
@@ -66,7 +66,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
     reminder_days = serializers.ListField(child=serializers.IntegerField(), read_only=True)
     max_grade = serializers.SerializerMethodField(help_text="The gradebook's maximum for this assignment")
     pass_grade = serializers.SerializerMethodField(help_text="The gradebook's pass grade for this assignment")
-    criteria = CriterionSerializer(many=True, read_only=True)
+    criteria = AssignmentCriterionSerializer(many=True, read_only=True)
 
     class Meta:
         model = Assignment
@@ -120,7 +120,7 @@ class AssignmentSerializer(serializers.ModelSerializer):
         return assignment.grade_range()[1]
 
 
-class SubmissionFileSerializer(serializers.ModelSerializer):
+class MyAssignmentFileSerializer(serializers.ModelSerializer):
     name = serializers.CharField(source="original_name", read_only=True)
     kind = serializers.CharField(read_only=True, help_text="submission (the learner's work) or feedback")
 
@@ -130,7 +130,7 @@ class SubmissionFileSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class JudgementSerializer(serializers.ModelSerializer):
+class MyAssignmentJudgementSerializer(serializers.ModelSerializer):
     criterion = serializers.IntegerField(source="criterion_id", read_only=True)
     level = serializers.CharField(source="level.label", read_only=True, allow_null=True, default=None)
     level_points = _number(source="level.points", default=None)
@@ -141,7 +141,7 @@ class JudgementSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
-class ResultSerializer(serializers.ModelSerializer):
+class MyAssignmentResultSerializer(serializers.ModelSerializer):
     """Marks and feedback, once released."""
 
     outcome = serializers.CharField(
@@ -151,7 +151,7 @@ class ResultSerializer(serializers.ModelSerializer):
         source="final_grade_or_grade", help_text="In the gradebook's units, after any late penalty"
     )
     points = _number()
-    judgements = JudgementSerializer(many=True, read_only=True)
+    judgements = MyAssignmentJudgementSerializer(many=True, read_only=True)
     feedback_files = serializers.SerializerMethodField()
 
     class Meta:
@@ -168,13 +168,13 @@ class ResultSerializer(serializers.ModelSerializer):
         ]
         read_only_fields = fields
 
-    @extend_schema_field(SubmissionFileSerializer(many=True))
+    @extend_schema_field(MyAssignmentFileSerializer(many=True))
     def get_feedback_files(self, submission):
         rows = [f for f in submission.files.all() if f.kind == SubmissionFile.Kind.FEEDBACK]
-        return SubmissionFileSerializer(rows, many=True).data
+        return MyAssignmentFileSerializer(rows, many=True).data
 
 
-class MySubmissionSerializer(serializers.ModelSerializer):
+class MyAssignmentSubmissionSerializer(serializers.ModelSerializer):
     assignment = serializers.UUIDField(source="assignment.uuid", read_only=True)
     assignment_title = serializers.CharField(source="assignment.title", read_only=True)
     course = serializers.UUIDField(source="assignment.course.uuid", read_only=True)
@@ -214,16 +214,16 @@ class MySubmissionSerializer(serializers.ModelSerializer):
             return "draft"
         return "released" if submission.is_released else "waiting"
 
-    @extend_schema_field(SubmissionFileSerializer(many=True))
+    @extend_schema_field(MyAssignmentFileSerializer(many=True))
     def get_files(self, submission):
         rows = [f for f in submission.files.all() if f.kind == SubmissionFile.Kind.SUBMISSION]
-        return SubmissionFileSerializer(rows, many=True).data
+        return MyAssignmentFileSerializer(rows, many=True).data
 
-    @extend_schema_field(ResultSerializer(allow_null=True))
+    @extend_schema_field(MyAssignmentResultSerializer(allow_null=True))
     def get_result(self, submission):
         if not submission.is_released:
             return None
         submission.final_grade_or_grade = (
             submission.final_grade if submission.final_grade is not None else submission.grade
         )
-        return ResultSerializer(submission).data
+        return MyAssignmentResultSerializer(submission).data

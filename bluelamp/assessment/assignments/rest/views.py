@@ -39,11 +39,11 @@ def _with_criteria(assignments):
     ),
     retrieve=extend_schema(
         summary="One assignment: for those who set it up, mark its learners or take it",
-        responses={200: s.AssignmentSerializer, 404: NOT_FOUND},
+        responses={200: s.AssignmentSettingsSerializer, 404: NOT_FOUND},
     ),
 )
 class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    serializer_class = s.AssignmentSerializer
+    serializer_class = s.AssignmentSettingsSerializer
     lookup_field = "uuid"
     lookup_value_regex = "[0-9a-fA-F-]{32,36}"
     http_method_names = ["get", "head", "options"]
@@ -76,11 +76,12 @@ class AssignmentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, Scoped
         parameters=[OpenApiParameter("assignment", OpenApiTypes.UUID, description="Only this assignment's")],
     ),
     retrieve=extend_schema(
-        summary="One of your own submissions", responses={200: s.MySubmissionSerializer, 404: NOT_FOUND}
+        summary="One of your own submissions",
+        responses={200: s.MyAssignmentSubmissionSerializer, 404: NOT_FOUND},
     ),
 )
 class MySubmissionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
-    serializer_class = s.MySubmissionSerializer
+    serializer_class = s.MyAssignmentSubmissionSerializer
     lookup_field = "uuid"
     lookup_value_regex = "[0-9a-fA-F-]{32,36}"
     http_method_names = ["get", "head", "options"]

@@ -325,6 +325,15 @@ class MultipleFileInput(forms.ClearableFileInput):
     allow_multiple_selected = True
 
 
+class MultipleFileField(forms.FileField):
+    """Several files from one input (the services check each)."""
+
+    def clean(self, data, initial=None):
+        single = super().clean
+        items = data if isinstance(data, list | tuple) else [data]
+        return [single(item, initial) for item in items if item]
+
+
 class WorkForm(forms.Form):
     """The learner's work. Files are read from request.FILES.getlist("uploads") by the view."""
 
@@ -334,7 +343,7 @@ class WorkForm(forms.Form):
         strip=False,
         widget=forms.Textarea(attrs={"rows": 18, "spellcheck": "true"}),
     )
-    uploads = forms.FileField(
+    uploads = MultipleFileField(
         label="Add files", required=False, widget=MultipleFileInput(attrs={"multiple": True})
     )
     declaration = forms.BooleanField(label="Declaration", required=False)
