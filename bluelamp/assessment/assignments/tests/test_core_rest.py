@@ -5,13 +5,36 @@ outsiders get 404."""
 import datetime as dt
 
 import pytest
+from rest_framework.test import APIClient
 
 from bluelamp.assessment.assignments import services
 from bluelamp.assessment.assignments.models import Submission
 from bluelamp.assessment.assignments.tests.helpers import AT, course_with_assignment, enrol, pdf, refer
-from bluelamp.restapi.tests.fixtures import api_as, results  # noqa: F401
+from conftest import force_sign_in, with_mfa
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def api_as():
+    """An API client acting as `person` through their browser session (the API's own token
+    fixtures belong to bluelamp.restapi, above this domain)."""
+
+    def client_for(person) -> APIClient:
+        from bluelamp.organisations.api import requires_mfa
+
+        client = APIClient()
+        if requires_mfa(person):
+            with_mfa(person)
+        force_sign_in(client, person)
+        return client
+
+    return client_for
+
+
+def results(response) -> list[dict]:
+    assert response.status_code == 200, (response.status_code, response.content[:500])
+    return response.json()["results"]
 
 
 @pytest.fixture
