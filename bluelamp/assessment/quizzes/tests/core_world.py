@@ -119,8 +119,8 @@ class World:
     enrolment: object
 
 
-def bank_with_questions(owner, actor, *, random_count: int = 4):
-    bank = bank_create(actor=actor, owner=owner, name="KENTONLY bank", at=AT)
+def bank_with_questions(owner, actor, *, random_count: int = 4, name: str = "KENTONLY bank"):
+    bank = bank_create(actor=actor, owner=owner, name=name, at=AT)
     questions = {
         key: question_create(actor=actor, bank=bank, content=c, at=AT) for key, c in contents().items()
     }
