@@ -71,7 +71,9 @@ def build(w) -> None:
         actor=w.alice, quiz=w.core_quiz, questions=[questions["mc"]]
     )
     services.slot_add_random(actor=w.alice, quiz=w.core_quiz, category=category, count=1)
-    version_publish(actor=w.alice, version=draft_version(w.core_course))
+    draft = draft_version(w.core_course)
+    assert draft is not None
+    version_publish(actor=w.alice, version=draft)
     enrolment = enrol_people(actor=w.alice, course=w.core_course, people=[w.bob]).enrolled[0]
     w.core_adjustment = services.adjustment_grant(
         actor=w.alice, quiz=w.core_quiz, person=w.bob, reason="KENTONLY support plan", extra_attempts=1, at=AT
