@@ -260,7 +260,7 @@ def questions_move(*, actor, bank: Bank, questions, category: Category) -> int:
         raise ValidationError({"category": "Choose a category of this bank."})
     with transaction.atomic():
         moving = list(
-            Question.objects.select_for_update()
+            Question.objects.select_for_update(of=("self",))
             .filter(bank=bank, pk__in=[q.pk for q in questions])
             .exclude(category=category)
             .select_related("category")
@@ -393,7 +393,11 @@ def question_update(
     if category is not None and category.bank_id != bank.pk:
         raise ValidationError({"category": "Choose a category of this bank."})
     with transaction.atomic():
-        question = Question.objects.select_for_update().select_related("current").get(pk=question.pk)
+        # Only the question's row: its current version is on the nullable side of the join, which
+        # PostgreSQL will not lock.
+        question = (
+            Question.objects.select_for_update(of=("self",)).select_related("current").get(pk=question.pk)
+        )
         current = question.current
         before = {
             "version": current.number if current else None,
