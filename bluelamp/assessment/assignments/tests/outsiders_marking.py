@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from tests.test_every_url_has_an_outsider import OWN, REFUSED, Case
 
 AT = dt.datetime(2026, 3, 2, 10, tzinfo=dt.UTC)
@@ -102,6 +104,16 @@ CASES = {
 
 
 # --- helpers for the marking tests ---------------------------------------------------------------
+
+
+@pytest.fixture
+def fixed_clock(monkeypatch):
+    """Never today's date: "now" is MARKED_AT for whatever a test does not date itself (the
+    marking tests import this as an autouse fixture)."""
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "now", lambda: MARKED_AT)
+    return MARKED_AT
 
 
 def submitted(assignment, person, *, text="My answer about leading change.", files=(), at=SUBMITTED_AT):

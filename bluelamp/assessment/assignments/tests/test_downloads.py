@@ -11,11 +11,16 @@ from django.core.exceptions import ValidationError
 
 from bluelamp.assessment.assignments import downloads, marking
 from bluelamp.assessment.assignments.tests.helpers import pdf
-from bluelamp.assessment.assignments.tests.outsiders_marking import MARKED_AT, marked_ready, submitted
+from bluelamp.assessment.assignments.tests.outsiders_marking import (
+    MARKED_AT,
+    fixed_clock,  # noqa: F401 - a fixture
+    marked_ready,
+    submitted,
+)
 from bluelamp.assessment.assignments.tests.test_marking import make_cast
 from bluelamp.audit.api import AuditEvent
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]
 
 
 def _zip(download) -> tuple[zipfile.ZipFile, list[dict]]:

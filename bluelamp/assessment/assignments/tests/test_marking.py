@@ -16,17 +16,18 @@ from bluelamp.assessment.assignments.tests.helpers import course_with_assignment
 from bluelamp.assessment.assignments.tests.outsiders_marking import (
     MARKED_AT,
     criteria_input,
+    fixed_clock,  # noqa: F401 - a fixture
     marked_ready,
     submitted,
 )
 from bluelamp.assessment.gradebook.models import Grade
 from bluelamp.audit.api import AuditEvent
 from bluelamp.learning.api import ActivityProgress
-from bluelamp.notifications.api import Notification
+from bluelamp.notifications.api import Notification, OutgoingEmail
 from bluelamp.organisations.api import unit_create
 from conftest import make_person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]
 
 RELEASED_AT = dt.datetime(2026, 3, 20, 9, tzinfo=dt.UTC)
 State = Submission.State
@@ -352,6 +353,15 @@ def test_release_records_the_grade_completes_the_activity_and_tells_the_learner(
     notice = Notification.objects.get(person=cast.bob, kind=marking.FEEDBACK_RELEASED)
     assert notice.subject == "Feedback released: Unit 5001 assignment"
     assert "Pass" in notice.body and notice.link == f"/assessment/assignments/{cast.assignment.uuid}/"
+    email = OutgoingEmail.objects.get(kind=marking.FEEDBACK_RELEASED)
+    assert email.to == ["bob@kent.police.uk"] and email.subject == notice.subject
+    # One notice per submission, by its dedupe key.
+    assert (
+        Notification.objects.filter(person=cast.bob)
+        .filter(dedupe_key=f"assignments.feedback_released:{work.uuid}")
+        .count()
+        == 1
+    )
     assert AuditEvent.objects.filter(action="assessment.assignment.released", object_id=str(work.pk)).exists()
 
 

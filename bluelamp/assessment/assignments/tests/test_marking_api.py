@@ -5,11 +5,16 @@ import pytest
 
 from bluelamp.assessment.assignments import marking, moderation
 from bluelamp.assessment.assignments.tests.helpers import pdf
-from bluelamp.assessment.assignments.tests.outsiders_marking import criteria_input, marked_ready, submitted
+from bluelamp.assessment.assignments.tests.outsiders_marking import (
+    criteria_input,
+    fixed_clock,  # noqa: F401 - a fixture
+    marked_ready,
+    submitted,
+)
 from bluelamp.assessment.assignments.tests.test_marking import make_cast
 from conftest import force_sign_in, with_mfa
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]
 
 
 @pytest.fixture

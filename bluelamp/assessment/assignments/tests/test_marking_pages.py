@@ -14,13 +14,14 @@ from bluelamp.assessment.assignments.tests.helpers import pdf
 from bluelamp.assessment.assignments.tests.outsiders_marking import (
     MARKED_AT,
     criteria_input,
+    fixed_clock,  # noqa: F401 - a fixture
     marked_ready,
     submitted,
 )
 from bluelamp.assessment.assignments.tests.test_marking import make_cast
 from conftest import make_person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]
 
 State = Submission.State
 

@@ -16,6 +16,7 @@ from bluelamp.assessment.assignments.tests.helpers import course_with_assignment
 from bluelamp.assessment.assignments.tests.outsiders_marking import (
     MARKED_AT,
     criteria_input,
+    fixed_clock,  # noqa: F401 - a fixture
     marked_ready,
     submitted,
 )
@@ -24,7 +25,7 @@ from bluelamp.audit.api import AuditEvent
 from bluelamp.notifications.api import Notification
 from conftest import make_person
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fixed_clock")]
 
 State = Submission.State
 LATER = RELEASED_AT + dt.timedelta(days=2)
