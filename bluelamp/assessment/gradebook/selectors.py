@@ -18,6 +18,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cached_property
 from typing import Any
 from uuid import UUID
 
@@ -135,18 +136,19 @@ class Structure:
     items: list[GradeItem]
     groups: list[Group] = field(default_factory=list)
 
-    @property
+    # Worked out once per page, not once per learner.
+    @cached_property
     def rules(self) -> calculation.Rules:
         return rules_of(self.settings)
 
-    @property
+    @cached_property
     def calc_items(self) -> list[calculation.Item]:
         return [
             calculation.Item(key=i.pk, max_grade=i.max_grade, weight=i.weight, category=i.category_id)
             for i in self.items
         ]
 
-    @property
+    @cached_property
     def calc_categories(self) -> list[calculation.Category]:
         return [calculation.Category(key=c.pk, weight=c.weight) for c in self.categories]
 
@@ -290,24 +292,23 @@ GRADE_FIELDS = (
     "overridden_by__last_name",
     "feedback",
     "graded_at",
-    "updated_at",
 )
 
 
 @dataclass(frozen=True)
 class Cell:
-    """A learner's grade in one item, as the pages and exports show it."""
+    """A learner's grade in one item, as the pages and exports show it (without `detail`, only
+    the grades: the rest is blank)."""
 
-    grade_id: int
     item_id: int
     raw: Decimal | None
     override: Decimal | None
-    override_reason: str
-    overridden_at: Any
-    overridden_by: str
-    feedback: str
-    graded_at: Any
-    updated_at: Any
+    grade_id: int | None = None
+    override_reason: str = ""
+    overridden_at: Any = None
+    overridden_by: str = ""
+    feedback: str = ""
+    graded_at: Any = None
 
     @property
     def final(self) -> Decimal | None:
@@ -321,27 +322,35 @@ class Cell:
     def of(cls, row: dict) -> Cell:
         by = f"{row['overridden_by__first_name'] or ''} {row['overridden_by__last_name'] or ''}".strip()
         return cls(
-            grade_id=row["pk"],
             item_id=row["item_id"],
             raw=row["raw"],
             override=row["override"],
+            grade_id=row["pk"],
             override_reason=row["override_reason"],
             overridden_at=row["overridden_at"],
             overridden_by=by,
             feedback=row["feedback"],
             graded_at=row["graded_at"],
-            updated_at=row["updated_at"],
         )
 
 
-def grades_of(course, people) -> dict[int, dict[int, Cell]]:
+def grades_of(course, people, *, detail: bool = True) -> dict[int, dict[int, Cell]]:
     """Grades in the course's items of `people` (ids, or a queryset of people), by person id and
-    item id. One query."""
+    item id: with `detail`, the override's reason, who and when, feedback and when graded; without,
+    the grades only (an export of thousands of learners reads no text or times it does not show).
+    One query."""
     if isinstance(people, QuerySet):
         people = people.order_by().values("pk")
+    grades = Grade.objects.filter(item__course=course, person_id__in=people)
     cells: dict[int, dict[int, Cell]] = defaultdict(dict)
-    for row in Grade.objects.filter(item__course=course, person_id__in=people).values(*GRADE_FIELDS):
-        cells[row["person_id"]][row["item_id"]] = Cell.of(row)
+    if detail:
+        for row in grades.values(*GRADE_FIELDS):
+            cells[row["person_id"]][row["item_id"]] = Cell.of(row)
+    else:
+        for person_id, item_id, raw, override in grades.values_list(
+            "person_id", "item_id", "raw", "override"
+        ):
+            cells[person_id][item_id] = Cell(item_id, raw, override)
     return cells
 
 

@@ -7,6 +7,9 @@ Only learners the reader may mark appear; a course, learner or item outside that
 
 from __future__ import annotations
 
+import uuid
+from urllib.parse import quote
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -92,6 +95,16 @@ def _filtered(request, course):
     return learners, form, units
 
 
+def _grade_links(course, here: str):
+    """A function (learner uuid, item uuid) → the grade's page, coming back to `here`: the report
+    draws hundreds of links, so the URL is reversed once and filled in, not reversed per cell."""
+    person, item = uuid.UUID(int=1), uuid.UUID(int=2)
+    pattern = reverse("assessment:gradebook_grade", args=[course.uuid, person, item]) + "?next=" + quote(here)
+    return lambda person_uuid, item_uuid: pattern.replace(str(person), str(person_uuid)).replace(
+        str(item), str(item_uuid)
+    )
+
+
 def _columns(structure) -> list[dict]:
     """The report's columns after the learner's name: each group's items, then its category's
     total (the items in no category have none)."""
@@ -128,7 +141,7 @@ def gradebook(request, course_uuid):
             "units": units,
             "filtered": bool(request.GET.get("q") or request.GET.get("unit") or request.GET.get("everyone")),
             "sets_up": may_set_up(request.user, course),
-            "here": request.get_full_path(),
+            "grade_href": _grade_links(course, request.get_full_path()),
             "query_string": request.GET.urlencode(),
             "breadcrumbs": crumbs(),
         },
@@ -167,7 +180,7 @@ def gradebook_export(request, course_uuid, fmt) -> HttpResponse:
     structure = selectors.structure_of(course)
     learners, form, _units = _filtered(request, course)
     people = list(learners.values(*selectors.PERSON_FIELDS))
-    rows = selectors.rows_of(structure, people, selectors.grades_of(course, learners))
+    rows = selectors.rows_of(structure, people, selectors.grades_of(course, learners, detail=False))
     columns = _columns(structure)
     titles = {item.pk: item.title for item in structure.items}
     data = dataset(headers=_header(structure), title=course.code[:31])
