@@ -63,26 +63,35 @@ def _whole(label: str, *, help_text="", required=True, example="5") -> forms.Int
     )
 
 
-def _number(label: str, *, help_text="") -> forms.CharField:
-    return forms.CharField(
+class DecimalText(forms.CharField):
+    """A number typed as text (a percentage may end in %): a Decimal, or an error naming the
+    field and what was typed."""
+
+    def __init__(self, *, label: str, **kwargs):
+        self.what = label.split(" (")[0]
+        super().__init__(label=label, **kwargs)
+
+    def clean(self, value):
+        raw = (super().clean(value) or "").strip().rstrip("%").strip()
+        try:
+            number = Decimal(raw)
+            if not number.is_finite():
+                raise InvalidOperation
+        except InvalidOperation:
+            raise forms.ValidationError(
+                f"{self.what}: “{raw}” is not a number. Enter a number, for example 50."
+            ) from None
+        return number
+
+
+def _number(label: str, *, help_text="") -> DecimalText:
+    return DecimalText(
         label=label,
         help_text=help_text,
         max_length=20,
         error_messages={"required": f"Enter {label[:1].lower() + label[1:]}."},
         widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-5"}),
     )
-
-
-def decimal_of(form: forms.Form, name: str, label: str) -> Decimal | None:
-    raw = (form.cleaned_data.get(name) or "").strip().rstrip("%")
-    try:
-        value = Decimal(raw)
-        if not value.is_finite():
-            raise InvalidOperation
-    except InvalidOperation:
-        form.add_error(name, f"{label}: “{raw}” is not a number. Enter a number, for example 50.")
-        return None
-    return value
 
 
 def combine(day: dt.date | None, time: dt.time | None, default: dt.time) -> dt.datetime | None:
@@ -219,24 +228,32 @@ class QuizSettingsForm(forms.Form):
             initial[f"review_{when}"] = [what for what in REVIEW_WHAT if quiz.review_allows(what, when)]
         return initial
 
+    def clean_time_limit_minutes(self):
+        minutes = self.cleaned_data.get("time_limit_minutes")
+        if minutes is not None and minutes <= 0:
+            raise forms.ValidationError(
+                f"A time limit of {minutes} minutes is not accepted: give 1 or more, or leave it empty."
+            )
+        return minutes
+
+    def clean(self):
+        data = super().clean()
+        for which in ("open", "close"):
+            if (
+                data.get(f"{which}_time")
+                and not data.get(f"{which}_date")
+                and f"{which}_date" not in self.errors
+            ):
+                word = "opening" if which == "open" else "closing"
+                self.add_error(f"{which}_date", f"Enter the {word} date as well as the time, or neither.")
+        return data
+
     def settings(self) -> QuizSettings | None:
         """What was typed, for the service (None when a box could not be read)."""
+        if self.errors:
+            return None
         data = self.cleaned_data
-        pass_mark = decimal_of(self, "pass_mark", "Pass mark")
-        max_grade = decimal_of(self, "max_grade", "Maximum grade")
-        if data.get("open_time") and not data.get("open_date"):
-            self.add_error("open_date", "Enter the opening date as well as the time, or neither.")
-        if data.get("close_time") and not data.get("close_date"):
-            self.add_error("close_date", "Enter the closing date as well as the time, or neither.")
-        if self.errors or pass_mark is None or max_grade is None:
-            return None
         minutes = data.get("time_limit_minutes")
-        if minutes is not None and minutes <= 0:
-            self.add_error(
-                "time_limit_minutes",
-                f"A time limit of {minutes} minutes is not accepted: give 1 or more, or leave it empty.",
-            )
-            return None
         review = {}
         for when in REVIEW_WHEN:
             chosen = set(data.get(f"review_{when}") or [])
@@ -250,8 +267,8 @@ class QuizSettingsForm(forms.Form):
             close_at=combine(data.get("close_date"), data.get("close_time"), dt.time(23, 59)),
             attempts_allowed=data["attempts_allowed"],
             grading_method=data["grading_method"],
-            pass_mark=pass_mark,
-            max_grade=max_grade,
+            pass_mark=data["pass_mark"],
+            max_grade=data["max_grade"],
             questions_per_page=data["questions_per_page"],
             shuffle_questions=bool(data.get("shuffle_questions")),
             navigation=data["navigation"],

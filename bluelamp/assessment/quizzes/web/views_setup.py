@@ -31,7 +31,6 @@ from bluelamp.assessment.quizzes.web.forms import (
     RandomQuestionsForm,
     RepaginateForm,
     RevokeForm,
-    decimal_of,
 )
 from bluelamp.assessment.shared.access import may_set_up
 from bluelamp.core.forms import add_service_errors
@@ -352,13 +351,13 @@ def quiz_questions_random(request, quiz_uuid):
         initial={"include_subcategories": True, "count": 1, "mark": "1"},
     )
     if request.method == "POST" and form.is_valid():
-        mark = decimal_of(form, "mark", "Mark for each")
+        mark = form.cleaned_data["mark"]
         category = Category.objects.filter(
             uuid=form.cleaned_data["category"], bank__in=banks_usable(request.user)
         ).first()
         if category is None:
             form.add_error("category", "Choose a category of a bank you may use.")
-        if mark is not None and category is not None:
+        if category is not None:
             try:
                 added = services.slot_add_random(
                     actor=request.user,
