@@ -370,6 +370,15 @@ def load_demo(*, people_per_force: int = 70, log=print) -> list[DemoSignIn]:
                 "Kent Police training administrator",
             ),
             (
+                kent,
+                "kent.tutor@kent.police.uk",
+                "Tina",
+                "Tutor",
+                "KTUT1",
+                "tutor",
+                "Kent Police tutor (marks quizzes and assignments)",
+            ),
+            (
                 essex,
                 "essex.admin@essex.police.uk",
                 "Charlie",
