@@ -439,7 +439,7 @@ def _own_course_ids(person) -> QuerySet:
 
 def own_gradebooks(person, *, course_uuid=None) -> list[OwnCourse]:
     """The gradebooks of the person's courses (enrolled, or graded) that have items they may see,
-    by course title; with `course_uuid`, that course's only. Five queries, however many courses."""
+    by course title; with `course_uuid`, that course's only. Four queries, however many courses."""
     items = (
         GradeItem.objects.filter(course_id__in=_own_course_ids(person))
         .select_related("course", "category")

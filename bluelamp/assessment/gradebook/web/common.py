@@ -5,10 +5,18 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
 from bluelamp.assessment.gradebook.calculation import percentage, rounded
+
+
+def page(request, template: str, context: dict, *, status: int = 200):
+    """`render`, with the helpers every gradebook page writes numbers with."""
+    return render(
+        request, template, {"plain": plain, "percent": percent, "share": share, **context}, status=status
+    )
 
 
 def _href(name: str, *args) -> str | None:

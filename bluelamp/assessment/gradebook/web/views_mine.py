@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_GET
 
 from bluelamp.assessment.gradebook import selectors
-from bluelamp.assessment.gradebook.web.views_report import _page
+from bluelamp.assessment.gradebook.web.common import page as _page
 
 
 @login_required

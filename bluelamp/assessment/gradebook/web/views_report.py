@@ -15,14 +15,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from bluelamp.assessment.gradebook import selectors, services
 from bluelamp.assessment.gradebook.models import GradeItem
-from bluelamp.assessment.gradebook.web.common import crumbs, next_url, percent, plain, share
+from bluelamp.assessment.gradebook.web.common import crumbs, next_url, plain
+from bluelamp.assessment.gradebook.web.common import page as _page
 from bluelamp.assessment.gradebook.web.forms import (
     ClearOverrideForm,
     CourseSearchForm,
@@ -38,12 +39,6 @@ from bluelamp.organisations.api import Perm, access_for
 PAGE_SIZE = 50
 COURSES_PAGE_SIZE = 50
 FORMATS = ("csv", "xlsx")
-
-
-def _page(request, template: str, context: dict, *, status: int = 200):
-    return render(
-        request, template, {"plain": plain, "percent": percent, "share": share, **context}, status=status
-    )
 
 
 def _may_see_any(user) -> bool:

@@ -16,8 +16,8 @@ from django.views.decorators.http import require_GET, require_POST
 from bluelamp.assessment.gradebook import selectors, services
 from bluelamp.assessment.gradebook.models import GradeItem
 from bluelamp.assessment.gradebook.web.common import crumbs, plain
+from bluelamp.assessment.gradebook.web.common import page as _page
 from bluelamp.assessment.gradebook.web.forms import CategoryForm, ItemForm, SettingsForm
-from bluelamp.assessment.gradebook.web.views_report import _page
 from bluelamp.core.forms import add_service_errors
 
 
