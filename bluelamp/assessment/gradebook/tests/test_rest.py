@@ -3,16 +3,37 @@ them (only the learners they may mark), the reader's own grades, and 404 for eve
 
 import pytest
 from django.core.management import call_command
+from rest_framework.test import APIClient
 
 from bluelamp.assessment.gradebook import services
-from bluelamp.restapi.tests.fixtures import api_as, results  # noqa: F401 - the API client fixture
+from conftest import force_sign_in, with_mfa
+
+
+@pytest.fixture
+def api_as(db):
+    """An API client signed in as `person` (its own: an applet's tests may not import the API's,
+    which sit above assessment in the domains' layers)."""
+
+    def client_for(person, *, via="session"):
+        from bluelamp.organisations.api import requires_mfa
+
+        if requires_mfa(person):
+            with_mfa(person)
+        return force_sign_in(APIClient(), person)
+
+    return client_for
+
+
+def results(response) -> list[dict]:
+    assert response.status_code == 200, (response.status_code, response.content[:500])
+    return response.json()["results"]
 
 
 def _gradebook(w) -> str:
     return f"/api/v1/courses/{w.course.uuid}/gradebook/"
 
 
-def test_a_courses_gradebook_for_its_manager(gb, api_as):  # noqa: F811
+def test_a_courses_gradebook_for_its_manager(gb, api_as):
     body = api_as(gb.alice, via="session").get(_gradebook(gb)).json()
     assert body["course"]["code"] == "GB-1"
     assert body["settings"] == {
@@ -30,7 +51,7 @@ def test_a_courses_gradebook_for_its_manager(gb, api_as):  # noqa: F811
     assert items["Mock exam"]["hidden"] is True
 
 
-def test_the_grades_of_the_learners_one_may_mark(gb, api_as):  # noqa: F811
+def test_the_grades_of_the_learners_one_may_mark(gb, api_as):
     services.grade_override(actor=gb.alice, item=gb.quiz, person=gb.bob, grade=18, reason="Re-marked")
     rows = results(api_as(gb.tutor, via="session").get(_gradebook(gb) + "grades/"))
     assert [row["name"] for row in rows] == ["Ann Archer", "Bob Officer"]
@@ -54,7 +75,7 @@ def test_the_grades_of_the_learners_one_may_mark(gb, api_as):  # noqa: F811
     assert [row["name"] for row in in_east] == ["Ann Archer"]
 
 
-def test_bad_filters_are_named(gb, api_as):  # noqa: F811
+def test_bad_filters_are_named(gb, api_as):
     client = api_as(gb.alice, via="session")
     assert "is not a unit id" in client.get(_gradebook(gb) + "grades/", {"unit": "east"}).json()["unit"][0]
     assert (
@@ -68,12 +89,12 @@ def test_bad_filters_are_named(gb, api_as):  # noqa: F811
 
 
 @pytest.mark.parametrize("url", ["", "grades/"])
-def test_outsiders_and_learners_are_told_not_found(gb, api_as, charlie, url):  # noqa: F811
+def test_outsiders_and_learners_are_told_not_found(gb, api_as, charlie, url):
     assert api_as(charlie, via="session").get(_gradebook(gb) + url).status_code == 404
     assert api_as(gb.bob, via="session").get(_gradebook(gb) + url).status_code == 404
 
 
-def test_my_grades(gb, api_as, charlie):  # noqa: F811
+def test_my_grades(gb, api_as, charlie):
     body = api_as(gb.bob, via="session").get("/api/v1/my-grades/").json()
     assert len(body) == 1 and body[0]["course"]["code"] == "GB-1"
     assert body[0]["course_grade"]["percent"] == 65.0
