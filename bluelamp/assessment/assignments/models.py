@@ -43,8 +43,11 @@ class Assignment(models.Model):
         DMPR = "dmpr", "Distinction, merit, pass or refer"
 
     class LatePolicy(models.TextChoices):
-        ACCEPT = "accept", "Accept late work and flag it as late"
-        REFUSE = "refuse", "Refuse work after the cut-off date (unless the learner has an extension)"
+        ACCEPT = "accept", "Accept late work (until the cut-off, if there is one) and flag it as late"
+        REFUSE = (
+            "refuse",
+            "Refuse late work: nothing after the due date (unless the learner has an extension)",
+        )
         PENALTY = "penalty", "Accept late work with a penalty for each day late (capped)"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)

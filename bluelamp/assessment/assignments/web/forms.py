@@ -122,6 +122,9 @@ class SettingsForm(forms.Form):
     due_date = _date("Due date", "the due date")
     due_time = _time("Due time", "the due time")
     cut_off_date = _date("Cut-off date (optional)", "the cut-off date")
+    cut_off_date.help_text = (
+        "Late work is accepted until then, and nothing after it. For example, 31/03/2027."
+    )
     cut_off_time = _time("Cut-off time", "the cut-off time")
     late_policy = forms.ChoiceField(
         label="Late work", choices=Assignment.LatePolicy.choices, widget=forms.RadioSelect
