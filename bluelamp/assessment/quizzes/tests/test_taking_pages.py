@@ -376,3 +376,22 @@ def test_outsiders_and_people_not_on_the_course_are_refused(alice, bob, charlie,
     )
     # Alice manages the course but is not on it: she previews instead.
     assert learner(alice).get(start_url(w)).status_code == 404
+
+
+def test_starting_costs_the_same_few_queries_however_many_questions(
+    alice, bob, now, django_assert_max_num_queries
+):
+    w = build(
+        alice, bob, keys=("mc", "multi", "tf", "short", "num", "match", "order", "gaps"), random=4, per_page=2
+    )
+    client = learner(bob)
+    # The first attempt also reports "in progress" to learning; a second one is the steady case.
+    client.post(start_url(w))
+    client.post(reverse("assessment:quiz_attempt_finish", args=[attempt_of(w).uuid]))
+    # Twenty-one in a test: five are the site's middleware; access (quiz, enrolment, activity),
+    # the person's adjustment, attempts and slots, the random pool, the versions drawn, and the
+    # inserts (attempt, its questions, the audit event) in a savepoint.
+    with django_assert_max_num_queries(21):
+        response = client.post(start_url(w))
+    assert attempt_of(w).number == 2 and attempt_of(w).questions.count() == 12
+    assert response.status_code == 302

@@ -92,20 +92,22 @@ def quiz_start(request, quiz_uuid):
     "Continue your attempt" (a POST starts one)."""
     quiz, enrolment = selectors.access_quiz_to_take(request.user, quiz_uuid)
     at = clock.now()
-    adjustment = selectors.adjustment_for(quiz, request.user)
-    check = start_check(quiz, request.user, at=at, adjustment=adjustment)
-    if check.in_progress is not None and timing.is_past(check.in_progress.deadline_at, at):
-        finish_if_overdue(check.in_progress, at=at)
-        check = start_check(quiz, request.user, at=at, adjustment=adjustment)
     if request.method == "POST":
-        if check.in_progress is not None:
-            return redirect(reverse("assessment:quiz_attempt", args=[check.in_progress.uuid]))
+        # The one in progress (finished first if its time ran out), or a new one.
         try:
             attempt = attempt_start(person=request.user, quiz=quiz, enrolment=enrolment, at=at)
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
             return redirect("assessment:quiz_start", quiz.uuid)
+        if attempt.state != Attempt.State.IN_PROGRESS:
+            _time_up_message(request, attempt)
+            return redirect("assessment:quiz_start", quiz.uuid)
         return redirect(reverse("assessment:quiz_attempt", args=[attempt.uuid]))
+    adjustment = selectors.adjustment_for(quiz, request.user)
+    check = start_check(quiz, request.user, at=at, adjustment=adjustment)
+    if check.in_progress is not None and timing.is_past(check.in_progress.deadline_at, at):
+        finish_if_overdue(check.in_progress, at=at)
+        check = start_check(quiz, request.user, at=at, adjustment=adjustment)
     finished = [a for a in check.attempts if a.state == Attempt.State.FINISHED]
     grade = selectors.quiz_grade(quiz, check.attempts)
     show_grade = bool(finished) and selectors.review_now(finished[-1], at, quiz=quiz).marks
