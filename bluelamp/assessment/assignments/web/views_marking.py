@@ -145,10 +145,7 @@ def release(request, assignment_uuid):
     state = request.POST.get("state", "")
     chosen = request.POST.getlist("submission")
     if request.POST.get("all") == "ready":
-        wanted = [
-            s
-            for s in marking.submissions_for_marking(request.user, assignment, state=State.READY_FOR_RELEASE)
-        ]
+        wanted = marking.submissions_for_marking(request.user, assignment, state=State.READY_FOR_RELEASE)
     else:
         keys = []
         for value in chosen:
