@@ -34,9 +34,9 @@ from bluelamp.assessment.gradebook.models import (
     GradeChange,
     GradeItem,
 )
-from bluelamp.assessment.shared.access import learners_q, may_mark_anyone, may_set_up
+from bluelamp.assessment.shared.access import learners_q, markable_q, may_mark_anyone, may_set_up
 from bluelamp.learning.api import Course, Enrolment, courses_managed
-from bluelamp.organisations.api import Perm, Unit, access_for
+from bluelamp.organisations.api import Unit
 from bluelamp.people.api import Person
 
 LIVE = ~Q(status=Enrolment.Status.WITHDRAWN)
@@ -52,22 +52,11 @@ def _uuid(value) -> UUID | None:
 # --- which courses ---------------------------------------------------------------------------
 
 
-def _markable_q(actor, prefix: str = "person__") -> Q | None:
-    """People the actor may mark on any course they do not manage (tutors and learning managers
-    over them: the course-independent part of shared/access.py's `learners_q`); None: no one."""
-    q = None
-    for perm in (Perm.LEARNING_TUTOR, Perm.LEARNING_MANAGE):
-        access = access_for(actor, perm)
-        if access.anything:
-            q = access.people_q(prefix) if q is None else q | access.people_q(prefix)
-    return q
-
-
 def courses_with_gradebooks(actor, *, query: str = "") -> QuerySet[Course]:
     """Courses whose gradebook the actor may see: those they manage, and those with a learner
     (enrolled, not withdrawn) they may mark. Each with `items` (how many graded items it has)."""
     courses = Q(pk__in=courses_managed(actor).values("pk"))
-    markable = _markable_q(actor)
+    markable = markable_q(actor)
     if markable is not None:
         courses |= Q(pk__in=Enrolment.objects.filter(LIVE, markable).values("course_id"))
     rows = Course.objects.filter(courses).select_related("owner")

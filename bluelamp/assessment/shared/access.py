@@ -42,6 +42,16 @@ def learners_q(actor, course, prefix: str = "person__") -> Q:
     return q
 
 
+def markable_q(actor, prefix: str = "person__") -> Q | None:
+    """People the actor may mark on any course (tutors and learning managers over them), not
+    counting courses they manage; None: no one. For lists that span courses."""
+    q = None
+    for access in _markers_access(actor):
+        if access.anything:
+            q = access.people_q(prefix) if q is None else q | access.people_q(prefix)
+    return q
+
+
 def may_mark(actor, *, learner, course) -> bool:
     if may_manage_course(actor, course):
         return True
