@@ -13,6 +13,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from bluelamp.assessment.banks import codec, services
 from bluelamp.assessment.banks.models import Bank, Category, Question
+from bluelamp.assessment.banks.tests.queries import counting
 from bluelamp.assessment.formats import gift, moodle_xml
 from bluelamp.assessment.formats.questions import Answer
 from bluelamp.assessment.formats.questions import Question as Content
@@ -304,7 +305,10 @@ def test_problems_are_shown_against_their_fields_and_nothing_is_saved(client_of,
     assert "Answer 3: enter the answer&#39;s text" in body or "Answer 3: enter the answer's text" in body
     assert 'href="#id_answers-2-mark"' in body and 'href="#id_answers-3-text"' in body
     assert 'value="No right answer"' in body and "Code A" in body  # what was typed is kept
-    data.update({"answers-2-mark": "0", "answers-3-mark": ""})
+    data.update({"answers-2-mark": "0", "answers-3-mark": "", "name": "Bell\x07"})
+    body = text(client.post(url, data))
+    assert "This contains a control character (U+0007)" in body and 'href="#id_name"' in body
+    data["name"] = "No right answer"
     response = client.post(url, data)
     body = text(response)
     assert response.status_code == 400
@@ -435,6 +439,25 @@ def test_the_bank_page_shows_the_tree_and_filters_questions(client_of, trainer, 
     assert "Speed" in by_type and "PACE code A" not in by_type
     by_name = text(client.get(f"{base}?q=caution"))
     assert "Caution true" in by_name and "Speed" not in by_name
+    assert client.get(base, {"q": "a\x07b"}).status_code == 400  # a control character
+
+
+def test_the_list_pages_make_as_many_queries_however_many_rows(client_of, trainer, bank, kent):
+    client = client_of(trainer)
+    url = f"/assessment/banks/{bank.uuid}/"
+    services.questions_import(actor=trainer, bank=bank, result=gift.parse("::A::A?{T}\n\n::B::B?{F}\n"))
+    with counting() as few:
+        assert client.get(url).status_code == 200
+    with counting() as banks_few:
+        assert client.get("/assessment/banks/").status_code == 200
+    services.questions_import(actor=trainer, bank=bank, result=gift.parse((DATA / "rich.gift").read_text()))
+    services.bank_create(actor=trainer, owner=kent, name="Another")
+    with counting() as many:
+        assert client.get(url).status_code == 200
+    with counting() as banks_many:
+        assert client.get("/assessment/banks/").status_code == 200
+    assert few[0] == many[0] > 0
+    assert banks_few[0] == banks_many[0] > 0
 
 
 def test_move_selected_questions_to_a_category(client_of, trainer, filled):

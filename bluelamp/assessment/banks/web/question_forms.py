@@ -38,6 +38,7 @@ from bluelamp.assessment.formats.questions import (
     check,
 )
 from bluelamp.assessment.formats.questions import Question as Content
+from bluelamp.core.validation import text_errors
 
 MORE_ROWS = 3
 MAX_ROWS = 100
@@ -333,6 +334,10 @@ class QuestionForm(forms.Form):
     def clean(self):
         # The rows are read with the other fields, so that every problem is shown at once.
         cleaned = super().clean()
+        for name, message in text_errors(
+            name=cleaned.get("name"), idnumber=cleaned.get("idnumber"), tags=cleaned.get("tags")
+        ).items():
+            self.add_error(name, message)
         self.content = self.to_content()
         return cleaned
 

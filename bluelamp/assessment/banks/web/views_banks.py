@@ -28,6 +28,7 @@ from bluelamp.assessment.banks.web.forms import BankForm, CategoryForm, FilterFo
 from bluelamp.assessment.banks.wording import TYPE_LABELS
 from bluelamp.core.forms import add_service_errors
 
+FILTERS = ("category", "only", "tag", "qtype", "q", "hidden")
 MOVE = "move"  # the prefix of the bulk move's fields (the filters have a "category" too)
 
 # --- the list -------------------------------------------------------------------------------------
@@ -155,7 +156,7 @@ def _bank_page(
             "roots": [node for node in tree if node.depth == 0],
             "total": sum(node.total for node in tree if node.depth == 0),
             "filter_form": filter_form,
-            "filtered": bool(query),
+            "filtered": any(query.get(key) for key in FILTERS),
             "chosen": chosen,
             "page": page,
             "questions": questions,
@@ -180,7 +181,7 @@ def _query(text: str) -> QueryDict:
     """The list's filters as they were (from the move form's hidden field): only these keys."""
     given = QueryDict(text or "")
     kept = QueryDict(mutable=True)
-    for key in ("category", "only", "tag", "qtype", "q", "hidden", "page"):
+    for key in (*FILTERS, "page"):
         if key in given:
             kept[key] = given[key]
     return kept
