@@ -25,21 +25,10 @@ from bluelamp.assessment.banks.files import MAX_BYTES, FormatUnknown, format_of,
 from bluelamp.assessment.banks.models import Bank, Question
 from bluelamp.assessment.banks.rest import serializers as s
 from bluelamp.assessment.formats.questions import QUESTION_TYPES, ParseResult
-from bluelamp.core.rest import ScopedViewSet, choice_param, refused, uuid_param
-from bluelamp.core.rest import query_param as _query_param
-from bluelamp.core.validation import text_errors
+from bluelamp.core.rest import ScopedViewSet, choice_param, query_param, refused, uuid_param
 
 NOT_FOUND = OpenApiResponse(description="Not found, or not yours to see")
 _BOOLEANS = ["true", "false"]
-
-
-def query_param(request, name: str) -> str:
-    """A query parameter, refused (400 naming it) when it holds a control character."""
-    value = _query_param(request, name)
-    errors = text_errors(**{name: value})
-    if errors:
-        raise refused(name, errors[name])
-    return value
 
 
 def _bank_uuid(value: str) -> uuid.UUID:
