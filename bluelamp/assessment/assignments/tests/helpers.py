@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -27,7 +28,7 @@ def pdf(name: str = "essay.pdf", size: int | None = None) -> SimpleUploadedFile:
 
 
 def settings(**overrides) -> services.AssignmentInput:
-    values = dict(
+    values: dict[str, Any] = dict(
         title="Unit 5001 assignment",
         brief="Write about **leading change** in your team.",
         due_at=DUE,
