@@ -6,6 +6,7 @@ questions in bulk, and the national bank read-only."""
 
 import re
 from decimal import Decimal
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -635,3 +636,72 @@ def test_the_national_bank_is_read_only_for_a_force_with_national_content(
     licence_update(actor=None, licence=kent.licences.get(type="PL-P-200"), status="suspended")
     assert client.get(f"/assessment/banks/{national_bank.uuid}/").status_code == 404
     assert "National updates" not in text(client.get("/assessment/banks/"))
+
+
+class _FormValues(HTMLParser):
+    """What a browser would post from a page's form whose action is empty (the question form)."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.values: list[tuple[str, str]] = []
+        self._textarea: str | None = None
+        self._text: list[str] = []
+        self._select: str | None = None
+        self._in_form = False
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "form" and a.get("method") == "post" and not a.get("action"):
+            self._in_form = True
+        if not self._in_form:
+            return
+        if tag == "input" and a.get("name") and a.get("type") not in ("submit",):
+            if a.get("type") in ("checkbox", "radio") and "checked" not in a:
+                return
+            self.values.append((a["name"], a.get("value") or ""))
+        elif tag == "textarea":
+            self._textarea, self._text = a["name"], []
+        elif tag == "select":
+            self._select = a["name"]
+        elif tag == "option" and self._select and "selected" in a:
+            self.values.append((self._select, a.get("value") or ""))
+
+    def handle_data(self, data):
+        if self._textarea is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag):
+        if tag == "textarea" and self._textarea is not None:
+            self.values.append((self._textarea, "".join(self._text)))
+            self._textarea = None
+        elif tag == "select":
+            self._select = None
+        elif tag == "form":
+            self._in_form = False
+
+
+def posted_as_shown(body: str) -> dict:
+    parser = _FormValues()
+    parser.feed(body)
+    data: dict[str, list[str]] = {}
+    for name, value in parser.values:
+        data.setdefault(name, []).append(value)
+    return data
+
+
+@pytest.mark.parametrize("source", ["rich.gift", "moodle_all_types.xml"])
+def test_saving_an_imported_question_unchanged_makes_no_new_version(client_of, trainer, bank, source):
+    """Every type, as the files hold them: the form shows each question whole, and posting it back
+    as shown changes nothing (so a person who only moves a question makes no version)."""
+    data = (DATA / source).read_bytes()
+    result = gift.parse(data.decode()) if source.endswith(".gift") else moodle_xml.parse(data)
+    services.questions_import(actor=trainer, bank=bank, result=result)
+    client = client_of(trainer)
+    for question in bank.questions.all():
+        url = f"/assessment/banks/questions/{question.uuid}/edit/"
+        response = client.post(url, posted_as_shown(text(client.get(url))))
+        assert response.status_code == 302, (
+            question.name,
+            re.findall(r'error-message">\s*(.*?)<', text(response), re.S),
+        )
+        assert question.versions.count() == 1, (question.name, content(question))
