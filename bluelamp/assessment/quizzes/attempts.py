@@ -522,5 +522,33 @@ def attempts_finish_overdue(*, at: dt.datetime | None = None, limit: int = 500) 
             if attempt is None:
                 continue
             _finish(attempt, at=at, by_timer=True)
+            if not attempt.preview:
+                _tell_time_ran_out(attempt, at=at)
             finished += 1
     return finished
+
+
+TIME_UP = "quizzes.time_up"
+
+
+def _tell_time_ran_out(attempt: Attempt, *, at: dt.datetime) -> None:
+    """The learner was not there when the job handed their attempt in: tell them (sent after the
+    transaction commits; never twice for one attempt)."""
+    from django.urls import reverse
+
+    from bluelamp.core.timefmt import format_datetime
+    from bluelamp.notifications.api import notify
+
+    quiz = attempt.quiz
+    notify(
+        person=attempt.person,
+        kind=TIME_UP,
+        subject=f"Your attempt at {quiz.title} was submitted when time ran out",
+        body=(
+            f"Time ran out on attempt {attempt.number} at {format_datetime(attempt.deadline_at)}, so it was "
+            "submitted with the answers saved by then."
+        ),
+        link=reverse("assessment:quiz_attempt_review", args=[attempt.uuid]),
+        dedupe_key=f"quiz-time-up-{attempt.uuid}",
+        at=at,
+    )

@@ -4,13 +4,14 @@ grades and completion): what it adds to the site, registered by quizzes/plugin.p
 - the activity kind "quiz" (learning's registry): managers add one from the course's draft,
   learners are sent to its start page;
 - its REST API (rest/urls.py, which also gathers the results part's routes);
-- the frequent job that submits attempts whose time ran out.
+- the frequent job that submits attempts whose time ran out, and the notice it sends the learner.
 """
 
 from django.urls import reverse
 
 from bluelamp.core.plugins import register_api_urls, register_jobs
 from bluelamp.learning.api import ActivityKind, register_activity_kind
+from bluelamp.notifications.api import register_notification_kind
 
 
 def _add_url(course, draft) -> str:
@@ -32,6 +33,7 @@ def _describe(activity) -> str:
 
 
 def register() -> None:
+    from bluelamp.assessment.quizzes.attempts import TIME_UP
     from bluelamp.assessment.quizzes.tasks import finish_overdue_attempts
 
     register_activity_kind(
@@ -46,3 +48,10 @@ def register() -> None:
     )
     register_api_urls("bluelamp.assessment.quizzes.rest.urls")
     register_jobs(frequency="frequent", tasks=[finish_overdue_attempts])
+    register_notification_kind(
+        TIME_UP,
+        "Quiz attempts submitted when time ran out",
+        email_optional=True,
+        description="When a quiz's time runs out while you are away, your attempt is submitted with the "
+        "answers saved by then; this tells you so, with a link to its review.",
+    )

@@ -245,6 +245,19 @@ def test_late_answers_are_refused_and_the_job_finishes_forgotten_attempts(alice,
     assert services.attempts_finish_overdue(at=at(30, seconds=11)) == 1
     theirs.refresh_from_db()
     assert theirs.state == "finished" and theirs.submitted_by_timer and theirs.grade == D(0)
+    # She was not there: she is told, once.
+    from bluelamp.notifications.api import Notification
+
+    notice = Notification.objects.get(person=carol)
+    assert notice.subject == "Your attempt at KENTONLY quiz was submitted when time ran out"
+    assert notice.link == f"/assessment/quizzes/attempts/{theirs.uuid}/review/"
+    assert services.attempts_finish_overdue(at=at(40)) == 0
+    # The frequent job is registered and runs the same.
+    from bluelamp.assessment.quizzes.tasks import finish_overdue_attempts
+    from bluelamp.core.plugins import jobs
+
+    assert finish_overdue_attempts in jobs("frequent")
+    assert finish_overdue_attempts.call() == 0
 
 
 def test_the_deadline_never_passes_the_closing_time(alice, bob):
