@@ -20,10 +20,15 @@ rest of the quiz, as for every other question.
 The quiz as a whole: the average, median and standard deviation of the grade, and the coefficient
 of internal consistency (Cronbach's alpha) with its error ratio and standard error.
 
-Cost: one streaming query of the attempts' question marks (attempt, slot, version, mark — no
-response JSON), one GROUP BY of the responses of choice-like questions (counted in the database),
-and the versions seen. 10,000 attempts of 20 questions are 200,000 small rows: see
+Cost: the database does the counting. One GROUP BY of each question's (mark, attempt total) pairs
+gives every figure above, discriminative efficiency included (the sorted lists it pairs are
+walked as two sorted histograms); one GROUP BY of the responses of choice-like questions gives the
+answer counts; one of the attempts' (total, grade) gives the quiz's figures. 10,000 attempts of 20
+questions are 200,000 answers but a few thousand grouped rows in Python: see
 bench/quiz_statistics.py and docs/performance.md.
+
+The rest of the quiz is the attempt's stored total (`sum_marks`) less the question's mark, and the
+total never goes below 0 (marking.total); Moodle sums the marks, penalties and all.
 """
 
 from __future__ import annotations
@@ -51,7 +56,6 @@ DISCRIMINATION_WEAK = 20.0  # a percentage: Moodle shows the index ×100
 # The types whose responses are counted whole: each choice, or each distinct answer typed.
 COUNTED_TYPES = ("multichoice", "truefalse", "shortanswer", "numerical", "matching", "ordering", "gapselect")
 MOST_FREQUENT = 10  # typed responses (short answer, numerical, ordering) listed
-CHUNK = 10_000
 
 
 @dataclass
@@ -94,8 +98,8 @@ class QuestionStats:
     efficiency: float | None = None  # %
     responses: list[ResponsePart] = field(default_factory=list)
     variants: list[QuestionStats] = field(default_factory=list)
-    _marks: list[float] = field(default_factory=list, repr=False)
-    _others: list[float] = field(default_factory=list, repr=False)
+    # {(mark, rest of the attempt's total): attempts}, as the database counted them.
+    _cells: dict[tuple[float, float], int] = field(default_factory=dict, repr=False)
     _mark_variance: float | None = field(default=None, repr=False)
 
     @property
@@ -179,33 +183,57 @@ def _slot_titles(quiz: Quiz) -> dict[int, str]:
     return titles
 
 
+def _cov_max_sum(cells: dict[tuple[float, float], int], mean: float, other_mean: float) -> float:
+    """Moodle's covariance-max sum: both lists of marks sorted and paired rank by rank. From the
+    joint counts: walk the two sorted histograms together, pairing as many as both have left."""
+    xs: Counter[float] = Counter()
+    ys: Counter[float] = Counter()
+    for (x, y), n in cells.items():
+        xs[x] += n
+        ys[y] += n
+    sorted_x, sorted_y = sorted(xs.items()), sorted(ys.items())
+    total, i, j = 0.0, 0, 0
+    left_x = sorted_x[0][1] if sorted_x else 0
+    left_y = sorted_y[0][1] if sorted_y else 0
+    while i < len(sorted_x) and j < len(sorted_y):
+        paired = min(left_x, left_y)
+        total += paired * (sorted_x[i][0] - mean) * (sorted_y[j][0] - other_mean)
+        left_x -= paired
+        left_y -= paired
+        if not left_x:
+            i += 1
+            left_x = sorted_x[i][1] if i < len(sorted_x) else 0
+        if not left_y:
+            j += 1
+            left_y = sorted_y[j][1] if j < len(sorted_y) else 0
+    return total
+
+
 def _moments(stats: QuestionStats) -> None:
-    """Moodle's secondary walk: facility, SD, discrimination and efficiency from the marks."""
-    marks, others = stats._marks, stats._others
-    n = len(marks)
+    """Moodle's walks over one question's marks, from their joint counts with the rest of the
+    quiz ({(mark, rest of the attempt's total): attempts}): facility, SD, discrimination and
+    discriminative efficiency."""
+    cells = stats._cells
+    n = sum(cells.values())
     stats.attempts = n
     if not n:
         return
-    mean = sum(marks) / n
-    other_mean = sum(others) / n
+    mean = sum(x * c for (x, _y), c in cells.items()) / n
+    other_mean = sum(y * c for (_x, y), c in cells.items()) / n
     if stats.max_mark:
         stats.facility = 100.0 * mean / stats.max_mark
     if n < 2:
         return
     mark_sum = other_sum = cov_sum = 0.0
-    for mark, other in zip(marks, others, strict=True):
-        d, e = mark - mean, other - other_mean
-        mark_sum += d * d
-        other_sum += e * e
-        cov_sum += d * e
-    cov_max_sum = sum(
-        (mark - mean) * (other - other_mean)
-        for mark, other in zip(sorted(marks), sorted(others), strict=True)
-    )
+    for (x, y), c in cells.items():
+        d, e = x - mean, y - other_mean
+        mark_sum += c * d * d
+        other_sum += c * e * e
+        cov_sum += c * d * e
     mark_variance = mark_sum / (n - 1)
     other_variance = other_sum / (n - 1)
     covariance = cov_sum / (n - 1)
-    covariance_max = cov_max_sum / (n - 1)
+    covariance_max = _cov_max_sum(cells, mean, other_mean) / (n - 1)
     stats._mark_variance = mark_variance
     if stats.max_mark:
         stats.sd = 100.0 * math.sqrt(mark_variance) / stats.max_mark
@@ -221,61 +249,49 @@ def quiz_statistics(actor, quiz: Quiz, *, which: str = "all", responses: bool = 
     which = which if which in WHICH else "all"
     result = QuizStats(which=which)
     scope = _scope(actor, quiz, which)
-    result.waiting = _attempts(actor, quiz, which).filter(grade__isnull=True).count()
+    attempts = _attempts(actor, quiz, which)
+    result.waiting = attempts.filter(grade__isnull=True).count()
 
-    # One streaming pass: each attempt's questions' marks (no JSON, no joins but the filter's).
-    rows = (
+    # The database counts each question's (mark, attempt total) pairs: a few thousand rows for
+    # 10,000 attempts, from which every figure follows (the rest of the quiz is the attempt's
+    # total less the mark; the total never goes below 0, as marking.total keeps it).
+    joint = (
         AttemptQuestion.objects.filter(scope)
         .order_by()
-        .values_list("attempt_id", "slot_number", "question_version_id", "mark", "max_mark")
-        .iterator(chunk_size=CHUNK)
+        .values_list("slot_number", "question_version_id", "mark", "max_mark", "attempt__sum_marks")
+        .annotate(n=Count("pk"))
     )
-    per_attempt: dict[int, float] = defaultdict(float)
-    marks: list[tuple[int, int, int, float, float]] = []
-    for attempt_id, slot_number, version_id, mark, max_mark in rows:
-        value = float(mark) if mark is not None else 0.0
-        per_attempt[attempt_id] += value
-        marks.append((attempt_id, slot_number, version_id, value, float(max_mark)))
-    # An attempt's total never goes below 0 (marking.total): a penalty stops there.
-    totals = {a: max(0.0, t) for a, t in per_attempt.items()}
-    result.attempts = len(totals)
-    if not marks:
-        return result
-
     slots: dict[int, QuestionStats] = {}
     variants: dict[tuple[int, int], QuestionStats] = {}
-    slot_versions: dict[int, set[int]] = defaultdict(set)
-    for attempt_id, slot_number, version_id, value, most in marks:
-        other = totals[attempt_id] - value
+    for slot_number, version_id, mark, max_mark, total, n in joint:
+        x = float(mark) if mark is not None else 0.0
+        y = (float(total) if total is not None else 0.0) - x
+        most = float(max_mark)
         stats = slots.get(slot_number)
         if stats is None:
             stats = slots[slot_number] = QuestionStats(slot_number, "", "", None)
-        stats._marks.append(value)
-        stats._others.append(other)
-        stats.max_mark = max(stats.max_mark, most)
-        slot_versions[slot_number].add(version_id)
         variant = variants.get((slot_number, version_id))
         if variant is None:
             variant = variants[(slot_number, version_id)] = QuestionStats(
                 slot_number, "", "", None, is_variant=True
             )
-        variant._marks.append(value)
-        variant._others.append(other)
-        variant.max_mark = max(variant.max_mark, most)
-    del marks
+        for target in (stats, variant):
+            target._cells[(x, y)] = target._cells.get((x, y), 0) + n
+            target.max_mark = max(target.max_mark, most)
+    if not slots:
+        return result
 
     versions = {
         v.pk: v
-        for v in QuestionVersion.objects.filter(
-            pk__in={vid for vids in slot_versions.values() for vid in vids}
-        )
+        for v in QuestionVersion.objects.filter(pk__in={vid for _slot, vid in variants})
         .select_related("question")
         .defer("data")
     }
     titles = _slot_titles(quiz)
     for number, stats in slots.items():
         seen = sorted(
-            slot_versions[number], key=lambda vid: (versions[vid].question_id, versions[vid].number)
+            (vid for slot, vid in variants if slot == number),
+            key=lambda vid: (versions[vid].question_id, versions[vid].number),
         )
         _moments(stats)
         if len(seen) == 1:
@@ -289,7 +305,7 @@ def quiz_statistics(actor, quiz: Quiz, *, which: str = "all", responses: bool = 
             stats.qtype = kinds.pop() if len(kinds) == 1 else "mixed"
             for vid in seen:
                 variant = variants[(number, vid)]
-                version = variants[(number, vid)].version = versions[vid]
+                variant.version = version = versions[vid]
                 variant.qtype = version.qtype
                 variant.title = f"{version.name} (version {version.number})"
                 _moments(variant)
@@ -297,27 +313,33 @@ def quiz_statistics(actor, quiz: Quiz, *, which: str = "all", responses: bool = 
     result.questions = [slots[n] for n in sorted(slots)]
     if responses:
         _add_responses(scope, result, versions)
-    _quiz_moments(result, totals, quiz)
+    totals = (
+        attempts.filter(grade__isnull=False)
+        .order_by()
+        .values_list("sum_marks", "grade")
+        .annotate(n=Count("pk"))
+    )
+    _quiz_moments(result, [(float(t or 0), float(g), n) for t, g, n in totals])
     return result
 
 
-def _quiz_moments(result: QuizStats, totals: dict[int, float], quiz: Quiz) -> None:
-    """The quiz's own figures, from each attempt's total as a grade (%)."""
-    maximum = sum(stats.max_mark for stats in result.questions)
-    if not totals or not maximum:
+def _quiz_moments(result: QuizStats, totals: list[tuple[float, float, int]]) -> None:
+    """The quiz's own figures from the attempts' (total, grade, count): the grade's average,
+    median and SD, and Cronbach's alpha over the slots (Moodle's coefficient of internal
+    consistency), in marks."""
+    n = sum(c for _t, _g, c in totals)
+    result.attempts = n
+    if not n:
         return
-    values = sorted(100.0 * t / maximum for t in totals.values())
-    n = len(values)
-    result.average = sum(values) / n
-    middle = n // 2
-    result.median = values[middle] if n % 2 else (values[middle - 1] + values[middle]) / 2
+    grades = sorted((g, c) for _t, g, c in totals)
+    result.average = sum(g * c for g, c in grades) / n
+    result.median = _median(grades, n)
     if n < 2:
         return
-    variance = sum((v - result.average) ** 2 for v in values) / (n - 1)
-    result.sd = math.sqrt(variance)
-    # Cronbach's alpha over the slots, in marks (Moodle's coefficient of internal consistency).
+    result.sd = math.sqrt(sum(c * (g - result.average) ** 2 for g, c in grades) / (n - 1))
+    mean_total = sum(t * c for t, _g, c in totals) / n
+    raw_variance = sum(c * (t - mean_total) ** 2 for t, _g, c in totals) / (n - 1)
     k = len([s for s in result.questions if s.max_mark])
-    raw_variance = variance * (maximum / 100.0) ** 2
     item_variance = sum(s._mark_variance or 0.0 for s in result.questions)
     if k > 1 and raw_variance > 1e-12:
         cic = 100.0 * (k / (k - 1)) * (1 - item_variance / raw_variance)
@@ -325,6 +347,21 @@ def _quiz_moments(result: QuizStats, totals: dict[int, float], quiz: Quiz) -> No
         if cic <= 100:
             result.error_ratio = 100.0 * math.sqrt(max(0.0, 1 - cic / 100.0))
             result.standard_error = result.error_ratio * result.sd / 100.0
+
+
+def _median(values: list[tuple[float, int]], n: int) -> float:
+    """The median of sorted (value, count) pairs holding `n` values."""
+
+    def at(rank: int) -> float:
+        seen = 0
+        for value, count in values:
+            seen += count
+            if rank < seen:
+                return value
+        return values[-1][0]
+
+    middle = n // 2
+    return at(middle) if n % 2 else (at(middle - 1) + at(middle)) / 2
 
 
 # --- responses ----------------------------------------------------------------------------------

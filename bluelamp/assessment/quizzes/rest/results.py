@@ -10,7 +10,7 @@ import uuid
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, extend_schema_field
-from rest_framework import serializers
+from rest_framework import generics, serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -26,14 +26,14 @@ _ATTEMPT_STATES = [value for value, _label in Attempt.State.choices]
 # --- shapes ----------------------------------------------------------------------------------------
 
 
-class LearnerSerializer(serializers.Serializer):
+class ResultLearnerSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField(source="get_full_name")
     staff_number = serializers.CharField()
     email = serializers.EmailField()
 
 
-class QuestionMarkSerializer(serializers.Serializer):
+class ResultQuestionMarkSerializer(serializers.Serializer):
     slot = serializers.IntegerField(source="slot_number", help_text="The question's place in the quiz")
     position = serializers.IntegerField(help_text="The number the learner saw")
     state = serializers.ChoiceField(choices=[(s, s) for s in _STATES])
@@ -43,7 +43,7 @@ class QuestionMarkSerializer(serializers.Serializer):
 
 class AttemptResultSerializer(serializers.Serializer):
     uuid = serializers.UUIDField(source="attempt.uuid")
-    learner = LearnerSerializer(source="attempt.person")
+    learner = ResultLearnerSerializer(source="attempt.person")
     number = serializers.IntegerField(source="attempt.number")
     state = serializers.ChoiceField(source="attempt.state", choices=[(s, s) for s in _ATTEMPT_STATES])
     started_at = serializers.DateTimeField(source="attempt.started_at")
@@ -68,9 +68,9 @@ class AttemptResultSerializer(serializers.Serializer):
     def get_time_taken_seconds(self, row) -> int | None:
         return None if row.time_taken is None else int(row.time_taken.total_seconds())
 
-    @extend_schema_field(QuestionMarkSerializer(many=True))
+    @extend_schema_field(ResultQuestionMarkSerializer(many=True))
     def get_questions(self, row) -> list[dict]:
-        return QuestionMarkSerializer(sorted(row.marks.values(), key=lambda q: q.slot_number), many=True).data
+        return ResultQuestionMarkSerializer(sorted(row.marks.values(), key=lambda q: q.slot_number), many=True).data
 
 
 class ResponseCountSerializer(serializers.Serializer):
@@ -144,8 +144,19 @@ def _quiz(request, given):
 _QUIZ = OpenApiParameter("uuid", OpenApiTypes.UUID, OpenApiParameter.PATH, description="The quiz's uuid")
 
 
-class QuizResultsView(APIView):
-    """The attempts of a quiz (previews aside), each with its questions' marks."""
+class QuizResultsView(generics.ListAPIView):
+    """The attempts of a quiz (previews aside), each with its questions' marks, a page at a time."""
+
+    serializer_class = AttemptResultSerializer
+    pagination_class = Pages
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):
+            return Attempt.objects.none()
+        self.quiz = _quiz(self.request, self.kwargs["uuid"])
+        show = choice_param(self.request, "show", list(results.FILTERS)) or "all"
+        visible = results.attempts_visible(self.request.user, self.quiz)
+        return results.ordered_attempts(results.filter_attempts(visible, self.quiz, show))
 
     @extend_schema(
         summary="A quiz's results: attempts of the learners you mark, each question's mark",
@@ -154,21 +165,17 @@ class QuizResultsView(APIView):
             OpenApiParameter(
                 "show", OpenApiTypes.STR, enum=list(results.FILTERS), description="Which attempts"
             ),
-            OpenApiParameter("page", OpenApiTypes.INT),
-            OpenApiParameter("page_size", OpenApiTypes.INT),
         ],
         responses={200: AttemptResultSerializer(many=True), 404: NOT_FOUND},
     )
     def get(self, request, *args, **kwargs):
-        quiz = _quiz(request, self.kwargs["uuid"])
-        show = choice_param(request, "show", list(results.FILTERS)) or "all"
-        attempts = results.ordered_attempts(
-            results.filter_attempts(results.attempts_visible(request.user, quiz), quiz, show)
-        )
-        pages = Pages()
-        page = pages.paginate_queryset(attempts, request, view=self)
-        rows = results.result_rows(quiz, page or [])
-        return pages.get_paginated_response(AttemptResultSerializer(rows, many=True).data)
+        return super().get(request, *args, **kwargs)
+
+    def list(self, request, *args, **kwargs):
+        attempts = self.get_queryset()
+        page = self.paginate_queryset(attempts)
+        rows = results.result_rows(self.quiz, page or [])
+        return self.get_paginated_response(self.get_serializer(rows, many=True).data)
 
 
 class QuizStatisticsView(APIView):
