@@ -11,32 +11,21 @@ from rest_framework.test import APIClient
 from bluelamp.assessment.quizzes import services
 from bluelamp.assessment.quizzes.tests.core_world import at, build
 from bluelamp.assessment.quizzes.web import clock
-from bluelamp.restapi.services import api_token_create
+from bluelamp.organisations.api import requires_mfa
+from conftest import force_sign_in, with_mfa
 
 D = Decimal
 pytestmark = pytest.mark.django_db
 
 
-_CLIENTS: dict = {}
-
-
-def api(person):
-    """A client with a token of `person`'s (one per person and test)."""
-    key = (person.pk, person.email)
-    client = _CLIENTS.get(key)
-    if client is None:
-        client = APIClient()
-        _, token = api_token_create(actor=person, name=f"test {person.pk}", expires_in_days=None)
-        client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
-        _CLIENTS[key] = client
+def api(person) -> APIClient:
+    """An API client acting as `person` through their browser session (the API's token fixtures
+    belong to bluelamp.restapi, above this domain)."""
+    client = APIClient()
+    if requires_mfa(person):
+        with_mfa(person)
+    force_sign_in(client, person)
     return client
-
-
-@pytest.fixture(autouse=True)
-def _fresh_clients():
-    _CLIENTS.clear()
-    yield
-    _CLIENTS.clear()
 
 
 def test_a_course_s_quizzes_and_a_quiz_s_settings(alice, bob, charlie):
