@@ -395,3 +395,17 @@ def test_starting_costs_the_same_few_queries_however_many_questions(
         response = client.post(start_url(w))
     assert attempt_of(w).number == 2 and attempt_of(w).questions.count() == 12
     assert response.status_code == 302
+
+
+def test_a_learner_is_told_when_an_answer_cannot_count(alice, bob, now):
+    w = build(alice, bob, keys=("num", "order"), per_page=0)
+    client = learner(bob)
+    client.post(start_url(w))
+    attempt = attempt_of(w)
+    post_page(client, attempt, 1, {"q1-answer": "forty", "q2-item-0": "1", "q2-item-1": "1"}, nav="page-1")
+    page = body(client.get(reverse("assessment:quiz_attempt", args=[attempt.uuid])))
+    assert 'value="forty"' in page
+    assert "Answer saved, but it is not a number: give digits, for example 12.5" in page
+    assert "Incomplete: give each item a different position" in page
+    summary = body(client.get(reverse("assessment:quiz_attempt_summary", args=[attempt.uuid])))
+    assert "2 questions are not fully answered." in summary

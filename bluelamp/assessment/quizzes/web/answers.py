@@ -132,6 +132,10 @@ def status_of(question: Question, response) -> str:
         return ""
     if marking.is_blank(question, response):
         return "Not yet answered"
+    if question.type == "numerical" and marking.read_number(str(response.get("answer", ""))).value is None:
+        return "Answer saved, but it is not a number: give digits, for example 12.5"
+    if question.type == "ordering" and not marking.is_complete(question, response):
+        return "Incomplete: give each item a different position"
     if not marking.is_complete(question, response):
         return "Incomplete"
     return "Answer saved"

@@ -51,6 +51,11 @@
       headers: { Accept: "application/json", "X-Requested-With": "fetch" },
     })
       .then(function (response) {
+        var type = response.headers.get("Content-Type") || "";
+        if (response.redirected || type.indexOf("application/json") === -1) {
+          // Signed out (the session ended): the answers stay on this page until it is left.
+          return { status: 401, body: { error: "You are signed out, so your answers could not be saved. Sign in again in another tab or window; they are kept on this page and will be saved." } };
+        }
         return response.json().then(function (body) {
           return { status: response.status, body: body };
         });
