@@ -506,6 +506,20 @@ def quiz_result_record(*, quiz: Quiz, person, at: dt.datetime | None = None) -> 
     return grade
 
 
+def quiz_results_refresh(*, quiz: Quiz, at: dt.datetime | None = None) -> int:
+    """Report everyone's quiz grade again (after the grading method, pass mark or maximum grade
+    changed). Returns how many people."""
+    from django.contrib.auth import get_user_model
+
+    at = at or timezone.now()
+    people = Attempt.objects.filter(quiz=quiz, preview=False, state=Attempt.State.FINISHED).values("person")
+    count = 0
+    for person in get_user_model().objects.filter(pk__in=people).order_by("pk").iterator(chunk_size=500):
+        quiz_result_record(quiz=quiz, person=person, at=at)
+        count += 1
+    return count
+
+
 def attempts_finish_overdue(*, at: dt.datetime | None = None, limit: int = 500) -> int:
     """Finish attempts whose deadline (and grace) has passed: the frequent job. Each in its own
     transaction, skipping one another request is finishing at the same moment."""

@@ -36,6 +36,7 @@ from bluelamp.assessment.quizzes.attempts import (
     attempts_finish_overdue,
     finish_if_overdue,
     quiz_result_record,
+    quiz_results_refresh,
     random_pool,
 )
 from bluelamp.assessment.quizzes.models import REVIEW_WHAT, REVIEW_WHEN, Adjustment, Attempt, Quiz, QuizSlot
@@ -59,6 +60,7 @@ __all__ = [
     "quiz_create",
     "quiz_repaginate",
     "quiz_result_record",
+    "quiz_results_refresh",
     "quiz_update",
     "slot_add_random",
     "slot_move",
@@ -234,16 +236,29 @@ def quiz_update(*, actor, quiz: Quiz, data: QuizSettings, at: dt.datetime | None
         }
         _audit(actor, "update", quiz, **changed)
         if {"grading_method", "pass_mark", "max_grade", "title"} & set(changed):
-            people = (
-                Attempt.objects.filter(quiz=quiz, preview=False, state=Attempt.State.FINISHED)
-                .values_list("person", flat=True)
-                .distinct()
-            )
-            from bluelamp.people.api import Person
-
-            for person in Person.objects.filter(pk__in=list(people)):
-                quiz_result_record(quiz=quiz, person=person, at=at)
+            quiz_results_refresh_soon(quiz, at=at)
     return quiz
+
+
+# Up to this many people are graded again in the request that changed the quiz; more, by a task.
+REFRESH_IN_REQUEST = 200
+
+
+def quiz_results_refresh_soon(quiz: Quiz, *, at: dt.datetime) -> None:
+    """Everyone's quiz grade again (the grading method, pass mark or maximum changed): at once for
+    a few people, else by a task once the change is committed."""
+    people = (
+        Attempt.objects.filter(quiz=quiz, preview=False, state=Attempt.State.FINISHED)
+        .values("person")
+        .distinct()
+    )
+    if people.count() <= REFRESH_IN_REQUEST:
+        quiz_results_refresh(quiz=quiz, at=at)
+    else:
+        from bluelamp.assessment.quizzes.tasks import refresh_quiz_results
+
+        quiz_id = quiz.pk
+        transaction.on_commit(lambda: refresh_quiz_results.enqueue(quiz_id))
 
 
 # --- questions: slots ----------------------------------------------------------------------------

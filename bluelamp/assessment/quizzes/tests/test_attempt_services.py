@@ -394,6 +394,20 @@ def test_changing_the_pass_mark_grades_everyone_again(alice, bob):
     assert progress.status == "completed"
 
 
+def test_many_people_are_graded_again_by_a_task(alice, bob, monkeypatch, django_capture_on_commit_callbacks):
+    w = build(alice, bob, keys=("mc", "tf"), pass_mark=D(100))
+    attempt = start(w)
+    answer(w, attempt, {1: {"answer": 0}})
+    submit(w, attempt)
+    monkeypatch.setattr(services, "REFRESH_IN_REQUEST", 0)
+    values = services.QuizSettings.of(w.quiz)
+    values.pass_mark = D(50)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        services.quiz_update(actor=alice, quiz=w.quiz, data=values, at=at(60))
+    assert len(callbacks) >= 1
+    assert ActivityProgress.objects.get(enrolment=w.enrolment).status == "completed"
+
+
 def test_marks_pages_order_and_removal(alice, bob):
     w = build(alice, bob, keys=("mc", "tf", "short"), publish=False)
     slots = list(w.quiz.slots.order_by("order"))
