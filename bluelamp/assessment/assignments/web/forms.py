@@ -215,7 +215,9 @@ class SettingsForm(forms.Form):
             initial.update(
                 title="",
                 due_time="17:00",
-                cut_off_time="17:00",
+                # No cut-off by default: a time without a date is refused, so it starts empty (a
+                # cut-off date given alone is at 17:00, as `combine` reads it).
+                cut_off_time="",
                 declaration_text=DEFAULT_DECLARATION,
                 reminder_days="3, 1",
                 allowed_file_types="",
