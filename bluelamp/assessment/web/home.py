@@ -43,6 +43,18 @@ SECTIONS = (
         _manages,
     ),
     Section(
+        "Quizzes",
+        "assessment:quiz_list",
+        "The quizzes of the courses you manage: settings, questions, reasonable adjustments and previews.",
+        _manages,
+    ),
+    Section(
+        "Assignments",
+        "assessment:assignment_list",
+        "The assignments of the courses you manage: briefs, criteria, deadlines and extensions.",
+        _manages,
+    ),
+    Section(
         "Quiz answers to mark",
         "assessment:quiz_marking",
         "Essay answers waiting for a marker, quiz by quiz.",

@@ -40,7 +40,9 @@ def test_every_operation_and_data_type_of_the_schema_is_on_the_page(client):
             for status in operation["responses"]:
                 assert f'<th scope="row" class="govuk-table__header">{status}</th>' in section
             if "requestBody" in operation:
-                body = operation["requestBody"]["content"]["application/json"]["schema"]["$ref"]
+                # JSON, or (a file upload) multipart form data: the page shows the first.
+                content = operation["requestBody"]["content"]
+                body = next(iter(content.values()))["schema"]["$ref"]
                 name = body.rsplit("/", 1)[-1]
                 assert f'href="#type-{name}">{name}</a>' in section, (method, path)
     for name in schema["components"]["schemas"]:

@@ -103,6 +103,51 @@ def _inside_the_test_transaction(db):
         request_finished.connect(close_old_connections)
 
 
+def _assessment_world(kent, alice, bob, kent_course):
+    """A Kent question bank, a quiz on Kent's course, an assignment with Bob's marked work in a
+    moderation sample, another with his draft, and a manual gradebook item with his grade."""
+    from types import SimpleNamespace
+
+    from bluelamp.assessment.assignments import moderation
+    from bluelamp.assessment.assignments.services import (
+        AssignmentInput,
+        assignment_create,
+        submission_save_draft,
+    )
+    from bluelamp.assessment.assignments.tests.helpers import course_with_assignment, enrol
+    from bluelamp.assessment.assignments.tests.outsiders_marking import marked_ready, submitted
+    from bluelamp.assessment.banks.services import bank_create, questions_import
+    from bluelamp.assessment.formats import gift
+    from bluelamp.assessment.gradebook.services import manual_grade_enter, manual_item_create
+    from bluelamp.assessment.quizzes.services import quiz_create
+    from bluelamp.learning.api import course_create, enrol_people, version_publish, version_start
+
+    bank = bank_create(actor=alice, owner=kent, name="Kent law")
+    questions_import(actor=alice, bank=bank, result=gift.parse("::Q::Why?{T}"))
+    version_start(actor=alice, course=kent_course)
+    quiz = quiz_create(actor=alice, course=kent_course, title="Kent check")
+    marking_course, assignment = course_with_assignment(kent, alice, code="KENT-A")
+    enrol(alice, marking_course, bob)
+    marked = marked_ready(alice, submitted(assignment, bob))
+    sample = moderation.sample_draw(actor=alice, assignment=assignment, percent=100, seed=1)
+    draft_course = course_create(
+        actor=alice, owner=kent, code="KENT-ASG", title="Kent assignments", summary="x"
+    )
+    draft_version = draft_course.versions.get()
+    drafted = assignment_create(
+        actor=alice, course=draft_course, version=draft_version, data=AssignmentInput(title="Kent assignment")
+    )
+    version_publish(actor=alice, version=draft_version)
+    enrol_people(actor=alice, course=draft_course, people=[bob])
+    draft = submission_save_draft(actor=bob, assignment=drafted, online_text="Draft.")
+    enrol_self(person=bob, course=kent_course)
+    practical = manual_item_create(actor=alice, course=kent_course, title="Practical", max_grade=10)
+    manual_grade_enter(actor=alice, item=practical, person=bob, grade=7, feedback="Steady")
+    return SimpleNamespace(
+        bank=bank, quiz=quiz, assignment=assignment, marked=marked, sample=sample, draft=draft
+    )
+
+
 @pytest.fixture
 def api_world(national, kent, essex, alice, bob, charlie, kent_world, essex_world):
     """Something in every list, and the real values generated requests are pointed at."""
@@ -113,6 +158,7 @@ def api_world(national, kent, essex, alice, bob, charlie, kent_world, essex_worl
     kent_course = publish_course(kent, alice, "KENT-1")
     enrolment = enrol_self(person=bob, course=national_course)
     requirement = make_requirement(kent, "KENT-REQ", [kent_course], actor=alice)
+    assessment = _assessment_world(kent, alice, bob, kent_course)
     ids = {
         "organisations": "kent",
         "licences": kent_world["licence"].pk,
@@ -121,6 +167,13 @@ def api_world(national, kent, essex, alice, bob, charlie, kent_world, essex_worl
         "courses": str(kent_course.uuid),
         "enrolments": str(enrolment.uuid),
         "requirements": str(requirement.uuid),
+        "question-banks": str(assessment.bank.uuid),
+        "questions": str(assessment.bank.questions.get().uuid),
+        "quizzes": str(assessment.quiz.uuid),
+        "assignments": str(assessment.assignment.uuid),
+        "assignment-submissions": str(assessment.draft.uuid),
+        "marking-submissions": str(assessment.marked.uuid),
+        "moderation-samples": str(assessment.sample.uuid),
     }
     references = {
         "organisation": "kent",
@@ -129,6 +182,7 @@ def api_world(national, kent, essex, alice, bob, charlie, kent_world, essex_worl
         "line_manager": alice.pk,
         "person": bob.pk,
         "course": str(national_course.uuid),
+        "assignment": str(assessment.assignment.uuid),
     }
     return {"platform_admin": platform_admin, "ids": ids, "references": references}
 
