@@ -104,7 +104,10 @@ def samples(request, assignment_uuid):
         except ValidationError as error:
             add_service_errors(form, error)
         else:
-            messages.success(request, f"Sample drawn: {sample.items.count()} submissions to verify.")
+            drawn = sample.items.count()
+            messages.success(
+                request, f"Sample drawn: {drawn} submission{'s' if drawn != 1 else ''} to verify."
+            )
             return redirect("assessment:assignment_sample", sample.uuid)
     rows = moderation.samples_of(assignment)
     counts = {
