@@ -3,9 +3,8 @@ ComplianceConfig.ready(); see bluelamp/core/plugins.py). Each part registers its
 links (web/nav.py), reminders and jobs (reminders.py), the REST API (rest/urls.py) and demo data
 (demo.py)."""
 
-import importlib
-
 from bluelamp.compliance import evaluation, follow, hooks
+from bluelamp.core.plugins import present_parts
 from bluelamp.learning.api import listen_completions_changed
 from bluelamp.people.api import listen_people_changed
 
@@ -22,11 +21,5 @@ def register() -> None:
     listen_people_changed(hooks.people_or_completions_changed)
     listen_completions_changed(hooks.people_or_completions_changed)
     evaluation.after_evaluation(follow.enrol_automatically)
-    for name in PARTS:
-        try:
-            part = importlib.import_module(name)
-        except ModuleNotFoundError as missing:
-            if missing.name != name:
-                raise
-            continue
+    for part in present_parts(PARTS):
         part.register()

@@ -4,6 +4,24 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 
+class DateInput(forms.DateInput):
+    """A date box the browser may offer a date picker for (ISO value, as browsers send it)."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class TimeInput(forms.TimeInput):
+    """A time box (24-hour "HH:MM"), beside a DateInput where a date and a time are asked."""
+
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
 def text_area(label, *, help_text="", required=True, error=None, rows=4) -> forms.CharField:
     """A multi-line text field with a GOV.UK-worded "Enter …" error when it is required and empty."""
     return forms.CharField(

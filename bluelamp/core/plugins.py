@@ -182,3 +182,19 @@ def api_url_modules() -> list[str]:
 
 def demo_loaders() -> list[DemoLoader]:
     return sorted(_registry.demo_loaders.values(), key=lambda loader: loader.order)
+
+
+def present_parts(names: Iterable[str]):
+    """The modules of `names` that exist, imported, in order: a domain built in parts (each
+    registering its own pages, jobs or outsider cases) gathers those that have landed. A module
+    that exists but fails to import raises as usual."""
+    import importlib
+
+    for name in names:
+        try:
+            module = importlib.import_module(name)
+        except ModuleNotFoundError as missing:
+            if missing.name != name:
+                raise
+            continue
+        yield module

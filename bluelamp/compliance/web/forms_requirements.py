@@ -14,7 +14,7 @@ from bluelamp.compliance.evaluation import national_body_ids
 from bluelamp.compliance.models import Requirement
 from bluelamp.compliance.services import CourseChoice, RequirementInput, people_in_scope
 from bluelamp.compliance.web.wording import scope_in_words
-from bluelamp.core.forms import text_area
+from bluelamp.core.forms import DateInput, text_area
 from bluelamp.core.validation import date_errors, text_errors
 from bluelamp.learning.api import Course
 from bluelamp.organisations.api import Organisation, Unit
@@ -33,13 +33,6 @@ AUDIENCE_FIELDS = (
     "exclude",
 )
 _COUNTED_IN_DAYS = (Requirement.FirstDueKind.JOINING, Requirement.FirstDueKind.START_DATE)
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def _date(label: str, *, help_text: str = "", example: str = "31/03/2027") -> forms.DateField:

@@ -8,7 +8,7 @@ from pathlib import PurePosixPath
 
 from django import forms
 
-from bluelamp.core.forms import text_area
+from bluelamp.core.forms import DateInput, text_area
 from bluelamp.learning.enrolments import MAX_CSV_BYTES
 from bluelamp.learning.models import Activity, Course, CourseVersion
 
@@ -68,13 +68,6 @@ def check_upload(upload, *, types: dict[str, str], max_bytes: int, what: str) ->
         raise forms.ValidationError(
             f"“{name}” is {_megabytes(upload.size)}; the largest accepted is {_megabytes(max_bytes)}."
         )
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 def _due_on_field() -> forms.DateField:

@@ -10,21 +10,8 @@ from django import forms
 from bluelamp.assessment.assignments.files import DEFAULT_FILE_TYPES, FILE_TYPES
 from bluelamp.assessment.assignments.models import Assignment
 from bluelamp.assessment.assignments.services import DEFAULT_DECLARATION, AssignmentInput
+from bluelamp.core.forms import DateInput, TimeInput
 from bluelamp.core.timefmt import LONDON, london
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%H:%M")
 
 
 def _date(label: str, what: str, *, required=False) -> forms.DateField:

@@ -2,24 +2,12 @@
 gathered from one module per part (`outsiders_core`, `outsiders_results`: each a CASES dict and a
 build(w))."""
 
-import importlib
+from bluelamp.core.plugins import present_parts
 
-PARTS = ("core", "results")
-
-
-def _parts():
-    for name in PARTS:
-        module = f"bluelamp.assessment.quizzes.tests.outsiders_{name}"
-        try:
-            yield importlib.import_module(module)
-        except ModuleNotFoundError as missing:
-            if missing.name != module:
-                raise
-
-
-CASES = {key: case for part in _parts() for key, case in part.CASES.items()}
+PARTS = tuple(f"bluelamp.assessment.quizzes.tests.outsiders_{name}" for name in ("core", "results"))
+CASES = {key: case for part in present_parts(PARTS) for key, case in part.CASES.items()}
 
 
 def build(w) -> None:
-    for part in _parts():
+    for part in present_parts(PARTS):
         part.build(w)

@@ -11,21 +11,8 @@ from django import forms
 
 from bluelamp.assessment.quizzes.models import REVIEW_WHAT, REVIEW_WHEN, Quiz
 from bluelamp.assessment.quizzes.services import QuizSettings
+from bluelamp.core.forms import DateInput, TimeInput
 from bluelamp.core.timefmt import LONDON, london
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%Y-%m-%d")
-
-
-class TimeInput(forms.TimeInput):
-    input_type = "time"
-
-    def __init__(self, attrs=None):
-        super().__init__(attrs, format="%H:%M")
 
 
 def _date(label: str, what: str) -> forms.DateField:
