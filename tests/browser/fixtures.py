@@ -112,6 +112,11 @@ def sign_in(page, email: str, password: str, totp_secret: str | None = None, org
     page.locator("main button[type=submit]").first.click()
     if totp_secret:
         page.wait_for_selector("input[name=code]")
+        # A code read in the last seconds of its step may reach the server in the next one, which
+        # refuses it (no tolerance): wait for a fresh step rather than risk it.
+        left = app_settings.TOTP_PERIOD - time.time() % app_settings.TOTP_PERIOD
+        if left < 5:
+            time.sleep(left + 0.1)
         code = format_hotp_value(hotp_value(totp_secret, int(time.time()) // app_settings.TOTP_PERIOD))
         page.fill("input[name=code]", code)
         page.locator("main button[type=submit]").first.click()
