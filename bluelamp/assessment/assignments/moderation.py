@@ -267,11 +267,18 @@ class Draw:
         )
 
     def describe(self) -> str:
+        # A borderline may itself be a referral (one criterion not yet met): say so, or the
+        # external quality assurer reads "0 referrals" of a sample holding one.
+        referred = sum(1 for s in self.borderline if is_fail(s))
+        borderline = f"{len(self.borderline)} borderline"
+        if referred:
+            borderline += f" ({referred} of them referred)"
+        others = len(self.fail)
         return (
             f"Drawn with seed {self.seed} from {self.population} marked submission"
-            f"{'s' if self.population != 1 else ''}: {len(self.borderline)} borderline, "
-            f"{len(self.fail)} fail{'s' if len(self.fail) != 1 else ''} or referral"
-            f"{'s' if len(self.fail) != 1 else ''}, and {len(self.random)} at random "
+            f"{'s' if self.population != 1 else ''}: {borderline}, "
+            f"{others} other fail{'s' if others != 1 else ''} or referral"
+            f"{'s' if others != 1 else ''}, and {len(self.random)} at random "
             f"({self.percent}% of the marked work, rounded up, from the rest)."
         )
 
