@@ -3,7 +3,6 @@ discriminative efficiency, checked against independent calculations; response co
 first attempts only; scoping to the learners a marker may mark; the page and its exports."""
 
 import statistics as pystats
-from decimal import Decimal
 
 import pytest
 
@@ -193,9 +192,41 @@ def test_statistics_of_a_quiz_without_attempts(kent, alice, signed_in):
     assert response.status_code == 200 and "No graded attempts yet" in response.content.decode()
 
 
-def test_decimal_marks_are_read_as_numbers(world):
-    quiz, _ = world
-    stats = statistics.quiz_statistics(None, quiz)
-    assert isinstance(stats.questions[2].max_mark, float)
-    assert stats.questions[2].max_mark == float(Decimal(2))
-    assert AT.year == 2026
+def test_a_random_slot_has_a_row_for_each_question_drawn(kent, alice):
+    from bluelamp.assessment.banks.services import category_ensure, question_create
+    from bluelamp.assessment.quizzes.models import QuizSlot
+
+    course = publish_course(kent, alice, "KENTONLY-RS", pages=1)
+    bank = make_bank(kent, alice)
+    quiz = make_quiz(course, bank, alice, [truefalse("Fixed")])
+    category = category_ensure(bank=bank, path=("Pool",))
+    drawn = [
+        question_create(actor=alice, bank=bank, content=truefalse(f"Pool {n}"), category=category, at=AT)
+        for n in (1, 2)
+    ]
+    QuizSlot.objects.create(quiz=quiz, order=2, page=2, category=category)
+    for n in range(4):
+        person = make_person(kent, f"r{n}@kent.police.uk")
+        question = drawn[n % 2]
+        make_attempt(
+            quiz,
+            person,
+            {1: {"answer": True}, 2: {"answer": n < 2}},
+            versions={2: question.current},
+        )
+    fixed, pool = statistics.quiz_statistics(None, quiz).questions
+    assert fixed.variants == [] and fixed.version is not None
+    assert pool.title == "Random question from Top / Pool" and pool.version is None
+    assert [(v.title, v.attempts) for v in pool.variants] == [
+        ("Pool 1 (version 1)", 2),
+        ("Pool 2 (version 1)", 2),
+    ]
+    assert pool.attempts == 4 and pool.facility == 50
+    assert {r.label: r.count for r in pool.variants[0].responses[0].rows} == {"True": 1, "False": 1}
+    rows = list(statistics.export_rows(statistics.quiz_statistics(None, quiz)))
+    assert [r[1] for r in rows] == [
+        "Fixed",
+        "Random question from Top / Pool",
+        "Pool 1 (version 1)",
+        "Pool 2 (version 1)",
+    ]
