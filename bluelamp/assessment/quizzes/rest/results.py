@@ -70,7 +70,9 @@ class AttemptResultSerializer(serializers.Serializer):
 
     @extend_schema_field(ResultQuestionMarkSerializer(many=True))
     def get_questions(self, row) -> list[dict]:
-        return ResultQuestionMarkSerializer(sorted(row.marks.values(), key=lambda q: q.slot_number), many=True).data
+        return ResultQuestionMarkSerializer(
+            sorted(row.marks.values(), key=lambda q: q.slot_number), many=True
+        ).data
 
 
 class ResponseCountSerializer(serializers.Serializer):
