@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -27,15 +28,21 @@ def grade_item_ensure(
     item = GradeItem.objects.filter(course=course, source=source, source_key=str(source_key)).first()
     if item is None:
         order = (GradeItem.objects.filter(course=course).aggregate(m=Max("order"))["m"] or 0) + 1
-        return GradeItem.objects.create(
-            course=course,
-            source=source,
-            source_key=str(source_key),
-            title=title[:200],
-            max_grade=Decimal(max_grade),
-            pass_grade=None if pass_grade is None else Decimal(pass_grade),
-            order=order,
-        )
+        try:
+            # In a savepoint: the first learners to finish a new quiz race to make its item, and
+            # the loser reads the winner's (the unique constraint decides) instead of failing.
+            with transaction.atomic():
+                return GradeItem.objects.create(
+                    course=course,
+                    source=source,
+                    source_key=str(source_key),
+                    title=title[:200],
+                    max_grade=Decimal(max_grade),
+                    pass_grade=None if pass_grade is None else Decimal(pass_grade),
+                    order=order,
+                )
+        except IntegrityError:
+            item = GradeItem.objects.get(course=course, source=source, source_key=str(source_key))
     changed = []
     for name, value in (
         ("title", title[:200]),
