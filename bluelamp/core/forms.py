@@ -1,7 +1,11 @@
 """Rendering Django forms with GOV.UK Frontend macros (see templates/includes/forms.html)."""
 
+import datetime as dt
+
 from django import forms
 from django.core.exceptions import ValidationError
+
+from bluelamp.core.timefmt import LONDON, london
 
 
 class DateInput(forms.DateInput):
@@ -20,6 +24,22 @@ class TimeInput(forms.TimeInput):
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%H:%M")
+
+
+def join_date_time(day: dt.date | None, time: dt.time | None, default: dt.time) -> dt.datetime | None:
+    """An aware datetime from a UK date and time typed in a DateInput and a TimeInput (`default`
+    when the time is left empty); None without a date."""
+    if day is None:
+        return None
+    return dt.datetime.combine(day, time or default).replace(tzinfo=LONDON)
+
+
+def split_date_time(value: dt.datetime | None) -> tuple[dt.date | None, str]:
+    """A stored datetime as the UK date and "HH:MM" the two boxes show."""
+    if value is None:
+        return None, ""
+    local = london(value)
+    return local.date(), f"{local:%H:%M}"
 
 
 def text_area(label, *, help_text="", required=True, error=None, rows=4) -> forms.CharField:

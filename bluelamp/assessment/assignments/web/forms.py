@@ -10,8 +10,7 @@ from django import forms
 from bluelamp.assessment.assignments.files import DEFAULT_FILE_TYPES, FILE_TYPES
 from bluelamp.assessment.assignments.models import Assignment
 from bluelamp.assessment.assignments.services import DEFAULT_DECLARATION, AssignmentInput
-from bluelamp.core.forms import DateInput, TimeInput
-from bluelamp.core.timefmt import LONDON, london
+from bluelamp.core.forms import DateInput, TimeInput, join_date_time, split_date_time
 
 
 def _date(label: str, what: str, *, required=False) -> forms.DateField:
@@ -62,22 +61,7 @@ def _decimal_text(label: str, *, help_text="", required=False) -> forms.CharFiel
     )
 
 
-def combine(
-    day: dt.date | None, time: dt.time | None, *, default: dt.time | None = None
-) -> dt.datetime | None:
-    """An aware datetime from a UK date and time (None without a date)."""
-    if day is None:
-        return None
-    clock = time or default or dt.time(17, 0)
-    return dt.datetime.combine(day, clock).replace(tzinfo=LONDON)
-
-
-def _split(value: dt.datetime | None) -> tuple[dt.date | None, str]:
-    if value is None:
-        return None, ""
-    local = london(value)
-    return local.date(), f"{local:%H:%M}"
-
+DUE_TIME = dt.time(17, 0)  # a date given without a time is due at 17:00 UK time
 
 # Services' field names -> the form's (a date and time are two boxes on the page).
 SETTINGS_FIELDS = {"due_at": "due_date", "cut_off_at": "cut_off_date"}
@@ -176,8 +160,8 @@ class SettingsForm(forms.Form):
 
     def __init__(self, *args, assignment: Assignment | None = None, **kwargs):
         if assignment is not None:
-            due_date, due_time = _split(assignment.due_at)
-            cut_date, cut_time = _split(assignment.cut_off_at)
+            due_date, due_time = split_date_time(assignment.due_at)
+            cut_date, cut_time = split_date_time(assignment.cut_off_at)
             initial = {name: getattr(assignment, name) for name in AssignmentInput.__dataclass_fields__}
             initial.update(
                 due_date=due_date,
@@ -203,7 +187,7 @@ class SettingsForm(forms.Form):
                 title="",
                 due_time="17:00",
                 # No cut-off by default: a time without a date is refused, so it starts empty (a
-                # cut-off date given alone is at 17:00, as `combine` reads it).
+                # cut-off date given alone is at 17:00, as join_date_time reads it with DUE_TIME).
                 cut_off_time="",
                 declaration_text=DEFAULT_DECLARATION,
                 reminder_days="3, 1",
@@ -233,8 +217,8 @@ class SettingsForm(forms.Form):
             scale=data["scale"],
             max_points=data.get("max_points") or "",  # the service parses text
             pass_points=data.get("pass_points") or None,
-            due_at=combine(data.get("due_date"), data.get("due_time")),
-            cut_off_at=combine(data.get("cut_off_date"), data.get("cut_off_time")),
+            due_at=join_date_time(data.get("due_date"), data.get("due_time"), DUE_TIME),
+            cut_off_at=join_date_time(data.get("cut_off_date"), data.get("cut_off_time"), DUE_TIME),
             late_policy=data["late_policy"],
             late_penalty_percent_per_day=data.get("late_penalty_percent_per_day") or "0",
             late_penalty_cap_percent=data.get("late_penalty_cap_percent") or "0",
@@ -396,7 +380,7 @@ class ExtensionForm(forms.Form):
         person.label_from_instance = lambda p: f"{p.get_full_name()} ({p.email})"  # type: ignore[method-assign]
 
     def due_at(self) -> dt.datetime | None:
-        return combine(self.cleaned_data.get("due_date"), self.cleaned_data.get("due_time"))
+        return join_date_time(self.cleaned_data.get("due_date"), self.cleaned_data.get("due_time"), DUE_TIME)
 
 
 class RevokeForm(forms.Form):

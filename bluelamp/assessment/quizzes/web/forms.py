@@ -11,8 +11,7 @@ from django import forms
 
 from bluelamp.assessment.quizzes.models import REVIEW_WHAT, REVIEW_WHEN, Quiz
 from bluelamp.assessment.quizzes.services import QuizSettings
-from bluelamp.core.forms import DateInput, TimeInput
-from bluelamp.core.timefmt import LONDON, london
+from bluelamp.core.forms import DateInput, TimeInput, join_date_time, split_date_time
 
 
 def _date(label: str, what: str) -> forms.DateField:
@@ -79,20 +78,6 @@ def _number(label: str, *, help_text="") -> DecimalText:
         error_messages={"required": f"Enter {label[:1].lower() + label[1:]}."},
         widget=forms.TextInput(attrs={"inputmode": "decimal", "class": "govuk-input--width-5"}),
     )
-
-
-def combine(day: dt.date | None, time: dt.time | None, default: dt.time) -> dt.datetime | None:
-    """An aware datetime from a UK date and time (None without a date)."""
-    if day is None:
-        return None
-    return dt.datetime.combine(day, time or default).replace(tzinfo=LONDON)
-
-
-def split(value: dt.datetime | None) -> tuple[dt.date | None, str]:
-    if value is None:
-        return None, ""
-    local = london(value)
-    return local.date(), f"{local:%H:%M}"
 
 
 class QuizAddForm(forms.Form):
@@ -193,8 +178,8 @@ class QuizSettingsForm(forms.Form):
 
     @classmethod
     def initial_of(cls, quiz: Quiz) -> dict:
-        open_date, open_time = split(quiz.open_at)
-        close_date, close_time = split(quiz.close_at)
+        open_date, open_time = split_date_time(quiz.open_at)
+        close_date, close_time = split_date_time(quiz.close_at)
         initial: dict[str, Any] = {
             "title": quiz.title,
             "intro": quiz.intro,
@@ -250,8 +235,8 @@ class QuizSettingsForm(forms.Form):
             title=data["title"],
             intro=data.get("intro") or "",
             time_limit=minutes * 60 if minutes else None,
-            open_at=combine(data.get("open_date"), data.get("open_time"), dt.time(0, 0)),
-            close_at=combine(data.get("close_date"), data.get("close_time"), dt.time(23, 59)),
+            open_at=join_date_time(data.get("open_date"), data.get("open_time"), dt.time(0, 0)),
+            close_at=join_date_time(data.get("close_date"), data.get("close_time"), dt.time(23, 59)),
             attempts_allowed=data["attempts_allowed"],
             grading_method=data["grading_method"],
             pass_mark=data["pass_mark"],
