@@ -72,6 +72,8 @@ def test_phone_form_suggestion_and_desk_navigation(page, people):
         assert nav.get_by_role("link", name=section).is_visible()
     nav.get_by_role("link", name="Log a call").click()
     page.wait_for_selector("h1:has-text('Log a phone call')")
+    # htmx is a deferred script: the heading can be there before htmx listens for changes.
+    page.wait_for_load_state("load")
     page.select_option("#id_impact", "many_customers")
     page.select_option("#id_urgency", "work_impaired")
     page.wait_for_selector("#priority-suggestion :text('P2 – high')")
