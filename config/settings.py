@@ -144,9 +144,17 @@ TEMPLATES = [
 DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'bluelamp.sqlite3'}")}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"].setdefault("OPTIONS", {})
-    # WAL and a busy timeout let the demo's task worker and web server share the file.
+    # WAL and a busy timeout let the demo's task worker and web server share the file. IMMEDIATE
+    # transactions take the write lock when they begin, so a transaction that reads then writes
+    # (a quiz page saved) waits its turn under the busy timeout; with SQLite's default (DEFERRED)
+    # two of them upgrade their read locks at once and one fails at once with "database is locked"
+    # (docs/performance.md, the exam-start spike).
     DATABASES["default"]["OPTIONS"].update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {
+            "timeout": 20,
+            "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+            "transaction_mode": "IMMEDIATE",
+        }
     )
 else:
     # Persistent connections only where the server reuses its threads: production's app-server
