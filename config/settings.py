@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "bluelamp.assessment.gradebook",
     "bluelamp.assessment.quizzes",
     "bluelamp.assessment.assignments",
+    "bluelamp.credentials",
     "bluelamp.servicedesk",
     "bluelamp.site",
     "bluelamp.restapi",

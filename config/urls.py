@@ -15,6 +15,8 @@ urlpatterns = [
     path("service-desk/", include("bluelamp.servicedesk.urls")),
     path("compliance/", include("bluelamp.compliance.urls")),
     path("assessment/", include("bluelamp.assessment.urls")),
+    # /certificates/… (pages, the public verify page) and /credentials/… (what badge verifiers fetch).
+    path("", include("bluelamp.credentials.urls")),
     path("notifications/", include("bluelamp.notifications.urls")),
     path("api/", include("bluelamp.restapi.urls")),
     path("django-admin/", admin.site.urls),

@@ -4,10 +4,11 @@ Nothing here reads the clock or the database: every rule takes the day it is ask
 each can be tested on its own and the evaluation (evaluation.py) only gathers the facts.
 """
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+
+from bluelamp.core.timefmt import add_months
 
 DUE_SOON_DAYS = 30
 
@@ -18,14 +19,6 @@ DUE = "due"
 OVERDUE = "overdue"
 ASSIGNED = "assigned"
 STATUSES = (COMPLIANT, DUE, OVERDUE, ASSIGNED, SUSPENDED, EXEMPT)
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    """The same day of the month `months` later; the month's last day where that day does not exist
-    (31 January + 1 month = 28 or 29 February)."""
-    month_index = day.month - 1 + months
-    year, month = day.year + month_index // 12, month_index % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def expiry_of(

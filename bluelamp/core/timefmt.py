@@ -1,5 +1,6 @@
 """Showing times to people: stored in UTC, shown in Europe/London (GOV.UK style)."""
 
+import calendar
 import datetime as dt
 from typing import overload
 from zoneinfo import ZoneInfo
@@ -41,3 +42,11 @@ def format_date(value: dt.date | dt.datetime | None) -> str:
     if isinstance(value, dt.datetime):
         value = london(value).date()
     return f"{value.day} {value:%B %Y}"
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day of the month `months` later; the month's last day where that day does not exist
+    (31 January + 1 month = 28 or 29 February)."""
+    month_index = day.month - 1 + months
+    year, month = day.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))

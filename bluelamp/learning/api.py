@@ -48,6 +48,7 @@ from bluelamp.learning.progress import (
     sco_commit,
     sco_launch,
 )
+from bluelamp.learning.record_sections import RecordSection, register_record_section
 from bluelamp.learning.records import (
     EVIDENCE_ACCEPTED,
     EVIDENCE_TYPES,
@@ -80,6 +81,8 @@ from bluelamp.learning.selectors import (
 )
 
 __all__ = [
+    "RecordSection",
+    "register_record_section",
     "EVIDENCE_ACCEPTED",
     "EVIDENCE_TYPES",
     "check_evidence",

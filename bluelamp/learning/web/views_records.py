@@ -32,6 +32,7 @@ from bluelamp.core.forms import add_service_errors
 from bluelamp.core.timefmt import LONDON, format_date, format_datetime
 from bluelamp.learning import records, selectors
 from bluelamp.learning.models import Completion, CompletionImportRun
+from bluelamp.learning.record_sections import record_sections
 from bluelamp.learning.web.forms_records import ExternalRecordForm, HistoryImportForm
 from bluelamp.organisations.api import Organisation
 
@@ -70,6 +71,7 @@ def _record_context(request, person) -> dict:
         "can_add": own or administers,
         "may_import": selectors.manage_access(request.user).anything,
         "number": _number,
+        "sections": record_sections(request, person, own=own),
     }
 
 

@@ -1,0 +1,38 @@
+"""Background work for certificates (Django's Tasks API): signing a credential after its
+certificate is issued, and a frequent job that signs any a failed task left unsigned."""
+
+from django_tasks import task
+
+from bluelamp.credentials import badges
+from bluelamp.credentials.models import Certificate
+
+
+def _unsigned():
+    return Certificate.objects.filter(
+        credential__isnull=True, template__badge=True, status_list__isnull=False
+    )
+
+
+@task()
+def credential_sign_task(certificate_id: int) -> bool:
+    certificate = (
+        _unsigned()
+        .select_related("template__owner", "issuer", "person", "status_list")
+        .filter(pk=certificate_id)
+        .first()
+    )
+    if certificate is None:  # signed already (by the frequent job), or gone
+        return False
+    badges.credential_sign(certificate)
+    return True
+
+
+@task()
+def sign_unsigned_credentials() -> int:
+    """Every few minutes (`bluelamp run-frequent`): sign what a task could not (the worker
+    stopped, the database was away)."""
+    signed = 0
+    for certificate in _unsigned().select_related("template__owner", "issuer", "person", "status_list")[:500]:
+        badges.credential_sign(certificate)
+        signed += 1
+    return signed
