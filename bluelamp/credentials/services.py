@@ -154,6 +154,47 @@ def template_set_state(
     return template
 
 
+def template_standard(achievement: Achievement, *, at: dt.datetime | None = None) -> CertificateTemplate:
+    """The achievement's template in use, or, when it has none, the standard one made for it (its
+    title, issued on completion, with an Open Badge): for the command line, which issues for any
+    completion on record. Audited as made by no one (the system)."""
+    template = CertificateTemplate.objects.filter(
+        achievement_kind=achievement.kind,
+        achievement_uuid=achievement.uuid,
+        state=CertificateTemplate.State.ACTIVE,
+    ).first()
+    if template is not None:
+        return template
+    at = at or timezone.now()
+    template = CertificateTemplate(
+        owner=achievement.owner,
+        achievement_kind=achievement.kind,
+        achievement_uuid=achievement.uuid,
+        achievement_code=achievement.code,
+        created_at=at,
+        updated_at=at,
+    )
+    _apply(template, TemplateInput(title=achievement.title, description=achievement.description))
+    try:
+        with transaction.atomic():
+            template.save()
+            audit_record(
+                actor=None,
+                action="credentials.template.create",
+                organisation=achievement.owner,
+                obj=template,
+                object_label=template.title,
+                after={**_snapshot(template), "standard": True},
+            )
+    except IntegrityError:  # made by another process at the same moment
+        return CertificateTemplate.objects.get(
+            achievement_kind=achievement.kind,
+            achievement_uuid=achievement.uuid,
+            state=CertificateTemplate.State.ACTIVE,
+        )
+    return template
+
+
 def _apply(template: CertificateTemplate, data: TemplateInput) -> None:
     template.title = data.title.strip()
     template.wording = data.wording.strip()
@@ -212,6 +253,9 @@ def certificate_issue(
     at = at or timezone.now()
     existing = Certificate.objects.filter(template=template, source_ref=source_ref).first()
     if existing is not None:
+        if sign_now and existing.credential is None and existing.status_list_id is not None:
+            with transaction.atomic():
+                badges.credential_sign(existing, at=at)  # issued on completion; its task has not run yet
         return existing
     certificate = Certificate(
         code=_new_code(),

@@ -48,6 +48,9 @@ EXPECTED = {
     "/api/v1/courses/{uuid}/gradebook/": {"get"},
     "/api/v1/courses/{uuid}/gradebook/grades/": {"get"},
     "/api/v1/my-grades/": {"get"},
+    "/api/v1/certificates/": {"get"},
+    "/api/v1/certificates/verify/{code}": {"get"},
+    "/api/v1/credentials/{credential_id}/": {"get"},
 }
 
 
