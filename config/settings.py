@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "bluelamp.assessment.quizzes",
     "bluelamp.assessment.assignments",
     "bluelamp.credentials",
+    "bluelamp.programmes",
     "bluelamp.servicedesk",
     "bluelamp.site",
     "bluelamp.restapi",

@@ -15,6 +15,7 @@ urlpatterns = [
     path("service-desk/", include("bluelamp.servicedesk.urls")),
     path("compliance/", include("bluelamp.compliance.urls")),
     path("assessment/", include("bluelamp.assessment.urls")),
+    path("programmes/", include("bluelamp.programmes.urls")),
     # /certificates/… (pages, the public verify page) and /credentials/… (what badge verifiers fetch).
     path("", include("bluelamp.credentials.urls")),
     path("notifications/", include("bluelamp.notifications.urls")),

@@ -306,10 +306,12 @@ def enrol_required(
     at: dt.datetime | None = None,
     reason: str,
     again_after_completion: bool = False,
+    method: str = Enrolment.Method.REQUIRED,
 ) -> Enrolment:
     """Enrol `person` on training they must do, due on `due_on`, as the system (method
-    "required"). For trusted code of a domain above learning (compliance), never for views: no
-    actor is checked. `reason` (why they must: the rule) goes to the audit log.
+    "required", or "programme" for a unit of a programme). For trusted code of a domain above
+    learning (compliance, programmes), never for views: no actor is checked. `reason` (why they
+    must: the rule) goes to the audit log.
 
     An enrolment in progress on the course is reused, its due date set to `due_on` if it differs.
     Someone who completed the course (their latest live enrolment is completed) is not enrolled
@@ -339,7 +341,7 @@ def enrol_required(
             return _create(
                 person,
                 course,
-                method=Enrolment.Method.REQUIRED,
+                method=method,
                 actor=None,
                 due_on=due_on,
                 at=at,

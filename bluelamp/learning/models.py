@@ -211,6 +211,7 @@ class Enrolment(models.Model):
         MANAGER = "manager", "By their line manager"
         API = "api", "Through the API"
         REQUIRED = "required", "Required training"
+        PROGRAMME = "programme", "A unit of their programme"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="enrolments")
