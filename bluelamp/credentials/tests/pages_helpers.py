@@ -4,6 +4,7 @@ services, and reading a page's main text."""
 from __future__ import annotations
 
 import datetime as dt
+import html
 import re
 
 import pytest
@@ -43,19 +44,19 @@ def issue(template, person, *, actor, at=AT, sign_now=True, completion=None):
 
 def text(response) -> str:
     """The page's main content as words, tags stripped and spaces collapsed."""
-    html = response.content.decode()
-    main = html[html.index("<main") : html.index("</main>")] if "<main" in html else html
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main)).strip()
+    page = response.content.decode()
+    main = page[page.index("<main") : page.index("</main>")] if "<main" in page else page
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main)).strip())
 
 
 def errors(response) -> list[str]:
     """The error summary's messages."""
-    html = response.content.decode()
-    start = html.find("govuk-error-summary__list")
+    page = response.content.decode()
+    start = page.find("govuk-error-summary__list")
     if start < 0:
         return []
-    block = html[start : html.index("</ul>", start)]
+    block = page[start : page.index("</ul>", start)]
     return [
-        re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", item)).strip()
+        html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", item)).strip())
         for item in re.findall(r"<li>(.*?)</li>", block, re.S)
     ]
