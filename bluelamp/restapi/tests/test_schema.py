@@ -51,6 +51,10 @@ EXPECTED = {
     "/api/v1/certificates/": {"get"},
     "/api/v1/certificates/verify/{code}": {"get"},
     "/api/v1/credentials/{credential_id}/": {"get"},
+    "/api/v1/programmes/": {"get"},
+    "/api/v1/programmes/{id}/": {"get"},
+    "/api/v1/programme-places/": {"get"},
+    "/api/v1/programme-places/{id}/": {"get"},
 }
 
 
