@@ -2,5 +2,6 @@
 data plug themselves in through bluelamp/assessment/plugins.py, so nothing here is for those)."""
 
 from bluelamp.assessment.banks.models import Bank, Question, QuestionVersion
+from bluelamp.assessment.referrals import ReferredWork, referred_work, referred_work_of
 
-__all__ = ["Bank", "Question", "QuestionVersion"]
+__all__ = ["Bank", "Question", "QuestionVersion", "ReferredWork", "referred_work", "referred_work_of"]

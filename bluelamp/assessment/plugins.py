@@ -13,3 +13,4 @@ def register() -> None:
         importlib.import_module(f"bluelamp.assessment.{applet}.plugin").register()
     importlib.import_module("bluelamp.assessment.web.home").register()
     importlib.import_module("bluelamp.assessment.demo").register()
+    importlib.import_module("bluelamp.assessment.upcoming").register()  # people's upcoming tasks

@@ -14,6 +14,7 @@ PARTS = (
     "bluelamp.compliance.reminders",
     "bluelamp.compliance.rest.plugin",
     "bluelamp.compliance.demo",
+    "bluelamp.compliance.upcoming",
 )
 
 

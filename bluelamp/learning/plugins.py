@@ -11,6 +11,7 @@ from bluelamp.core.plugins import (
     register_jobs,
     register_nav,
 )
+from bluelamp.learning import upcoming
 from bluelamp.learning.demo import load_demo
 from bluelamp.learning.tasks import discard_stale_history_files
 from bluelamp.organisations.api import Perm, access_for
@@ -33,5 +34,6 @@ def register() -> None:
         ),
     )
     register_jobs(frequency="daily", tasks=[discard_stale_history_files])
+    upcoming.register()  # courses due soon, for people's upcoming tasks (bluelamp/core/upcoming.py)
     # Orders leave room: the service desk's demo data has always come before learning's.
     register_demo_loaders(DemoLoader("learning", order=30, load=load_demo))
