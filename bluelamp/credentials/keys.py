@@ -119,7 +119,9 @@ def issuer_key_rotate(*, actor, organisation, at: dt.datetime | None = None) -> 
 
 def issuer_key_withdraw(*, actor, key: IssuerKey, reason: str, at: dt.datetime | None = None) -> IssuerKey:
     """Stop publishing a key (it leaked): credentials it signed stop verifying, so they are
-    re-signed with a new key (badges.resign_signed_with)."""
+    signed again with the current key, by a task after commit (signing takes a few milliseconds
+    each: an issuer with thousands would not wait in a request); the frequent job catches any
+    the task missed."""
     if not may_manage_keys(actor, key.organisation):
         raise PermissionDenied("You cannot manage this organisation's signing keys.")
     reason = reason.strip()
@@ -142,4 +144,11 @@ def issuer_key_withdraw(*, actor, key: IssuerKey, reason: str, at: dt.datetime |
             object_label=f"{key.organisation.name}: {key.key_id}",
             after={"reason": reason},
         )
+        if not IssuerKey.objects.filter(
+            organisation=key.organisation, retired_at__isnull=True, withdrawn_at__isnull=True
+        ).exists():
+            _new_key(key.organisation, at=at)  # its successor, so that signing again can start at once
+        from bluelamp.credentials import tasks
+
+        transaction.on_commit(lambda: tasks.resign_withdrawn_key.enqueue(key.pk))
     return key

@@ -9,134 +9,302 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('organisations', '0004_licence_shares_names_nationally'),
+        ("organisations", "0004_licence_shares_names_nationally"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='CertificateTemplate',
+            name="CertificateTemplate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('achievement_kind', models.CharField(max_length=20)),
-                ('achievement_uuid', models.UUIDField()),
-                ('achievement_code', models.CharField(blank=True, max_length=40)),
-                ('title', models.CharField(max_length=200, verbose_name="achievement's name on the certificate")),
-                ('wording', models.CharField(default='has successfully completed', help_text='Between the name and the achievement.', max_length=200)),
-                ('description', models.TextField(blank=True, help_text="Shown on the badge and the verify page's details.", verbose_name='what it takes (criteria)')),
-                ('signatory_name', models.CharField(blank=True, max_length=200)),
-                ('signatory_role', models.CharField(blank=True, max_length=200)),
-                ('valid_for_months', models.PositiveSmallIntegerField(blank=True, help_text='Empty: it never expires. Mandatory training lapses: match its renewal.', null=True)),
-                ('issue_automatically', models.BooleanField(default=True, verbose_name='issue on completion')),
-                ('badge', models.BooleanField(default=True, verbose_name='also issue as an Open Badge')),
-                ('state', models.CharField(choices=[('active', 'In use'), ('retired', 'Retired')], default='active', max_length=10)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('updated_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('owner', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("achievement_kind", models.CharField(max_length=20)),
+                ("achievement_uuid", models.UUIDField()),
+                ("achievement_code", models.CharField(blank=True, max_length=40)),
+                (
+                    "title",
+                    models.CharField(max_length=200, verbose_name="achievement's name on the certificate"),
+                ),
+                (
+                    "wording",
+                    models.CharField(
+                        default="has successfully completed",
+                        help_text="Between the name and the achievement.",
+                        max_length=200,
+                    ),
+                ),
+                (
+                    "description",
+                    models.TextField(
+                        blank=True,
+                        help_text="Shown on the badge and the verify page's details.",
+                        verbose_name="what it takes (criteria)",
+                    ),
+                ),
+                ("signatory_name", models.CharField(blank=True, max_length=200)),
+                ("signatory_role", models.CharField(blank=True, max_length=200)),
+                (
+                    "valid_for_months",
+                    models.PositiveSmallIntegerField(
+                        blank=True,
+                        help_text="Empty: it never expires. Mandatory training lapses: match its renewal.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "issue_automatically",
+                    models.BooleanField(default=True, verbose_name="issue on completion"),
+                ),
+                ("badge", models.BooleanField(default=True, verbose_name="also issue as an Open Badge")),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("active", "In use"), ("retired", "Retired")],
+                        default="active",
+                        max_length=10,
+                    ),
+                ),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("updated_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "owner",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['title'],
+                "ordering": ["title"],
             },
         ),
         migrations.CreateModel(
-            name='IssuerKey',
+            name="IssuerKey",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('key_id', models.SlugField(help_text="The key's fragment in the issuer's DID document.", max_length=40)),
-                ('public_key', models.BinaryField(max_length=32)),
-                ('private_key_encrypted', models.BinaryField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('retired_at', models.DateTimeField(blank=True, null=True)),
-                ('withdrawn_at', models.DateTimeField(blank=True, null=True)),
-                ('withdrawn_reason', models.TextField(blank=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
-                ('withdrawn_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                (
+                    "key_id",
+                    models.SlugField(
+                        help_text="The key's fragment in the issuer's DID document.", max_length=40
+                    ),
+                ),
+                ("public_key", models.BinaryField(max_length=32)),
+                ("private_key_encrypted", models.BinaryField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("retired_at", models.DateTimeField(blank=True, null=True)),
+                ("withdrawn_at", models.DateTimeField(blank=True, null=True)),
+                ("withdrawn_reason", models.TextField(blank=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "withdrawn_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['organisation', '-created_at', '-pk'],
+                "ordering": ["organisation", "-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='StatusList',
+            name="StatusList",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('number', models.PositiveIntegerField()),
-                ('length', models.PositiveIntegerField(default=131072)),
-                ('next_index', models.PositiveIntegerField(default=0)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('document', models.JSONField(blank=True, editable=False, null=True)),
-                ('published_at', models.DateTimeField(blank=True, null=True)),
-                ('organisation', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("number", models.PositiveIntegerField()),
+                ("length", models.PositiveIntegerField(default=131072)),
+                ("next_index", models.PositiveIntegerField(default=0)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("document", models.JSONField(blank=True, editable=False, null=True)),
+                ("published_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "organisation",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['organisation', 'number'],
+                "ordering": ["organisation", "number"],
             },
         ),
         migrations.CreateModel(
-            name='Certificate',
+            name="Certificate",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('uuid', models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
-                ('code', models.CharField(max_length=14, unique=True)),
-                ('recipient_name', models.CharField(max_length=300)),
-                ('achievement_title', models.CharField(max_length=200)),
-                ('achievement_code', models.CharField(blank=True, max_length=40)),
-                ('issuer_name', models.CharField(max_length=200)),
-                ('issued_on', models.DateField(help_text='The day it was achieved.')),
-                ('expires_on', models.DateField(blank=True, null=True)),
-                ('source_ref', models.CharField(max_length=80)),
-                ('issued_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('revoked_at', models.DateTimeField(blank=True, null=True)),
-                ('revoked_reason', models.TextField(blank=True)),
-                ('credential', models.JSONField(blank=True, null=True)),
-                ('status_index', models.PositiveIntegerField(blank=True, null=True)),
-                ('shared', models.BooleanField(default=False)),
-                ('issued_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('issuer', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to='organisations.organisation')),
-                ('person', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('revoked_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('template', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='certificates', to='credentials.certificatetemplate')),
-                ('signed_with', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='credentials.issuerkey')),
-                ('status_list', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='credentials.statuslist')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("uuid", models.UUIDField(default=uuid.uuid4, editable=False, unique=True)),
+                ("code", models.CharField(max_length=14, unique=True)),
+                ("recipient_name", models.CharField(max_length=300)),
+                ("achievement_title", models.CharField(max_length=200)),
+                ("achievement_code", models.CharField(blank=True, max_length=40)),
+                ("issuer_name", models.CharField(max_length=200)),
+                ("issued_on", models.DateField(help_text="The day it was achieved.")),
+                ("expires_on", models.DateField(blank=True, null=True)),
+                ("source_ref", models.CharField(max_length=80)),
+                ("issued_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("revoked_at", models.DateTimeField(blank=True, null=True)),
+                ("revoked_reason", models.TextField(blank=True)),
+                ("credential", models.JSONField(blank=True, null=True)),
+                ("status_index", models.PositiveIntegerField(blank=True, null=True)),
+                ("shared", models.BooleanField(default=False)),
+                (
+                    "issued_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "issuer",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="organisations.organisation",
+                    ),
+                ),
+                (
+                    "person",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "revoked_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "template",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="certificates",
+                        to="credentials.certificatetemplate",
+                    ),
+                ),
+                (
+                    "signed_with",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="credentials.issuerkey",
+                    ),
+                ),
+                (
+                    "status_list",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="credentials.statuslist",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-issued_on', '-pk'],
+                "ordering": ["-issued_on", "-pk"],
             },
         ),
         migrations.AddConstraint(
-            model_name='certificatetemplate',
-            constraint=models.UniqueConstraint(condition=models.Q(('state', 'active')), fields=('achievement_kind', 'achievement_uuid'), name='certificate_template_one_active'),
+            model_name="certificatetemplate",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("state", "active")),
+                fields=("achievement_kind", "achievement_uuid"),
+                name="certificate_template_one_active",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='issuerkey',
-            constraint=models.UniqueConstraint(fields=('organisation', 'key_id'), name='issuer_key_unique_id'),
+            model_name="issuerkey",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "key_id"), name="issuer_key_unique_id"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='statuslist',
-            constraint=models.UniqueConstraint(fields=('organisation', 'number'), name='status_list_unique_number'),
+            model_name="statuslist",
+            constraint=models.UniqueConstraint(
+                fields=("organisation", "number"), name="status_list_unique_number"
+            ),
         ),
         migrations.AddIndex(
-            model_name='certificate',
-            index=models.Index(fields=['person', '-issued_on'], name='credentials_person__cd75c7_idx'),
+            model_name="certificate",
+            index=models.Index(fields=["person", "-issued_on"], name="credentials_person__cd75c7_idx"),
         ),
         migrations.AddIndex(
-            model_name='certificate',
-            index=models.Index(fields=['issuer', '-issued_at'], name='credentials_issuer__059403_idx'),
+            model_name="certificate",
+            index=models.Index(fields=["issuer", "-issued_at"], name="credentials_issuer__059403_idx"),
         ),
         migrations.AddConstraint(
-            model_name='certificate',
-            constraint=models.UniqueConstraint(fields=('template', 'source_ref'), name='certificate_once_per_achievement'),
+            model_name="certificate",
+            constraint=models.UniqueConstraint(
+                fields=("template", "source_ref"), name="certificate_once_per_achievement"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='certificate',
-            constraint=models.UniqueConstraint(condition=models.Q(('status_list__isnull', False)), fields=('status_list', 'status_index'), name='certificate_unique_status_place'),
+            model_name="certificate",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("status_list__isnull", False)),
+                fields=("status_list", "status_index"),
+                name="certificate_unique_status_place",
+            ),
         ),
     ]

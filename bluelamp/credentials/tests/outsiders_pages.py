@@ -67,9 +67,11 @@ def build(w) -> None:
     from bluelamp.credentials.services import TemplateInput, certificate_issue, template_create
 
     at = dt.datetime(2026, 11, 2, 9, 0, tzinfo=dt.UTC)
+    achievement = courses.COURSE_KIND.find(w.course.uuid)
+    assert achievement is not None
     w.kent_template = template_create(
         actor=w.alice,
-        achievement=courses.COURSE_KIND.find(w.course.uuid),
+        achievement=achievement,
         data=TemplateInput(title="KENTONLY course", issue_automatically=False),
         at=at,
     )

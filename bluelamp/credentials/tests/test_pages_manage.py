@@ -538,9 +538,12 @@ def test_the_issued_list_takes_as_many_queries_for_many_as_for_few(signed_in, ke
 
     def count() -> int:
         queries = []
-        with connection.execute_wrapper(
-            lambda execute, sql, *args: queries.append(sql) or execute(sql, *args)
-        ):
+
+        def record(execute, sql, *args):
+            queries.append(sql)
+            return execute(sql, *args)
+
+        with connection.execute_wrapper(record):
             assert client.get(ISSUED).status_code == 200
         return len(queries)
 

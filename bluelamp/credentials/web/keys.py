@@ -10,14 +10,13 @@ from collections import defaultdict
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from bluelamp.credentials import addresses, badges
+from bluelamp.credentials import addresses
 from bluelamp.credentials import keys as issuer_keys
 from bluelamp.credentials.models import Certificate, CertificateTemplate, IssuerKey
 from bluelamp.credentials.web import clock
@@ -127,13 +126,11 @@ def key_withdraw(request, key_uuid):
     if request.method == "POST" and key.withdrawn_at is None and form.is_valid():
         at = clock.now()
         try:
-            # Withdrawn and everything signed again, or neither: a key withdrawn whose credentials
-            # were left signed by it would leave them failing to verify.
-            with transaction.atomic():
-                issuer_keys.issuer_key_withdraw(
-                    actor=request.user, key=key, reason=form.cleaned_data["reason"], at=at
-                )
-                resigned = badges.resign_signed_with(key, at=at)
+            # What it signed is signed again with the current key by a task after commit.
+            issuer_keys.issuer_key_withdraw(
+                actor=request.user, key=key, reason=form.cleaned_data["reason"], at=at
+            )
+            resigned = signed
         except PermissionDenied:
             raise Http404("No such key") from None
         except ValueError as error:
@@ -155,7 +152,8 @@ def key_withdraw(request, key_uuid):
                 request,
                 f"Withdrew {key.key_id} of {key.organisation.name}: it is no longer published. "
                 f"{resigned} {'credential' if resigned == 1 else 'credentials'} it signed "
-                f"{'was' if resigned == 1 else 'were'} signed again. {now_signing}.",
+                f"{'is' if resigned == 1 else 'are'} being signed again with the current key: "
+                f"this takes a few minutes. {now_signing}.",
             )
             return redirect(reverse("credentials:key_list") + f"#organisation-{key.organisation.slug}")
     return render(

@@ -21,8 +21,19 @@ def _record_section(request, person, own: bool) -> str | None:
     )
 
 
+def _active(path: str, href: str) -> bool:
+    # The administrators' pages: templates, certificates issued, signing keys (not a learner's own).
+    return path.startswith(("/certificates/manage/", "/certificates/issued/", "/certificates/keys/"))
+
+
 def register() -> None:
     register_nav(
-        NavEntry("Certificates", "credentials:template_list", order=123, visible=selectors.may_manage_any)
+        NavEntry(
+            "Certificates",
+            "credentials:template_list",
+            order=123,
+            visible=selectors.may_manage_any,
+            active=_active,
+        )
     )
     register_record_section(RecordSection("credentials.certificates", order=10, render=_record_section))

@@ -34,6 +34,7 @@ START = dt.date(2026, 11, 2)
 def page_course(owner, actor, *, code: str, title: str):
     course = course_create(actor=actor, owner=owner, code=code, title=title, summary=f"{title}.")
     version = draft_version(course)
+    assert version is not None
     activity_add(actor=actor, version=version, kind="page", title=f"Read {title}", body="Read this.")
     version_publish(actor=actor, version=version, at=AT)
     course.refresh_from_db()
