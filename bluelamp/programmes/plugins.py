@@ -3,11 +3,12 @@ ProgrammesConfig.ready(); see bluelamp/core/plugins.py): programmes as achieveme
 certificates, the learner record's completions (places follow them), its notifications, and
 each part's links, cards, jobs, REST API and demo data."""
 
-from bluelamp.core.plugins import present_parts
+from bluelamp.core.plugins import present_parts, register_jobs
 from bluelamp.credentials.api import register_achievement_kind
 from bluelamp.learning.api import listen_completions_changed
 from bluelamp.notifications.api import register_notification_kind
-from bluelamp.programmes import achievements, messages, places
+from bluelamp.people.api import listen_people_changed
+from bluelamp.programmes import achievements, audiences, messages, places
 
 PARTS = (
     "bluelamp.programmes.web.nav_learner",
@@ -23,6 +24,8 @@ PARTS = (
 def register() -> None:
     register_achievement_kind(achievements.PROGRAMME_KIND)
     listen_completions_changed(places.follow_people)
+    listen_people_changed(audiences.follow_people_changed)
+    register_jobs(frequency="daily", tasks=[audiences.apply_audience_rules])
     register_notification_kind(
         places.NOTICE_APPLICATION,
         "Programme applications to decide",
