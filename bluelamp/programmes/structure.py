@@ -259,7 +259,8 @@ def publish_problems(version: ProgrammeVersion) -> list[str]:
                 )
         total_possible += credits
     programme = version.programme
-    if programme.credit_total and sets and total_possible < programme.credit_total:
+    every_set_has_units = all(unit_set.units.all() for unit_set in sets)
+    if programme.credit_total and sets and every_set_has_units and total_possible < programme.credit_total:
         problems.append(
             f"The programme needs {programme.credit_total} credits but all its units together carry {total_possible}."
         )
