@@ -60,14 +60,10 @@ def _check_input(data: TemplateInput) -> None:
         raise ValidationError(errors)
 
 
-def template_create(
-    *, actor, achievement: Achievement, data: TemplateInput, at: dt.datetime | None = None
+def _template_insert(
+    *, actor, achievement: Achievement, data: TemplateInput, at: dt.datetime
 ) -> CertificateTemplate:
-    """The certificate of a course or programme. One per achievement is in use at a time."""
-    if not may_manage_for(actor, achievement.owner):
-        raise PermissionDenied("You cannot make certificates for this.")
-    _check_input(data)
-    at = at or timezone.now()
+    """Save a new template in use for the achievement, audited; IntegrityError when it has one."""
     template = CertificateTemplate(
         owner=achievement.owner,
         achievement_kind=achievement.kind,
@@ -78,24 +74,34 @@ def template_create(
         created_by=actor,
     )
     _apply(template, data)
+    with transaction.atomic():
+        template.save()
+        audit_record(
+            actor=actor,
+            action="credentials.template.create",
+            organisation=achievement.owner,
+            obj=template,
+            object_label=template.title,
+            after={**_snapshot(template), "standard": actor is None},
+        )
+    return template
+
+
+def template_create(
+    *, actor, achievement: Achievement, data: TemplateInput, at: dt.datetime | None = None
+) -> CertificateTemplate:
+    """The certificate of a course or programme. One per achievement is in use at a time."""
+    if not may_manage_for(actor, achievement.owner):
+        raise PermissionDenied("You cannot make certificates for this.")
+    _check_input(data)
     try:
-        with transaction.atomic():
-            template.save()
-            audit_record(
-                actor=actor,
-                action="credentials.template.create",
-                organisation=achievement.owner,
-                obj=template,
-                object_label=template.title,
-                after=_snapshot(template),
-            )
+        return _template_insert(actor=actor, achievement=achievement, data=data, at=at or timezone.now())
     except IntegrityError:
         raise ValidationError(
             {
                 "title": f"{achievement.title} already has a certificate in use: change that one, or retire it first."
             }
         ) from None
-    return template
 
 
 def template_update(
@@ -154,45 +160,29 @@ def template_set_state(
     return template
 
 
-def template_standard(achievement: Achievement, *, at: dt.datetime | None = None) -> CertificateTemplate:
-    """The achievement's template in use, or, when it has none, the standard one made for it (its
-    title, issued on completion, with an Open Badge): for the command line, which issues for any
-    completion on record. Audited as made by no one (the system)."""
-    template = CertificateTemplate.objects.filter(
+def _template_in_use(achievement: Achievement) -> CertificateTemplate | None:
+    return CertificateTemplate.objects.filter(
         achievement_kind=achievement.kind,
         achievement_uuid=achievement.uuid,
         state=CertificateTemplate.State.ACTIVE,
     ).first()
+
+
+def template_standard(achievement: Achievement, *, at: dt.datetime | None = None) -> CertificateTemplate:
+    """The achievement's template in use, or, when it has none, the standard one made for it (its
+    title, issued on completion, with an Open Badge): for the command line, which issues for any
+    completion on record. Audited as made by no one (the system)."""
+    template = _template_in_use(achievement)
     if template is not None:
         return template
-    at = at or timezone.now()
-    template = CertificateTemplate(
-        owner=achievement.owner,
-        achievement_kind=achievement.kind,
-        achievement_uuid=achievement.uuid,
-        achievement_code=achievement.code,
-        created_at=at,
-        updated_at=at,
-    )
-    _apply(template, TemplateInput(title=achievement.title, description=achievement.description))
+    data = TemplateInput(title=achievement.title, description=achievement.description)
     try:
-        with transaction.atomic():
-            template.save()
-            audit_record(
-                actor=None,
-                action="credentials.template.create",
-                organisation=achievement.owner,
-                obj=template,
-                object_label=template.title,
-                after={**_snapshot(template), "standard": True},
-            )
+        return _template_insert(actor=None, achievement=achievement, data=data, at=at or timezone.now())
     except IntegrityError:  # made by another process at the same moment
-        return CertificateTemplate.objects.get(
-            achievement_kind=achievement.kind,
-            achievement_uuid=achievement.uuid,
-            state=CertificateTemplate.State.ACTIVE,
-        )
-    return template
+        found = _template_in_use(achievement)
+        if found is None:
+            raise
+        return found
 
 
 def _apply(template: CertificateTemplate, data: TemplateInput) -> None:
