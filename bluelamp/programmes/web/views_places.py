@@ -1,8 +1,7 @@
 """Administrators' and line managers' pages about places on programmes, under /programmes/:
 applications waiting for the reader and deciding one; everyone on a programme the reader runs;
 placing people directly; a learner's tutor and concierge, their awarding-body registration and
-withdrawing them; and the awarding body's files (registrations, and claims of those who
-completed, marked claimed here).
+withdrawing them. The awarding body's files are in views_places_files.py.
 
 Every page fetches through the `selectors.access_*` helpers: anyone else gets the same 404 as
 for something that does not exist. What may be done is the services' decision
@@ -21,10 +20,8 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
-from django.utils.text import slugify
 from django.views.decorators.http import require_GET, require_http_methods
 
-from bluelamp.core.exports import csv_download
 from bluelamp.core.forms import add_service_errors
 from bluelamp.core.timefmt import format_date, london
 from bluelamp.organisations.api import DEFINITIONS, Perm, RoleAssignment
@@ -34,7 +31,6 @@ from bluelamp.programmes.models import Cohort, Place, Programme
 from bluelamp.programmes.structure import may_manage, may_run_cohorts_in
 from bluelamp.programmes.web.forms_places import (
     AllocateForm,
-    ClaimForm,
     DecisionForm,
     PlaceAddForm,
     RegistrationForm,
@@ -42,7 +38,6 @@ from bluelamp.programmes.web.forms_places import (
 )
 
 PAGE_SIZE = 50
-CLAIMS_PAGE_SIZE = 100
 STATEMENT_PREVIEW = 120
 
 # GOV.UK tag colours of a place's status.
@@ -88,7 +83,7 @@ def cohort_label(cohort: Cohort) -> str:
     return label
 
 
-def _programme_crumbs(programme: Programme, *, places_page: bool = True) -> list[dict]:
+def programme_crumbs(programme: Programme, *, places_page: bool = True) -> list[dict]:
     crumbs = []
     manage = link("programmes:manage")
     if manage:
@@ -101,7 +96,7 @@ def _programme_crumbs(programme: Programme, *, places_page: bool = True) -> list
     return crumbs
 
 
-def _show_errors(form, error: ValidationError, field: str | None) -> None:
+def show_errors(form, error: ValidationError, field: str | None) -> None:
     """A service's errors on their fields; one without a field on `field` (what it is about)."""
     if hasattr(error, "error_dict"):
         add_service_errors(form, error)
@@ -171,7 +166,7 @@ def application(request, place_uuid):
         except PermissionDenied:
             raise Http404("No such application") from None
         except ValidationError as error:
-            _show_errors(form, error, "decision")
+            show_errors(form, error, "decision")
         else:
             if not form.approve:
                 done = f"You declined {name}'s application for {title}. They are told why."
@@ -254,7 +249,7 @@ def places_list(request, programme_uuid):
             "status_tags": STATUS_TAGS,
             "live": Place.LIVE,
             "link": link,
-            "breadcrumbs": _programme_crumbs(programme, places_page=False),
+            "breadcrumbs": programme_crumbs(programme, places_page=False),
         },
     )
 
@@ -309,7 +304,7 @@ def place_add(request, programme_uuid):
             except PermissionDenied as refused:
                 form.add_error("person", str(refused))
             except ValidationError as error:
-                _show_errors(form, error, "person")
+                show_errors(form, error, "person")
             else:
                 where = f" in {place.cohort.name}" if place.cohort else ""
                 messages.success(
@@ -325,7 +320,7 @@ def place_add(request, programme_uuid):
             "programme": programme,
             "add_form": form,
             "form": form if form.errors else None,
-            "breadcrumbs": _programme_crumbs(programme),
+            "breadcrumbs": programme_crumbs(programme),
         },
         status=400 if form.errors else 200,
     )
@@ -383,7 +378,7 @@ def _place_page(request, place: Place, template: str, title: str, form, **more):
             "form": form if form.errors else None,
             "staff_page": link("programmes:place", place.uuid),
             "back": reverse("programmes:places", args=[place.programme.uuid]),
-            "breadcrumbs": _programme_crumbs(place.programme),
+            "breadcrumbs": programme_crumbs(place.programme),
             **more,
         },
         status=400 if form.errors else 200,
@@ -414,7 +409,7 @@ def place_allocate(request, place_uuid):
         except PermissionDenied:
             raise Http404("No such place") from None
         except ValidationError as error:
-            _show_errors(form, error, "tutor")
+            show_errors(form, error, "tutor")
         else:
             tutor_name = tutor.get_full_name() if tutor else "no one"
             concierge_name = concierge.get_full_name() if concierge else "no one"
@@ -457,7 +452,7 @@ def place_registration(request, place_uuid):
         except PermissionDenied:
             raise Http404("No such place") from None
         except ValidationError as error:
-            _show_errors(form, error, "registration_number")
+            show_errors(form, error, "registration_number")
         else:
             name = place.person.get_full_name()
             if number:
@@ -487,7 +482,7 @@ def place_withdraw(request, place_uuid):
         except PermissionDenied:
             raise Http404("No such place") from None
         except ValidationError as error:
-            _show_errors(form, error, None)
+            show_errors(form, error, None)
         else:
             messages.success(
                 request, f"{place.person.get_full_name()} is withdrawn from {place.programme.title}."
@@ -500,120 +495,4 @@ def place_withdraw(request, place_uuid):
         f"Withdraw {place.person.get_full_name()}",
         form,
         is_live=place.status in Place.LIVE,
-    )
-
-
-# --- the awarding body's files -------------------------------------------------------------------
-
-
-def _file_name(programme: Programme, what: str) -> str:
-    return f"{slugify(programme.code) or 'programme'}-{what}-{today():%Y-%m-%d}.csv"
-
-
-@login_required
-@require_GET
-def registrations_csv(request, programme_uuid):
-    user = request.user
-    programme = selectors.access_programme_to_run(user, programme_uuid)
-    rows = (
-        selectors.places_run(user, programme)
-        .filter(
-            Q(status__in=exports.REGISTERED_STATUSES)
-            | (Q(status=Place.Status.WITHDRAWN) & ~Q(registration_number=""))
-        )
-        .order_by("person__last_name", "person__first_name", "pk")
-    )
-    return csv_download(
-        filename=_file_name(programme, "registrations"),
-        header=exports.REGISTRATION_COLUMNS,
-        rows=exports.registration_rows(rows),
-        bom=True,
-    )
-
-
-CLAIMED_FILTERS = {"no": "Not yet claimed", "yes": "Claimed", "all": "All"}
-
-
-def _completed(user, programme: Programme, claimed: str):
-    rows = selectors.places_run(user, programme).filter(status=Place.Status.COMPLETED)
-    if claimed == "no":
-        rows = rows.filter(claimed_on__isnull=True)
-    elif claimed == "yes":
-        rows = rows.filter(claimed_on__isnull=False)
-    return rows.order_by("person__last_name", "person__first_name", "pk")
-
-
-def _claimed_filter(request) -> str:
-    claimed = request.GET.get("claimed", "no")
-    return claimed if claimed in CLAIMED_FILTERS else "no"
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def claims(request, programme_uuid):
-    user = request.user
-    programme = selectors.access_programme_to_run(user, programme_uuid)
-    claimed = _claimed_filter(request)
-    page = Paginator(_completed(user, programme, claimed), CLAIMS_PAGE_SIZE).get_page(request.GET.get("page"))
-    items = list(page.object_list)
-    form = ClaimForm(
-        request.POST if request.method == "POST" else None,
-        shown=[str(p.uuid) for p in items],
-        today=today(),
-        initial={"claimed_on": today()},
-    )
-    if request.method == "POST" and form.is_valid():
-        chosen = set(form.cleaned_data["chosen"])
-        marked = [p for p in items if str(p.uuid) in chosen]
-        try:
-            count = places.places_mark_claimed(
-                actor=user, places=marked, on=form.cleaned_data["claimed_on"], at=now()
-            )
-        except PermissionDenied as refused:
-            form.add_error("places", str(refused))
-        except ValidationError as error:
-            _show_errors(form, error, "places")
-        else:
-            day = format_date(form.cleaned_data["claimed_on"])
-            messages.success(
-                request, f"Marked {count} {'award' if count == 1 else 'awards'} as claimed on {day}."
-            )
-            return redirect(request.get_full_path())
-    ticked = set(form["places"].value() or []) if request.method == "POST" else set()
-    return render(
-        request,
-        "programmes/places/claims.html",
-        {
-            "title": f"Claims for {programme.title}",
-            "programme": programme,
-            "page": page,
-            "items": items,
-            "standing": exports.standings(items),
-            "claim_form": form,
-            "form": form if form.errors else None,
-            "ticked": ticked,
-            "claimed": claimed,
-            "claimed_items": [
-                {"value": key, "text": text, "checked": key == claimed}
-                for key, text in CLAIMED_FILTERS.items()
-            ],
-            "csv_query": request.GET.urlencode(),
-            "link": link,
-            "breadcrumbs": _programme_crumbs(programme),
-        },
-        status=400 if form.errors else 200,
-    )
-
-
-@login_required
-@require_GET
-def claims_csv(request, programme_uuid):
-    user = request.user
-    programme = selectors.access_programme_to_run(user, programme_uuid)
-    rows = list(_completed(user, programme, _claimed_filter(request)))
-    return csv_download(
-        filename=_file_name(programme, "claims"),
-        header=exports.CLAIM_COLUMNS,
-        rows=exports.claim_rows(rows),
-        bom=True,
     )
