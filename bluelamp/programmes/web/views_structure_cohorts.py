@@ -85,6 +85,7 @@ def cohorts(request, programme_uuid):
             "cohorts": rows,
             "several": len({c.organisation_id for c in rows} | {o.pk for o in organisations}) > 1,
             "organisations": organisations,
+            "places_href": common.href("programmes:places", programme.uuid),
             "form": form if form.errors else None,
             "cohort_form": form,
             "breadcrumbs": _crumbs(programme),
