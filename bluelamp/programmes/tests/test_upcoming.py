@@ -185,3 +185,34 @@ def test_the_daily_job_reads_the_clock_and_sends_both(monkeypatch, placed, dan):
     monkeypatch.setattr(timezone, "now", lambda: dt.datetime(2026, 12, 29, 7, tzinfo=dt.UTC))
     assert tasks.send_upcoming_tasks.call() == 1  # the reminder: due on Friday
     assert set(Notification.objects.values_list("kind", flat=True)) >= {upcoming.DIGEST, upcoming.DUE_SOON}
+
+
+def test_a_quiz_closing_is_a_task_until_passed(kent, alice, bob):
+    from decimal import Decimal
+
+    from bluelamp.assessment.quizzes.models import Attempt
+    from bluelamp.assessment.quizzes.services import QuizSettings, quiz_create, quiz_update
+    from bluelamp.learning.api import course_create, draft_version, version_publish
+
+    course = course_create(actor=alice, owner=kent, code="LAW-Q", title="Legal update", summary="Law.")
+    quiz = quiz_create(actor=alice, course=course, title="Legal update quiz", at=AT)
+    closes = dt.datetime(2027, 1, 3, 23, 30, tzinfo=dt.UTC)  # 11:30pm on Sunday 3 January, London
+    quiz_update(actor=alice, quiz=quiz, data=QuizSettings(title=quiz.title, close_at=closes), at=AT)
+    version = draft_version(course)
+    assert version is not None
+    version_publish(actor=alice, version=version, at=AT)
+    enrolment = enrol_people(actor=alice, course=course, people=[bob]).enrolled[0]
+    [task] = upcoming.tasks_for(bob, **_window())
+    assert (task.title, task.kind, task.context, task.due_on) == (
+        "Legal update quiz",
+        "Quiz closes",
+        "Legal update",
+        dt.date(2027, 1, 3),
+    )
+    assert task.href == f"/assessment/quizzes/{quiz.uuid}/take/"
+
+    Attempt.objects.create(
+        quiz=quiz, person=bob, enrolment=enrolment, number=1, state=Attempt.State.FINISHED,
+        started_at=SENT_AT, submitted_at=SENT_AT, grade=Decimal(80),
+    )  # fmt: skip
+    assert upcoming.tasks_for(bob, **_window()) == []
