@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from bluelamp.audit.api import audit_record
+from bluelamp.core.validation import date_errors, text_errors
 from bluelamp.learning.api import Course
 from bluelamp.organisations.api import Organisation, Perm, access_for
 from bluelamp.programmes.models import Cohort, Place, Programme, ProgrammeUnit, ProgrammeVersion, UnitSet
@@ -59,7 +60,10 @@ class ProgrammeInput:
 
 
 def _check_programme(data: ProgrammeInput) -> dict[str, str]:
-    errors = {}
+    errors = text_errors(
+        multiline=("summary",), code=data.code, title=data.title, summary=data.summary, level=data.level,
+        awarding_body=data.awarding_body, contact_email=data.contact_email,
+    )  # fmt: skip
     code = data.code.strip().upper()
     if not CODE.fullmatch(code):
         errors["code"] = (
@@ -320,15 +324,15 @@ class SetInput:
 
 
 def _check_set(data: SetInput) -> dict[str, str]:
-    errors = {}
+    errors = text_errors(multiline=("description",), title=data.title, description=data.description)
     if not data.title.strip():
         errors["title"] = "Enter the set's title, e.g. Mandatory units."
     if data.rule not in UnitSet.Rule.values:
         errors["rule"] = f"“{data.rule}” is not a rule: use one of {', '.join(UnitSet.Rule.values)}."
-    elif data.rule == UnitSet.Rule.AT_LEAST_UNITS and not (data.required_units or 0) >= 1:
-        errors["required_units"] = "Enter how many units of the set must be completed (1 or more)."
-    elif data.rule == UnitSet.Rule.AT_LEAST_CREDITS and not (data.required_credits or 0) >= 1:
-        errors["required_credits"] = "Enter how many credits from the set must be earned (1 or more)."
+    elif data.rule == UnitSet.Rule.AT_LEAST_UNITS and not 1 <= (data.required_units or 0) <= 200:
+        errors["required_units"] = "Enter how many units of the set must be completed (1 to 200)."
+    elif data.rule == UnitSet.Rule.AT_LEAST_CREDITS and not 1 <= (data.required_credits or 0) <= 1000:
+        errors["required_credits"] = "Enter how many credits from the set must be earned (1 to 1000)."
     if data.sequence not in UnitSet.Sequence.values:
         errors["sequence"] = f"“{data.sequence}”: use one of {', '.join(UnitSet.Sequence.values)}."
     return errors
@@ -466,17 +470,22 @@ def _swap(rows, pk: int, up: bool) -> None:
 # --- cohorts ---------------------------------------------------------------------------------
 
 
+def _cohort_errors(name: str, starts_on: dt.date, places: int | None) -> dict[str, str]:
+    errors = text_errors(name=name) | date_errors(starts_on=starts_on)
+    if not name.strip():
+        errors["name"] = "Enter the cohort's name, e.g. Spring 2027."
+    if places is not None and not 1 <= places <= 10_000:
+        errors["places"] = f"{places} places: enter 1 to 10,000, or leave it empty for no limit."
+    return errors
+
+
 def cohort_create(
     *, actor, programme: Programme, organisation: Organisation, name: str, starts_on: dt.date,
     places: int | None = None, at: dt.datetime | None = None,
 ) -> Cohort:  # fmt: skip
     if actor is not None and not may_run_cohorts_in(actor, programme, organisation):
         raise PermissionDenied("You cannot run cohorts of this programme there.")
-    errors = {}
-    if not name.strip():
-        errors["name"] = "Enter the cohort's name, e.g. Spring 2027."
-    if places is not None and places < 1:
-        errors["places"] = f"{places} places: enter 1 or more, or leave it empty for no limit."
+    errors = _cohort_errors(name, starts_on, places)
     if errors:
         raise ValidationError(errors)
     try:
@@ -504,13 +513,12 @@ def cohort_update(*, actor, cohort: Cohort, name: str, starts_on: dt.date, place
     """A new start date moves the due dates of everyone in the cohort (their plan counts from it)."""
     if not may_run_cohorts_in(actor, cohort.programme, cohort.organisation):
         raise PermissionDenied("You cannot change this cohort.")
-    if not name.strip():
-        raise ValidationError({"name": "Enter the cohort's name, e.g. Spring 2027."})
+    errors = _cohort_errors(name, starts_on, places)
     members = cohort.members.filter(status__in=Place.LIVE).count()
-    if places is not None and places < members:
-        raise ValidationError(
-            {"places": f"{places} places: the cohort has {members} people on it or applying."}
-        )
+    if not errors and places is not None and places < members:
+        errors["places"] = f"{places} places: the cohort has {members} people on it or applying."
+    if errors:
+        raise ValidationError(errors)
     before = {"name": cohort.name, "starts_on": cohort.starts_on.isoformat(), "places": cohort.places}
     with transaction.atomic():
         cohort.name, cohort.starts_on, cohort.places = name.strip(), starts_on, places

@@ -472,7 +472,7 @@ def test_a_set_without_its_number_is_refused_on_the_field(signed_in, alice, prog
     )
 
     assert response.status_code == 400
-    assert errors(response) == ["Enter how many units of the set must be completed (1 or more)."]
+    assert errors(response) == ["Enter how many units of the set must be completed (1 to 200)."]
     assert 'value="Electives"' in response.content.decode()
     assert not draft.sets.filter(title="Electives").exists()
 
