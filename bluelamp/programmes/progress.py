@@ -115,27 +115,68 @@ def due_on(unit: ProgrammeUnit, place: Place) -> dt.date | None:
     return place.cohort.starts_on + dt.timedelta(days=unit.due_after_days)
 
 
-def place_progress(place: Place, *, units: list[ProgrammeUnit] | None = None) -> Progress:
-    """The place's progress from the learner record (3 queries, or 2 given the version's units)."""
+def version_units(version_ids) -> dict[int, list[ProgrammeUnit]]:
+    """The units of these versions, in the programme's order, by version (one query)."""
+    units: dict[int, list[ProgrammeUnit]] = {}
+    for unit in (
+        ProgrammeUnit.objects.filter(unit_set__version_id__in=set(version_ids))
+        .select_related("unit_set", "course")
+        .order_by("unit_set__version_id", "unit_set__order", "order")
+    ):
+        units.setdefault(unit.unit_set.version_id, []).append(unit)
+    return units
+
+
+@dataclass(frozen=True)
+class Records:
+    """What the learner record holds of some people on some courses: the latest completion day
+    and the latest live enrolment of each (person, course)."""
+
+    completed: dict[tuple[int, int], dt.date]
+    enrolments: dict[tuple[int, int], Enrolment]
+
+    @classmethod
+    def of(cls, person_ids, course_ids) -> Records:
+        """Read in two queries."""
+        completed: dict[tuple[int, int], dt.date] = {}
+        for person_id, course_id, day in Completion.objects.filter(
+            person_id__in=set(person_ids), course_id__in=set(course_ids)
+        ).values_list("person_id", "course_id", "completed_on"):
+            key = (person_id, course_id)
+            completed[key] = max(day, completed.get(key, day))
+        enrolments: dict[tuple[int, int], Enrolment] = {}
+        for live in Enrolment.objects.filter(
+            person_id__in=set(person_ids),
+            course_id__in=set(course_ids),
+            status__in=[Enrolment.Status.ACTIVE, Enrolment.Status.COMPLETED],
+        ).order_by("enrolled_at", "pk"):
+            enrolments[(live.person_id, live.course_id)] = live  # the latest live one
+        return cls(completed, enrolments)
+
+
+def places_progress(places) -> dict[int, Progress]:
+    """Each place's progress by its id, in three queries however many places (lists, caseloads)."""
+    places = list(places)
+    if not places:
+        return {}
+    units = version_units(p.version_id for p in places)
+    course_ids = {u.course_id for members in units.values() for u in members}
+    records = Records.of([p.person_id for p in places], course_ids)
+    return {p.pk: place_progress(p, units=units.get(p.version_id, []), records=records) for p in places}
+
+
+def place_progress(
+    place: Place, *, units: list[ProgrammeUnit] | None = None, records: Records | None = None
+) -> Progress:
+    """The place's progress from the learner record (3 queries; none given the version's units and
+    the records of its person, as `places_progress` does for many)."""
     if units is None:
-        units = list(
-            ProgrammeUnit.objects.filter(unit_set__version_id=place.version_id)
-            .select_related("unit_set", "course")
-            .order_by("unit_set__order", "order")
-        )
-    course_ids = [u.course_id for u in units]
-    completed: dict[int, dt.date] = {}
-    for course_id, day in Completion.objects.filter(
-        person_id=place.person_id, course_id__in=course_ids
-    ).values_list("course_id", "completed_on"):
-        completed[course_id] = max(day, completed.get(course_id, day))
-    enrolments: dict[int, Enrolment] = {}
-    for live in Enrolment.objects.filter(
-        person_id=place.person_id,
-        course_id__in=course_ids,
-        status__in=[Enrolment.Status.ACTIVE, Enrolment.Status.COMPLETED],
-    ).order_by("enrolled_at", "pk"):
-        enrolments[live.course_id] = live  # the latest live one
+        units = version_units([place.version_id]).get(place.version_id, [])
+    if records is None:
+        records = Records.of([place.person_id], [u.course_id for u in units])
+    person = place.person_id
+    completed = {course: day for (who, course), day in records.completed.items() if who == person}
+    enrolments = {course: e for (who, course), e in records.enrolments.items() if who == person}
     sets: list[SetProgress] = []
     all_units: list[UnitProgress] = []
     by_set: dict[int, list[ProgrammeUnit]] = {}

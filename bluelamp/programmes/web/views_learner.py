@@ -11,7 +11,6 @@ be done is the services' decision; their errors show on the forms.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.contrib import messages
@@ -145,18 +144,6 @@ def unread_for_learner(place: Place) -> int:
     return place.messages.filter(read_by_learner_at__isnull=True).exclude(author_id=place.person_id).count()
 
 
-def versions_units(version_ids: Iterable[int]) -> dict[int, list[ProgrammeUnit]]:
-    """The units of these versions, in the programme's order, by version (one query)."""
-    found: dict[int, list[ProgrammeUnit]] = {}
-    for unit in (
-        ProgrammeUnit.objects.filter(unit_set__version_id__in=set(version_ids))
-        .select_related("unit_set", "course")
-        .order_by("unit_set__version_id", "unit_set__order", "order")
-    ):
-        found.setdefault(unit.unit_set.version_id, []).append(unit)
-    return found
-
-
 # --- the catalogue ------------------------------------------------------------------------------
 
 
@@ -175,18 +162,10 @@ class PlaceRow:
 def catalogue(request):
     user = request.user
     own = list(selectors.places_of(user))
-    units = versions_units(
-        p.version_id for p in own if p.status in (Place.Status.ACTIVE, Place.Status.COMPLETED)
+    standings = progress.places_progress(
+        p for p in own if p.status in (Place.Status.ACTIVE, Place.Status.COMPLETED)
     )
-    rows = [
-        PlaceRow(
-            p,
-            progress.place_progress(p, units=units.get(p.version_id, []))
-            if p.status in (Place.Status.ACTIVE, Place.Status.COMPLETED)
-            else None,
-        )
-        for p in own
-    ]
+    rows = [PlaceRow(p, standings.get(p.pk)) for p in own]
     live = {p.programme_id for p in own if p.status in Place.LIVE}
     return render(
         request,
@@ -224,7 +203,7 @@ def structure_of(programme: Programme) -> list[SetView]:
     if programme.current_version_id is None:
         return []
     sets: dict[int, SetView] = {}
-    for unit in versions_units([programme.current_version_id]).get(programme.current_version_id, []):
+    for unit in progress.version_units([programme.current_version_id]).get(programme.current_version_id, []):
         sets.setdefault(unit.unit_set_id, SetView(unit.unit_set, [])).units.append(unit)
     return list(sets.values())
 

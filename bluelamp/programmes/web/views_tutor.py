@@ -73,8 +73,8 @@ def build_rows(
     places_list: list[Place], *, day: dt.date, now: dt.datetime, inactive_after: int
 ) -> list[CaseloadRow]:
     """Each place's progress and risks. Queries: the versions' units once, the learners' referred
-    work and their messages once each, and each place's learner record (progress.place_progress)."""
-    units = views_learner.versions_units(p.version_id for p in places_list)
+    work, their messages and their learner records once each, whatever the number of learners."""
+    units = progress.version_units(p.version_id for p in places_list)
     messages_of: dict[int, tuple[dt.datetime | None, int]] = {
         row["place_id"]: (row["last"], row["unread"])
         for row in Message.objects.filter(place__in=places_list, author_id=F("place__person"))
@@ -83,10 +83,11 @@ def build_rows(
     }
     course_ids = {u.course_id for version in units.values() for u in version}
     referred = referred_work_of({p.person_id for p in places_list}, course_ids)
+    records = progress.Records.of([p.person_id for p in places_list], course_ids)
     rows = []
     for place in places_list:
         version_units = units.get(place.version_id, [])
-        standing = progress.place_progress(place, units=version_units)
+        standing = progress.place_progress(place, units=version_units, records=records)
         message_at, unread = messages_of.get(place.pk, (None, 0))
         last = last_activity_of(standing, place, message_at)
         idle = (now - last).days if last else None
