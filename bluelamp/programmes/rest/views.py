@@ -3,6 +3,8 @@ structure; places — the reader's own, or, with `?programme=<uuid>`, those of a
 with where each learner stands. Scoped by the domain's access helpers, as its pages are; anything
 else is 404."""
 
+import uuid
+
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
@@ -111,7 +113,11 @@ class ProgrammeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedV
         )
 
     def get_object(self):
-        found = self.get_queryset().filter(uuid=self.kwargs["id"]).first()
+        try:
+            key = uuid.UUID(str(self.kwargs["id"]))
+        except ValueError:
+            raise Http404("No such programme") from None
+        found = self.get_queryset().filter(uuid=key).first()
         if found is None:
             raise Http404("No such programme")
         return found

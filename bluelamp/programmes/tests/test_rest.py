@@ -19,6 +19,7 @@ def test_programmes_open_to_the_reader_with_their_structure(signed_in, client, b
     assert detail["credit_total"] == 20 and detail["awarding_body"] == "CMI"
     assert [s["title"] for s in detail["sets"]] == ["Mandatory units", "Optional units"]
     assert detail["sets"][1]["rule"] == "units" and detail["sets"][1]["required_units"] == 1
+    assert client.get("/api/v1/programmes/null,null/").status_code == 404  # found by schemathesis: was a 500
     client.logout()
     assert signed_in(charlie).get(f"/api/v1/programmes/{programme.uuid}/").status_code == 404
 

@@ -148,6 +148,22 @@ def _assessment_world(kent, alice, bob, kent_course):
     )
 
 
+def _programmes_world(kent, alice, bob, kent_course):
+    """Bob's certificate (with its signed badge) for Kent's course, and his place on a Kent programme."""
+    from bluelamp.credentials.services import certificate_issue
+    from bluelamp.credentials.tests.helpers import course_template
+    from bluelamp.programmes.places import place_add
+    from bluelamp.programmes.tests.helpers import cmi_programme
+
+    template = course_template(alice, kent_course)
+    certificate = certificate_issue(
+        actor=alice, template=template, person=bob, achieved_on=template.created_at.date(), source_ref="api",
+        sign_now=True,
+    )  # fmt: skip
+    programme, _courses = cmi_programme(kent, alice)
+    return certificate, programme, place_add(actor=alice, programme=programme, person=bob)
+
+
 @pytest.fixture
 def api_world(national, kent, essex, alice, bob, charlie, kent_world, essex_world):
     """Something in every list, and the real values generated requests are pointed at."""
@@ -159,6 +175,7 @@ def api_world(national, kent, essex, alice, bob, charlie, kent_world, essex_worl
     enrolment = enrol_self(person=bob, course=national_course)
     requirement = make_requirement(kent, "KENT-REQ", [kent_course], actor=alice)
     assessment = _assessment_world(kent, alice, bob, kent_course)
+    certificate, programme, place = _programmes_world(kent, alice, bob, kent_course)
     ids = {
         "organisations": "kent",
         "licences": kent_world["licence"].pk,
@@ -174,6 +191,10 @@ def api_world(national, kent, essex, alice, bob, charlie, kent_world, essex_worl
         "assignment-submissions": str(assessment.draft.uuid),
         "marking-submissions": str(assessment.marked.uuid),
         "moderation-samples": str(assessment.sample.uuid),
+        "certificates": certificate.code,  # /certificates/verify/{code}
+        "credentials": str(certificate.uuid),
+        "programmes": str(programme.uuid),
+        "programme-places": str(place.uuid),
     }
     references = {
         "organisation": "kent",
