@@ -74,7 +74,7 @@ class TemplateForm(forms.Form):
         error_messages={"max_length": "Enter the validity as a number of months from 1 to 240"},
     )
     issue_automatically = forms.BooleanField(
-        label="Issue it automatically when someone completes the course on Bluelamp",
+        label="Issue it automatically when someone completes it on Bluelamp",
         help_text="Untick to issue it only by hand.",
         required=False,
     )

@@ -256,6 +256,13 @@ def read_package(upload: IO[bytes], *, size: int | None = None) -> Package:
     upload.seek(0)
     try:
         archive = zipfile.ZipFile(upload)
+    except NotImplementedError as error:
+        # A header asking for a zip feature Python does not read (e.g. "zip file version 6.4"):
+        # damage, or an archiver's extension; either way the file cannot be read.
+        raise PackageError(
+            f"The zip file uses a feature that cannot be read ({error}). Export the package again "
+            "with ordinary (deflate) compression and upload it."
+        ) from error
     except _DAMAGED as error:
         raise PackageError(
             f"The zip file is damaged ({error}). Export the package again and upload it."

@@ -306,3 +306,14 @@ def test_a_zip_damaged_anywhere_is_refused_or_stored_whole(national, settings, c
         assert (set(media.rglob("*")) if media.exists() else set()) == before
     else:
         assert storage.open_file(package.storage_prefix, MANIFEST) is not None
+
+
+def test_a_zip_asking_for_a_version_python_cannot_read_is_refused(national, settings):
+    """Found by the test above: a central directory entry whose "version needed to extract" is
+    6.4 made zipfile raise NotImplementedError (a 500) instead of a refusal."""
+    data = bytearray(_good())
+    entry = data.index(b"PK\x01\x02")
+    data[entry + 6] = 64  # version needed to extract: 6.4
+    with pytest.raises(PackageError, match="cannot be read"):
+        package_upload(actor=None, owner=national, upload=io.BytesIO(bytes(data)), file_name="p.zip")
+    assert _storage_is_empty(settings)
