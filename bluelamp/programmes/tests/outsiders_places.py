@@ -35,6 +35,10 @@ CASES = {
     "programmes/manage/<>/registrations.csv": _get(lambda w: _manage(w, "registrations.csv")),
     "programmes/manage/<>/claims/": _form(lambda w: _manage(w, "claims/?claimed=all")),
     "programmes/manage/<>/claims.csv": _get(lambda w: _manage(w, "claims.csv?claimed=all")),
+    "programmes/manage/<>/audience/": _form(lambda w: _manage(w, "audience/")),
+    "programmes/manage/<>/audience/<>/stop/": Case(
+        lambda w: _manage(w, f"audience/{w.places_rule.uuid}/stop/"), REFUSED, methods=("post",)
+    ),
     "programmes/places/<>/allocate/": _form(lambda w: _place(w, "allocate")),
     "programmes/places/<>/registration/": _form(lambda w: _place(w, "registration")),
     "programmes/places/<>/withdraw/": _form(lambda w: _place(w, "withdraw")),
@@ -51,6 +55,13 @@ def build(w) -> None:
     programme, courses = cmi_programme(w.kent, w.alice, code="KENTONLY-PL")
     w.places_programme = programme
     spring = cohort(programme, w.kent, w.alice, name="KENTONLY cohort")
+    from bluelamp.organisations.api import unit_create
+    from bluelamp.programmes.audiences import audience_rule_save
+
+    district = unit_create(actor=w.alice, organisation=w.kent, name="KENTONLY district")
+    w.places_rule = audience_rule_save(
+        actor=w.alice, programme=programme, cohort=spring, unit_ids=[district.pk], ranks=[], job_roles=[]
+    )
     w.places_application = place_apply(
         person=w.bob, programme=programme, cohort=spring, statement="KENTONLY statement", at=AT
     )

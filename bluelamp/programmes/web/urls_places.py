@@ -4,6 +4,7 @@ as its administrators act on it (views_places.py), and the awarding body's files
 
 from django.urls import path
 
+from bluelamp.programmes.web import views_audiences as audience
 from bluelamp.programmes.web import views_places as views
 from bluelamp.programmes.web import views_places_files as files
 
@@ -15,6 +16,12 @@ urlpatterns = [
     path("manage/<uuid:programme_uuid>/registrations.csv", files.registrations_csv, name="registrations_csv"),
     path("manage/<uuid:programme_uuid>/claims/", files.claims, name="claims"),
     path("manage/<uuid:programme_uuid>/claims.csv", files.claims_csv, name="claims_csv"),
+    path("manage/<uuid:programme_uuid>/audience/", audience.audience, name="audience"),
+    path(
+        "manage/<uuid:programme_uuid>/audience/<uuid:rule_uuid>/stop/",
+        audience.audience_stop,
+        name="audience_stop",
+    ),
     path("places/<uuid:place_uuid>/allocate/", views.place_allocate, name="place_allocate"),
     path("places/<uuid:place_uuid>/registration/", views.place_registration, name="place_registration"),
     path("places/<uuid:place_uuid>/withdraw/", views.place_withdraw, name="place_withdraw"),
