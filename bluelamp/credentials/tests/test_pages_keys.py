@@ -129,7 +129,9 @@ def test_withdrawing_signs_everything_again_with_a_new_key(
     signed_in, kent, alice, certificate, first_key, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):  # the task that signs again (immediate backend)
-        response = signed_in(alice).post(f"{KEYS}{first_key.uuid}/withdraw/", {"reason": "Leaked"}, follow=True)
+        response = signed_in(alice).post(
+            f"{KEYS}{first_key.uuid}/withdraw/", {"reason": "Leaked"}, follow=True
+        )
 
     first_key.refresh_from_db()
     assert (first_key.state, first_key.withdrawn_at, first_key.withdrawn_by, first_key.withdrawn_reason) == (
@@ -148,8 +150,7 @@ def test_withdrawing_signs_everything_again_with_a_new_key(
     words = text(response)
     assert (
         "Withdrew key-1 of Kent Police: it is no longer published. 1 credential it signed is being signed "
-        "again with the current key: this takes a few minutes."
-        in words
+        "again with the current key: this takes a few minutes." in words
     )
     assert "It now signs with key-2." in words
     # The page after the redirect was drawn before the task ran: key-1 still counted its 1.

@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('learning', '0005_activity_kinds_from_other_domains'),
+        ("learning", "0005_activity_kinds_from_other_domains"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='enrolment',
-            name='method',
-            field=models.CharField(choices=[('self', 'Self-enrolled'), ('admin', 'By a training administrator'), ('unit', 'With their unit'), ('csv', 'From a CSV file'), ('manager', 'By their line manager'), ('api', 'Through the API'), ('required', 'Required training'), ('programme', 'A unit of their programme')], max_length=10),
+            model_name="enrolment",
+            name="method",
+            field=models.CharField(
+                choices=[
+                    ("self", "Self-enrolled"),
+                    ("admin", "By a training administrator"),
+                    ("unit", "With their unit"),
+                    ("csv", "From a CSV file"),
+                    ("manager", "By their line manager"),
+                    ("api", "Through the API"),
+                    ("required", "Required training"),
+                    ("programme", "A unit of their programme"),
+                ],
+                max_length=10,
+            ),
         ),
     ]

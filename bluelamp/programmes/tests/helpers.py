@@ -42,7 +42,7 @@ def page_course(owner, actor, *, code: str, title: str):
 
 
 def cmi_programme(owner, actor, *, code="CMI-L7", in_order=False, at=AT):
-    """"CMI Level 7 Certificate in Strategic Leadership": mandatory units 701 (6 credits, due
+    """ "CMI Level 7 Certificate in Strategic Leadership": mandatory units 701 (6 credits, due
     after 60 days) and 702 (7 credits, due after 120 days), then at least 1 of the optional units
     703 (7 credits) and 704 (7 credits, due after 180 days); 20 credits needed. Published, open to
     applications. Returns (programme, {unit code: course})."""
@@ -77,13 +77,19 @@ def cmi_programme(owner, actor, *, code="CMI-L7", in_order=False, at=AT):
         version=version,
         data=SetInput(title="Mandatory units", sequence="ordered" if in_order else "any"),
     )
-    unit_add(actor=actor, unit_set=mandatory, data=UnitInput(course=courses["701"], credits=6, due_after_days=60))
-    unit_add(actor=actor, unit_set=mandatory, data=UnitInput(course=courses["702"], credits=7, due_after_days=120))
+    unit_add(
+        actor=actor, unit_set=mandatory, data=UnitInput(course=courses["701"], credits=6, due_after_days=60)
+    )
+    unit_add(
+        actor=actor, unit_set=mandatory, data=UnitInput(course=courses["702"], credits=7, due_after_days=120)
+    )
     optional = set_add(
         actor=actor, version=version, data=SetInput(title="Optional units", rule="units", required_units=1)
     )
     unit_add(actor=actor, unit_set=optional, data=UnitInput(course=courses["703"], credits=7))
-    unit_add(actor=actor, unit_set=optional, data=UnitInput(course=courses["704"], credits=7, due_after_days=180))
+    unit_add(
+        actor=actor, unit_set=optional, data=UnitInput(course=courses["704"], credits=7, due_after_days=180)
+    )
     programme_publish(actor=actor, version=version, notes="First version", at=at)
     programme.refresh_from_db()
     return programme, courses
@@ -91,7 +97,12 @@ def cmi_programme(owner, actor, *, code="CMI-L7", in_order=False, at=AT):
 
 def cohort(programme, organisation, actor, *, name="Spring 2027", starts_on=START, places=None):
     return cohort_create(
-        actor=actor, programme=programme, organisation=organisation, name=name, starts_on=starts_on, places=places
+        actor=actor,
+        programme=programme,
+        organisation=organisation,
+        name=name,
+        starts_on=starts_on,
+        places=places,
     )
 
 

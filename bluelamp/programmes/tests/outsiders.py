@@ -4,7 +4,8 @@ gathered from one module per part of the domain (each owns its routes' cases).""
 from bluelamp.core.plugins import present_parts
 
 PARTS = tuple(
-    f"bluelamp.programmes.tests.outsiders_{name}" for name in ("learner", "tutor", "structure", "places", "api")
+    f"bluelamp.programmes.tests.outsiders_{name}"
+    for name in ("learner", "tutor", "structure", "places", "api")
 )
 CASES = {key: case for part in present_parts(PARTS) for key, case in part.CASES.items()}
 
