@@ -73,3 +73,36 @@ def issue_on_completion(*, person_ids: list[int], at: dt.datetime) -> None:
             source_ref=str(completion.uuid),
             at=at,
         )
+
+
+def _backlog(template: CertificateTemplate):
+    """Completions of the template's course on record (on Bluelamp, imported or external) that
+    have no certificate of it yet."""
+    issued = Certificate.objects.filter(template=template).values("source_ref")
+    return (
+        Completion.objects.filter(course__uuid=template.achievement_uuid)
+        .exclude(uuid__in=[str(ref) for ref in issued.values_list("source_ref", flat=True)])
+        .select_related("person")
+        .order_by("completed_on", "pk")
+    )
+
+
+def backlog_count(template: CertificateTemplate) -> int:
+    if template.achievement_kind != KIND or template.state != CertificateTemplate.State.ACTIVE:
+        return 0
+    return _backlog(template).count()
+
+
+def issue_backlog(*, actor, template: CertificateTemplate, at: dt.datetime, limit: int = 2000) -> int:
+    """Issue the certificate to everyone who completed the course before it existed (up to
+    `limit` at a time; the badges are signed by tasks after commit). Returns how many."""
+    from bluelamp.credentials.services import certificate_issue
+
+    issued = 0
+    for completion in _backlog(template)[:limit]:
+        certificate_issue(
+            actor=actor, template=template, person=completion.person, achieved_on=completion.completed_on,
+            source_ref=str(completion.uuid), at=at,
+        )  # fmt: skip
+        issued += 1
+    return issued

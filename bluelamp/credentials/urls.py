@@ -29,6 +29,9 @@ urlpatterns = [
     path("certificates/manage/<uuid:template_uuid>/", manage.template_edit, name="template_edit"),
     path("certificates/manage/<uuid:template_uuid>/state/", manage.template_state, name="template_state"),
     path(
+        "certificates/manage/<uuid:template_uuid>/backlog/", manage.template_backlog, name="template_backlog"
+    ),
+    path(
         "certificates/manage/<uuid:template_uuid>/issue/", manage.certificate_issue, name="certificate_issue"
     ),
     path("certificates/issued/", manage.issued_list, name="issued_list"),

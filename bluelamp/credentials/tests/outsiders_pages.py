@@ -45,6 +45,7 @@ CASES = {
         why="a certificate for one of the reader's own courses",
     ),
     "certificates/manage/<>/": _form(lambda w: _template(w)),
+    "certificates/manage/<>/backlog/": _post(lambda w: _template(w, "backlog/")),
     "certificates/manage/<>/state/": _post(lambda w: _template(w, "state/")),
     "certificates/manage/<>/issue/": _form(lambda w: _template(w, "issue/?person=K2")),
     "certificates/issued/": Case(

@@ -205,3 +205,24 @@ def test_private_keys_are_stored_encrypted_and_survive_a_secret_key_rotation(set
 def test_template_kinds_are_course_for_now(template):
     assert CertificateTemplate.objects.get().achievement_kind == "course"
     assert template.achievement_code == "LEGAL-2026"
+
+
+def test_a_certificate_made_after_the_fact_is_issued_to_those_who_completed_before(
+    signed_in, bob, alice, charlie, course
+):
+    from bluelamp.credentials import courses
+
+    completion = complete(bob, course)
+    template = course_template(alice, course)
+    assert courses.backlog_count(template) == 1
+    url = f"/certificates/manage/{template.uuid}/backlog/"
+    assert signed_in(charlie).post(url).status_code == 404
+    response = signed_in(alice).post(url, follow=True)
+    assert "Issued Legal update 2026 to 1 person who completed it before" in response.content.decode()
+    certificate = Certificate.objects.get(person=bob)
+    assert certificate.source_ref == str(completion.uuid) and certificate.issued_by == alice
+    assert courses.backlog_count(template) == 0
+    assert (
+        "Everyone with a completion on record already holds"
+        in signed_in(alice).post(url, follow=True).content.decode()
+    )

@@ -10,6 +10,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -98,6 +99,7 @@ def _form_page(request, form: TemplateForm, *, title: str, template: Certificate
             kind=kind_label(template.achievement_kind),
             achievement=services.achievement_of(template),
             by_hand=template.achievement_kind == courses.KIND,
+            backlog=courses.backlog_count(template),
         )
     return render(
         request,
@@ -188,6 +190,31 @@ def template_edit(request, template_uuid):
             )
             return redirect("credentials:template_edit", template.uuid)
     return _form_page(request, form, title=f"Certificate: {template.title}", template=template)
+
+
+@login_required
+@require_POST
+def template_backlog(request, template_uuid):
+    """Issue the certificate to everyone who completed the course before it was made."""
+    template = selectors.access_template(request.user, template_uuid)
+    if courses.backlog_count(template) == 0:
+        messages.success(request, f"Everyone with a completion on record already holds {template.title}.")
+        return redirect("credentials:template_edit", template.uuid)
+    try:
+        with transaction.atomic():
+            issued = courses.issue_backlog(actor=request.user, template=template, at=clock.now())
+    except PermissionDenied:
+        raise Http404("No such certificate") from None
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(
+            request,
+            f"Issued {template.title} to {issued} {'person' if issued == 1 else 'people'} who completed it before; "
+            "they are told, and their badges are signed within a few minutes.",
+        )
+    return redirect("credentials:template_edit", template.uuid)
 
 
 @login_required
