@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "bluelamp.assessment.assignments",
     "bluelamp.credentials",
     "bluelamp.programmes",
+    "bluelamp.operations",
     "bluelamp.servicedesk",
     "bluelamp.site",
     "bluelamp.restapi",

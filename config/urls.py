@@ -8,6 +8,8 @@ admin.site.login = secure_admin_login(admin.site.login)  # type: ignore[method-a
 
 urlpatterns = [
     path("", include("bluelamp.site.urls")),
+    # /health/live, /health/ready, /metrics (production operations).
+    path("", include("bluelamp.operations.urls")),
     path("accounts/", include("allauth.urls")),
     path("organisations/", include("bluelamp.organisations.urls")),
     path("people/", include("bluelamp.people.urls")),
