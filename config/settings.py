@@ -305,6 +305,14 @@ TASKS = {
     }
 }
 
+# Health (/health/ready, bluelamp/operations/health.py): the parts without which this process
+# must not take requests (503, so the load balancer sends them elsewhere), and how long the oldest
+# due task or e-mail may wait before its queue is reported down (it is then "degraded", not 503,
+# unless named here too: task_queue, email).
+HEALTH_REQUIRED_PARTS = env.list("HEALTH_REQUIRED_PARTS", default=["database", "cache", "storage"])
+HEALTH_TASK_LAG_SECONDS = env.float("HEALTH_TASK_LAG_SECONDS", default=300.0)
+HEALTH_EMAIL_LAG_SECONDS = env.float("HEALTH_EMAIL_LAG_SECONDS", default=900.0)
+
 # Sign-in (django-allauth)
 ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
@@ -420,6 +428,8 @@ LOGGING = {
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
+    # Load balancers probe the app servers directly over HTTP: a redirect would read as "unhealthy".
+    SECURE_REDIRECT_EXEMPT = [r"^health/"]
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=31536000)

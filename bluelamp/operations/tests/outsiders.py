@@ -1,0 +1,21 @@
+"""The outsider cases of production operations' addresses (see tests/test_every_url_has_an_outsider.py):
+the health checks are public by design and show nothing of anyone's; the metrics answer only the
+bearer of METRICS_TOKEN, so to everyone else (and always when no token is configured, as here)
+they do not exist."""
+
+from tests.test_every_url_has_an_outsider import PUBLIC, Case
+
+CASES = {
+    "health/live": Case(
+        lambda w: "/health/live", PUBLIC, why="load balancers ask whether the process answers"
+    ),
+    "health/ready": Case(
+        lambda w: "/health/ready",
+        PUBLIC,
+        why="load balancers ask whether the process may take requests: parts' states, no data",
+    ),
+}
+
+
+def build(w) -> None:
+    """Nothing of Kent's to add: these addresses show no organisation's data."""
