@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "treebeard",
     "django_htmx",
     "csp",
+    # Request counts and latencies for Prometheus (/metrics, bluelamp/operations/metrics.py).
+    "django_prometheus",
     "bluelamp.core",
     "bluelamp.audit",
     "bluelamp.notifications",
@@ -84,6 +86,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First and (nearly) last: every request is counted and timed, whoever answers it.
+    "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "bluelamp.core.middleware.RejectBadInputMiddleware",
     # SCORM content's own origin is answered here, before sessions, CSRF or static files exist.
@@ -103,6 +107,8 @@ MIDDLEWARE = [
     "bluelamp.core.middleware.RequestContextMiddleware",
     "bluelamp.organisations.middleware.OrganisationMiddleware",
     "bluelamp.organisations.middleware.AdminMfaMiddleware",
+    "django_prometheus.middleware.PrometheusAfterMiddleware",
+    "bluelamp.operations.metrics.ScormCommitMiddleware",
     # Last, so that lockout sees the final response of a failed sign-in.
     "axes.middleware.AxesMiddleware",
 ]
@@ -312,6 +318,10 @@ TASKS = {
 HEALTH_REQUIRED_PARTS = env.list("HEALTH_REQUIRED_PARTS", default=["database", "cache", "storage"])
 HEALTH_TASK_LAG_SECONDS = env.float("HEALTH_TASK_LAG_SECONDS", default=300.0)
 HEALTH_EMAIL_LAG_SECONDS = env.float("HEALTH_EMAIL_LAG_SECONDS", default=900.0)
+
+# Prometheus scrapes /metrics with `Authorization: Bearer <METRICS_TOKEN>`; without a token the
+# address does not exist. Several processes: PROMETHEUS_MULTIPROC_DIR (docs/operations.md).
+METRICS_TOKEN = _secret("METRICS_TOKEN", "") or ""
 
 # Sign-in (django-allauth)
 ACCOUNT_LOGIN_METHODS = {"email"}

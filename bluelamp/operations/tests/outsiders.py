@@ -3,7 +3,7 @@ the health checks are public by design and show nothing of anyone's; the metrics
 bearer of METRICS_TOKEN, so to everyone else (and always when no token is configured, as here)
 they do not exist."""
 
-from tests.test_every_url_has_an_outsider import PUBLIC, Case
+from tests.test_every_url_has_an_outsider import PUBLIC, REFUSED, Case
 
 CASES = {
     "health/live": Case(
@@ -14,6 +14,7 @@ CASES = {
         PUBLIC,
         why="load balancers ask whether the process may take requests: parts' states, no data",
     ),
+    "metrics": Case(lambda w: "/metrics", REFUSED),
 }
 
 
