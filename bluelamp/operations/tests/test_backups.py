@@ -49,6 +49,20 @@ def _empty_sqlite(path: Path):
     )
 
 
+@pytest.fixture
+def empty_database(tmp_path):
+    """A new, empty database of the suite's kind to restore into."""
+    if connection.vendor == "postgresql":
+        with database.postgresql_scratch(
+            connection, f"{connection.settings_dict['NAME']}_restoretest"
+        ) as target:
+            yield target
+        return
+    target = _empty_sqlite(tmp_path / "restored.sqlite3")
+    yield target
+    target.close()
+
+
 def _source_summary(tmp_path: Path):
     copy = tmp_path / "source-now.sqlite3"
     database.sqlite_snapshot(connection, copy)
@@ -91,15 +105,13 @@ def test_backup_wipe_restore_gives_identical_data_and_files(data, tmp_path, sett
         assert (Path(settings.MEDIA_ROOT) / name).read_bytes() == content
 
 
-def test_a_wrong_key_fails_clearly(data, tmp_path, settings):
+def test_a_wrong_key_fails_clearly(data, tmp_path, settings, empty_database):
     path = services.backup_create(to=tmp_path, at=AT, secret=KEY)
 
     with pytest.raises(WrongKeyError, match=WRONG_KEY):
         services.backup_manifest(path, secret=b"not the key")
-    target = _empty_sqlite(tmp_path / "restored.sqlite3")
     with pytest.raises(WrongKeyError):
-        services.backup_restore(path, connection=target, secret=b"not the key")
-    target.close()
+        services.backup_restore(path, connection=empty_database, secret=b"not the key")
     settings.BACKUP_KEY = "not the key"
     with pytest.raises(CommandError, match="restore failed: the key does not open this backup"):
         call_command("restore", str(path))
@@ -116,15 +128,13 @@ def test_a_database_that_is_not_empty_is_refused_naming_its_tables(data, tmp_pat
         call_command("restore", str(path))
 
 
-def test_a_storage_holding_other_files_of_the_same_names_is_refused(data, tmp_path):
+def test_a_storage_holding_other_files_of_the_same_names_is_refused(data, tmp_path, empty_database):
     path = services.backup_create(to=tmp_path, at=AT, secret=KEY)
     other = FileSystemStorage(location=tmp_path / "other")
     other.save("scorm/3f2a/index.html", ContentFile(b"someone else's"))
 
     with pytest.raises(BackupError, match=r"already holds 1 of the backup's files .*scorm/3f2a/index.html"):
-        services.backup_restore(
-            path, connection=_empty_sqlite(tmp_path / "restored.sqlite3"), storage=other, secret=KEY
-        )
+        services.backup_restore(path, connection=empty_database, storage=other, secret=KEY)
 
 
 def test_no_key_no_backup(data, tmp_path, settings, monkeypatch):
@@ -215,17 +225,15 @@ def test_verification_reports_a_damaged_set(data, tmp_path):
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the PostgreSQL path (CI)")
-def test_postgresql_backup_restore_and_verify(data, tmp_path):
+def test_postgresql_backup_restore_and_verify(data, tmp_path, empty_database):
     path = services.backup_create(to=tmp_path, at=AT, secret=KEY)
     manifest = services.backup_manifest(path, secret=KEY)
     assert manifest["vendor"] == "postgresql"
     assert manifest["tables"] == database.postgresql_summary(connection)[0]
 
-    name = f"{connection.settings_dict['NAME']}_restoretest"
-    with database.postgresql_scratch(connection, name) as target:
-        comparison = services.backup_restore(
-            path, connection=target, storage=FileSystemStorage(location=tmp_path / "restored"), secret=KEY
-        )
+    comparison = services.backup_restore(
+        path, connection=empty_database, storage=FileSystemStorage(location=tmp_path / "restored"), secret=KEY
+    )
     assert comparison.ok, comparison.problems
     for name, content in FILES.items():
         assert (tmp_path / "restored" / name).read_bytes() == content
