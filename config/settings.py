@@ -89,6 +89,10 @@ MIDDLEWARE = [
     # First and (nearly) last: every request is counted and timed, whoever answers it.
     "django_prometheus.middleware.PrometheusBeforeMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The request id (and where the request came from) first, so every line logged has it; then
+    # one log line per request, timed from here (bluelamp/operations/logs.py).
+    "bluelamp.core.middleware.RequestContextMiddleware",
+    "bluelamp.operations.logs.RequestLogMiddleware",
     "bluelamp.core.middleware.RejectBadInputMiddleware",
     # SCORM content's own origin is answered here, before sessions, CSRF or static files exist.
     "bluelamp.learning.scorm.content_host.ContentHostMiddleware",
@@ -104,7 +108,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "bluelamp.core.middleware.RequestContextMiddleware",
     "bluelamp.organisations.middleware.OrganisationMiddleware",
     "bluelamp.organisations.middleware.AdminMfaMiddleware",
     "django_prometheus.middleware.PrometheusAfterMiddleware",
@@ -427,10 +430,30 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Logs: one JSON object per line in production (LOG_FORMAT=json: time, level, logger, message,
+# request_id, path, status, duration), plain text in development; every line carries its request's
+# id (in tasks too), and secret-named fields are redacted (bluelamp/operations/logs.py).
+LOG_FORMAT = env.str("LOG_FORMAT", default="json" if PRODUCTION else "plain")
+# One line per request (the development server logs its own).
+LOG_REQUESTS = env.bool("LOG_REQUESTS", default=LOG_FORMAT == "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {
+        "request_context": {"()": "bluelamp.operations.logs.RequestContextFilter"},
+        "redact_secrets": {"()": "bluelamp.operations.logs.RedactSecretsFilter"},
+    },
+    "formatters": {
+        "json": {"()": "bluelamp.operations.logs.JsonFormatter"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "json" if LOG_FORMAT == "json" else "plain",
+            "filters": ["request_context", "redact_secrets"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }

@@ -210,4 +210,8 @@ def overall(reports: Iterable[PartReport]) -> str:
 
 
 def register() -> None:
-    """Health adds no jobs or pages of its own beyond its addresses (urls_health.py)."""
+    """Health adds no jobs. Structured logs have no entry in plugins.PARTS (yet), and every
+    deployment has health checks, so the logs' task signals are connected from here."""
+    from bluelamp.operations import logs
+
+    logs.register()
