@@ -128,6 +128,7 @@ class DecryptingReader:
         self._aead = _derive(secret, self._salt)
         self._index = 0
         self._buffer = b""
+        self._offset = 0  # read up to here: slicing the rest off on every read would be quadratic
         self._done = False
 
     def _next_chunk(self) -> None:
@@ -141,9 +142,11 @@ class DecryptingReader:
             raise BackupError(f"{self._name} is cut short: the backup is incomplete or damaged")
         for last in (False, True):
             try:
-                self._buffer += self._aead.decrypt(nonce, sealed, _aad(self._salt, self._index, last))
+                plain = self._aead.decrypt(nonce, sealed, _aad(self._salt, self._index, last))
             except InvalidTag:
                 continue
+            self._buffer = self._buffer[self._offset :] + plain
+            self._offset = 0
             self._done = last
             self._index += 1
             if last and self._source.read(1):
@@ -154,12 +157,11 @@ class DecryptingReader:
         raise BackupError(f"{self._name} is damaged (chunk {self._index} fails its check)")
 
     def read(self, size: int = -1) -> bytes:
-        while not self._done and (size < 0 or len(self._buffer) < size):
+        while not self._done and (size < 0 or len(self._buffer) - self._offset < size):
             self._next_chunk()
-        if size < 0:
-            data, self._buffer = self._buffer, b""
-        else:
-            data, self._buffer = self._buffer[:size], self._buffer[size:]
+        end = len(self._buffer) if size < 0 else min(len(self._buffer), self._offset + size)
+        data = self._buffer[self._offset : end]
+        self._offset = end
         return data
 
 
