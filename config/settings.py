@@ -458,6 +458,17 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
+# Optional error reporting: set SENTRY_DSN (or SENTRY_DSN_FILE) to send errors to Sentry.
+SENTRY_DSN = _secret("SENTRY_DSN", "") or ""
+if SENTRY_DSN and not TESTING:
+    from bluelamp.operations.logs import error_reporting_start
+
+    error_reporting_start(
+        dsn=SENTRY_DSN,
+        environment=env.str("SENTRY_ENVIRONMENT", default="production" if PRODUCTION else "development"),
+        traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
+    )
+
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

@@ -21,7 +21,10 @@ import logging
 import re
 import time
 from collections.abc import Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from sentry_sdk.types import Event, Hint
 
 __all__ = [
     "JsonFormatter",
@@ -29,6 +32,7 @@ __all__ = [
     "RequestContextFilter",
     "RequestLogMiddleware",
     "current_request_id",
+    "error_reporting_start",
     "redacted",
     "register",
 ]
@@ -216,3 +220,28 @@ class RequestLogMiddleware:
                 },
             )
         return response
+
+
+# --- error reporting (optional) ------------------------------------------------------------------
+
+
+def _tag_request_id(event: Event, hint: Hint) -> Event:
+    request_id = current_request_id()
+    if request_id:
+        event.setdefault("tags", {})["request_id"] = request_id
+    return event
+
+
+def error_reporting_start(*, dsn: str, environment: str, traces_sample_rate: float = 0.0) -> None:
+    """Send errors to Sentry (called from settings when SENTRY_DSN is set), tagged with the request
+    id so that a report leads to its log lines. No personal data is sent (send_default_pii off:
+    no cookies, no user, no client address), and Sentry's own scrubber drops secret-named fields."""
+    import sentry_sdk
+
+    sentry_sdk.init(
+        dsn=dsn,
+        environment=environment,
+        send_default_pii=False,
+        traces_sample_rate=traces_sample_rate,
+        before_send=_tag_request_id,
+    )

@@ -146,3 +146,15 @@ def test_exceptions_are_kept_in_the_line(lines):
         logging.getLogger("bluelamp.tests.error").exception("it broke")
     [line] = lines.parsed()
     assert "ValueError: broken" in line["exception"] and line["level"] == "ERROR"
+
+
+def test_error_reports_are_tagged_with_the_request_id(monkeypatch):
+    import sentry_sdk
+
+    started = {}
+    monkeypatch.setattr(sentry_sdk, "init", lambda **options: started.update(options))
+    logs.error_reporting_start(dsn="https://key@errors.example/1", environment="production")
+    assert started["send_default_pii"] is False
+    events = []
+    _in_a_request(lambda: events.append(started["before_send"]({"message": "boom"}, {})), request_id="req-9")
+    assert events == [{"message": "boom", "tags": {"request_id": "req-9"}}]
