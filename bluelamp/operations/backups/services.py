@@ -56,7 +56,9 @@ def backup_directory() -> Path | None:
 
 
 def backup_keep() -> int:
-    value = getattr(settings, "BACKUP_KEEP", None) or os.environ.get("BACKUP_KEEP", "") or 14
+    value = getattr(settings, "BACKUP_KEEP", None)
+    if value is None or value == "":
+        value = os.environ.get("BACKUP_KEEP", "") or 14
     try:
         keep = int(value)
     except ValueError:
