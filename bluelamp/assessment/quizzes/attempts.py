@@ -337,14 +337,16 @@ def finish_if_overdue(attempt: Attempt, *, at: dt.datetime) -> Attempt:
     return attempt
 
 
-def attempt_submit(*, person, attempt: Attempt, at: dt.datetime | None = None) -> Attempt:
-    """The learner's "Submit all and finish": mark what can be marked and grade the attempt."""
+def attempt_submit(*, person, attempt: Attempt, at: dt.datetime | None = None, timer: bool = False) -> Attempt:
+    """The learner's "Submit all and finish": mark what can be marked and grade the attempt.
+    `timer`: the page's timer handed it in as time ran out (the page's clock, counting whole
+    seconds, may do so a moment before the deadline): submitted by the timer all the same."""
     at = at or timezone.now()
     with transaction.atomic():
         attempt = selectors.access_own_attempt(person, attempt.uuid, for_update=True)
         if attempt.state != Attempt.State.IN_PROGRESS:
             return attempt
-        _finish(attempt, at=at, by_timer=timing.is_past(attempt.deadline_at, at, grace=False))
+        _finish(attempt, at=at, by_timer=timer or timing.is_past(attempt.deadline_at, at, grace=False))
     return attempt
 
 

@@ -202,7 +202,7 @@ def attempt_page(request, attempt_uuid):
         if nav == "timeup":
             seconds = timing.seconds_left(attempt.deadline_at, at)
             if seconds is not None and seconds <= timing.GRACE_SECONDS:
-                finished = attempt_submit(person=request.user, attempt=attempt, at=at)
+                finished = attempt_submit(person=request.user, attempt=attempt, at=at, timer=True)
                 _time_up_message(request, finished)
                 return _after(finished)
         if target == "summary":
