@@ -337,7 +337,9 @@ def finish_if_overdue(attempt: Attempt, *, at: dt.datetime) -> Attempt:
     return attempt
 
 
-def attempt_submit(*, person, attempt: Attempt, at: dt.datetime | None = None, timer: bool = False) -> Attempt:
+def attempt_submit(
+    *, person, attempt: Attempt, at: dt.datetime | None = None, timer: bool = False
+) -> Attempt:
     """The learner's "Submit all and finish": mark what can be marked and grade the attempt.
     `timer`: the page's timer handed it in as time ran out (the page's clock, counting whole
     seconds, may do so a moment before the deadline): submitted by the timer all the same."""
