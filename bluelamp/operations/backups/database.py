@@ -182,7 +182,9 @@ def _pg_tool(name: str, server_major: int) -> str:
 
 
 def _pg_connection(connection: Any, *, autocommit: bool = False) -> Any:
-    return connection.get_new_connection({**connection.get_connection_params(), "autocommit": autocommit})
+    """A driver connection of its own (never one from Django's pool, if pooling is on), with the
+    same type adapters as Django's, so checksums read the same values on both sides."""
+    return connection.Database.connect(**connection.get_connection_params(), autocommit=autocommit)
 
 
 def _pg_server_major(raw: Any) -> int:
