@@ -49,7 +49,7 @@ _SECRET_NAME = re.compile(
 # The attributes every LogRecord has: anything else on a record came from `extra=`.
 _STANDARD = set(vars(logging.LogRecord("", 0, "", 0, "", None, None))) | {"message", "asctime"}
 # What JsonFormatter writes in its own keys.
-_OWN = {"request_id", "task_id", "path", "status", "duration"}
+_OWN = {"request_id", "task_id", "path", "status", "status_code", "duration"}
 
 
 def redacted(value: Any, name: str = "") -> Any:
@@ -134,7 +134,10 @@ class RequestContextFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not getattr(record, "request_id", ""):
-            record.request_id = current_request_id()
+            # Django logs a request's 4xx/5xx answer after the middleware has finished (the
+            # context is gone by then), with the request in the record: its id is kept there.
+            request = getattr(record, "request", None)
+            record.request_id = getattr(request, "bluelamp_request_id", "") or current_request_id()
         task = _task.get()
         if task is not None and not getattr(record, "task_id", ""):
             record.task_id = task[0]
@@ -164,8 +167,9 @@ class JsonFormatter(logging.Formatter):
             "logger": record.name,
             "message": record.getMessage(),
             "request_id": getattr(record, "request_id", "") or current_request_id(),
-            "path": getattr(record, "path", None),
-            "status": getattr(record, "status", None),
+            "path": getattr(record, "path", None) or getattr(getattr(record, "request", None), "path", None),
+            # Django's own request lines name it status_code.
+            "status": getattr(record, "status", None) or getattr(record, "status_code", None),
             "duration": getattr(record, "duration", None),
         }
         task_id = getattr(record, "task_id", "")
@@ -202,8 +206,9 @@ class RequestLogMiddleware:
 
     def __call__(self, request):
         started = time.perf_counter()
-        response = self.get_response(request)
         request_id = current_request_id()
+        request.bluelamp_request_id = request_id
+        response = self.get_response(request)
         if _SHOWABLE_ID.fullmatch(request_id) and not response.has_header("X-Request-ID"):
             response["X-Request-ID"] = request_id
         if self.enabled:

@@ -158,3 +158,18 @@ def test_error_reports_are_tagged_with_the_request_id(monkeypatch):
     events = []
     _in_a_request(lambda: events.append(started["before_send"]({"message": "boom"}, {})), request_id="req-9")
     assert events == [{"message": "boom", "tags": {"request_id": "req-9"}}]
+
+
+@pytest.mark.django_db
+def test_djangos_own_line_for_an_error_answer_has_the_request_id(settings, lines, monkeypatch):
+    from health_check import checks
+    from health_check.exceptions import ServiceUnavailable
+
+    def broken(self):
+        raise ServiceUnavailable("down")
+
+    monkeypatch.setattr(checks.Database, "run", broken)
+    Client().get("/health/ready", headers={"X-Request-ID": "req-503"})
+    [line] = [line for line in lines.parsed() if line["logger"] == "django.request"]
+    assert line["status"] == 503 and line["path"] == "/health/ready"
+    assert line["request_id"] == "req-503"

@@ -109,3 +109,48 @@ def test_the_token_is_compared_whole():
         assert not metrics.token_matches("")
     with override_settings(METRICS_TOKEN=""):
         assert not metrics.token_matches("Bearer ")
+
+
+_IN_A_WORKER = """
+import os, sys, django
+os.environ["DJANGO_SETTINGS_MODULE"] = "config.settings"
+django.setup()
+from bluelamp.operations import metrics
+if sys.argv[1] == "commit":
+    metrics.SCORM_COMMITS.labels(outcome="accepted").inc()
+else:
+    from django.test.runner import DiscoverRunner
+    from django.test.utils import setup_test_environment
+    setup_test_environment()
+    runner = DiscoverRunner(verbosity=0)
+    databases = runner.setup_databases()
+    sys.stdout.write(metrics.exposition().decode())
+    runner.teardown_databases(databases)
+"""
+
+
+def test_in_multiprocess_mode_a_scrape_sums_every_worker(tmp_path):
+    """As under gunicorn with PROMETHEUS_MULTIPROC_DIR: two workers count a commit each, and a
+    third process answers the scrape with both (and the database's gauges once)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "PROMETHEUS_MULTIPROC_DIR": str(tmp_path),
+        "BLUELAMP_TESTING": "1",
+        "DATABASE_URL": "sqlite:///:memory:",
+    }
+
+    def worker(*args):
+        return subprocess.run(
+            [sys.executable, "-c", _IN_A_WORKER, *args], env=env, capture_output=True, text=True, check=True
+        ).stdout
+
+    worker("commit")
+    worker("commit")
+    families = {family.name: family for family in text_string_to_metric_families(worker("scrape"))}
+    [accepted] = [s for s in families["bluelamp_scorm_commits"].samples if s.name.endswith("_total")]
+    assert accepted.labels == {"outcome": "accepted"} and accepted.value == 2
+    assert [s.value for s in families["bluelamp_task_queue_depth"].samples] == [0]
