@@ -430,6 +430,12 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
+# Backups (docs/backups.md): the encryption key (or BACKUP_KEY_FILE), where the daily job writes
+# sets, and how many it keeps.
+BACKUP_KEY = _secret("BACKUP_KEY", "")
+BACKUP_DIR = env.str("BACKUP_DIR", default="")
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)
+
 # Logs: one JSON object per line in production (LOG_FORMAT=json: time, level, logger, message,
 # request_id, path, status, duration), plain text in development; every line carries its request's
 # id (in tasks too), and secret-named fields are redacted (bluelamp/operations/logs.py).

@@ -1,4 +1,6 @@
-"""What other domains may use of production operations (the change/release issue's status page
-will read the health and backup reports from here)."""
+"""What other domains may use of production operations: the change/release issue's status page
+reads the latest backup verification (and the health report) from here."""
 
-__all__: list[str] = []
+from bluelamp.operations.backups.services import latest_verification
+
+__all__ = ["latest_verification"]

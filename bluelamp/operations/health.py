@@ -210,8 +210,4 @@ def overall(reports: Iterable[PartReport]) -> str:
 
 
 def register() -> None:
-    """Health adds no jobs. Structured logs have no entry in plugins.PARTS (yet), and every
-    deployment has health checks, so the logs' task signals are connected from here."""
-    from bluelamp.operations import logs
-
-    logs.register()
+    """Health adds no jobs: its checks are asked for by /health/ready."""

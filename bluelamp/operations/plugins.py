@@ -6,6 +6,7 @@ from bluelamp.core.plugins import present_parts
 PARTS = (
     "bluelamp.operations.health",
     "bluelamp.operations.metrics",
+    "bluelamp.operations.logs",
     "bluelamp.operations.backups.plugin",
 )
 

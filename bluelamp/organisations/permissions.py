@@ -13,6 +13,7 @@ from bluelamp.organisations.licensing import licensed_organisation_ids
 from bluelamp.organisations.models import LicenceType, RoleAssignment
 from bluelamp.organisations.roles import ADMINISTRATIVE_ROLES, DEFINITIONS, Perm, Role
 
+_ALL_ATTR = "_bluelamp_all_assignments"
 _CACHE_ATTR = "_bluelamp_assignments"
 _DOMAIN_ATTR = "_bluelamp_in_licensed_domain"
 
@@ -89,14 +90,25 @@ def current_assignments(person) -> list[RoleAssignment]:
     cached = getattr(person, _CACHE_ATTR, None)
     if cached is not None:
         return cached
-    assignments = list(
-        RoleAssignment.objects.current().filter(person=person).select_related("organisation", "unit")
-    )
+    assignments = _all_current(person)
     licensed = licensed_organisation_ids(LicenceType.DIGITAL_SERVICES)
     assignments = [a for a in assignments if a.organisation_id is None or a.organisation_id in licensed]
     setattr(person, _CACHE_ATTR, assignments)
     setattr(person, _DOMAIN_ATTR, person.organisation_id in licensed)
     return assignments
+
+
+def _all_current(person) -> list[RoleAssignment]:
+    """Every assignment of the person not revoked, licensed or not (cached on the object): one
+    query answers both "is an administrator" (MFA, asked by the middleware on every page) and
+    what the person may do."""
+    cached = getattr(person, _ALL_ATTR, None)
+    if cached is None:
+        cached = list(
+            RoleAssignment.objects.current().filter(person=person).select_related("organisation", "unit")
+        )
+        setattr(person, _ALL_ATTR, cached)
+    return cached
 
 
 def _in_licensed_domain(person) -> bool:
@@ -106,7 +118,7 @@ def _in_licensed_domain(person) -> bool:
 
 
 def forget_cached_access(person) -> None:
-    for attr in (_CACHE_ATTR, _DOMAIN_ATTR):
+    for attr in (_ALL_ATTR, _CACHE_ATTR, _DOMAIN_ATTR):
         if hasattr(person, attr):
             delattr(person, attr)
 
@@ -143,4 +155,4 @@ def is_administrator(person) -> bool:
     """Holds any administrative role (MFA required), whether or not its licence is in force."""
     if person is None or not getattr(person, "is_authenticated", False):
         return False
-    return RoleAssignment.objects.current().filter(person=person, role__in=ADMINISTRATIVE_ROLES).exists()
+    return any(assignment.role in ADMINISTRATIVE_ROLES for assignment in _all_current(person))
