@@ -4,7 +4,12 @@ from bluelamp.people.importing import ImportResult, RowError, run_import
 from bluelamp.people.listeners import PeopleChangedListener, listen_people_changed
 from bluelamp.people.models import ImportRun, Person, PersonTransfer
 from bluelamp.people.ranks import ranks_and_grades
-from bluelamp.people.selectors import access_person, people_search, people_visible
+from bluelamp.people.selectors import (
+    access_person,
+    people_search,
+    people_visible,
+    person_by_staff_number_or_email,
+)
 from bluelamp.people.services import person_create, person_transfer, person_update
 
 __all__ = [
@@ -18,6 +23,7 @@ __all__ = [
     "listen_people_changed",
     "people_search",
     "people_visible",
+    "person_by_staff_number_or_email",
     "person_create",
     "person_transfer",
     "person_update",

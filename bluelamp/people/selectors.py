@@ -64,3 +64,25 @@ def access_import_run(reader, run_uuid) -> ImportRun:
     if run is None or not access_for(reader, Perm.PEOPLE_IMPORT).covers_organisation(run.organisation_id):
         raise Http404("No such import")
     return run
+
+
+def person_by_staff_number_or_email(reader, typed: str, perm: Perm) -> tuple[Person | None, str]:
+    """The one person within `reader`'s `perm` scope whose staff number or e-mail address is
+    `typed` (as an administrator types it on a form), or None and why not, in words for the form."""
+    typed = typed.strip()
+    found = list(
+        people_visible(reader, perm)
+        .filter(Q(staff_number__iexact=typed) | Q(email__iexact=typed))
+        .select_related("organisation")[:2]
+    )
+    if not found:
+        return None, (
+            f"No one in the organisations you manage has the staff number or e-mail address “{typed}”: "
+            "check it, or enter the e-mail address they sign in with"
+        )
+    if len(found) > 1:
+        return (
+            None,
+            f"“{typed}” is the staff number of people in more than one organisation: enter their e-mail address",
+        )
+    return found[0], ""

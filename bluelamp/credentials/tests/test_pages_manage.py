@@ -401,12 +401,12 @@ def test_an_imported_completion_can_be_certified(signed_in, alice, bob, course, 
         (
             "K404",
             "No one in the organisations you manage has the staff number or e-mail address “K404”: check it, "
-            "or ask the person for the address they sign in with",
+            "or enter the e-mail address they sign in with",
         ),
         (
             "charlie@essex.police.uk",
             "No one in the organisations you manage has the staff number or e-mail address "
-            "“charlie@essex.police.uk”: check it, or ask the person for the address they sign in with",
+            "“charlie@essex.police.uk”: check it, or enter the e-mail address they sign in with",
         ),
         ("", "Enter the person's staff number or e-mail address"),
     ],

@@ -32,7 +32,7 @@ from bluelamp.credentials.web.forms import (
 from bluelamp.credentials.web.sections import section_links
 from bluelamp.learning.api import Completion, transcript
 from bluelamp.organisations.api import Perm, access_for
-from bluelamp.people.api import Person, people_visible
+from bluelamp.people.api import Person, person_by_staff_number_or_email
 
 PAGE_SIZE = 50
 
@@ -246,23 +246,7 @@ def template_state(request, template_uuid):
 
 def _find_person(user, typed: str) -> tuple[Person | None, str]:
     """The person in `user`'s scope with this staff number or e-mail address, or why not."""
-    typed = typed.strip()
-    found = list(
-        people_visible(user, Perm.LEARNING_MANAGE)
-        .filter(Q(staff_number__iexact=typed) | Q(email__iexact=typed))
-        .select_related("organisation")[:2]
-    )
-    if not found:
-        return None, (
-            f"No one in the organisations you manage has the staff number or e-mail address “{typed}”: "
-            "check it, or ask the person for the address they sign in with"
-        )
-    if len(found) > 1:
-        return (
-            None,
-            f"“{typed}” is the staff number of people in more than one organisation: enter their e-mail address",
-        )
-    return found[0], ""
+    return person_by_staff_number_or_email(user, typed, Perm.LEARNING_MANAGE)
 
 
 def _completions(person: Person, template: CertificateTemplate) -> list[Completion]:

@@ -25,7 +25,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from bluelamp.core.forms import add_service_errors
 from bluelamp.core.timefmt import format_date, london
 from bluelamp.organisations.api import DEFINITIONS, Perm, RoleAssignment
-from bluelamp.people.api import Person, people_visible
+from bluelamp.people.api import Person, person_by_staff_number_or_email
 from bluelamp.programmes import exports, places, selectors
 from bluelamp.programmes.models import Cohort, Place, Programme
 from bluelamp.programmes.structure import may_manage, may_run_cohorts_in
@@ -256,23 +256,7 @@ def places_list(request, programme_uuid):
 
 def find_person(user, typed: str) -> tuple[Person | None, str]:
     """The person in `user`'s scope with this staff number or e-mail address, or why not."""
-    typed = typed.strip()
-    found = list(
-        people_visible(user, Perm.LEARNING_MANAGE)
-        .filter(Q(staff_number__iexact=typed) | Q(email__iexact=typed))
-        .select_related("organisation")[:2]
-    )
-    if not found:
-        return None, (
-            f"No one in the organisations you manage has the staff number or e-mail address “{typed}”: "
-            "check it, or enter their e-mail address"
-        )
-    if len(found) > 1:
-        return (
-            None,
-            f"“{typed}” is the staff number of people in more than one organisation: enter their e-mail address",
-        )
-    return found[0], ""
+    return person_by_staff_number_or_email(user, typed, Perm.LEARNING_MANAGE)
 
 
 @login_required
