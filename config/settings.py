@@ -343,6 +343,14 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = False
 # Only failures count: allauth's default "login" limit (30 a minute per address, successes
 # included) locked a whole station out at shift change.
 ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": "100/5m/ip,10/5m/key"}
+# Public lookups without signing in (the licence check, checking a certificate's code), per client
+# address, counted in the shared cache (bluelamp/core/ratelimits.py). Behind a reverse proxy,
+# RATELIMIT_IP_META_KEY names the header it sets (e.g. HTTP_X_FORWARDED_FOR). Off in the test
+# suite, where every request comes from one address; its own tests turn it on.
+RATE_LIMIT_PUBLIC_LOOKUPS = env.str("RATE_LIMIT_PUBLIC_LOOKUPS", default="60/m")
+RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=not TESTING)
+if env.str("RATELIMIT_IP_META_KEY", default=""):
+    RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY")
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 SOCIALACCOUNT_ONLY = False

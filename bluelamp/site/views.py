@@ -11,6 +11,7 @@ from django.shortcuts import render
 from bluelamp.audit.api import audit_events
 from bluelamp.core.exports import csv_download
 from bluelamp.core.plugins import home_cards
+from bluelamp.core.ratelimits import public_lookup
 from bluelamp.core.timefmt import LONDON
 from bluelamp.organisations.api import (
     LicenceType,
@@ -53,6 +54,7 @@ class LicenceCheckForm(forms.Form):
         )
 
 
+@public_lookup("licence-check")
 def licence_check(request):
     """Public: does organisation X hold licence Y, and until when? Reveals nothing else."""
     form = LicenceCheckForm(request.GET or None)

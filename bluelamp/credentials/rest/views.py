@@ -12,6 +12,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bluelamp.core.ratelimits import public_lookup
 from bluelamp.core.timefmt import london
 from bluelamp.credentials import selectors
 from bluelamp.credentials.models import Certificate
@@ -77,6 +78,7 @@ class VerifyView(APIView):
             404: OpenApiResponse(description="No certificate has that code"),
         },
     )
+    @public_lookup("certificate-verify", json=True)
     def get(self, request, code: str):
         certificate = selectors.certificate_by_code(code)
         if certificate is None:

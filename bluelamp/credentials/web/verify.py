@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 
+from bluelamp.core.ratelimits import public_lookup
 from bluelamp.core.timefmt import format_date, london
 from bluelamp.credentials import codes, selectors
 
@@ -46,6 +47,7 @@ def verification(certificate, *, today) -> dict:
 
 
 @require_GET
+@public_lookup("certificate-verify")
 def verify_form(request):
     form = VerifyForm(request.GET or None)
     if request.GET and form.is_valid():
@@ -54,6 +56,7 @@ def verify_form(request):
 
 
 @require_GET
+@public_lookup("certificate-verify")
 def verify_code(request, code: str):
     certificate = selectors.certificate_by_code(code)
     if certificate is None:

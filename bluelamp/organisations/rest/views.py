@@ -15,6 +15,7 @@ from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from bluelamp.core.ratelimits import public_lookup
 from bluelamp.core.rest import ScopedViewSet, query_param, refused, service_errors
 from bluelamp.organisations.licensing import licence_status
 from bluelamp.organisations.models import Licence, LicenceType, Organisation, Unit
@@ -283,6 +284,7 @@ class LicenceCheckView(APIView):
             404: OpenApiResponse(description="No organisation with that slug"),
         },
     )
+    @public_lookup("licence-check", json=True)
     def get(self, request, *args, **kwargs):
         slug = query_param(request, "organisation")
         licence_type = query_param(request, "type")
