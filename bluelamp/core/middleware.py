@@ -35,6 +35,17 @@ def client_ip(request) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+# A request id a proxy (or a client) sends is kept only if it looks like one: at most 64 letters,
+# digits and . _ : - (the audit log's column; anything else, e.g. a line break to forge a log line,
+# or a value too long for the column, would be trouble). Otherwise one is made.
+_REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+
+
+def request_id_of(request) -> str:
+    given = request.META.get("HTTP_X_REQUEST_ID", "")
+    return given if _REQUEST_ID.fullmatch(given) else uuid.uuid4().hex
+
+
 class RequestContextMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
@@ -44,7 +55,7 @@ class RequestContextMiddleware:
             RequestContext(
                 ip_address=client_ip(request),
                 user_agent=request.META.get("HTTP_USER_AGENT", "")[:300],
-                request_id=request.META.get("HTTP_X_REQUEST_ID", "") or uuid.uuid4().hex,
+                request_id=request_id_of(request),
             )
         )
         try:
