@@ -43,7 +43,9 @@ def test_what_goes_in_comes_out(size):
 
     assert _decrypt(part) == data
     assert DecryptingReader(io.BytesIO(part), KEY).read() == data
-    assert data[:64] not in part or size == 0
+    # The plain bytes do not show through (a few bytes may turn up in random ciphertext by chance:
+    # one byte did, once in five runs, so only runs of 16 and more are looked for).
+    assert data[:64] not in part or size < 16
 
 
 def test_a_wrong_key_is_named():
