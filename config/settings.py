@@ -517,6 +517,12 @@ CONTENT_SECURITY_POLICY = {
 }
 # Pages are never framed; the SCORM player will opt its own views in with xframe_options_sameorigin.
 X_FRAME_OPTIONS = "DENY"
+# Violation reports (bluelamp/operations/urls_csp_reports.py): browsers post them to /csp-reports,
+# each becomes a log line (logger bluelamp.csp) and a count in /metrics; at most
+# RATE_LIMIT_CSP_REPORTS posts per client address. CSP_REPORTS=false leaves reporting out of the
+# policy, and the address answers 404.
+CSP_REPORTS = env.bool("CSP_REPORTS", default=True)
+RATE_LIMIT_CSP_REPORTS = env.str("RATE_LIMIT_CSP_REPORTS", default="60/m")
 
 # SQLite (the quick start) cannot build the "one current assignment per role and scope"
 # constraint with NULLs treated as equal; the role service enforces it on every database.
