@@ -313,6 +313,12 @@ TASKS = {
         )
     }
 }
+# Task workers (`bluelamp worker`, bluelamp/operations/workers.py): each says it is alive every
+# WORKER_HEARTBEAT_SECONDS; a task whose worker has not been seen for WORKER_LOST_AFTER_SECONDS
+# (killed, out of memory, its machine gone) is put back in the queue and run again. Keep the second
+# several times the first, and well above any pause of a machine's clock or database connection.
+WORKER_HEARTBEAT_SECONDS = env.float("WORKER_HEARTBEAT_SECONDS", default=10.0)
+WORKER_LOST_AFTER_SECONDS = env.float("WORKER_LOST_AFTER_SECONDS", default=60.0)
 
 # Health (/health/ready, bluelamp/operations/health.py): the parts without which this process
 # must not take requests (503, so the load balancer sends them elsewhere), and how long the oldest

@@ -138,7 +138,18 @@ def _deliver_after_commit(email_id: int) -> None:
     transaction.on_commit(enqueue)
 
 
+def _message_id(email: OutgoingEmail) -> str:
+    """The message's own Message-ID, the same at every attempt: a copy sent again (a worker
+    killed after the mail server took the message, before the database heard) is the same
+    message to the mail systems and clients that drop a repeated Message-ID, not a second one."""
+    domain = email.from_email.rsplit("@", 1)[-1].strip(" >") or "bluelamp.invalid"
+    return f"<{email.uuid}@{domain}>"
+
+
 def _message(email: OutgoingEmail) -> EmailMultiAlternatives:
+    headers = dict(email.headers)
+    if not any(name.lower() == "message-id" for name in headers):
+        headers["Message-ID"] = _message_id(email)
     message = EmailMultiAlternatives(
         subject=email.subject,
         body=email.text_body,
@@ -146,7 +157,7 @@ def _message(email: OutgoingEmail) -> EmailMultiAlternatives:
         to=email.to,
         cc=email.cc,
         reply_to=email.reply_to,
-        headers=email.headers,
+        headers=headers,
     )
     for alternative in email.alternatives:
         message.attach_alternative(alternative["content"], alternative["mimetype"])
@@ -172,7 +183,10 @@ def _describe(error: Exception) -> str:
 
 def email_deliver(email_id: int, *, at: dt.datetime | None = None) -> str:
     """Try to send one queued e-mail. Returns its status afterwards ("sent", "queued", "refused",
-    or "gone" if it no longer exists). Safe to run twice at once: one of them sends it."""
+    or "gone" if it no longer exists). Safe to run twice, even at once: one of them sends it (the
+    row is locked while it is sent, and marked sent in the same transaction). Only a process killed
+    between the mail server's acceptance and that commit leaves it queued, to be sent again: with
+    the same Message-ID (`_message_id`)."""
     with transaction.atomic():
         email = (
             OutgoingEmail.objects.select_for_update(skip_locked=True)

@@ -34,6 +34,7 @@ __all__ = [
     "readiness",
     "register",
     "task_queue_figures",
+    "workers_alive",
 ]
 
 OK, WARNING, DOWN = "ok", "warning", "down"
@@ -74,6 +75,17 @@ def task_queue_figures(*, at: dt.datetime | None = None) -> QueueFigures:
     return QueueFigures(waiting=unscheduled.count() + scheduled.count(), oldest_age=_age(since, at))
 
 
+def workers_alive(*, at: dt.datetime | None = None) -> int:
+    """`bluelamp worker` processes seen within WORKER_LOST_AFTER_SECONDS (their heartbeats,
+    bluelamp/operations/workers.py). Workers started with django-tasks-db's own `db_worker` beat
+    no heartbeat and are not counted."""
+    from bluelamp.operations.models import WorkerHeartbeat
+
+    at = at or timezone.now()
+    cutoff = at - dt.timedelta(seconds=settings.WORKER_LOST_AFTER_SECONDS)
+    return WorkerHeartbeat.objects.filter(seen_at__gte=cutoff).count()
+
+
 def email_queue_figures(*, at: dt.datetime | None = None) -> QueueFigures:
     """E-mails waiting to be sent whose (next) attempt is due. The lag is counted from when it fell
     due: a message held back after a refused attempt is not late until its retry time passes."""
@@ -96,8 +108,8 @@ class _Described(HealthCheck):
     message: str = dataclasses.field(default="", init=False, repr=False, compare=False)
 
 
-def _lag_check(figures: QueueFigures, *, what: str, limit: float) -> str:
-    described = f"{figures.waiting} {what} waiting" + (
+def _lag_check(figures: QueueFigures, *, what: str, limit: float, before: str = "") -> str:
+    described = f"{before}{figures.waiting} {what} waiting" + (
         f", the oldest for {figures.oldest_age:.0f} s" if figures.waiting else ""
     )
     if figures.oldest_age > limit:
@@ -108,14 +120,18 @@ def _lag_check(figures: QueueFigures, *, what: str, limit: float) -> str:
 @dataclasses.dataclass
 class TaskQueue(_Described):
     """The task workers keep up: the oldest task due has waited no longer than `limit` seconds
-    (HEALTH_TASK_LAG_SECONDS). Down means no worker runs, or too few."""
+    (HEALTH_TASK_LAG_SECONDS). Down means no worker runs, or too few. The message starts with the
+    workers alive ("2 workers; 3 tasks waiting, ...") when any `bluelamp worker` beats."""
 
     limit: float = 300.0
     at: dt.datetime | None = dataclasses.field(default=None, repr=False)
 
     async def run(self) -> None:
         figures = await sync_to_async(task_queue_figures)(at=self.at)
-        self.message = _lag_check(figures, what="tasks", limit=self.limit)
+        alive = await sync_to_async(workers_alive)(at=self.at)
+        # No heartbeat is no proof that no worker runs (db_worker beats none): then nothing is said.
+        workers = f"{alive} worker{'' if alive == 1 else 's'}; " if alive else ""
+        self.message = _lag_check(figures, what="tasks", limit=self.limit, before=workers)
 
 
 @dataclasses.dataclass

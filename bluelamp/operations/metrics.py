@@ -3,9 +3,11 @@ and their latencies), and Bluelamp's own figures.
 
 Ours are of two kinds. Counters kept by the process: SCORM commits, counted by a middleware from
 the commit endpoint's answers (learning tells no listener of commits, and operations does not
-reach into learning). And gauges read from the database when Prometheus scrapes, so that every
+reach into learning); and tasks a `bluelamp worker` put back in the queue because their worker was
+lost (bluelamp/operations/workers.py: seen in a scrape when the worker shares the app server's
+PROMETHEUS_MULTIPROC_DIR, and always in its log). And gauges read from the database when Prometheus scrapes, so that every
 app server reports the same truth and nothing is lost when a process restarts: the task queue's
-depth and lag, the e-mail queue's, and the e-mails sent and refused (OutgoingEmail's states;
+depth and lag, the task workers alive, the e-mail queue's, and the e-mails sent and refused (OutgoingEmail's states;
 sent ones are kept `OutgoingEmail.RETENTION_DAYS`, so "sent" is within that window).
 
 Several processes (gunicorn workers): set PROMETHEUS_MULTIPROC_DIR (docs/operations.md) and the
@@ -25,14 +27,26 @@ from prometheus_client import REGISTRY, CollectorRegistry, Counter, generate_lat
 from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.registry import Collector
 
-from bluelamp.operations.health import email_queue_figures, task_queue_figures
+from bluelamp.operations.health import email_queue_figures, task_queue_figures, workers_alive
 
-__all__ = ["SCORM_COMMITS", "ScormCommitMiddleware", "exposition", "register", "token_matches"]
+__all__ = [
+    "SCORM_COMMITS",
+    "TASKS_REQUEUED",
+    "ScormCommitMiddleware",
+    "exposition",
+    "register",
+    "token_matches",
+]
 
 SCORM_COMMITS = Counter(
     "bluelamp_scorm_commits",
     "SCORM runtime commits answered, by outcome (accepted: 200; refused: any other answer).",
     ["outcome"],
+)
+
+TASKS_REQUEUED = Counter(
+    "bluelamp_tasks_requeued",
+    "Tasks put back in the queue because the worker running them was lost (killed, out of memory).",
 )
 
 _SCORM_COMMIT_VIEW = "learning:sco_commit"
@@ -67,6 +81,11 @@ class DatabaseFigures(Collector):
             "bluelamp_task_queue_lag_seconds",
             "How long the oldest task due has waited (0 when none waits).",
             value=tasks.oldest_age,
+        )
+        yield GaugeMetricFamily(
+            "bluelamp_task_workers",
+            "`bluelamp worker` processes alive (heartbeat within WORKER_LOST_AFTER_SECONDS).",
+            value=workers_alive(),
         )
         emails = email_queue_figures()
         yield GaugeMetricFamily(

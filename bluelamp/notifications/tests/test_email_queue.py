@@ -139,3 +139,40 @@ def test_its_jobs_are_scheduled():
 
     assert retry_undelivered_emails in jobs("frequent")
     assert forget_delivered_emails in jobs("daily")
+
+
+def test_a_message_sent_again_after_a_lost_commit_is_the_same_message(db, smtp, monkeypatch):
+    """A worker killed after the mail server took the message, before its commit, leaves the
+    e-mail queued: the next attempt sends it again, but as the same message (one Message-ID), which
+    mail systems and clients that drop repeats recognise. Without the lost commit it goes once."""
+    inbox = smtp.start(Inbox())
+    email = email_queue(to=["bob@kent.police.uk"], subject="Your ticket", text="Body", at=AT)
+    real_save = OutgoingEmail.save
+
+    def killed_before_commit(self, *args, **kwargs):
+        raise KeyboardInterrupt("the worker was stopped here")
+
+    monkeypatch.setattr(OutgoingEmail, "save", killed_before_commit)
+    with pytest.raises(KeyboardInterrupt):
+        email_deliver(email.pk, at=AT)
+    monkeypatch.setattr(OutgoingEmail, "save", real_save)
+    email.refresh_from_db()
+    assert email.status == OutgoingEmail.Status.QUEUED and email.attempts == 0
+
+    assert email_deliver(email.pk, at=AT) == "sent"
+    assert email_deliver(email.pk, at=AT) == "sent"  # and not again
+    first, second = (message for _, message in inbox.messages())
+    assert first["Message-ID"] == second["Message-ID"] == f"<{email.uuid}@bluelamp.example>"
+
+
+def test_a_message_id_given_by_the_caller_is_kept(db, smtp):
+    inbox = smtp.start(Inbox())
+    email = email_queue(
+        to=["bob@kent.police.uk"],
+        subject="Threaded",
+        text="x",
+        headers={"Message-ID": "<BL-1.2@desk.example>"},
+    )
+    assert email_deliver(email.pk) == "sent"
+    ((_, message),) = inbox.messages()
+    assert message["Message-ID"] == "<BL-1.2@desk.example>"
