@@ -701,3 +701,61 @@ def test_health_check_finds_gunicorn_among_the_processes(tmp_path):
     finally:
         process.kill()
         process.wait()
+
+
+# --- the deployment guide ---------------------------------------------------------------------------
+
+GUIDE = ROOT / "docs" / "deployment.md"
+
+
+def _guide_section(title: str) -> str:
+    text = GUIDE.read_text()
+    start = text.index(f"\n## {title}\n")
+    end = text.find("\n## ", start + 1)
+    return text[start : end if end != -1 else None]
+
+
+def test_every_variable_the_guide_lists_is_read_by_the_settings():
+    known = _settings_environment() | LIBRARY_ENVIRONMENT
+    rows = [line for line in _guide_section("Environment").splitlines() if line.startswith("| `")]
+    named = {name for row in rows for name in re.findall(r"`([A-Z][A-Z0-9_]+)`", row.split(" | ")[0])}
+    assert len(named) > 40
+    assert sorted(named - known) == []
+
+
+def test_every_setting_the_guide_sets_in_the_env_file_is_read_by_the_settings():
+    known = _settings_environment() | LIBRARY_ENVIRONMENT
+    section = _guide_section("A fresh Debian machine, step by step")
+    env_file = section[section.index("/etc/bluelamp/env` (read by every unit") :]
+    block = env_file[env_file.index("```sh\n", env_file.index("```sh\n") + 1) :].split("```")[1]
+    names = re.findall(r"^([A-Z][A-Z0-9_]+)=", block, flags=re.MULTILINE)
+    assert "SECRET_KEY" in names and "DATABASE_URL" in names
+    assert sorted(set(names) - known) == []
+
+
+def test_the_guide_names_every_file_an_operator_installs():
+    guide = GUIDE.read_text()
+    files = [
+        *SYSTEMD.iterdir(),
+        *KUBERNETES.rglob("*.yaml"),
+        *(DEPLOY / "container").iterdir(),
+        CONTAINERFILE,
+    ]
+    unnamed = sorted(
+        str(path.relative_to(DEPLOY))
+        for path in files
+        if path.name != "kustomization.yaml" and path.name not in guide
+    )
+    assert unnamed == []
+    # And every deploy/ path it names is there (the proxy's configuration is another test's).
+    for path in re.findall(r"`(deploy/[\w./@-]+)", guide):
+        assert (ROOT / path.rstrip(".")).exists() or path.startswith("deploy/nginx/"), path
+
+
+def test_the_guide_runs_commands_that_exist():
+    commands = get_commands()
+    # In code: `bluelamp X` in the text, or a line of a shell block (elsewhere "bluelamp" is the
+    # user, the database or the namespace).
+    used = set(re.findall(r"(?:^|`)bluelamp ([a-z][\w-]*)", GUIDE.read_text(), flags=re.MULTILINE))
+    assert {"worker", "run-daily", "backup", "restore", "migrate"} <= used
+    assert sorted(used - set(commands)) == []
