@@ -179,7 +179,9 @@ else:
     # apart, which cut PostgreSQL's CPU per SCORM commit by more than half (docs/performance.md).
     # Off by default: behind PgBouncer it needs PgBouncer >= 1.21 with max_prepared_statements set.
     if env.bool("DATABASE_SERVER_SIDE_BINDING", default=False):
-        DATABASES["default"].setdefault("OPTIONS", {}).update({"server_side_binding": True, "prepare_threshold": 5})
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            {"server_side_binding": True, "prepare_threshold": 5}
+        )
 
 # The cache holds sign-in rate limits (allauth) and TOTP codes already used (so a code cannot be
 # replayed): in production every process must share it, so REDIS_URL is required there (a deploy
