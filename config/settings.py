@@ -96,9 +96,10 @@ MIDDLEWARE = [
     "bluelamp.core.middleware.RejectBadInputMiddleware",
     # SCORM content's own origin is answered here, before sessions, CSRF or static files exist.
     "bluelamp.learning.scorm.content_host.ContentHostMiddleware",
-    # Content-Security-Policy (CONTENT_SECURITY_POLICY below) and Permissions-Policy on every page.
-    "csp.middleware.CSPMiddleware",
-    "bluelamp.core.headers.PermissionsPolicyMiddleware",
+    # Content-Security-Policy (CONTENT_SECURITY_POLICY below), Permissions-Policy and the other
+    # security headers Django does not send itself (bluelamp/core/headers.py).
+    "bluelamp.core.headers.ContentSecurityPolicyMiddleware",
+    "bluelamp.core.headers.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -502,11 +503,13 @@ if PRODUCTION:
     SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
 
-# Content-Security-Policy (django-csp). Scripts only from our own static files, plus the one
-# inline line of GOV.UK Frontend's page template, which carries the request's nonce. Style
-# attributes stay allowed (the organisation's brand colour, the player's table of contents, htmx's
-# indicator styles). No page may be framed except by our own (the SCORM player adds its content
-# origin to frame-src); no plug-ins; <base> only to ourselves.
+# Security headers (docs/operations.md, "Security headers"; bluelamp/core/headers.py sends them).
+# Content-Security-Policy (django-csp): scripts only from our own static files, plus the one
+# inline line of GOV.UK Frontend's page template, which carries the request's nonce; no eval.
+# Style attributes stay allowed (the organisation's brand colour, the player's table of contents,
+# htmx's indicator styles). No page frames anything (the SCORM player alone adds its content
+# origin to frame-src) or may be framed; no plug-ins or workers; <base> and forms only to
+# ourselves. Not Trusted Types: htmx swaps HTML in with innerHTML.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -515,20 +518,50 @@ CONTENT_SECURITY_POLICY = {
         "img-src": [SELF, "data:"],
         "font-src": [SELF],
         "connect-src": [SELF],
+        "manifest-src": [SELF],
+        "worker-src": ["'none'"],
         "frame-src": ["'none'"],
-        "frame-ancestors": [SELF],
+        "frame-ancestors": ["'none'"],
         "object-src": ["'none'"],
         "base-uri": [SELF],
+        # Where a form may send the browser, the redirects after it included (browsers check each).
+        "form-action": [SELF],
     }
 }
-# Pages are never framed; the SCORM player will opt its own views in with xframe_options_sameorigin.
-X_FRAME_OPTIONS = "DENY"
+# Single sign-on starts on allauth's "Sign in with <provider>" page: its form posts to us and we
+# redirect to the organisation's identity provider, which form-action governs too. Providers are
+# set per organisation in the database (any https address, and one may pass the browser on, e.g.
+# Entra ID to AD FS), so on those pages alone a form may lead to any https origin (and, outside
+# production, to a provider on this machine). By URL name; our own views set response._csp_update.
+_SIGN_IN_ELSEWHERE = {
+    "form-action": ["https:"] + ([] if PRODUCTION else ["http://localhost:*", "http://127.0.0.1:*"])
+}
+CSP_UPDATES_BY_VIEW = {"openid_connect_login": _SIGN_IN_ELSEWHERE, "saml_login": _SIGN_IN_ELSEWHERE}
+# The staged rollout, for a deployment with content of its own to check first: CSP_REPORT_ONLY=true
+# sends the same policy as Content-Security-Policy-Report-Only, so nothing is refused and every
+# violation is reported. (CSP_ENFORCE here: django-csp refuses to start with a setting named
+# CSP_REPORT_ONLY, its version 3 setting; check csp.E001.)
+CSP_ENFORCE = not env.bool("CSP_REPORT_ONLY", default=False)
+if PRODUCTION and CSP_ENFORCE:
+    # An http:// address in a page is fetched over HTTPS (browsers ignore it in a report-only policy).
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True
 # Violation reports (bluelamp/operations/urls_csp_reports.py): browsers post them to /csp-reports,
 # each becomes a log line (logger bluelamp.csp) and a count in /metrics; at most
 # RATE_LIMIT_CSP_REPORTS posts per client address. CSP_REPORTS=false leaves reporting out of the
-# policy, and the address answers 404.
+# policy, and the address answers 404. report-to names the Reporting-Endpoints entry (Chromium);
+# report-uri is for browsers without the Reporting API.
 CSP_REPORTS = env.bool("CSP_REPORTS", default=True)
 RATE_LIMIT_CSP_REPORTS = env.str("RATE_LIMIT_CSP_REPORTS", default="60/m")
+if CSP_REPORTS:
+    CONTENT_SECURITY_POLICY["DIRECTIVES"].update({"report-uri": ["/csp-reports"], "report-to": "csp"})
+# Pages are never framed (frame-ancestors above, and this for browsers without it).
+X_FRAME_OPTIONS = "DENY"
+# Django's defaults, stated: no page's address (which names people's records) goes to another
+# site in the Referer header; a window of another site that we open, or that opens ours, cannot
+# reach into it (Cross-Origin-Opener-Policy). No Cross-Origin-Embedder-Policy: require-corp would
+# need every response of the SCORM content origin to opt in, for nothing we use.
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 
 # SQLite (the quick start) cannot build the "one current assignment per role and scope"
 # constraint with NULLs treated as equal; the role service enforces it on every database.
