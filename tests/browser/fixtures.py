@@ -11,6 +11,10 @@ Playwright and one headless chromium per test process.
 
 Headless Debian chromium (never a downloaded browser). Import the helpers from here (or, as the
 older tests do, from tests.browser.conftest); never import the fixtures: they are found by name.
+
+Every test that drives the browser fails on any Content-Security-Policy violation in any of its
+browser contexts, its own included (`CspViolations`, `_fail_on_csp_violations`): each journey is
+also the proof that the policy lets the site, the SCORM player and its content, and htmx work.
 """
 
 import os
@@ -20,6 +24,129 @@ import pytest
 
 CHROMIUM = os.environ.get("BLUELAMP_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 _ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+
+
+# --- Content-Security-Policy violations ------------------------------------------------------------
+
+# Runs in every frame of every page before the page's own scripts: each violation the browser
+# reports to the document (enforced, or report-only) is handed to the test process.
+_CSP_WATCH = """
+document.addEventListener("securitypolicyviolation", (event) => {
+  window.__bluelampCspViolation({
+    document: event.documentURI,
+    directive: event.effectiveDirective,
+    blocked: event.blockedURI,
+    disposition: event.disposition,
+    source: event.sourceFile,
+    line: event.lineNumber,
+    sample: event.sample,
+  });
+}, true);
+"""
+# SCORM content is served from its own origin under this path (bluelamp.learning.scorm.content_host).
+_CONTENT_PATH = "/scorm-content/"
+
+
+class CspViolations:
+    """The Content-Security-Policy violations seen in the browser during one test: from the
+    `securitypolicyviolation` events of every frame, and any console message about the policy
+    (which also catches a policy the browser could not apply). Every browser test fails on any of
+    them, on our pages and on the SCORM content origin alike (its own, stricter policy must let
+    real content work); a test of hostile content says it expects them there
+    (`expect_on_content_origin`) and may look at what was refused (`on_content_origin`)."""
+
+    def __init__(self) -> None:
+        self.seen: list[dict] = []
+        self.content_origin_expected = False
+
+    def add(self, violation: dict) -> None:
+        self.seen.append(violation)
+
+    def expect_on_content_origin(self) -> None:
+        self.content_origin_expected = True
+
+    @staticmethod
+    def _on_content_origin(violation: dict) -> bool:
+        return _CONTENT_PATH in (violation.get("document") or "")
+
+    def on_content_origin(self) -> list[dict]:
+        return [v for v in self.seen if self._on_content_origin(v)]
+
+    def take(self) -> list[dict]:
+        """Those seen so far, which no longer fail the test: for a test that causes them."""
+        taken, self.seen = self.seen, []
+        return taken
+
+    def unexpected(self) -> list[dict]:
+        return [v for v in self.seen if not (self.content_origin_expected and self._on_content_origin(v))]
+
+
+def _describe(violation: dict) -> str:
+    if "console" in violation:
+        return f"{violation['document']}: {violation['console']}"
+    return (
+        f"{violation['document']}: {violation['directive']} ({violation['disposition']}) refused "
+        f"{violation['blocked'] or 'something'} at {violation['source'] or '?'}:{violation['line']}"
+        + (f" [{violation['sample']}]" if violation.get("sample") else "")
+    )
+
+
+class _WatchedBrowser:
+    """The session's browser, every context of which reports CSP violations to the running test
+    (`watching`): contexts a test opens itself are watched too."""
+
+    def __init__(self, browser) -> None:
+        self._browser = browser
+        self.watching: CspViolations | None = None
+
+    def __getattr__(self, name):
+        return getattr(self._browser, name)
+
+    def _report(self, violation: dict) -> None:
+        if self.watching is not None:
+            self.watching.add(violation)
+
+    def new_context(self, **kwargs):
+        context = self._browser.new_context(**kwargs)
+        context.expose_function("__bluelampCspViolation", self._report)
+        context.add_init_script(script=_CSP_WATCH)
+
+        def on_console(message):
+            if "Content Security Policy" in message.text:
+                self._report({"document": (message.location or {}).get("url", ""), "console": message.text})
+
+        context.on("console", on_console)
+        return context
+
+    def new_page(self, **kwargs):
+        return self.new_context(**kwargs).new_page()
+
+
+_CSP_KEY = pytest.StashKey[CspViolations]()
+
+
+@pytest.fixture
+def csp_violations(request):
+    """The running browser test's CSP violations (see CspViolations); the test fails on any."""
+    return request.node.stash.setdefault(_CSP_KEY, CspViolations())
+
+
+@pytest.fixture(autouse=True)
+def _fail_on_csp_violations(request):
+    """Every test that drives the browser: collect its CSP violations, and fail it on any."""
+    if "browser" not in request.fixturenames:
+        yield
+        return
+    browser = request.getfixturevalue("browser")
+    violations = request.node.stash.setdefault(_CSP_KEY, CspViolations())
+    browser.watching = violations
+    yield
+    browser.watching = None
+    unexpected = violations.unexpected()
+    assert not unexpected, "Content-Security-Policy violations:\n" + "\n".join(map(_describe, unexpected))
+
+
+# --- the browser and its pages -------------------------------------------------------------------
 
 
 @pytest.fixture(scope="session")
@@ -49,7 +176,7 @@ def browser():
                     "--disable-quic",
                 ],
             )
-            yield browser
+            yield _WatchedBrowser(browser)
             browser.close()
     finally:
         if before is None:
@@ -60,26 +187,13 @@ def browser():
 
 @pytest.fixture
 def page(browser, live_server):
-    """A page of a fresh browser context. Any Content-Security-Policy violation on our own pages
-    fails the test: every journey doubles as a check that the CSP lets the site work."""
+    """A page of a fresh browser context. Any Content-Security-Policy violation fails the test
+    (`_fail_on_csp_violations`): every journey doubles as a check that the CSP lets the site work."""
     context = browser.new_context(base_url=live_server.url)
     page = context.new_page()
     page.set_default_timeout(15000)
-    violations: list[str] = []
-
-    def on_console(message):
-        text = message.text
-        # SCORM content on its own origin is policed by its own CSP; a hostile package's
-        # refused attempts are what its test expects.
-        if "Content Security Policy" in text and "/scorm-content/" not in (message.location or {}).get(
-            "url", ""
-        ):
-            violations.append(f"{message.location.get('url', '')}: {text}")
-
-    page.on("console", on_console)
     yield page
     context.close()
-    assert not violations, "Content-Security-Policy violations:\n" + "\n".join(violations)
 
 
 def assert_accessible(page, context: str = "") -> None:

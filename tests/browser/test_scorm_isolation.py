@@ -84,8 +84,11 @@ def hostile_package(site: str) -> bytes:
     return raw_zip({"imsmanifest.xml": manifest.encode(), "index.html": sco.encode()})
 
 
-def test_a_hostile_package_reaches_nothing_of_the_site(page, live_server, settings):
+def test_a_hostile_package_reaches_nothing_of_the_site(page, live_server, settings, csp_violations):
     settings.AXES_ENABLED = False
+    # The content origin's own policy refusing the package's attempts is what this test wants to
+    # see (checked below); on our own pages a violation still fails it.
+    csp_violations.expect_on_content_origin()
     Organisation.objects.create(slug="national", name="National body", kind="national_body")
     kent = make_org("kent", "Kent Police")
     trainer = make_person(kent, "trainer@kent.police.uk", roles=["training_admin"])
@@ -129,6 +132,12 @@ def test_a_hostile_package_reaches_nothing_of_the_site(page, live_server, settin
     ):
         assert results[name] == "blocked", (name, results[name])
     assert "sessionid" not in results["own_cookie"] and "csrftoken" not in results["own_cookie"]
+    # Its calls to the site were refused by the content origin's own policy, before any request.
+    refused = csp_violations.on_content_origin()
+    assert any(
+        v.get("directive") == "connect-src" and (v.get("blocked") or "").startswith(live_server.url)
+        for v in refused
+    ), refused
     assert results["runtime"] == "true true"
 
     # Nothing was minted, the learner is still in the player, and the runtime still answers.
