@@ -349,15 +349,29 @@ ACCOUNT_LOGIN_BY_CODE_ENABLED = False
 # that one officer's typos do not lock out a whole police station behind one NAT address.
 # Only failures count: allauth's default "login" limit (30 a minute per address, successes
 # included) locked a whole station out at shift change.
-ACCOUNT_RATE_LIMITS = {"login": None, "login_failed": "100/5m/ip,10/5m/key"}
+# Asking for a password reset: 5 a minute for one e-mail address, 20 a minute from one address
+# (allauth's defaults, stated); following the link in the e-mail: 20 a minute from one address.
+# Over either, allauth answers 429. All are counted in the shared cache (REDIS_URL).
+ACCOUNT_RATE_LIMITS = {
+    "login": None,
+    "login_failed": "100/5m/ip,10/5m/key",
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_from_key": "20/m/ip",
+}
 # Public lookups without signing in (the licence check, checking a certificate's code), per client
-# address, counted in the shared cache (bluelamp/core/ratelimits.py). Behind a reverse proxy,
-# RATELIMIT_IP_META_KEY names the header it sets (e.g. HTTP_X_FORWARDED_FOR). Off in the test
-# suite, where every request comes from one address; its own tests turn it on.
+# address, counted in the shared cache (bluelamp/core/ratelimits.py). Off in the test suite, where
+# every request comes from one address; its own tests turn it on.
 RATE_LIMIT_PUBLIC_LOOKUPS = env.str("RATE_LIMIT_PUBLIC_LOOKUPS", default="60/m")
 RATELIMIT_ENABLE = env.bool("RATELIMIT_ENABLE", default=not TESTING)
+# Behind a reverse proxy every request comes from the proxy's address: RATELIMIT_IP_META_KEY names
+# the header in which the proxy gives the client's, one address that the proxy sets itself
+# (e.g. HTTP_X_REAL_IP for nginx's `proxy_set_header X-Real-IP $remote_addr`; never
+# X-Forwarded-For, which the client can add to). allauth's sign-in and password-reset limits and
+# django-axes' lockout read it too: without it they would count everyone as the proxy.
 if env.str("RATELIMIT_IP_META_KEY", default=""):
     RATELIMIT_IP_META_KEY = env.str("RATELIMIT_IP_META_KEY")
+    ALLAUTH_TRUSTED_CLIENT_IP_HEADER = RATELIMIT_IP_META_KEY.removeprefix("HTTP_").replace("_", "-")
+    AXES_CLIENT_IP_CALLABLE = "bluelamp.core.ratelimits.client_address"
 ACCOUNT_DEFAULT_HTTP_PROTOCOL = "https" if PRODUCTION else "http"
 ACCOUNT_LOGOUT_ON_PASSWORD_CHANGE = False
 SOCIALACCOUNT_ONLY = False

@@ -4,7 +4,8 @@ speed. Counted in the shared cache (Redis in production, so every process counts
 django-ratelimit, per client address (`RATELIMIT_IP_META_KEY` names the header a trusted reverse
 proxy sets, e.g. HTTP_X_FORWARDED_FOR; see docs/operations.md).
 
-Sign-in and password reset are limited by allauth (ACCOUNT_RATE_LIMITS) and django-axes.
+Sign-in and password reset are limited by allauth (ACCOUNT_RATE_LIMITS) and django-axes; behind a
+proxy they find the client's address where django-ratelimit does (`client_address`).
 
 Over the limit, a page answers 429 with a page that says when to try again, and an API view 429
 with JSON; both with Retry-After. The rates are settings (`RATE_LIMIT_PUBLIC_LOOKUPS`, "60/m").
@@ -13,6 +14,7 @@ with JSON; both with Retry-After. The rates are settings (`RATE_LIMIT_PUBLIC_LOO
 from __future__ import annotations
 
 import functools
+import ipaddress
 
 from django.conf import settings
 from django.http import JsonResponse
@@ -20,6 +22,18 @@ from django.shortcuts import render
 from django_ratelimit.core import is_ratelimited
 
 RETRY_AFTER_SECONDS = 60
+
+
+def client_address(request) -> str:
+    """The client's address as django-ratelimit counts it: from the header a trusted reverse proxy
+    sets (`RATELIMIT_IP_META_KEY`), else the connection's. django-axes' AXES_CLIENT_IP_CALLABLE
+    when that setting is made; a value that is not an address counts as the connection's."""
+    key = getattr(settings, "RATELIMIT_IP_META_KEY", None)
+    given = (request.META.get(key) or "").strip() if isinstance(key, str) else ""
+    try:
+        return str(ipaddress.ip_address(given))
+    except ValueError:
+        return request.META.get("REMOTE_ADDR", "")
 
 
 def _rate() -> str:

@@ -2,8 +2,16 @@
 certificate's code, as pages and in the API; over the limit, 429 with Retry-After and words
 that say when to try again. (Off for the rest of the suite, where every request has one address.)"""
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 from django.core.cache import cache
+
+ROOT = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture(autouse=True)
@@ -51,3 +59,28 @@ def test_the_licence_check_and_certificate_checks_count_apart(client, kent):
     for _ in range(3):
         client.get("/licence-check/?organisation=kent&type=PL-P-101")
     assert client.get("/certificates/verify/ZZZZ-ZZZZ-ZZZZ").status_code == 404
+
+
+def _client_address_settings(**env) -> list:
+    script = (
+        "import json, django; from django.conf import settings; django.setup();"
+        "print(json.dumps([getattr(settings, name, None) for name in"
+        " ('RATELIMIT_IP_META_KEY', 'ALLAUTH_TRUSTED_CLIENT_IP_HEADER', 'AXES_CLIENT_IP_CALLABLE')]))"
+    )
+    base = {k: v for k, v in os.environ.items() if k != "RATELIMIT_IP_META_KEY"}
+    base.update({"DJANGO_SETTINGS_MODULE": "config.settings", **env})
+    out = subprocess.run(
+        [sys.executable, "-c", script], env=base, cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def test_behind_a_proxy_sign_in_limits_and_lockout_read_the_same_header():
+    """Set RATELIMIT_IP_META_KEY once: allauth's limits and django-axes' lockout follow it
+    (bluelamp/people/tests/test_sign_in_limits.py shows them counting the client, not the proxy)."""
+    assert _client_address_settings() == [None, None, None]
+    assert _client_address_settings(RATELIMIT_IP_META_KEY="HTTP_X_REAL_IP") == [
+        "HTTP_X_REAL_IP",
+        "X-REAL-IP",
+        "bluelamp.core.ratelimits.client_address",
+    ]

@@ -1,15 +1,19 @@
-"""Sign-in limits count failures, never successes, and hold across processes in production.
+"""Sign-in limits count failures, never successes, and hold across processes in production;
+password reset e-mails are limited per e-mail address and per client address.
 
 A police station signs in from one NAT address: at shift change forty officers sign in within a
 minute, and none of them may be turned away. Wrong passwords are limited per account and per
 address; in production the counters (and the TOTP codes already used) live in Redis, shared by
-every process.
+every process. Behind a reverse proxy, every limit counts the client's address from the header the
+proxy sets (RATELIMIT_IP_META_KEY), never the proxy's.
 """
 
 import uuid
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.cache import cache
+from django.test import override_settings
 
 from bluelamp.people.tests.test_sign_in import WRONG, sign_in, signed_in_as, totp_code, verified
 from conftest import make_person, with_mfa
@@ -97,3 +101,70 @@ def test_limits_and_used_codes_are_held_where_every_process_sees_them(client, al
     assert sign_in(client, alice.email)["Location"] == "/accounts/2fa/authenticate/"
     replay = client.post("/accounts/2fa/authenticate/", {"code": code})
     assert replay.status_code == 200 and signed_in_as(client) is None
+
+
+RESET = "/accounts/password/reset/"
+
+
+def test_password_reset_emails_are_limited_per_email_address(client, kent, bob):
+    """allauth's reset_password limit: 5 a minute for one address asked for; then 429, with a
+    page that says what to do instead."""
+    limit = 5
+    assert django_settings.ACCOUNT_RATE_LIMITS["reset_password"] == f"20/m/ip,{limit}/m/key"
+    verified(bob)
+    for n in range(limit):
+        assert client.post(RESET, {"email": bob.email}).status_code == 302, f"request {n + 1}"
+    limited = client.post(RESET, {"email": bob.email.upper()})  # the same address, however written
+    assert limited.status_code == 429
+    html = limited.content.decode()
+    assert "Too many requests" in html and "Wait a few minutes, then try again" in html
+    assert "the link in the first e-mail still works" in html
+    # Someone else at the same client address is not held back by Bob's limit.
+    alice = verified(make_person(kent, "alice.reset@kent.police.uk", staff_number="R1"))
+    assert client.post(RESET, {"email": alice.email}).status_code == 302
+
+
+def test_password_reset_emails_are_limited_per_client_address(client, kent):
+    """20 a minute from one address, whichever e-mail addresses are asked for."""
+    for n in range(20):
+        response = client.post(RESET, {"email": f"someone{n}@kent.police.uk"})
+        assert response.status_code == 302, f"request {n + 1}"
+    assert client.post(RESET, {"email": "someone.else@kent.police.uk"}).status_code == 429
+    assert (
+        client.post(RESET, {"email": "someone.else@kent.police.uk"}, REMOTE_ADDR="10.1.2.3").status_code
+        == 302
+    )
+
+
+@override_settings(
+    RATELIMIT_IP_META_KEY="HTTP_X_REAL_IP",
+    ALLAUTH_TRUSTED_CLIENT_IP_HEADER="X-Real-IP",
+    AXES_CLIENT_IP_CALLABLE="bluelamp.core.ratelimits.client_address",
+)
+def test_behind_a_proxy_every_limit_counts_the_client_not_the_proxy(client, kent):
+    """As production is configured with RATELIMIT_IP_META_KEY=HTTP_X_REAL_IP (config/settings.py
+    derives the other two): two clients behind one proxy have a budget each."""
+    from allauth.account.adapter import get_adapter
+    from axes.helpers import get_client_ip_address
+    from django.test import RequestFactory
+
+    from bluelamp.core.ratelimits import client_address
+
+    request = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP="203.0.113.7")
+    assert get_adapter().get_client_ip(request) == "203.0.113.7"
+    assert get_client_ip_address(request) == "203.0.113.7" == client_address(request)
+    # A header that is not an address is not taken for one.
+    forged = RequestFactory().get("/", REMOTE_ADDR="10.0.0.1", HTTP_X_REAL_IP="1.2.3.4, 5.6.7.8")
+    assert client_address(forged) == "10.0.0.1"
+
+    proxy = {"REMOTE_ADDR": "10.0.0.1"}
+    for n in range(20):
+        client.post(RESET, {"email": f"someone{n}@kent.police.uk"}, HTTP_X_REAL_IP="203.0.113.7", **proxy)
+    assert (
+        client.post(RESET, {"email": "x@kent.police.uk"}, HTTP_X_REAL_IP="203.0.113.7", **proxy).status_code
+        == 429
+    )
+    assert (
+        client.post(RESET, {"email": "x@kent.police.uk"}, HTTP_X_REAL_IP="203.0.113.8", **proxy).status_code
+        == 302
+    )
