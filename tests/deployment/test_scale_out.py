@@ -256,3 +256,14 @@ def test_a_worker_killed_in_the_middle_of_a_task_loses_nothing(deployment, perso
     assert all(len(row[2]) == 1 for row in deployment.tasks() if row[0] != task_id)
     health = person.send(deployment.proxy(), "GET", "/health/ready")
     assert '"1 worker; ' in health.text, health.text
+
+
+def test_a_worker_stopped_gracefully_is_not_taken_for_lost(deployment):
+    worker = next(p for name, p in deployment.processes.items() if name.startswith("worker") and p.running())
+    worker.terminate()  # SIGTERM, as systemd and Kubernetes stop it
+    assert worker.popen.wait(timeout=20) == 0
+    assert (
+        deployment.query("SELECT worker_id FROM operations_workerheartbeat WHERE worker_id = %s", worker.name)
+        == []
+    )
+    assert f"Worker {worker.name} stopped" in worker.log_text()
