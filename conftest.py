@@ -226,6 +226,16 @@ def _fresh_calendars():
     forget_calendars()
 
 
+@pytest.fixture(autouse=True)
+def _fresh_organisation_cache():
+    """Organisations and licences are cached across requests (organisations/cache.py); a test's
+    rollback sends no signal, so each test starts with nothing cached."""
+    from bluelamp.organisations.api import forget_cached_organisations
+
+    forget_cached_organisations()
+    yield
+
+
 @pytest.fixture(scope="session")
 def calendar():
     """England & Wales bank holidays only: no extra closures, no database."""

@@ -176,6 +176,13 @@ else:
     # (a burst of requests used up PostgreSQL's connections), so there it is one per request.
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
+    # psycopg 3's server-side binding: statements prepared once per connection and parameters sent
+    # apart, which cut PostgreSQL's CPU per SCORM commit by more than half (docs/performance.md).
+    # Off by default: behind PgBouncer it needs PgBouncer >= 1.21 with max_prepared_statements set.
+    if env.bool("DATABASE_SERVER_SIDE_BINDING", default=False):
+        DATABASES["default"].setdefault("OPTIONS", {}).update(
+            {"server_side_binding": True, "prepare_threshold": 5}
+        )
 
 # The cache holds sign-in rate limits (allauth) and TOTP codes already used (so a code cannot be
 # replayed): in production every process must share it, so REDIS_URL is required there (a deploy
@@ -190,6 +197,14 @@ CACHES = {
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+
+# Sessions are read from the cache and written through to the database: every process sees
+# every session (the cache is shared in production, and a session missing from it, e.g. after
+# Redis restarts, is read from the database), and a page costs no session query.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Organisations and licences in force, which every request reads, are cached this long (and
+# dropped by any write to them): bluelamp/organisations/cache.py. 0: not cached.
+ORGANISATIONS_CACHE_SECONDS = env.int("ORGANISATIONS_CACHE_SECONDS", default=0 if TESTING else 60)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.Person"

@@ -20,7 +20,8 @@ from bluelamp.compliance import rules
 from bluelamp.compliance.audiences import Compiled, Facts, compile_audience, matches
 from bluelamp.compliance.models import Assignment, Exemption, Extension, Requirement, StatusCount
 from bluelamp.learning.api import Completion
-from bluelamp.organisations.api import LicenceType, Organisation, Unit, licensed_organisation_ids
+from bluelamp.organisations import api as organisations_api
+from bluelamp.organisations.api import LicenceType, Unit, licensed_organisation_ids
 from bluelamp.people.api import Person
 
 BATCH = 2000
@@ -90,9 +91,7 @@ def after_evaluation(fn: Callable[[list[Change], dt.datetime], None]) -> None:
 
 def national_body_ids() -> list[int]:
     """The national body's id (a list: empty before it exists)."""
-    return list(
-        Organisation.objects.filter(kind=Organisation.Kind.NATIONAL_BODY).values_list("id", flat=True)
-    )
+    return organisations_api.national_body_ids()
 
 
 def _scope(day: dt.date) -> tuple[int | None, set[int]]:

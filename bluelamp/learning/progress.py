@@ -257,8 +257,12 @@ def sco_commit(
     at = at or timezone.now()
     sequence = _sequence(sequence)
     with transaction.atomic():
+        # One statement reads the session with its attempt, enrolment, SCO and package, and locks
+        # only the learner's own rows (the session and the attempt): commits of two sessions of one
+        # SCO are applied one after the other, while the SCO and package rows, which every learner
+        # of the course shares, stay unlocked (locking them serialised a whole course's commits).
         session = (
-            ScoSession.objects.select_for_update()
+            ScoSession.objects.select_for_update(of=("self", "attempt"))
             .select_related("attempt__enrolment", "attempt__sco__package")
             .filter(uuid=session_uuid, attempt__enrolment__person=person)
             .first()
@@ -280,8 +284,6 @@ def sco_commit(
                 "SCORM commit refused (session %s): %s %s", session_uuid, error.element, error.problem
             )
             raise
-        # Locks the attempt too: commits of two sessions of one SCO are applied one after the other.
-        attempt = ScoAttempt.objects.select_for_update().get(pk=attempt.pk)
         before = (attempt.completion_status, attempt.success_status, attempt.score_scaled)
         previous_session_seconds = session.session_seconds
         session.last_sequence = sequence
@@ -315,7 +317,7 @@ def sco_commit(
         )
         attempt.commits += 1
         attempt.updated_at = at
-        attempt.save()
+        attempt.save(update_fields=_COMMITTED_FIELDS)
         if (attempt.completion_status, attempt.success_status, attempt.score_scaled) != before:
             # Only a change of status or score can change the activity's or the course's progress;
             # most commits are bookmarks and suspend data.
@@ -326,8 +328,32 @@ def sco_commit(
             )
             if activity is not None:
                 _update_scorm_progress(enrolment, activity, at)
-        _touch(enrolment, at)
+        if (
+            enrolment.started_at is None
+            or enrolment.last_activity_at is None
+            or at - enrolment.last_activity_at >= _TOUCH_AT_MOST_EVERY
+        ):
+            # "Last active" to the minute: a runtime commits every few seconds, and one write of
+            # the enrolment a minute is enough for reports and reminders.
+            _touch(enrolment, at)
     return CommitOutcome(stored=True, attempt=attempt)
+
+
+# What a commit changes on the attempt (every other column stays as it is).
+_COMMITTED_FIELDS = [
+    "cmi",
+    "completion_status",
+    "success_status",
+    "score_scaled",
+    "score_raw",
+    "location",
+    "suspend_data",
+    "exit",
+    "total_seconds",
+    "commits",
+    "updated_at",
+]
+_TOUCH_AT_MOST_EVERY = dt.timedelta(minutes=1)
 
 
 def _update_scorm_progress(enrolment: Enrolment, activity: Activity, at: dt.datetime) -> None:

@@ -37,18 +37,16 @@ from bluelamp.learning.models import (
 )
 from bluelamp.organisations.api import (
     LicenceType,
-    Organisation,
     Perm,
     access_for,
     licensed_organisation_ids,
+    national_body_ids,
 )
 from bluelamp.people.api import access_person, people_visible
 
 
 def _national_body_ids() -> list[int]:
-    return list(
-        Organisation.objects.filter(kind=Organisation.Kind.NATIONAL_BODY).values_list("pk", flat=True)
-    )
+    return national_body_ids()
 
 
 def owners_available_to(organisation_id: int | None) -> list[int]:

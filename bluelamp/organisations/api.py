@@ -1,5 +1,7 @@
 """What other domains may use of organisations, licences and roles."""
 
+from bluelamp.organisations.cache import forget_all as forget_cached_organisations
+from bluelamp.organisations.cache import national_body_ids
 from bluelamp.organisations.licensing import (
     LicenceStatus,
     has_national_content,
@@ -54,6 +56,8 @@ from bluelamp.organisations.services import (
 
 __all__ = [
     "requires_mfa",
+    "forget_cached_organisations",
+    "national_body_ids",
     "ADMINISTRATIVE_ROLES",
     "DEFINITIONS",
     "GRANTABLE_ROLES",

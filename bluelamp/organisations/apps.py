@@ -8,6 +8,8 @@ class OrganisationsConfig(AppConfig):
 
     def ready(self):
         # Its header links, home-page card and daily jobs (docs/decisions/0010-domains-plug-in.md).
-        from bluelamp.organisations import plugins
+        from bluelamp.organisations import cache, plugins
+
+        del cache  # imported for its signal receivers: writes drop what is cached
 
         plugins.register()

@@ -20,7 +20,7 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def _in_force_q(day: dt.date) -> Q:
+def in_force_q(day: dt.date) -> Q:
     return (
         Q(status=Licence.Status.ACTIVE)
         & Q(starts_on__lte=day)
@@ -68,18 +68,15 @@ def licence_status(*, organisation: Organisation, type: str, on: dt.date | None 
 def organisation_has_licence(organisation: Organisation, type: str, on: dt.date | None = None) -> bool:
     if organisation.is_national_body:
         return True
-    return Licence.objects.filter(_in_force_q(on or today()), organisation=organisation, type=type).exists()
+    return organisation.pk in licensed_organisation_ids(type, on)
 
 
 def licensed_organisation_ids(type: str, on: dt.date | None = None) -> set[int]:
-    """Organisations for which `type` is in force, the national body included."""
-    ids = set(
-        Licence.objects.filter(_in_force_q(on or today()), type=type).values_list(
-            "organisation_id", flat=True
-        )
-    )
-    ids.update(Organisation.objects.filter(kind=Organisation.Kind.NATIONAL_BODY).values_list("id", flat=True))
-    return ids
+    """Organisations for which `type` is in force, the national body included (today's answer
+    comes from the shared cache: organisations/cache.py)."""
+    from bluelamp.organisations import cache
+
+    return cache.licensed_organisation_ids(type, on or today())
 
 
 def has_own_domain(organisation: Organisation, on: dt.date | None = None) -> bool:

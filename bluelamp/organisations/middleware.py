@@ -9,17 +9,11 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from bluelamp.core.endpoints import is_machine_endpoint
+from bluelamp.organisations.cache import organisation_by_pk, organisation_for_host
 from bluelamp.organisations.models import Organisation
 from bluelamp.organisations.permissions import is_administrator
 
 SESSION_KEY = "bluelamp_org"
-
-
-def _organisation_for_host(host: str) -> Organisation | None:
-    host = host.split(":", 1)[0].lower()
-    if not host:
-        return None
-    return Organisation.objects.filter(host_name=host).first()
 
 
 class OrganisationMiddleware:
@@ -36,7 +30,7 @@ class OrganisationMiddleware:
         return self.get_response(request)
 
     def _resolve(self, request) -> Organisation | None:
-        organisation = _organisation_for_host(request.get_host())
+        organisation = organisation_for_host(request.get_host())
         if organisation:
             return organisation
         slug = request.GET.get("org")
@@ -49,7 +43,10 @@ class OrganisationMiddleware:
             return organisation
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:
-            return user.organisation
+            organisation = organisation_by_pk(user.organisation_id)
+            if organisation is not None:
+                user.organisation = organisation  # the same row: later reads need no query
+            return organisation
         slug = request.session.get(SESSION_KEY)
         if slug:
             return Organisation.objects.filter(slug=slug).first()

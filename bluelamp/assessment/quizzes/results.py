@@ -26,7 +26,7 @@ from bluelamp.assessment.quizzes import marking, selectors
 from bluelamp.assessment.quizzes.models import Attempt, AttemptQuestion, Quiz, QuizSlot
 from bluelamp.assessment.quizzes.questions import question_of, questions_by_version
 from bluelamp.assessment.shared.access import learners_q, may_mark, may_set_up
-from bluelamp.organisations.api import Organisation, Perm, access_for
+from bluelamp.organisations.api import Perm, access_for, national_body_ids
 
 # The filters of the results table (key → words), in the order they are offered.
 FILTERS: dict[str, str] = {
@@ -46,7 +46,7 @@ Grade = Decimal
 
 
 def _national_ids() -> set[int]:
-    return set(Organisation.objects.filter(kind=Organisation.Kind.NATIONAL_BODY).values_list("pk", flat=True))
+    return set(national_body_ids())
 
 
 def _markers_access(actor):

@@ -1,0 +1,136 @@
+"""Organisations and licences as every request asks for them, from the shared cache.
+
+Every page needs the organisation of its host name (branding, sign-in options), the signed-in
+person's organisation, and which organisations have a licence in force (a role confers nothing
+without one). They change a few times a year, but read from PostgreSQL they cost every request
+three or four queries, a third of a simple page's time (docs/performance.md, "Serving").
+
+So they are kept in the shared cache (Redis in production, shared by every process) for at most
+ORGANISATIONS_CACHE_SECONDS (60; 0 turns this off, as the test suite does but for this module's
+own tests, so that its query counts are those of the work itself), and any write to an organisation or a licence drops them: at once, and again
+when its transaction commits (so a request that read the old rows meanwhile cannot keep them).
+Licences in force depend on the day too: a cached answer is only used on the day it was worked
+out. Bulk writes that bypass `save()` (queryset `update()`) must call `forget()` themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils import timezone
+
+from bluelamp.organisations.models import Licence, LicenceType, Organisation
+
+_HOSTS = "organisations:hosts:v1:{generation}"
+_ORGANISATION = "organisations:organisation:v1:{generation}:{pk}"
+_LICENSED = "organisations:licensed:v1:{generation}:{type}"
+_NATIONAL = "organisations:national:v1:{generation}"
+# Part of every key: forget_all() moves this process onto new keys (the test suite does so around
+# every test, whose rolled-back rows send no signal).
+_generation = 0
+
+
+def forget_all() -> None:
+    """This process stops reading anything cached so far (the test suite, around every test)."""
+    global _generation
+    _generation += 1
+
+
+def _seconds() -> int:
+    return settings.ORGANISATIONS_CACHE_SECONDS
+
+
+def organisation_by_pk(pk: int | None) -> Organisation | None:
+    if pk is None:
+        return None
+    if not _seconds():
+        return Organisation.objects.filter(pk=pk).first()
+    key = _ORGANISATION.format(generation=_generation, pk=pk)
+    organisation = cache.get(key)
+    if organisation is None:
+        organisation = Organisation.objects.filter(pk=pk).first()
+        if organisation is not None:
+            cache.set(key, organisation, _seconds())
+    return organisation
+
+
+def organisation_for_host(host: str) -> Organisation | None:
+    """The organisation whose own host name this is (without port, any case), if any."""
+    host = host.split(":", 1)[0].lower()
+    if not host:
+        return None
+    if not _seconds():
+        return Organisation.objects.filter(host_name=host).first()
+    hosts = cache.get(_HOSTS.format(generation=_generation))
+    if hosts is None:
+        hosts = dict(
+            Organisation.objects.exclude(host_name__isnull=True)
+            .exclude(host_name="")
+            .values_list("host_name", "pk")
+        )
+        cache.set(_HOSTS.format(generation=_generation), hosts, _seconds())
+    return organisation_by_pk(hosts.get(host))
+
+
+def national_body_ids() -> list[int]:
+    """The national body's id (a list: the model allows more than one), in name order."""
+    query = Organisation.objects.filter(kind=Organisation.Kind.NATIONAL_BODY).order_by("name")
+    if not _seconds():
+        return list(query.values_list("pk", flat=True))
+    key = _NATIONAL.format(generation=_generation)
+    ids = cache.get(key)
+    if ids is None:
+        ids = list(query.values_list("pk", flat=True))
+        cache.set(key, ids, _seconds())
+    return ids
+
+
+def licensed_organisation_ids(type: str, day: dt.date) -> set[int]:
+    """Organisations for which `type` is in force on `day`, the national body included (it needs
+    no licence). Cached for today only; another day is read from the database."""
+    from bluelamp.organisations.licensing import in_force_q
+
+    today = timezone.localdate()
+    key = _LICENSED.format(generation=_generation, type=type)
+    cached_today = day == today and _seconds() > 0
+    if cached_today:
+        cached = cache.get(key)
+        if cached is not None and cached[0] == today.isoformat():
+            return set(cached[1])
+    ids = set(Licence.objects.filter(in_force_q(day), type=type).values_list("organisation_id", flat=True))
+    ids.update(national_body_ids())
+    if cached_today:
+        cache.set(key, (today.isoformat(), sorted(ids)), _seconds())
+    return ids
+
+
+def forget(organisation_pk: int | None = None) -> None:
+    """Drop what is cached about organisations and licences (now and when the transaction commits)."""
+
+    def drop() -> None:
+        keys = [
+            _HOSTS.format(generation=_generation),
+            _NATIONAL.format(generation=_generation),
+            *(_LICENSED.format(generation=_generation, type=t) for t in LicenceType.values),
+        ]
+        if organisation_pk is not None:
+            keys.append(_ORGANISATION.format(generation=_generation, pk=organisation_pk))
+        cache.delete_many(keys)
+
+    drop()
+    transaction.on_commit(drop)
+
+
+@receiver([post_save, post_delete], sender=Organisation, dispatch_uid="organisations-cache-organisation")
+def _organisation_changed(sender, instance: Organisation, **kwargs) -> None:
+    forget(instance.pk)
+
+
+@receiver([post_save, post_delete], sender=Licence, dispatch_uid="organisations-cache-licence")
+def _licence_changed(sender, instance: Licence, **kwargs) -> None:
+    forget()
