@@ -166,6 +166,7 @@ class Result:
     errors: int
     cpu_ms: float
     notes: list[str] = field(default_factory=list)
+    stale: int = 0  # commits acknowledged as out of date (a later one of the same learner came first)
 
 
 def run_wrk(
@@ -237,6 +238,7 @@ def run_wrk(
         errors,
         cpu * 1000 / max(requests, 1),
         [f"first answer not 2xx: {bad}"] if bad else [],
+        int(values.get("stale", 0)),
     )
 
 
@@ -409,8 +411,9 @@ def check_commits(sessions: list[str], before: dict[int, int]) -> str:
         elif stored > session.last_sequence:
             doubled += 1
     return (
-        f"{stored_in_all:,} commits stored; {len(sessions)} learners checked: {lost} with a commit lost, "
-        f"{doubled} with one counted twice"
+        f"{stored_in_all:,} commits stored; {len(sessions)} learners checked: {lost} with fewer stored than "
+        f"their last sequence number (a commit lost, or acknowledged as out of date), {doubled} with one "
+        "counted twice"
     )
 
 
@@ -604,6 +607,7 @@ def main() -> int:
                 **common,
             )
             commits.notes.append(check_commits(sessions, before))
+            commits.notes.append(f"{commits.stale} acknowledged as out of date (a later one got there first)")
             baseline[commits.label] = upsert
             results.append(commits)
             print(
@@ -614,8 +618,11 @@ def main() -> int:
         if "paced" in only:
             fresh = commit_learners(200)
             django.db.connections.close_all()
+            fresh_sessions = [s for _, _, s in fresh]
+            before_paced = attempts_commits(fresh_sessions)
+            django.db.connections.close_all()
             paced = run_paced(app, fresh, args.paced_every, args.paced_commits)
-            paced.notes.append(check_commits([s for _, _, s in fresh], {}))
+            paced.notes.append(check_commits(fresh_sessions, before_paced))
             results.append(paced)
             print(table([paced], {}).splitlines()[-1] + f"  load {load()}; {paced.notes[0]}", flush=True)
 

@@ -261,10 +261,14 @@ def sco_commit(
         # only the learner's own rows (the session and the attempt): commits of two sessions of one
         # SCO are applied one after the other, while the SCO and package rows, which every learner
         # of the course shares, stay unlocked (locking them serialised a whole course's commits).
+        # Only the columns a commit reads: not the committed model it replaces (up to 64,000
+        # characters of suspend data), and a fifth of the SQL to build for the hottest request.
         session = (
             ScoSession.objects.select_for_update(of=("self", "attempt"))
             .select_related("attempt__enrolment", "attempt__sco__package")
+            .only(*_COMMIT_READS)
             .filter(uuid=session_uuid, attempt__enrolment__person=person)
+            .order_by()
             .first()
         )
         if session is None:
@@ -339,6 +343,24 @@ def sco_commit(
     return CommitOutcome(stored=True, attempt=attempt)
 
 
+# What a commit reads (the session, its attempt, enrolment, SCO and package).
+_COMMIT_READS = (
+    "last_sequence",
+    "session_seconds",
+    "terminated",
+    "attempt__completion_status",
+    "attempt__success_status",
+    "attempt__score_scaled",
+    "attempt__score_raw",
+    "attempt__total_seconds",
+    "attempt__commits",
+    "attempt__enrolment__status",
+    "attempt__enrolment__version_id",
+    "attempt__enrolment__started_at",
+    "attempt__enrolment__last_activity_at",
+    "attempt__sco__completion_threshold",
+    "attempt__sco__package__version",
+)
 # What a commit changes on the attempt (every other column stays as it is).
 _COMMITTED_FIELDS = [
     "cmi",
