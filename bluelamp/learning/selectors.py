@@ -128,7 +128,11 @@ def catalogue(
             | Q(summary__icontains=word)
             | Q(tags__name__iexact=word)
         )
-    return courses.distinct().prefetch_related("tags").order_by("title", "pk")
+    if tag or query.split():
+        # Only the joins through tags can repeat a course; without them DISTINCT would make
+        # PostgreSQL sort every published course's whole row to count the catalogue.
+        courses = courses.distinct()
+    return courses.prefetch_related("tags").order_by("title", "pk")
 
 
 def catalogue_tags(person) -> list[str]:

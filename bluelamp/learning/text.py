@@ -9,6 +9,8 @@ http, https or mailto addresses and always carry ``rel="noopener noreferrer"``.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -67,8 +69,15 @@ def render_markdown(text: str | None) -> Markup:
     """
     if not text or not text.strip():
         return Markup("")
+    return Markup(_rendered(text))  # noqa: S704 - cleaned by nh3 against the allow-list below
+
+
+# The same text always renders the same: a catalogue page shows twenty summaries and a course
+# page its own, each rendered once per process rather than on every request (a few MB at most).
+@lru_cache(maxsize=2048)
+def _rendered(text: str) -> str:
     html = _markdown.render(text)
-    cleaned = nh3.clean(
+    return nh3.clean(
         html,
         tags=_ALLOWED_TAGS,
         attributes=_ALLOWED_ATTRIBUTES,
@@ -80,15 +89,19 @@ def render_markdown(text: str | None) -> Markup:
         set_tag_attribute_values=_GOVUK_CLASSES,
         strip_comments=True,
     )
-    return Markup(cleaned)  # noqa: S704 - cleaned by nh3 against the allow-list above
 
 
 def markdown_as_text(text: str | None) -> str:
     """The words of author Markdown without its markup, for a one-line summary (a catalogue card):
     "Know your **grounds**" reads "Know your grounds", not with its asterisks."""
-    import html
-
     if not text or not text.strip():
         return ""
+    return _words(text)
+
+
+@lru_cache(maxsize=2048)
+def _words(text: str) -> str:
+    import html
+
     words = nh3.clean(_markdown.render(text), tags=set())
     return " ".join(html.unescape(words).split())
