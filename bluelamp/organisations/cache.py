@@ -15,7 +15,9 @@ out. Bulk writes that bypass `save()` (queryset `update()`) must call `forget()`
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import time
 
 from django.conf import settings
 from django.core.cache import cache
@@ -39,10 +41,34 @@ def forget_all() -> None:
     """This process stops reading anything cached so far (the test suite, around every test)."""
     global _generation
     _generation += 1
+    _local.clear()
 
 
 def _seconds() -> int:
     return settings.ORGANISATIONS_CACHE_SECONDS
+
+
+# Within one process the shared cache's answers are also kept for a second: a page asks for the
+# licences in force several times (roles, navigation, the licence gate), and each would be a
+# round trip to Redis. A write here forgets them at once; another process's write is seen within
+# a second more.
+_LOCAL_SECONDS = 1.0
+_local: dict[str, tuple[float, object]] = {}
+
+
+def _get(key: str):
+    held = _local.get(key)
+    if held is not None and held[0] > time.monotonic():
+        return held[1]
+    value = cache.get(key)
+    if value is not None:
+        _local[key] = (time.monotonic() + _LOCAL_SECONDS, value)
+    return value
+
+
+def _set(key: str, value) -> None:
+    cache.set(key, value, _seconds())
+    _local[key] = (time.monotonic() + _LOCAL_SECONDS, value)
 
 
 def organisation_by_pk(pk: int | None) -> Organisation | None:
@@ -51,12 +77,13 @@ def organisation_by_pk(pk: int | None) -> Organisation | None:
     if not _seconds():
         return Organisation.objects.filter(pk=pk).first()
     key = _ORGANISATION.format(generation=_generation, pk=pk)
-    organisation = cache.get(key)
+    organisation = _get(key)
     if organisation is None:
         organisation = Organisation.objects.filter(pk=pk).first()
-        if organisation is not None:
-            cache.set(key, organisation, _seconds())
-    return organisation
+        if organisation is None:
+            return None
+        _set(key, organisation)
+    return copy.copy(organisation)  # each caller its own instance, whatever it changes on it
 
 
 def organisation_for_host(host: str) -> Organisation | None:
@@ -66,14 +93,14 @@ def organisation_for_host(host: str) -> Organisation | None:
         return None
     if not _seconds():
         return Organisation.objects.filter(host_name=host).first()
-    hosts = cache.get(_HOSTS.format(generation=_generation))
+    hosts = _get(_HOSTS.format(generation=_generation))
     if hosts is None:
         hosts = dict(
             Organisation.objects.exclude(host_name__isnull=True)
             .exclude(host_name="")
             .values_list("host_name", "pk")
         )
-        cache.set(_HOSTS.format(generation=_generation), hosts, _seconds())
+        _set(_HOSTS.format(generation=_generation), hosts)
     return organisation_by_pk(hosts.get(host))
 
 
@@ -83,11 +110,11 @@ def national_body_ids() -> list[int]:
     if not _seconds():
         return list(query.values_list("pk", flat=True))
     key = _NATIONAL.format(generation=_generation)
-    ids = cache.get(key)
+    ids = _get(key)
     if ids is None:
         ids = list(query.values_list("pk", flat=True))
-        cache.set(key, ids, _seconds())
-    return ids
+        _set(key, ids)
+    return list(ids)
 
 
 def licensed_organisation_ids(type: str, day: dt.date) -> set[int]:
@@ -99,13 +126,13 @@ def licensed_organisation_ids(type: str, day: dt.date) -> set[int]:
     key = _LICENSED.format(generation=_generation, type=type)
     cached_today = day == today and _seconds() > 0
     if cached_today:
-        cached = cache.get(key)
+        cached = _get(key)
         if cached is not None and cached[0] == today.isoformat():
             return set(cached[1])
     ids = set(Licence.objects.filter(in_force_q(day), type=type).values_list("organisation_id", flat=True))
     ids.update(national_body_ids())
     if cached_today:
-        cache.set(key, (today.isoformat(), sorted(ids)), _seconds())
+        _set(key, (today.isoformat(), sorted(ids)))
     return ids
 
 
@@ -121,6 +148,7 @@ def forget(organisation_pk: int | None = None) -> None:
         if organisation_pk is not None:
             keys.append(_ORGANISATION.format(generation=_generation, pk=organisation_pk))
         cache.delete_many(keys)
+        _local.clear()
 
     drop()
     transaction.on_commit(drop)

@@ -104,3 +104,11 @@ def test_the_national_body_is_read_once_and_forgotten_when_an_organisation_is_sa
     assert ids == [national.pk] and asked == 0
     second = Organisation.objects.create(slug="second", name="A second national body", kind="national_body")
     assert national_body_ids() == [second.pk, national.pk]  # in name order
+
+
+def test_each_caller_gets_its_own_organisation_instance(national):
+    kent = make_org("kent", "Kent Police", licences=())
+    first = organisation_by_pk(kent.pk)
+    first.name = "Changed on one request's copy, never saved"
+    second = organisation_by_pk(kent.pk)
+    assert second.name == "Kent Police" and second is not first
