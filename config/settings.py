@@ -177,8 +177,10 @@ else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60 if PRODUCTION else 0))
     DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", True)
     # psycopg 3's server-side binding: statements prepared once per connection and parameters sent
-    # apart, which cut PostgreSQL's CPU per SCORM commit by more than half (docs/performance.md).
-    # Off by default: behind PgBouncer it needs PgBouncer >= 1.21 with max_prepared_statements set.
+    # apart. Off by default: it made SCORM commits up to a third cheaper, but once PostgreSQL
+    # switched the service desk's search to a generic plan (after five runs) the queue was four
+    # times slower (docs/performance.md, "Serving"). Behind PgBouncer it needs PgBouncer >= 1.21
+    # with max_prepared_statements set.
     if env.bool("DATABASE_SERVER_SIDE_BINDING", default=False):
         DATABASES["default"].setdefault("OPTIONS", {}).update(
             {"server_side_binding": True, "prepare_threshold": 5}
