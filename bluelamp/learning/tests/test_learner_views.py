@@ -252,3 +252,16 @@ def test_the_commit_endpoint_is_a_machine_endpoint(client, alice, national_cours
     url = reverse("learning:sco_commit", args=[launch.session.uuid])
     response = client.post(url, json.dumps(payload), content_type="application/json", **ORIGIN)
     assert response.status_code == 200 and response.json()["stored"] is True
+
+
+def test_my_learning_links_start_to_the_first_activity_and_completed_to_the_course(
+    client, signed_in, bob, national
+):
+    started = enrol_self(person=bob, course=import_course(national, code="C-1", title="Course one"))
+    finished = enrol_self(person=bob, course=import_course(national, code="C-2", title="Course two"))
+    Enrolment.objects.filter(pk=finished.pk).update(status=Enrolment.Status.COMPLETED)
+    first = started.version.activities.order_by("order").first()
+
+    page = signed_in(bob).get(reverse("learning:my_learning")).content.decode()
+    assert f'href="{reverse("learning:activity", args=[started.uuid, first.pk])}"' in page
+    assert f'href="{reverse("learning:course", args=[finished.course.uuid])}"' in page

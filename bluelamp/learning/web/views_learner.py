@@ -8,6 +8,7 @@ the content across origins, and posts commits to `sco_commit`.
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -447,6 +448,7 @@ class _UrlPattern:
     `reverse` per link was a third of the page's time."""
 
     _MARK = "00000000-0000-0000-0000-000000000000"
+    _NUMBER = 987654321987  # stands for a whole-number argument (`int` converters refuse the mark)
 
     def __init__(self, name: str, *args):
         self.template = reverse(name, args=[self._MARK if a is None else a for a in args])
@@ -454,21 +456,30 @@ class _UrlPattern:
     def __call__(self, value) -> str:
         return self.template.replace(self._MARK, str(value), 1)
 
+    @classmethod
+    def with_number(cls, name: str) -> Callable[[object, int], str]:
+        """A URL of (uuid, whole number), e.g. an enrolment's activity: both formatted in."""
+        template = reverse(name, args=[cls._MARK, cls._NUMBER])
+        head, tail = template.split(str(cls._NUMBER), 1)
+
+        def url(value, number: int) -> str:
+            return head.replace(cls._MARK, str(value), 1) + str(int(number)) + tail
+
+        return url
+
 
 @login_required
 @require_GET
 def my_learning(request):
     groups = selectors.my_learning(request.user)
     course_url = _UrlPattern("learning:course", None)
-    activity_urls: dict = {}
+    activity_url = _UrlPattern.with_number("learning:activity")
 
     def resume_url(enrolment) -> str:
         activity_id = enrolment.resume_activity_id
         if enrolment.status == Enrolment.Status.COMPLETED or activity_id is None:
             return course_url(enrolment.course.uuid)
-        if activity_id not in activity_urls:
-            activity_urls[activity_id] = _UrlPattern("learning:activity", None, activity_id)
-        return activity_urls[activity_id](enrolment.uuid)
+        return activity_url(enrolment.uuid, activity_id)
 
     return render(
         request,
