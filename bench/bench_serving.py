@@ -67,7 +67,7 @@ def production_env(database_url: str, redis_db: int) -> dict[str, str]:
         "CACHE_KEY_PREFIX": "bench-serving",
         "DATABASE_URL": database_url,
         "RATELIMIT_ENABLE": "false",
-        "LOG_LEVEL": "WARNING",
+        "LOG_LEVEL": "INFO",  # as in production: a JSON line for every request (to the server's log file)
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "STATIC_ROOT": str(Path(tempfile.gettempdir()) / "bench-serving-static"),
         "GUNICORN_MAX_REQUESTS": "0",  # no worker replaced during a run (its CPU time would be lost)

@@ -44,6 +44,9 @@ def main() -> int:
     from bench_serving import HOST, production_env
 
     os.environ.update(production_env(f"{args.server}/{args.db}", redis_db=5))
+    os.environ["LOG_REQUESTS"] = (
+        "false"  # the request lines would bury the profile (their cost is in bench_serving)
+    )
     import django
 
     django.setup()

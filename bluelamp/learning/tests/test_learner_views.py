@@ -265,3 +265,8 @@ def test_my_learning_links_start_to_the_first_activity_and_completed_to_the_cour
     page = signed_in(bob).get(reverse("learning:my_learning")).content.decode()
     assert f'href="{reverse("learning:activity", args=[started.uuid, first.pk])}"' in page
     assert f'href="{reverse("learning:course", args=[finished.course.uuid])}"' in page
+
+
+def test_the_catalogue_links_each_course_to_its_page(client, signed_in, bob, national_course):
+    page = signed_in(bob).get(reverse("learning:catalogue")).content.decode()
+    assert f'href="{reverse("learning:course", args=[national_course.uuid])}"' in page

@@ -84,6 +84,7 @@ def catalogue(request):
             "enrolled": enrolled,
             "duration_text": _duration,
             "summary_text": markdown_as_text,
+            "course_url": _UrlPattern("learning:course", None),
         },
     )
 
