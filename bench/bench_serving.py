@@ -450,7 +450,12 @@ def main() -> int:
     parser.add_argument("--compliance-db", default="bluelamp_bench_compliance")
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
     parser.add_argument("--build", action="store_true", help="(re)create the database first")
-    parser.add_argument("--workers", type=int, default=2, help="app-server worker processes (each app)")
+    parser.add_argument(
+        "--workers",
+        type=int,
+        default=(os.cpu_count() or 1) + 1,
+        help="app-server worker processes (each app)",
+    )
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
     parser.add_argument("--only", default="floor,catalogue,my-learning,course,commits,paced")
