@@ -270,3 +270,27 @@ def test_my_learning_links_start_to_the_first_activity_and_completed_to_the_cour
 def test_the_catalogue_links_each_course_to_its_page(client, signed_in, bob, national_course):
     page = signed_in(bob).get(reverse("learning:catalogue")).content.decode()
     assert f'href="{reverse("learning:course", args=[national_course.uuid])}"' in page
+
+
+def test_the_course_page_continues_at_the_first_activity_not_yet_done(client, signed_in, bob, national):
+    from bluelamp.learning.courses import activity_add, course_create, version_publish
+    from bluelamp.learning.progress import activity_open
+
+    course = course_create(actor=None, owner=national, code="P-3", title="Three pages", summary="")
+    draft = course.versions.get()
+    for n in range(3):
+        activity_add(actor=None, version=draft, kind="page", title=f"Part {n + 1}", body="Read this.")
+    version_publish(actor=None, version=draft)
+    course.refresh_from_db()
+    enrolment = enrol_self(person=bob, course=course)
+    first, second, _ = enrolment.version.activities.order_by("order")
+    signed_in(bob)
+    url = reverse("learning:course", args=[course.uuid])
+    assert f'href="{reverse("learning:activity", args=[enrolment.uuid, first.pk])}"' in client.get(url).text
+
+    activity_open(enrolment=enrolment, activity=first)  # a page is done once opened
+    page = client.get(url).text
+    assert (
+        f'href="{reverse("learning:activity", args=[enrolment.uuid, second.pk])}"' in page
+        and "Continue" in page
+    )

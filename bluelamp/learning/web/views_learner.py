@@ -107,6 +107,18 @@ def course_detail(request, course_uuid):
     enrolment = selectors.live_enrolment(request.user, course)
     version = enrolment.version if enrolment else course.current_version
     history = Enrolment.objects.filter(person=request.user, course=course, status=Enrolment.Status.WITHDRAWN)
+    rows = _activity_rows(enrolment, version) if version else []
+    resume_url = None
+    if enrolment:
+        # Where "Resume" goes, from the activities and progress the page has just read.
+        progress = {
+            row["activity"].pk: {"status": row["progress"].status, "updated_at": row["progress"].updated_at}
+            for row in rows
+            if row["progress"] is not None
+        }
+        resume_url = _resume_url(
+            enrolment, selectors.resume_activity([row["activity"].pk for row in rows], progress)
+        )
     return render(
         request,
         "learning/course.html",
@@ -115,7 +127,7 @@ def course_detail(request, course_uuid):
             "course": course,
             "enrolment": enrolment,
             "version": version,
-            "rows": _activity_rows(enrolment, version) if version else [],
+            "rows": rows,
             "can_enrol": enrolment is None
             and course.self_enrolment
             and selectors.course_available_to(course, request.user.organisation_id),
@@ -123,7 +135,7 @@ def course_detail(request, course_uuid):
             "newer_version": enrolment is not None
             and course.current_version_id
             and course.current_version_id != enrolment.version_id,
-            "resume_url": _resume_url(enrolment) if enrolment else None,
+            "resume_url": resume_url,
             "history": history,
             "duration": _duration(course.duration_minutes),
             "summary_html": render_markdown(course.summary),
