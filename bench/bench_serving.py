@@ -337,22 +337,11 @@ def build() -> None:
 
 def session_cookie(person) -> str:
     """A session for `person`, signed in with a password and a second factor just now (as allauth
-    records it; administrators need both)."""
-    from allauth.account.authentication import AUTHENTICATION_METHODS_SESSION_KEY
+    records it; administrators need both): bench_compliance's sign-in, as a cookie for wrk."""
+    from bench_compliance import sign_in
     from django.conf import settings
-    from django.test import Client
 
-    client = Client()
-    client.force_login(person, backend="django.contrib.auth.backends.ModelBackend")
-    now = time.time()
-    session = client.session
-    session[AUTHENTICATION_METHODS_SESSION_KEY] = [
-        {"method": "password", "at": now, "email": person.email},
-        {"method": "mfa", "at": now, "type": "totp"},
-    ]
-    session["account_authentication_methods_user"] = str(person.pk)
-    session.save()
-    return f"{settings.SESSION_COOKIE_NAME}={session.session_key}"
+    return f"{settings.SESSION_COOKIE_NAME}={sign_in(person).session.session_key}"
 
 
 def other_database_cookie(env: dict[str, str], email: str) -> str:
