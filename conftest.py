@@ -228,11 +228,14 @@ def _fresh_calendars():
 
 @pytest.fixture(autouse=True)
 def _fresh_organisation_cache():
-    """Organisations and licences are cached across requests (organisations/cache.py); a test's
-    rollback sends no signal, so each test starts with nothing cached."""
+    """Organisations, licences, role assignments and signed-in people are cached across requests
+    (organisations/cache.py, people/signed_in.py); a test's rollback sends no signal, so each test
+    starts with nothing cached."""
     from bluelamp.organisations.api import forget_cached_organisations
+    from bluelamp.people.api import forget_cached_people
 
     forget_cached_organisations()
+    forget_cached_people()
     yield
 
 

@@ -8,6 +8,7 @@ statement ran) and the functions that took the most time.
     .venv/bin/python bench/profile_page.py /learning/ --as heavy@force-00.police.uk
     .venv/bin/python bench/profile_page.py /accessibility/ --runs 500 --sort tottime
     .venv/bin/python bench/profile_page.py /servicedesk/queue/ --db bluelamp_bench_desk --as adviser1@desk.example
+    .venv/bin/python bench/profile_page.py commits --sort tottime     # SCORM commits of 200 learners in turn
 """
 
 from __future__ import annotations
@@ -31,7 +32,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("path")
+    parser.add_argument("path", help='a page, or "commits" for SCORM commits (as bench_serving sends them)')
     parser.add_argument("--as", dest="email", default="heavy@force-00.police.uk")
     parser.add_argument("--db", default="bluelamp_bench_serving")
     parser.add_argument("--server", default="postgres://postgres@127.0.0.1:5432")
@@ -58,10 +59,17 @@ def main() -> int:
     person = Person.objects.get(email=args.email)
     from bench_serving import session_cookie
 
-    client = Client(HTTP_HOST=HOST, HTTP_X_FORWARDED_PROTO="https")
-    client.cookies.load(session_cookie(person))  # signed in with a second factor, as administrators must
+    if args.path == "commits":
+        ask = _commits()
+    else:
+        client = Client(HTTP_HOST=HOST, HTTP_X_FORWARDED_PROTO="https")
+        client.cookies.load(session_cookie(person))  # signed in with a second factor, as administrators must
+
+        def ask():
+            return client.get(args.path)
+
     for _ in range(5):
-        response = client.get(args.path)
+        response = ask()
     if response.status_code != 200:
         raise SystemExit(f"{args.path}: {response.status_code}")
 
@@ -72,7 +80,7 @@ def main() -> int:
         return execute(sql, params, many, context)
 
     with connection.execute_wrapper(record):
-        client.get(args.path)
+        ask()
     counted = collections.Counter(statements)
     print(f"{args.path}: {len(response.content) // 1024} KiB, {len(statements)} queries")
     for sql, times in counted.most_common():
@@ -82,7 +90,7 @@ def main() -> int:
     profile = cProfile.Profile()
     profile.enable()
     for _ in range(args.runs):
-        client.get(args.path)
+        ask()
     profile.disable()
     elapsed = (time.perf_counter() - started) * 1000 / args.runs
     print(f"\n{elapsed:.2f} ms a request under the profiler ({args.runs} runs)")
@@ -91,9 +99,49 @@ def main() -> int:
     print(out.getvalue())
     started = time.perf_counter()
     for _ in range(args.runs):
-        client.get(args.path)
+        ask()
     print(f"{(time.perf_counter() - started) * 1000 / args.runs:.2f} ms a request without the profiler")
     return 0
+
+
+def _commits():
+    """A function sending the next SCORM commit of 200 learners in turn, each with its own
+    session cookie and rising sequence numbers (the body bench/wrk/commit.lua sends)."""
+    import itertools
+    import json
+    from http.cookies import SimpleCookie
+
+    from bench_serving import HOST, ORIGIN, commit_learners
+    from django.test import Client
+
+    client = Client(HTTP_HOST=HOST, HTTP_X_FORWARDED_PROTO="https", HTTP_ORIGIN=ORIGIN)
+    learners = [
+        (SimpleCookie(cookie), path, session, itertools.count(1))
+        for cookie, path, session in commit_learners(200)
+    ]
+    turn = itertools.cycle(learners)
+
+    def ask():
+        cookies, path, session, sequence = next(turn)
+        client.cookies = cookies
+        n = next(sequence)
+        body = {
+            "session": session,
+            "sequence": n,
+            "terminate": False,
+            "cmi": {
+                "core": {
+                    "lesson_location": f"page-{n}",
+                    "lesson_status": "incomplete",
+                    "session_time": f"00:00:{n % 60:02d}",
+                    "exit": "suspend",
+                },
+                "suspend_data": f"screen-{n};answers=a,b,c,d",
+            },
+        }
+        return client.post(path, json.dumps(body), content_type="application/json")
+
+    return ask
 
 
 if __name__ == "__main__":

@@ -104,7 +104,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Django's, with the signed-in person read from the shared cache (bluelamp/people/signed_in.py).
+    "bluelamp.people.signed_in.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "allauth.account.middleware.AccountMiddleware",
@@ -207,6 +208,10 @@ SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 # Organisations and licences in force, which every request reads, are cached this long (and
 # dropped by any write to them): bluelamp/organisations/cache.py. 0: not cached.
 ORGANISATIONS_CACHE_SECONDS = env.int("ORGANISATIONS_CACHE_SECONDS", default=0 if TESTING else 60)
+# The signed-in person and their role assignments, which every signed-in request reads, are
+# cached this long per person (and dropped by any write to them): bluelamp/people/signed_in.py,
+# bluelamp/organisations/cache.py. 0: not cached.
+ACCESS_CACHE_SECONDS = env.int("ACCESS_CACHE_SECONDS", default=0 if TESTING else 60)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.Person"

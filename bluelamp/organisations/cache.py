@@ -21,17 +21,20 @@ import time
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from bluelamp.organisations.models import Licence, LicenceType, Organisation
+from bluelamp.core.sharedcache import Generation, now_and_on_commit
+from bluelamp.organisations.models import Licence, LicenceType, Organisation, RoleAssignment, Unit
 
 _HOSTS = "organisations:hosts:v1:{generation}"
 _ORGANISATION = "organisations:organisation:v1:{generation}:{pk}"
 _LICENSED = "organisations:licensed:v1:{generation}:{type}"
 _NATIONAL = "organisations:national:v1:{generation}"
+_ROLES = "organisations:roles:v1:{generation}:{shared}:{person}"
+# Every person's cached roles at once: a unit renamed, an organisation changed.
+_roles_generation = Generation("organisations-roles")
 # Part of every key: forget_all() moves this process onto new keys (the test suite does so around
 # every test, whose rolled-back rows send no signal).
 _generation = 0
@@ -42,6 +45,7 @@ def forget_all() -> None:
     global _generation
     _generation += 1
     _local.clear()
+    _roles_generation.forget_local()
 
 
 def _seconds() -> int:
@@ -136,6 +140,42 @@ def licensed_organisation_ids(type: str, day: dt.date) -> set[int]:
     return ids
 
 
+def role_assignments(person_pk: int) -> list[RoleAssignment]:
+    """Every role assignment of the person not revoked, licensed or not, with its organisation
+    and unit (organisations/permissions.py decides what they confer). Every signed-in request
+    asks; cached per person for ACCESS_CACHE_SECONDS, dropped by any write to the person's
+    assignments, and for everyone by a write to a unit or an organisation."""
+
+    def read() -> list[RoleAssignment]:
+        return list(
+            RoleAssignment.objects.current()
+            .filter(person_id=person_pk)
+            .select_related("organisation", "unit")
+        )
+
+    seconds = settings.ACCESS_CACHE_SECONDS
+    if not seconds:
+        return read()
+    key = _roles_key(person_pk)
+    assignments = cache.get(key)
+    if assignments is None:
+        assignments = read()
+        cache.set(key, assignments, seconds)
+    return assignments
+
+
+def _roles_key(person_pk: int) -> str:
+    return _ROLES.format(generation=_generation, shared=_roles_generation.current(), person=person_pk)
+
+
+def forget_role_assignments(person_pk: int | None = None) -> None:
+    """Drop one person's cached role assignments, or everyone's (None); now and on commit."""
+    if person_pk is None:
+        _roles_generation.bump()
+    else:
+        now_and_on_commit(lambda: cache.delete(_roles_key(person_pk)))
+
+
 def forget(organisation_pk: int | None = None) -> None:
     """Drop what is cached about organisations and licences (now and when the transaction commits)."""
 
@@ -150,13 +190,23 @@ def forget(organisation_pk: int | None = None) -> None:
         cache.delete_many(keys)
         _local.clear()
 
-    drop()
-    transaction.on_commit(drop)
+    now_and_on_commit(drop)
+    forget_role_assignments()  # they carry their organisation
 
 
 @receiver([post_save, post_delete], sender=Organisation, dispatch_uid="organisations-cache-organisation")
 def _organisation_changed(sender, instance: Organisation, **kwargs) -> None:
     forget(instance.pk)
+
+
+@receiver([post_save, post_delete], sender=RoleAssignment, dispatch_uid="organisations-cache-role")
+def _role_assignment_changed(sender, instance: RoleAssignment, **kwargs) -> None:
+    forget_role_assignments(instance.person_id)
+
+
+@receiver([post_save, post_delete], sender=Unit, dispatch_uid="organisations-cache-unit")
+def _unit_changed(sender, instance: Unit, **kwargs) -> None:
+    forget_role_assignments()  # assignments carry their unit; units' bulk writes call it themselves
 
 
 @receiver([post_save, post_delete], sender=Licence, dispatch_uid="organisations-cache-licence")

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 
 from django.db.models import Q
 
+from bluelamp.organisations.cache import role_assignments
 from bluelamp.organisations.licensing import licensed_organisation_ids
 from bluelamp.organisations.models import LicenceType, RoleAssignment
 from bluelamp.organisations.roles import ADMINISTRATIVE_ROLES, DEFINITIONS, Perm, Role
@@ -104,9 +105,7 @@ def _all_current(person) -> list[RoleAssignment]:
     what the person may do."""
     cached = getattr(person, _ALL_ATTR, None)
     if cached is None:
-        cached = list(
-            RoleAssignment.objects.current().filter(person=person).select_related("organisation", "unit")
-        )
+        cached = role_assignments(person.pk)  # from the shared cache (organisations/cache.py)
         setattr(person, _ALL_ATTR, cached)
     return cached
 

@@ -11,8 +11,12 @@ from bluelamp.people.selectors import (
     person_by_staff_number_or_email,
 )
 from bluelamp.people.services import person_create, person_transfer, person_update
+from bluelamp.people.signed_in import forget_all as forget_cached_people
+from bluelamp.people.signed_in import forget_signed_in
 
 __all__ = [
+    "forget_cached_people",
+    "forget_signed_in",
     "ImportResult",
     "ImportRun",
     "PeopleChangedListener",

@@ -9,6 +9,7 @@ class PeopleConfig(AppConfig):
     def ready(self):
         # adapters: connects the allauth signal receivers (password reset verifies the address).
         # plugins: its header links, home-page cards and daily job (docs/decisions/0010-...).
-        from bluelamp.people import adapters, plugins  # noqa: F401
+        # signed_in: its signal receivers drop a cached person on every write to them.
+        from bluelamp.people import adapters, plugins, signed_in  # noqa: F401
 
         plugins.register()

@@ -12,6 +12,7 @@ from bluelamp.organisations.api import Organisation, Perm, Unit, access_for
 from bluelamp.people.listeners import AUDIENCE_FIELDS, people_changed
 from bluelamp.people.models import Person, PersonTransfer
 from bluelamp.people.ranks import normalise_rank
+from bluelamp.people.signed_in import forget_signed_in
 
 PERSON_FIELDS = [
     "email",
@@ -220,6 +221,7 @@ def person_transfer(
         # Their reports lose their line manager: they changed too.
         reports = list(person.reports.values_list("pk", flat=True))
         person.reports.update(line_manager=None)
+        forget_signed_in(reports)  # updated in bulk: no save(), no signal
         person.organisation = to_organisation
         person.unit = to_unit
         person.staff_number = staff_number

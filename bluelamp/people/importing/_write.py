@@ -12,6 +12,7 @@ from bluelamp.people.importing._plan import _Plan
 from bluelamp.people.importing._types import _BATCH, ImportResult, Progress, _chunks
 from bluelamp.people.listeners import people_changed
 from bluelamp.people.models import Person
+from bluelamp.people.signed_in import forget_signed_in
 
 # Changes the domains above are not told about (listeners.py): a new name or e-mail address.
 _PROFILE_ONLY = frozenset({"email", "first_name", "last_name"})
@@ -33,6 +34,8 @@ def _apply(actor, organisation: Organisation, plan: _Plan, result: ImportResult,
     now = timezone.now()
     today = timezone.localdate()
     with transaction.atomic():
+        # People are written in bulk (no save(), no signal): signed-in people read afresh.
+        forget_signed_in()
         new_units = [key for key, pk in plan.units.items() if pk is None]
         reserved: dict[str, int] = {}
         if new_units and connection.vendor == "postgresql":
@@ -292,7 +295,11 @@ def _copy_people(
 def _update_people(rows: list[tuple], now: dt.datetime) -> None:
     """Write changed people. One statement per batch on PostgreSQL, bulk_update elsewhere."""
     if connection.vendor == "postgresql":
-        placeholders = ",".join(["(%s,%s,%s,%s,%s,%s,%s,%s::date,%s,%s,%s::date,%s)"] * len(rows))
+        # Typed: a batch in which no one has a unit (all NULL) would make the column text.
+        placeholders = ",".join(
+            ["(%s::bigint,%s,%s,%s,%s::bigint,%s,%s,%s::date,%s,%s::boolean,%s::date,%s::boolean)"]
+            * len(rows)
+        )
         params = [value for row in rows for value in row]
         with connection.cursor() as cursor:
             cursor.execute(

@@ -126,3 +126,15 @@ def test_missing_optional_columns_leave_fields_alone(alice, kent):
 def test_outsider_cannot_import_into_another_organisation(charlie, kent):
     with pytest.raises(PermissionDenied):
         run_import(actor=charlie, organisation=kent, data=GOOD, file_name="hr.csv", dry_run=True)
+
+
+def test_an_update_in_which_no_one_has_a_unit_is_applied(alice, kent):
+    """On PostgreSQL the batch's NULL unit ids once made its unit column text, and the import
+    failed with a type error."""
+    first = csv_bytes("200,no.unit@kent.police.uk,Nia,Unit,,,,,,active")
+    assert run_import(actor=alice, organisation=kent, data=first, file_name="a.csv", dry_run=False).ok
+    changed = csv_bytes("200,no.unit@kent.police.uk,Nia,Renamed,,,,,,leaver")
+    result = run_import(actor=alice, organisation=kent, data=changed, file_name="b.csv", dry_run=False)
+    assert (result.updated, result.leavers) == (1, 1), result.errors
+    person = Person.objects.get(staff_number="200")
+    assert person.last_name == "Renamed" and person.unit_id is None and not person.is_active

@@ -1,0 +1,101 @@
+"""Who is signed in, read from the shared cache rather than PostgreSQL on every request.
+
+Every signed-in request reads its person (Django's `get_user`): a query, and the SQL built for
+it, each time; a SCORM runtime commits every few seconds per learner. So the person row is kept
+in the shared cache for ACCESS_CACHE_SECONDS (60; 0 turns it off, as the test suite does but for
+this module's own tests), dropped by every `save()` or delete of the person (at once and again
+on commit), and for everyone by writes that bypass `save()` (the HR import's bulk updates, a
+manager's reports handed back): they call `forget_signed_in()`.
+
+A cached person is only ever used where Django's own `get_user` would accept the session: the
+session names the person and a backend still configured, the backend still lets the person in
+(`is_active`), and the session's hash matches the person's password hash with the current
+SECRET_KEY. Anything else (no session, a hash made with a fallback key, a changed password) is
+left to Django's `get_user` itself, which signs the session out or rotates it as it always does.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.contrib import auth
+from django.contrib.auth.middleware import AuthenticationMiddleware as DjangoAuthenticationMiddleware
+from django.core.cache import cache
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+from django.utils.crypto import constant_time_compare
+from django.utils.functional import SimpleLazyObject
+
+from bluelamp.core.sharedcache import Generation, now_and_on_commit
+from bluelamp.people.models import Person
+
+_PERSON = "people:signed-in:v1:{generation}:{shared}:{pk}"
+_everyone = Generation("people-signed-in")
+# Part of every key: the test suite moves each test onto new keys (its rollbacks send no signal).
+_generation = 0
+
+
+class AuthenticationMiddleware(DjangoAuthenticationMiddleware):
+    """Django's, with `request.user` from `signed_in_person`."""
+
+    def process_request(self, request):
+        super().process_request(request)
+        request.user = SimpleLazyObject(lambda: _user(request))
+
+
+def _user(request):
+    if not hasattr(request, "_cached_user"):
+        request._cached_user = signed_in_person(request)
+    return request._cached_user
+
+
+def signed_in_person(request):
+    """The person this request's session is signed in as, or AnonymousUser: Django's
+    `auth.get_user`, with the person read from the shared cache when the session verifies."""
+    seconds = settings.ACCESS_CACHE_SECONDS
+    session = request.session
+    try:
+        pk = Person._meta.pk.to_python(session[auth.SESSION_KEY])
+        backend_path = session[auth.BACKEND_SESSION_KEY]
+    except (KeyError, ValueError):
+        pk = backend_path = None
+    session_hash = session.get(auth.HASH_SESSION_KEY) if pk is not None else None
+    if not seconds or pk is None or not session_hash or backend_path not in settings.AUTHENTICATION_BACKENDS:
+        return auth.get_user(request)
+    key = _key(pk)
+    person = cache.get(key)
+    if person is None:
+        user = auth.get_user(request)  # reads the person (and verifies the session)
+        if user.is_authenticated and user.pk == pk:
+            cache.set(key, user, seconds)
+        return user
+    if auth.load_backend(backend_path).user_can_authenticate(person) and constant_time_compare(
+        session_hash, person.get_session_auth_hash()
+    ):
+        return person
+    return auth.get_user(request)
+
+
+def _key(pk: int) -> str:
+    return _PERSON.format(generation=_generation, shared=_everyone.current(), pk=pk)
+
+
+def forget_signed_in(pks=None) -> None:
+    """Drop the cached rows of these people (ids), or of everyone (None); now and on commit.
+    Writes to people that bypass `save()` call it."""
+    if pks is None:
+        _everyone.bump()
+    else:
+        keys = list(pks)
+        now_and_on_commit(lambda: cache.delete_many([_key(pk) for pk in keys]))
+
+
+def forget_all() -> None:
+    """This process stops reading anything cached so far (the test suite, around every test)."""
+    global _generation
+    _generation += 1
+    _everyone.forget_local()
+
+
+@receiver([post_save, post_delete], sender=Person, dispatch_uid="people-signed-in-person")
+def _person_changed(sender, instance: Person, **kwargs) -> None:
+    forget_signed_in([instance.pk])

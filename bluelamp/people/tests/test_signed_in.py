@@ -1,0 +1,185 @@
+"""The signed-in person and their role assignments come from the shared cache (people/signed_in.py,
+organisations/cache.py), and every write to them is seen on the next request. The suite turns the
+cache off; these tests turn it on."""
+
+import pytest
+from django.conf import settings
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext, override_settings
+from django.utils import timezone
+
+from bluelamp.organisations.api import (
+    Perm,
+    RoleAssignment,
+    has_perm_anywhere,
+    role_grant,
+    role_revoke,
+)
+from bluelamp.organisations.services import unit_create, unit_rename
+from bluelamp.people.api import Person, forget_signed_in, person_update
+from conftest import make_person
+
+pytestmark = pytest.mark.django_db
+
+PAGE = "/accessibility/"  # any page; it asks who is signed in (the header) and what they hold
+
+
+@pytest.fixture(autouse=True)
+def _cache_on(settings):
+    settings.ACCESS_CACHE_SECONDS = 60
+
+
+def signed_in(person) -> Client:
+    client = Client()
+    client.force_login(person)
+    return client
+
+
+def ask(client):
+    """The request's person (or AnonymousUser) and the SQL it sent."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(PAGE)
+    assert response.status_code in (200, 302)  # 302: an administrator sent to set up MFA
+    user = response.wsgi_request.user
+    user.is_authenticated  # noqa: B018 (evaluates the lazy object inside no other request)
+    return user, [q["sql"] for q in captured]
+
+
+def person_queries(sql):
+    return [s for s in sql if 'FROM "people_person"' in s]
+
+
+def role_queries(sql):
+    return [s for s in sql if 'FROM "organisations_roleassignment"' in s]
+
+
+def test_the_second_request_reads_neither_the_person_nor_their_roles(alice):
+    client = signed_in(alice)
+    user, sql = ask(client)
+    assert user == alice and person_queries(sql) and role_queries(sql)
+    user, sql = ask(client)
+    assert user == alice and user.is_authenticated
+    assert person_queries(sql) == [] and role_queries(sql) == []
+
+
+def test_a_changed_password_signs_other_sessions_out_at_once(alice):
+    client = signed_in(alice)
+    ask(client)
+    alice.set_password("another long pass phrase")
+    alice.save()
+    user, _ = ask(client)
+    assert not user.is_authenticated
+
+
+def test_a_deactivated_person_is_signed_out_at_once(alice):
+    client = signed_in(alice)
+    ask(client)
+    Person.objects.filter(pk=alice.pk).update(is_active=False)
+    user, _ = ask(client)
+    assert user.is_authenticated  # a bulk write without forget_signed_in: the row is still cached
+    forget_signed_in([alice.pk])
+    user, _ = ask(client)
+    assert not user.is_authenticated
+
+    Person.objects.filter(pk=alice.pk).update(is_active=True)
+    client = signed_in(alice)
+    ask(client)
+    alice.refresh_from_db()
+    alice.is_active = False
+    alice.save()  # save() drops it itself
+    user, _ = ask(client)
+    assert not user.is_authenticated
+
+
+def test_forgetting_everyone_reads_everyone_again(alice, bob):
+    alice_client, bob_client = signed_in(alice), signed_in(bob)
+    ask(alice_client)
+    ask(bob_client)
+    Person.objects.filter(pk__in=[alice.pk, bob.pk]).update(first_name="Changed")
+    forget_signed_in()
+    assert ask(alice_client)[0].first_name == "Changed"
+    assert ask(bob_client)[0].first_name == "Changed"
+
+
+def test_an_edit_through_the_service_is_seen_on_the_next_request(alice, bob):
+    client = signed_in(bob)
+    ask(client)
+    person_update(actor=alice, person=bob, first_name="Robert")
+    assert ask(client)[0].first_name == "Robert"
+
+
+def test_the_hr_import_drops_every_cached_person(alice, bob, kent):
+    from bluelamp.people.api import run_import
+
+    client = signed_in(bob)
+    ask(client)
+    csv = (
+        "staff_number,email,first_name,last_name,unit,rank,job_role,line_manager_staff_number,start_date,status\n"
+        "K2,bob@kent.police.uk,Bob,Officer,,,,,,leaver\n"
+    )
+    result = run_import(actor=alice, organisation=kent, data=csv.encode(), file_name="hr.csv", dry_run=False)
+    assert result.ok, result.errors
+    assert Person.objects.get(pk=bob.pk).is_active is False
+    user, _ = ask(client)
+    assert not user.is_authenticated
+
+
+def test_a_session_for_someone_deleted_is_anonymous(kent):
+    gone = make_person(kent, "gone@kent.police.uk")
+    client = signed_in(gone)
+    ask(client)
+    gone.emailaddress_set.all().delete()
+    gone.delete()
+    user, _ = ask(client)
+    assert not user.is_authenticated
+
+
+def test_a_session_signed_with_an_old_secret_key_is_left_to_django(alice):
+    """A key rotation: the session's hash matches a fallback key only. Django's get_user rotates
+    the session; the cached person is not taken on the hash it cannot verify."""
+    with override_settings(SECRET_KEY="an old secret key that is long enough to be a real one, 50+"):
+        client = signed_in(alice)
+    with override_settings(
+        SECRET_KEY_FALLBACKS=["an old secret key that is long enough to be a real one, 50+"]
+    ):
+        ask(signed_in(alice))  # alice's row cached through another session
+        user, _ = ask(client)
+        assert user == alice  # verified by Django with the fallback, session rotated
+        user, _ = ask(client)
+        assert user == alice
+    assert settings.SECRET_KEY not in str(client.session.items())
+
+
+def test_a_role_granted_or_revoked_is_seen_on_the_next_request(alice, bob, kent):
+    client = signed_in(bob)
+    user, _ = ask(client)
+    assert not has_perm_anywhere(user, Perm.PEOPLE_MANAGE)
+    assignment = role_grant(actor=alice, person=bob, role="organisation_admin", organisation=kent)
+    user, _ = ask(client)
+    assert has_perm_anywhere(user, Perm.PEOPLE_MANAGE)
+    role_revoke(actor=alice, assignment=assignment)
+    user, _ = ask(client)
+    assert not has_perm_anywhere(user, Perm.PEOPLE_MANAGE)
+
+
+def test_a_renamed_unit_is_seen_in_everyones_roles(alice, bob, kent):
+    unit = unit_create(actor=alice, organisation=kent, name="Training")
+    role_grant(actor=alice, person=bob, role="tutor", unit=unit)
+    client = signed_in(bob)
+    user, _ = ask(client)
+    assert [a.unit.name for a in user._bluelamp_all_assignments] == ["Training"]
+    unit_rename(actor=alice, unit=unit, name="Learning and development")
+    user, sql = ask(client)
+    assert role_queries(sql)
+    assert [a.unit.name for a in user._bluelamp_all_assignments] == ["Learning and development"]
+
+
+def test_a_role_assignment_written_directly_is_seen(alice, bob, kent):
+    client = signed_in(bob)
+    ask(client)
+    RoleAssignment.objects.create(
+        person=bob, role="organisation_admin", organisation=kent, granted_at=timezone.now()
+    )
+    user, _ = ask(client)
+    assert has_perm_anywhere(user, Perm.PEOPLE_MANAGE)
