@@ -228,14 +228,16 @@ def _fresh_calendars():
 
 @pytest.fixture(autouse=True)
 def _fresh_organisation_cache():
-    """Organisations, licences, role assignments and signed-in people are cached across requests
-    (organisations/cache.py, people/signed_in.py); a test's rollback sends no signal, so each test
-    starts with nothing cached."""
+    """Organisations, licences, role assignments, signed-in people and catalogue pages are cached
+    across requests (organisations/cache.py, people/signed_in.py, learning/catalogue.py); a test's
+    rollback sends no signal, so each test starts with nothing cached."""
+    from bluelamp.learning.catalogue import forget_all as forget_cached_catalogue
     from bluelamp.organisations.api import forget_cached_organisations
     from bluelamp.people.api import forget_cached_people
 
     forget_cached_organisations()
     forget_cached_people()
+    forget_cached_catalogue()
     yield
 
 

@@ -494,8 +494,7 @@ def main() -> int:
             missed.append(f"my_learning ({label})")
 
     print(f"\n2. my_learning, {live} live enrolments, {args.runs} runs")
-    groups = selectors.my_learning(heavy)
-    print(f"  groups: { {k: len(v) for k, v in groups.items()} }")
+    print(f"  groups: {selectors.my_learning(heavy).counts}")
     my_learning_page(f"{Completion.objects.count():,} completions in the table")
 
     # 3. The national learner record.

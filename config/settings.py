@@ -212,6 +212,9 @@ ORGANISATIONS_CACHE_SECONDS = env.int("ORGANISATIONS_CACHE_SECONDS", default=0 i
 # cached this long per person (and dropped by any write to them): bluelamp/people/signed_in.py,
 # bluelamp/organisations/cache.py. 0: not cached.
 ACCESS_CACHE_SECONDS = env.int("ACCESS_CACHE_SECONDS", default=0 if TESTING else 60)
+# The catalogue's pages (count, rows, tags) for each set of owners and filters, dropped by any
+# write to a course, a version, a tag or an organisation: bluelamp/learning/catalogue.py. 0: off.
+CATALOGUE_CACHE_SECONDS = env.int("CATALOGUE_CACHE_SECONDS", default=0 if TESTING else 60)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.Person"

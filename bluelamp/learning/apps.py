@@ -9,8 +9,11 @@ class LearningConfig(AppConfig):
 
     def ready(self):
         checks.register(check_scorm_content_origin, checks.Tags.security, deploy=True)
-        # Its header links and daily job (docs/decisions/0010-domains-plug-in.md).
-        from bluelamp.learning import plugins
+        # Its header links and daily job (docs/decisions/0010-domains-plug-in.md); the catalogue's
+        # signal receivers (writes to courses drop its cached pages).
+        from bluelamp.learning import catalogue, plugins
+
+        del catalogue
 
         plugins.register()
 

@@ -20,7 +20,7 @@ from types import SimpleNamespace
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Case, Func, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
+from django.db.models import Case, Count, F, Func, OuterRef, Prefetch, Q, QuerySet, Subquery, Value, When
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
@@ -267,76 +267,125 @@ class LearningRow:
     resume_activity_id: int | None
 
 
-def my_learning(person) -> dict[str, list[LearningRow]]:
-    """The person's live enrolments, split into in progress, not started and completed, each
-    with `activities_total`, `activities_done` and `resume_activity_id` (as `resume_activity`
-    decides). One query, however many enrolments: the counts and the resume target are
-    correlated subqueries on the (version, order) and (enrolment, activity) indexes."""
+# The groups of "My learning" and which live enrolment is in which: the one rule that both the
+# counts and the pages filter by. Completed by its status; otherwise in progress once started_at is
+# set (the learner's first work on any activity sets it), not started before.
+LEARNING_GROUPS: dict[str, Q] = {
+    "in_progress": ~Q(status=Enrolment.Status.COMPLETED) & Q(started_at__isnull=False),
+    "not_started": ~Q(status=Enrolment.Status.COMPLETED) & Q(started_at__isnull=True),
+    "completed": Q(status=Enrolment.Status.COMPLETED),
+}
+_DUE_FIRST = ("due_on", "-last_activity_at", "-enrolled_at", "pk")
+_LEARNING_ORDER: dict[str, tuple[Any, ...]] = {
+    "in_progress": _DUE_FIRST,
+    "not_started": _DUE_FIRST,
+    # The latest completed first (progress.evaluate_completion sets completed_at with the status),
+    # ties as the others.
+    "completed": (F("completed_at").desc(nulls_last=True), *_DUE_FIRST),
+}
+
+
+def _live_enrolments(person) -> QuerySet[Enrolment]:
+    return Enrolment.objects.filter(person=person).exclude(status=Enrolment.Status.WITHDRAWN)
+
+
+class LearningGroup:
+    """One group of the person's "My learning", for `Paginator`: its length is the count already
+    read, and a slice is one query for just those rows (LIMIT/OFFSET), so a page of 20 costs the
+    same however many enrolments the person has."""
+
+    def __init__(self, person, name: str, count: int):
+        self.person = person
+        self.name = name
+        self._count = count
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index: slice) -> list[LearningRow]:
+        if not isinstance(index, slice):
+            raise TypeError("Take a slice of a learning group (a page), not one row.")
+        start, stop, step = index.indices(self._count)
+        if step != 1:
+            raise ValueError("A learning group is sliced in steps of 1.")
+        if stop <= start:
+            return []
+        enrolments = _live_enrolments(self.person).filter(LEARNING_GROUPS[self.name])
+        return _learning_rows(enrolments.order_by(*_LEARNING_ORDER[self.name]), start, stop)
+
+
+@dataclass(frozen=True)
+class MyLearning:
+    """The person's live enrolments, counted by group (`LEARNING_GROUPS`); `group(name)` pages one."""
+
+    person: Any
+    counts: dict[str, int]
+
+    @property
+    def default_group(self) -> str:
+        """The group shown first: in progress if any, else not started if any, else completed."""
+        return next((name for name in ("in_progress", "not_started") if self.counts[name]), "completed")
+
+    def group(self, name: str) -> LearningGroup:
+        return LearningGroup(self.person, name, self.counts[name])
+
+
+def my_learning(person) -> MyLearning:
+    """The person's live (not withdrawn) enrolments, counted by group in one aggregate query on the
+    (person, status) index; the rows come a page at a time from `MyLearning.group`."""
+    counts = _live_enrolments(person).aggregate(
+        **{name: Count("pk", filter=rule) for name, rule in LEARNING_GROUPS.items()}
+    )
+    return MyLearning(person=person, counts=counts)
+
+
+def _learning_rows(enrolments: QuerySet[Enrolment], start: int, stop: int) -> list[LearningRow]:
+    """`enrolments[start:stop]` (filtered and ordered) as rows with `activities_total`,
+    `activities_done` and `resume_activity_id` (as `resume_activity` decides). One query: the
+    counts and the resume target are correlated subqueries on the (version, order) and
+    (enrolment, activity) indexes, worked out only for the rows the slice keeps."""
     completed = ActivityProgress.Status.COMPLETED
     version_activities = Activity.objects.filter(version_id=OuterRef("version_id"))
     progress = ActivityProgress.objects.filter(enrolment_id=OuterRef("pk"))
-    rows = (
-        Enrolment.objects.filter(person=person)
-        .exclude(status=Enrolment.Status.WITHDRAWN)
-        .annotate(
-            activities_total=_count(version_activities),
-            activities_done=_count(
-                progress.filter(status=completed, activity__version_id=OuterRef("version_id"))
-            ),
-            last_in_progress=Subquery(
-                progress.filter(status=ActivityProgress.Status.IN_PROGRESS)
-                .order_by("-updated_at", "-pk")
-                .values("activity_id")[:1]
-            ),
-            first_unfinished=Subquery(
-                version_activities.exclude(
-                    pk__in=ActivityProgress.objects.filter(
-                        enrolment_id=OuterRef(OuterRef("pk")), status=completed
-                    ).values("activity_id")
-                )
-                .order_by("order")
-                .values("pk")[:1]
-            ),
-            first_activity=Subquery(version_activities.order_by("order").values("pk")[:1]),
-        )
-        .order_by("due_on", "-last_activity_at", "-enrolled_at", "pk")
-        .values_list(
-            "uuid",
-            "status",
-            "due_on",
-            "started_at",
-            "completed_at",
-            "score",
-            "course__uuid",
-            "course__code",
-            "course__title",
-            "version__number",
-            "activities_total",
-            "activities_done",
-            "last_in_progress",
-            "first_unfinished",
-            "first_activity",
-        )
-    )
-    groups: dict[str, list[LearningRow]] = {"in_progress": [], "not_started": [], "completed": []}
-    for (
-        uuid,
-        status,
-        due_on,
-        started_at,
-        completed_at,
-        score,
-        course_uuid,
-        code,
-        title,
-        number,
-        total,
-        done,
-        last_in_progress,
-        first_unfinished,
-        first_activity,
-    ) in rows:
-        row = LearningRow(
+    rows = enrolments.annotate(
+        activities_total=_count(version_activities),
+        activities_done=_count(
+            progress.filter(status=completed, activity__version_id=OuterRef("version_id"))
+        ),
+        last_in_progress=Subquery(
+            progress.filter(status=ActivityProgress.Status.IN_PROGRESS)
+            .order_by("-updated_at", "-pk")
+            .values("activity_id")[:1]
+        ),
+        first_unfinished=Subquery(
+            version_activities.exclude(
+                pk__in=ActivityProgress.objects.filter(
+                    enrolment_id=OuterRef(OuterRef("pk")), status=completed
+                ).values("activity_id")
+            )
+            .order_by("order")
+            .values("pk")[:1]
+        ),
+        first_activity=Subquery(version_activities.order_by("order").values("pk")[:1]),
+    ).values_list(
+        "uuid",
+        "status",
+        "due_on",
+        "started_at",
+        "completed_at",
+        "score",
+        "course__uuid",
+        "course__code",
+        "course__title",
+        "version__number",
+        "activities_total",
+        "activities_done",
+        "last_in_progress",
+        "first_unfinished",
+        "first_activity",
+    )[start:stop]
+    return [
+        LearningRow(
             uuid=uuid,
             status=status,
             due_on=due_on,
@@ -349,15 +398,24 @@ def my_learning(person) -> dict[str, list[LearningRow]]:
             activities_done=done,
             resume_activity_id=last_in_progress or first_unfinished or first_activity,
         )
-        if status == Enrolment.Status.COMPLETED:
-            groups["completed"].append(row)
-        elif started_at:
-            groups["in_progress"].append(row)
-        else:
-            groups["not_started"].append(row)
-    # A completed enrolment always has its completed_at (progress.evaluate_completion sets both).
-    groups["completed"].sort(key=lambda e: e.completed_at, reverse=True)  # type: ignore[arg-type, return-value]
-    return groups
+        for (
+            uuid,
+            status,
+            due_on,
+            started_at,
+            completed_at,
+            score,
+            course_uuid,
+            code,
+            title,
+            number,
+            total,
+            done,
+            last_in_progress,
+            first_unfinished,
+            first_activity,
+        ) in rows
+    ]
 
 
 def _count(queryset) -> Coalesce:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from types import SimpleNamespace
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,6 +26,7 @@ from django.views.decorators.http import require_GET, require_POST
 from bluelamp.core.endpoints import machine_endpoint
 from bluelamp.learning import progress as progress_services
 from bluelamp.learning import selectors
+from bluelamp.learning.catalogue import catalogue_page, catalogue_tags
 from bluelamp.learning.enrolments import enrol_self, unenrol
 from bluelamp.learning.kinds import registered_kind
 from bluelamp.learning.models import Activity, ActivityProgress, Enrolment, Sco, ScormPackage
@@ -61,8 +63,15 @@ def catalogue(request):
     tag = request.GET.get("tag", "")[:50]
     duration = request.GET.get("duration", "")
     duration = duration if duration in dict(DURATIONS) else ""
-    courses = selectors.catalogue(request.user, query=query, owner=owner, tag=tag, duration=duration)
-    page = Paginator(courses, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = catalogue_page(
+        request.user,
+        query=query,
+        owner=owner,
+        tag=tag,
+        duration=duration,
+        page=request.GET.get("page"),
+        per_page=PAGE_SIZE,
+    )
     enrolled = set(
         Enrolment.objects.filter(person=request.user, course__in=[c.pk for c in page])
         .exclude(status=Enrolment.Status.WITHDRAWN)
@@ -80,7 +89,7 @@ def catalogue(request):
             "duration": duration,
             "owners": OWNERS,
             "durations": DURATIONS,
-            "tags": selectors.catalogue_tags(request.user),
+            "tags": catalogue_tags(request.user),
             "enrolled": enrolled,
             "duration_text": _duration,
             "summary_text": markdown_as_text,
@@ -481,10 +490,20 @@ class _UrlPattern:
         return url
 
 
+LEARNING_GROUPS = [("in_progress", "In progress"), ("not_started", "Not started"), ("completed", "Completed")]
+
+
 @login_required
 @require_GET
 def my_learning(request):
-    groups = selectors.my_learning(request.user)
+    """One group of the learner's enrolments at a time (`?show=`), a page of them (`?page=`)."""
+    learning = selectors.my_learning(request.user)
+    show = request.GET.get("show", "")
+    show = show if show in dict(LEARNING_GROUPS) else learning.default_group
+    page = Paginator(learning.group(show), PAGE_SIZE).get_page(request.GET.get("page"))
+    # The page links name the group shown: page 2 stays in it even when the default group changes.
+    pages_query = request.GET.copy()
+    pages_query["show"] = show
     course_url = _UrlPattern("learning:course", None)
     activity_url = _UrlPattern.with_number("learning:activity")
 
@@ -499,7 +518,14 @@ def my_learning(request):
         "learning/my_learning.html",
         {
             "title": "My learning",
-            "groups": groups,
+            "groups": [
+                {"name": name, "label": label, "count": learning.counts[name], "current": name == show}
+                for name, label in LEARNING_GROUPS
+            ],
+            "show": show,
+            "label": dict(LEARNING_GROUPS)[show],
+            "page": page,
+            "pages_of": SimpleNamespace(GET=pages_query),  # what the pagination links build on
             "resume_url": resume_url,
             "course_url": course_url,
             "today": timezone.localdate(),

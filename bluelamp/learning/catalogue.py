@@ -1,0 +1,114 @@
+"""The catalogue's pages from the shared cache.
+
+Everyone in an organisation sees the same catalogue: the published courses of the owners their
+licences reach (selectors.catalogue). Counting them, reading a page of them with their owners
+and tags, and listing every tag for the filter were three of the page's five queries and most of
+its time in PostgreSQL (docs/performance.md, "Serving"). So each (owners, filters) gets its count
+and tag list, and each page its rows, kept in the shared cache for CATALOGUE_CACHE_SECONDS (60; 0
+turns it off, as the test suite does but for this module's own tests).
+
+Any write to a course, a course version, a tag, a course's tags or an organisation (an owner's
+name) drops every cached page at once and again on commit, through one generation. Licences are
+part of the key (the owners a person's organisation reaches today), so a licence that starts or
+lapses changes which pages are read, not what they hold. Whether the person is enrolled is not
+cached: the view reads it for the page's courses.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+
+from bluelamp.core.sharedcache import Generation
+from bluelamp.learning import selectors
+from bluelamp.learning.models import Course, CourseVersion, Tag
+from bluelamp.organisations.api import Organisation
+
+_KEY = "learning:catalogue:v1:{generation}:{shared}:{digest}:{part}"
+_everything = Generation("learning-catalogue")
+# Part of every key: the test suite moves each test onto new keys (its rollbacks send no signal).
+_generation = 0
+
+
+def catalogue_page(
+    person, *, query: str = "", owner: str = "", tag: str = "", duration: str = "", page, per_page: int
+) -> Page:
+    """The page `page` (any value a query string gives; as Paginator.get_page reads it) of the
+    courses selectors.catalogue finds for the person, each with its owner and tags."""
+    courses = selectors.catalogue(person, query=query, owner=owner, tag=tag, duration=duration)
+    seconds = settings.CATALOGUE_CACHE_SECONDS
+    if not seconds:
+        return Paginator(courses, per_page).get_page(page)
+    digest = _digest(person, query=query, owner=owner, tag=tag, duration=duration, per_page=per_page)
+    paginator = Paginator(courses, per_page)
+    count_key = _key(digest, "count")
+    count = cache.get(count_key)
+    if count is None:
+        count = courses.count()
+        cache.set(count_key, count, seconds)
+    paginator.count = count  # a cached_property: set, it is not counted again
+    try:
+        number = paginator.validate_number(page)
+    except PageNotAnInteger:
+        number = 1
+    except EmptyPage:
+        number = paginator.num_pages
+    rows_key = _key(digest, f"page-{number}")
+    rows = cache.get(rows_key)
+    if rows is None:
+        bottom = (number - 1) * per_page
+        rows = list(courses[bottom : bottom + per_page])
+        cache.set(rows_key, rows, seconds)
+    return Page(rows, number, paginator)
+
+
+def catalogue_tags(person) -> list[str]:
+    """Every tag of the courses the person's catalogue holds (the tag filter's choices)."""
+    seconds = settings.CATALOGUE_CACHE_SECONDS
+    if not seconds:
+        return selectors.catalogue_tags(person)
+    key = _key(_digest(person), "tags")
+    tags = cache.get(key)
+    if tags is None:
+        tags = selectors.catalogue_tags(person)
+        cache.set(key, tags, seconds)
+    return tags
+
+
+def _digest(person, **filters) -> str:
+    """What decides a catalogue page: the owners the person's organisation reaches today (and
+    the organisation itself, which the "own" filter names), and the filters."""
+    owners = sorted(selectors.owners_available_to(person.organisation_id))
+    facts = {"owners": owners, "organisation": person.organisation_id, **filters}
+    return hashlib.sha256(json.dumps(facts, sort_keys=True).encode()).hexdigest()[:32]
+
+
+def _key(digest: str, part: str) -> str:
+    return _KEY.format(generation=_generation, shared=_everything.current(), digest=digest, part=part)
+
+
+def forget_catalogue() -> None:
+    """Drop every cached catalogue page (now and on commit). Bulk writes to courses call it."""
+    _everything.bump()
+
+
+def forget_all() -> None:
+    """This process stops reading anything cached so far (the test suite, around every test)."""
+    global _generation
+    _generation += 1
+    _everything.forget_local()
+
+
+@receiver([post_save, post_delete], sender=Course, dispatch_uid="learning-catalogue-course")
+@receiver([post_save, post_delete], sender=CourseVersion, dispatch_uid="learning-catalogue-version")
+@receiver([post_save, post_delete], sender=Tag, dispatch_uid="learning-catalogue-tag")
+@receiver([post_save, post_delete], sender=Organisation, dispatch_uid="learning-catalogue-owner")
+@receiver(m2m_changed, sender=Course.tags.through, dispatch_uid="learning-catalogue-course-tags")
+def _changed(sender, **kwargs) -> None:
+    forget_catalogue()
