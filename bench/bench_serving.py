@@ -56,7 +56,9 @@ PACED_TARGET_P95 = 50.0
 
 
 def production_env(database_url: str, redis_db: int) -> dict[str, str]:
-    """The environment of a production app server (and of this process, which makes sessions)."""
+    """The environment of a production app server (and of this process, which makes sessions).
+    Each benchmark database has its own keys in the shared cache (which holds people, roles and
+    organisations by id: two databases must never share them)."""
     return {
         "BLUELAMP_ENV": "production",
         "SECRET_KEY": "bench-serving-" + "k" * 50,
@@ -64,7 +66,7 @@ def production_env(database_url: str, redis_db: int) -> dict[str, str]:
         "SITE_URL": ORIGIN,
         "SCORM_CONTENT_ORIGIN": "https://learn-content.example",
         "REDIS_URL": f"redis://127.0.0.1:6379/{redis_db}",
-        "CACHE_KEY_PREFIX": "bench-serving",
+        "CACHE_KEY_PREFIX": "bench-" + database_url.rsplit("/", 1)[-1],
         "DATABASE_URL": database_url,
         "RATELIMIT_ENABLE": "false",
         "LOG_LEVEL": "INFO",  # as in production: a JSON line for every request (to the server's log file)
@@ -477,6 +479,9 @@ def main() -> int:
     from django.core.management import call_command
 
     call_command("collectstatic", interactive=False, verbosity=0)  # production's manifest storage
+    from django.core.cache import cache
+
+    cache.clear()  # nothing cached from an earlier run (or an earlier build of these databases)
 
     print(
         f"{dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC; load {load()}; Python {platform.python_version()}; "
@@ -550,7 +555,7 @@ def main() -> int:
         ):
             if name not in only:
                 continue
-            other_env = {**env, "DATABASE_URL": f"{args.server}/{database}"}
+            other_env = {**env, **production_env(f"{args.server}/{database}", redis_db=5)}
             cookie = other_database_cookie(other_env, email)
             other = start_server(
                 name, "config.wsgi:application", args.port + 2, other_env, args.workers, gunicorn

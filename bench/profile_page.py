@@ -51,8 +51,11 @@ def main() -> int:
     import django
 
     django.setup()
+    from django.core.cache import cache
     from django.db import connection
     from django.test import Client
+
+    cache.clear()  # nothing cached from an earlier run (or an earlier build of the database)
 
     from bluelamp.people.api import Person
 

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.files.storage import default_storage
 from django.db import connection as default_connection
 
@@ -238,6 +239,10 @@ def backup_restore(
             database.postgresql_restore(connection, DecryptingReader(stream, secret, name=DATABASE))
     connection.close()
     log(f"  database: {len(manifest['tables'])} tables")
+    # The shared cache holds rows of the database it served before (organisations, people and
+    # their roles by id, catalogue pages): none of them may outlive the restore.
+    cache.clear()
+    log("  cache: cleared")
     with (source / FILES).open("rb") as stream:
         written = files.tar_to_storage(
             DecryptingReader(stream, secret, name=FILES), storage, manifest["files"]

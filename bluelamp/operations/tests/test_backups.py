@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management import CommandError, call_command
@@ -92,12 +93,14 @@ def test_backup_wipe_restore_gives_identical_data_and_files(data, tmp_path, sett
 
     shutil.rmtree(settings.MEDIA_ROOT)  # wipe the files; the database goes into a new, empty one
     target = _empty_sqlite(tmp_path / "restored.sqlite3")
+    cache.set("held-before-the-restore", "a row of the old database")
     try:
         comparison = services.backup_restore(path, connection=target, secret=KEY)
     finally:
         target.close()
 
     assert comparison.ok, comparison.problems
+    assert cache.get("held-before-the-restore") is None  # the shared cache cannot outlive it
     assert all(table["ok"] and table["checksum_ok"] for table in comparison.tables)
     restored_tables, _ = database.sqlite_summary(tmp_path / "restored.sqlite3")
     assert restored_tables == expected_tables
