@@ -228,16 +228,18 @@ def _fresh_calendars():
 
 @pytest.fixture(autouse=True)
 def _fresh_organisation_cache():
-    """Organisations, licences, role assignments, signed-in people and catalogue pages are cached
-    across requests (organisations/cache.py, people/signed_in.py, learning/catalogue.py); a test's
+    """Organisations, licences, role assignments, signed-in people, catalogue and My learning pages are cached
+    across requests (organisations/cache.py, people/signed_in.py, learning/catalogue.py, learning/mine.py); a test's
     rollback sends no signal, so each test starts with nothing cached."""
     from bluelamp.learning.catalogue import forget_all as forget_cached_catalogue
+    from bluelamp.learning.mine import forget_all as forget_cached_my_learning
     from bluelamp.organisations.api import forget_cached_organisations
     from bluelamp.people.api import forget_cached_people
 
     forget_cached_organisations()
     forget_cached_people()
     forget_cached_catalogue()
+    forget_cached_my_learning()
     yield
 
 

@@ -215,6 +215,9 @@ ACCESS_CACHE_SECONDS = env.int("ACCESS_CACHE_SECONDS", default=0 if TESTING else
 # The catalogue's pages (count, rows, tags) for each set of owners and filters, dropped by any
 # write to a course, a version, a tag or an organisation: bluelamp/learning/catalogue.py. 0: off.
 CATALOGUE_CACHE_SECONDS = env.int("CATALOGUE_CACHE_SECONDS", default=0 if TESTING else 60)
+# Each page of a learner's My learning, under a version per person that any write to their
+# enrolments or progress replaces: bluelamp/learning/mine.py. 0: off.
+MY_LEARNING_CACHE_SECONDS = env.int("MY_LEARNING_CACHE_SECONDS", default=0 if TESTING else 60)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.Person"

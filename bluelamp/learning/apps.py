@@ -10,10 +10,10 @@ class LearningConfig(AppConfig):
     def ready(self):
         checks.register(check_scorm_content_origin, checks.Tags.security, deploy=True)
         # Its header links and daily job (docs/decisions/0010-domains-plug-in.md); the catalogue's
-        # signal receivers (writes to courses drop its cached pages).
-        from bluelamp.learning import catalogue, plugins
+        # and My learning's signal receivers (writes drop their cached pages).
+        from bluelamp.learning import catalogue, mine, plugins
 
-        del catalogue
+        del catalogue, mine
 
         plugins.register()
 

@@ -7,8 +7,8 @@ its time in PostgreSQL (docs/performance.md, "Serving"). So each (owners, filter
 and tag list, and each page its rows, kept in the shared cache for CATALOGUE_CACHE_SECONDS (60; 0
 turns it off, as the test suite does but for this module's own tests).
 
-Any write to a course, a course version, a tag, a course's tags or an organisation (an owner's
-name) drops every cached page at once and again on commit, through one generation. Licences are
+Any write to a course, a course version or its activities, a tag, a course's tags or an
+organisation (an owner's name) drops every cached page at once and again on commit, through one generation. Licences are
 part of the key (the owners a person's organisation reaches today), so a licence that starts or
 lapses changes which pages are read, not what they hold. Whether the person is enrolled is not
 cached: the view reads it for the page's courses.
@@ -27,7 +27,7 @@ from django.dispatch import receiver
 
 from bluelamp.core.sharedcache import Generation
 from bluelamp.learning import selectors
-from bluelamp.learning.models import Course, CourseVersion, Tag
+from bluelamp.learning.models import Activity, Course, CourseVersion, Tag
 from bluelamp.organisations.api import Organisation
 
 _KEY = "learning:catalogue:v1:{generation}:{shared}:{digest}:{part}"
@@ -93,6 +93,12 @@ def _key(digest: str, part: str) -> str:
     return _KEY.format(generation=_generation, shared=_everything.current(), digest=digest, part=part)
 
 
+def generation() -> str:
+    """Changes whenever any cached catalogue page is dropped: part of other caches' keys that hold
+    what courses say (My learning's titles and codes)."""
+    return f"{_generation}.{_everything.current()}"
+
+
 def forget_catalogue() -> None:
     """Drop every cached catalogue page (now and on commit). Bulk writes to courses call it."""
     _everything.bump()
@@ -108,6 +114,7 @@ def forget_all() -> None:
 @receiver([post_save, post_delete], sender=Course, dispatch_uid="learning-catalogue-course")
 @receiver([post_save, post_delete], sender=CourseVersion, dispatch_uid="learning-catalogue-version")
 @receiver([post_save, post_delete], sender=Tag, dispatch_uid="learning-catalogue-tag")
+@receiver([post_save, post_delete], sender=Activity, dispatch_uid="learning-catalogue-activity")
 @receiver([post_save, post_delete], sender=Organisation, dispatch_uid="learning-catalogue-owner")
 @receiver(m2m_changed, sender=Course.tags.through, dispatch_uid="learning-catalogue-course-tags")
 def _changed(sender, **kwargs) -> None:

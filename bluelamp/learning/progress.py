@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from bluelamp.audit.api import audit_record
 from bluelamp.learning.listeners import completions_changed
+from bluelamp.learning.mine import forget_my_learning
 from bluelamp.learning.models import (
     Activity,
     ActivityProgress,
@@ -45,6 +46,7 @@ def _progress(enrolment: Enrolment, activity: Activity, *, lock: bool = True) ->
         progress, _ = ActivityProgress.objects.get_or_create(enrolment=enrolment, activity=activity)
         if lock:
             progress = ActivityProgress.objects.select_for_update().get(pk=progress.pk)
+    progress.enrolment = enrolment  # the same row: its receivers need not read it again
     return progress
 
 
@@ -62,6 +64,7 @@ def _touch(enrolment: Enrolment, at: dt.datetime) -> None:
     Enrolment.objects.filter(pk=enrolment.pk).update(**fields)
     for key, value in fields.items():
         setattr(enrolment, key, value)
+    forget_my_learning(enrolment.person_id)  # an update(): no signal
 
 
 def activity_open(

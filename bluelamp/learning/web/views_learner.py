@@ -14,7 +14,6 @@ from types import SimpleNamespace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponseRedirect, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -29,6 +28,7 @@ from bluelamp.learning import selectors
 from bluelamp.learning.catalogue import catalogue_page, catalogue_tags
 from bluelamp.learning.enrolments import enrol_self, unenrol
 from bluelamp.learning.kinds import registered_kind
+from bluelamp.learning.mine import my_learning_page
 from bluelamp.learning.models import Activity, ActivityProgress, Enrolment, Sco, ScormPackage
 from bluelamp.learning.scorm import content_host, storage
 from bluelamp.learning.scorm.cmi import CommitError
@@ -497,10 +497,10 @@ LEARNING_GROUPS = [("in_progress", "In progress"), ("not_started", "Not started"
 @require_GET
 def my_learning(request):
     """One group of the learner's enrolments at a time (`?show=`), a page of them (`?page=`)."""
-    learning = selectors.my_learning(request.user)
-    show = request.GET.get("show", "")
-    show = show if show in dict(LEARNING_GROUPS) else learning.default_group
-    page = Paginator(learning.group(show), PAGE_SIZE).get_page(request.GET.get("page"))
+    learning = my_learning_page(
+        request.user, show=request.GET.get("show", ""), page=request.GET.get("page"), per_page=PAGE_SIZE
+    )
+    show, page = learning.show, learning.page
     # The page links name the group shown: page 2 stays in it even when the default group changes.
     pages_query = request.GET.copy()
     pages_query["show"] = show
