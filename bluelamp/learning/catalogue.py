@@ -12,6 +12,10 @@ organisation (an owner's name) drops every cached page at once and again on comm
 part of the key (the owners a person's organisation reaches today), so a licence that starts or
 lapses changes which pages are read, not what they hold. Whether the person is enrolled is not
 cached: the view reads it for the page's courses.
+
+Course pages read their course (with owner, current version and tags) and a version's activities
+from here too, under the same generation; whether the person may see the course is decided on
+every request (selectors.access_course), as is their enrolment and progress.
 """
 
 from __future__ import annotations
@@ -24,10 +28,11 @@ from django.core.cache import cache
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
+from django.http import Http404
 
 from bluelamp.core.sharedcache import Generation
 from bluelamp.learning import selectors
-from bluelamp.learning.models import Activity, Course, CourseVersion, Tag
+from bluelamp.learning.models import Activity, Course, CourseVersion, ScormPackage, Tag
 from bluelamp.organisations.api import Organisation
 
 _KEY = "learning:catalogue:v1:{generation}:{shared}:{digest}:{part}"
@@ -81,6 +86,40 @@ def catalogue_tags(person) -> list[str]:
     return tags
 
 
+def access_course(person, course_uuid) -> Course:
+    """selectors.access_course, with the course (its owner, current version and tags) from the
+    shared cache: every course page reads it, and it is the same for everyone."""
+    seconds = settings.CATALOGUE_CACHE_SECONDS
+    if not seconds:
+        return selectors.access_course(person, course_uuid)
+    key = _key(str(course_uuid), "course")
+    course = cache.get(key)
+    if course is None:
+        course = (
+            Course.objects.select_related("owner", "current_version")
+            .prefetch_related("tags")
+            .filter(uuid=course_uuid)
+            .first()
+        )
+        if course is None:
+            raise Http404("No such course")
+        cache.set(key, course, seconds)
+    return selectors.access_course(person, course_uuid, course=course)
+
+
+def activities_of(version: CourseVersion) -> list[Activity]:
+    """selectors.activities_of (in order, with their SCORM packages), from the shared cache."""
+    seconds = settings.CATALOGUE_CACHE_SECONDS
+    if not seconds:
+        return list(selectors.activities_of(version))
+    key = _key(str(version.pk), "activities")
+    activities = cache.get(key)
+    if activities is None:
+        activities = list(selectors.activities_of(version))
+        cache.set(key, activities, seconds)
+    return activities
+
+
 def _digest(person, **filters) -> str:
     """What decides a catalogue page: the owners the person's organisation reaches today (and
     the organisation itself, which the "own" filter names), and the filters."""
@@ -115,6 +154,7 @@ def forget_all() -> None:
 @receiver([post_save, post_delete], sender=CourseVersion, dispatch_uid="learning-catalogue-version")
 @receiver([post_save, post_delete], sender=Tag, dispatch_uid="learning-catalogue-tag")
 @receiver([post_save, post_delete], sender=Activity, dispatch_uid="learning-catalogue-activity")
+@receiver([post_save, post_delete], sender=ScormPackage, dispatch_uid="learning-catalogue-package")
 @receiver([post_save, post_delete], sender=Organisation, dispatch_uid="learning-catalogue-owner")
 @receiver(m2m_changed, sender=Course.tags.through, dispatch_uid="learning-catalogue-course-tags")
 def _changed(sender, **kwargs) -> None:

@@ -144,11 +144,13 @@ def catalogue_tags(person) -> list[str]:
     )
 
 
-def access_course(person, course_uuid) -> Course:
+def access_course(person, course_uuid, *, course: Course | None = None) -> Course:
     """A course the person may look at: available to their organisation, or one they are (or were)
-    enrolled on, or one they manage. 404 otherwise (outsiders cannot tell it exists)."""
-    course = Course.objects.select_related("owner", "current_version").filter(uuid=course_uuid).first()
+    enrolled on, or one they manage. 404 otherwise (outsiders cannot tell it exists). `course`:
+    the course of that uuid, already read (catalogue.access_course reads it from the cache)."""
     if course is None:
+        course = Course.objects.select_related("owner", "current_version").filter(uuid=course_uuid).first()
+    if course is None or str(course.uuid) != str(course_uuid):
         raise Http404("No such course")
     if course_available_to(course, person.organisation_id):
         return course

@@ -9,9 +9,16 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from bluelamp.learning.courses import course_set_status, course_update
+from bluelamp.learning.courses import (
+    activity_add,
+    course_set_status,
+    course_update,
+    version_publish,
+    version_start,
+)
 from bluelamp.learning.enrolments import enrol_self
 from bluelamp.learning.tests.conftest import import_course
+from bluelamp.learning.tests.courses import publish_course
 from bluelamp.organisations.api import Licence, licence_update
 from conftest import make_org, make_person
 
@@ -126,3 +133,41 @@ def test_a_new_organisation_sees_its_catalogue(client, signed_in, national_cours
     person = make_person(surrey, "sam@surrey.police.uk")
     signed_in(person)
     assert national_course.title in catalogue(client)[0]
+
+
+def course_page(client, course):
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("learning:course", args=[course.uuid]))
+    return response, [q["sql"] for q in captured]
+
+
+def test_a_course_page_reads_the_course_and_its_activities_once(client, signed_in, bob, national_course):
+    signed_in(bob)
+    response, sql = course_page(client, national_course)
+    assert response.status_code == 200 and course_queries(sql)
+    response, sql = course_page(client, national_course)
+    assert response.status_code == 200 and national_course.title in response.text
+    assert course_queries(sql) == [] and not [s for s in sql if 'FROM "learning_activity"' in s]
+
+
+def test_a_course_page_is_refused_to_an_outsider_though_cached(client, signed_in, bob, dave, essex):
+    essex_course = import_course(essex, code="E-1", title="Essex own course")
+    signed_in(dave)
+    assert course_page(client, essex_course)[0].status_code == 200  # cached now
+    signed_in(bob)
+    response, _ = course_page(client, essex_course)
+    assert response.status_code == 404
+
+
+def test_a_course_pages_new_title_and_activities_are_seen_at_once(client, signed_in, bob, national):
+    course = publish_course(national, None, "P-1", pages=1)
+    signed_in(bob)
+    assert course_page(client, course)[0].status_code == 200  # cached now
+    course_update(actor=None, course=course, title="Renamed course")
+    response, _ = course_page(client, course)
+    assert "Renamed course" in response.text
+    draft = version_start(actor=None, course=course)
+    activity_add(actor=None, version=draft, kind="page", title="A new part", body="Read this too.")
+    version_publish(actor=None, version=draft)
+    response, _ = course_page(client, course)
+    assert "A new part" in response.text

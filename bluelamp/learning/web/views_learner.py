@@ -25,6 +25,8 @@ from django.views.decorators.http import require_GET, require_POST
 from bluelamp.core.endpoints import machine_endpoint
 from bluelamp.learning import progress as progress_services
 from bluelamp.learning import selectors
+from bluelamp.learning.catalogue import access_course as access_cached_course
+from bluelamp.learning.catalogue import activities_of as cached_activities_of
 from bluelamp.learning.catalogue import catalogue_page, catalogue_tags
 from bluelamp.learning.enrolments import enrol_self, unenrol
 from bluelamp.learning.kinds import registered_kind
@@ -101,7 +103,7 @@ def catalogue(request):
 def _activity_rows(enrolment: Enrolment | None, version) -> list[dict]:
     done = selectors.progress_by_activity(enrolment) if enrolment else {}
     rows = []
-    for activity in selectors.activities_of(version):
+    for activity in cached_activities_of(version):
         p = done.get(activity.pk)
         rows.append(
             {"activity": activity, "progress": p, "status": p.get_status_display() if p else "Not started"}
@@ -112,7 +114,7 @@ def _activity_rows(enrolment: Enrolment | None, version) -> list[dict]:
 @login_required
 @require_GET
 def course_detail(request, course_uuid):
-    course = selectors.access_course(request.user, course_uuid)
+    course = access_cached_course(request.user, course_uuid)
     enrolment = selectors.live_enrolment(request.user, course)
     version = enrolment.version if enrolment else course.current_version
     history = Enrolment.objects.filter(person=request.user, course=course, status=Enrolment.Status.WITHDRAWN)
