@@ -231,6 +231,7 @@ def _fresh_organisation_cache():
     """Organisations, licences, role assignments, signed-in people, catalogue and My learning pages are cached
     across requests (organisations/cache.py, people/signed_in.py, learning/catalogue.py, learning/mine.py); a test's
     rollback sends no signal, so each test starts with nothing cached."""
+    from bluelamp.compliance.counts_cache import forget_all as forget_cached_counts
     from bluelamp.learning.catalogue import forget_all as forget_cached_catalogue
     from bluelamp.learning.mine import forget_all as forget_cached_my_learning
     from bluelamp.organisations.api import forget_cached_organisations
@@ -240,6 +241,7 @@ def _fresh_organisation_cache():
     forget_cached_people()
     forget_cached_catalogue()
     forget_cached_my_learning()
+    forget_cached_counts()
     yield
 
 

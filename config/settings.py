@@ -218,6 +218,9 @@ CATALOGUE_CACHE_SECONDS = env.int("CATALOGUE_CACHE_SECONDS", default=0 if TESTIN
 # Each page of a learner's My learning, under a version per person that any write to their
 # enrolments or progress replaces: bluelamp/learning/mine.py. 0: off.
 MY_LEARNING_CACHE_SECONDS = env.int("MY_LEARNING_CACHE_SECONDS", default=0 if TESTING else 60)
+# A compliance dashboard level's sums of the kept counts, until the organisation's counts change:
+# bluelamp/compliance/counts_cache.py. 0: off.
+COMPLIANCE_CACHE_SECONDS = env.int("COMPLIANCE_CACHE_SECONDS", default=0 if TESTING else 300)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.Person"

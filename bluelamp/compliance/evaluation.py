@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from bluelamp.compliance import rules
 from bluelamp.compliance.audiences import Compiled, Facts, compile_audience, matches
+from bluelamp.compliance.counts_cache import forget_counts
 from bluelamp.compliance.models import Assignment, Exemption, Extension, Requirement, StatusCount
 from bluelamp.learning.api import Completion
 from bluelamp.organisations import api as organisations_api
@@ -443,6 +444,7 @@ def counts_apply(deltas: dict[tuple[int, int, int, str], int]) -> None:
     if rows:
         with connection.cursor() as cursor:
             cursor.executemany(_UPSERT, rows)
+        forget_counts(row[0] for row in rows)  # the dashboards' cached sums (counts_cache.py)
 
 
 def recount(*, organisation_ids: Collection[int] | None = None) -> None:
@@ -479,3 +481,4 @@ def retire(requirement_id: int, *, at: dt.datetime | None = None) -> None:
             in_audience=False, left_on=day, updated_at=at or timezone.now()
         )
         StatusCount.objects.filter(requirement_id=requirement_id).delete()
+        forget_counts()

@@ -23,11 +23,13 @@ body), names only where `sight(actor).names` covers the level. Anything else is 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import connection
 from django.db.models import Exists, OuterRef, Q, QuerySet, Sum
@@ -35,6 +37,7 @@ from django.http import Http404
 from django.utils.text import slugify
 
 from bluelamp.compliance import rules, sweeps
+from bluelamp.compliance.counts_cache import counts_version
 from bluelamp.compliance.models import Assignment, MonthEndCount, Requirement, StatusCount
 from bluelamp.compliance.selectors import Sight, sight
 from bluelamp.organisations.api import Access, Organisation, Perm, Unit, access_for
@@ -309,6 +312,27 @@ class LevelFigures:
 
 
 def _grouped_counts(level: Level, children: list[Unit]) -> list[tuple[int | None, int, str, int]]:
+    """(child unit id, requirement id, status, people) for the level: `_grouped_counts_read`, kept
+    in the shared cache until the organisation's counts change (counts_cache.py)."""
+    seconds = settings.COMPLIANCE_CACHE_SECONDS
+    if not seconds:
+        return _grouped_counts_read(level, children)
+    org = level.organisation.pk
+    where = (
+        level.unit.pk if level.unit is not None else None,
+        sorted(top.pk for top in level.tops),
+        [child.pk for child in children],
+    )
+    digest = hashlib.sha256(repr(where).encode()).hexdigest()[:32]
+    key = f"compliance:counts:v1:{counts_version(org)}:{org}:{digest}"
+    rows = cache.get(key)
+    if rows is None:
+        rows = _grouped_counts_read(level, children)
+        cache.set(key, rows, seconds)
+    return rows
+
+
+def _grouped_counts_read(level: Level, children: list[Unit]) -> list[tuple[int | None, int, str, int]]:
     """(child unit id, requirement id, status, people) for the level, in one aggregate query. The
     child is None for the level's own people (at the organisation's level: people in no unit).
 

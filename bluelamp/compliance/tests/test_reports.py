@@ -610,3 +610,31 @@ def _table(page: str, table_id: str) -> list[list[str]]:
 def _csv(response) -> list[list[str]]:
     assert response.status_code == 200, response.status_code
     return list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+
+
+def test_a_levels_sums_are_cached_until_the_organisations_counts_change(world, signed_in, settings):
+    """counts_cache.py: the suite turns the cache off; here it is on."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.COMPLIANCE_CACHE_SECONDS = 60
+    client = signed_in(world.alice)
+
+    def visit():
+        with CaptureQueriesContext(connection) as captured:
+            page = client.get(reverse("compliance:dashboard")).content.decode()
+        summed = [q for q in captured if "compliance_statuscount" in q["sql"]]
+        return _table(page, "requirements-table")[0], summed
+
+    first_aid, summed = visit()
+    assert first_aid[3] == "2" and summed  # compliant: Cara and Carl
+    first_aid, summed = visit()
+    assert first_aid[3] == "2" and summed == []
+
+    complete_course(world.olly, world.fa_course, at=at(D))
+    evaluation.evaluate_people([world.olly.pk], at=at(D))
+    first_aid, summed = visit()
+    assert first_aid[3] == "3" and summed  # Olly's completion is counted at once
+
+    evaluation.retire(world.taser.pk, at=at(D))
+    assert "Taser refresher" not in client.get(reverse("compliance:dashboard")).content.decode()
