@@ -247,27 +247,32 @@ def run_wrk(
 # --- paced commits: 200 learners, each every 2 s ---------------------------------------------------
 
 
+def commit_body(session: str, n: int) -> dict:
+    """A learner's n-th SCORM 1.2 commit: a bookmark, the session time and suspend data (what
+    bench/wrk/commit.lua sends)."""
+    return {
+        "session": session,
+        "sequence": n,
+        "terminate": False,
+        "cmi": {
+            "core": {
+                "lesson_location": f"page-{n}",
+                "lesson_status": "incomplete",
+                "session_time": f"00:00:{n % 60:02d}",
+                "exit": "suspend",
+            },
+            "suspend_data": f"screen-{n};answers=a,b,c,d",
+        },
+    }
+
+
 async def _paced_learner(
     port: int, learner: tuple[str, str, str], every: float, count: int, start: float, out: list
 ):
     cookie, path, session = learner
     await asyncio.sleep(start)
     for n in range(1, count + 1):
-        body = json.dumps(
-            {
-                "session": session,
-                "sequence": n,
-                "terminate": False,
-                "cmi": {
-                    "core": {
-                        "lesson_location": f"page-{n}",
-                        "lesson_status": "incomplete",
-                        "exit": "suspend",
-                    },
-                    "suspend_data": f"screen-{n}",
-                },
-            }
-        ).encode()
+        body = json.dumps(commit_body(session, n)).encode()
         head = (
             f"POST {path} HTTP/1.1\r\nHost: {HOST}\r\nX-Forwarded-Proto: https\r\nOrigin: {ORIGIN}\r\n"
             f"Cookie: {cookie}\r\nContent-Type: application/json\r\nContent-Length: {len(body)}\r\n"

@@ -114,7 +114,7 @@ def _commits():
     import json
     from http.cookies import SimpleCookie
 
-    from bench_serving import HOST, ORIGIN, commit_learners
+    from bench_serving import HOST, ORIGIN, commit_body, commit_learners
     from django.test import Client
 
     client = Client(HTTP_HOST=HOST, HTTP_X_FORWARDED_PROTO="https", HTTP_ORIGIN=ORIGIN)
@@ -128,21 +128,7 @@ def _commits():
         cookies, path, session, sequence = next(turn)
         client.cookies = cookies
         n = next(sequence)
-        body = {
-            "session": session,
-            "sequence": n,
-            "terminate": False,
-            "cmi": {
-                "core": {
-                    "lesson_location": f"page-{n}",
-                    "lesson_status": "incomplete",
-                    "session_time": f"00:00:{n % 60:02d}",
-                    "exit": "suspend",
-                },
-                "suspend_data": f"screen-{n};answers=a,b,c,d",
-            },
-        }
-        return client.post(path, json.dumps(body), content_type="application/json")
+        return client.post(path, json.dumps(commit_body(session, n)), content_type="application/json")
 
     return ask
 
