@@ -205,22 +205,32 @@ CACHES = {
 # every session (the cache is shared in production, and a session missing from it, e.g. after
 # Redis restarts, is read from the database), and a page costs no session query.
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Copies of database rows and pages kept in the cache below are dropped by the process that
+# writes them; another process (a task worker, another app server) only sees that through a
+# shared cache. So without Redis (development, the demo: one memory cache per process) and in the
+# test suite (but for each cache's own tests) none is kept; production always has Redis.
+
+
+def _read_cache(seconds: int) -> int:
+    return seconds if REDIS_URL and not TESTING else 0
+
+
 # Organisations and licences in force, which every request reads, are cached this long (and
 # dropped by any write to them): bluelamp/organisations/cache.py. 0: not cached.
-ORGANISATIONS_CACHE_SECONDS = env.int("ORGANISATIONS_CACHE_SECONDS", default=0 if TESTING else 60)
+ORGANISATIONS_CACHE_SECONDS = env.int("ORGANISATIONS_CACHE_SECONDS", default=_read_cache(60))
 # The signed-in person and their role assignments, which every signed-in request reads, are
 # cached this long per person (and dropped by any write to them): bluelamp/people/signed_in.py,
 # bluelamp/organisations/cache.py. 0: not cached.
-ACCESS_CACHE_SECONDS = env.int("ACCESS_CACHE_SECONDS", default=0 if TESTING else 60)
+ACCESS_CACHE_SECONDS = env.int("ACCESS_CACHE_SECONDS", default=_read_cache(60))
 # The catalogue's pages (count, rows, tags) for each set of owners and filters, dropped by any
 # write to a course, a version, a tag or an organisation: bluelamp/learning/catalogue.py. 0: off.
-CATALOGUE_CACHE_SECONDS = env.int("CATALOGUE_CACHE_SECONDS", default=0 if TESTING else 60)
+CATALOGUE_CACHE_SECONDS = env.int("CATALOGUE_CACHE_SECONDS", default=_read_cache(60))
 # Each page of a learner's My learning, under a version per person that any write to their
 # enrolments or progress replaces: bluelamp/learning/mine.py. 0: off.
-MY_LEARNING_CACHE_SECONDS = env.int("MY_LEARNING_CACHE_SECONDS", default=0 if TESTING else 60)
+MY_LEARNING_CACHE_SECONDS = env.int("MY_LEARNING_CACHE_SECONDS", default=_read_cache(60))
 # A compliance dashboard level's sums of the kept counts, until the organisation's counts change:
 # bluelamp/compliance/counts_cache.py. 0: off.
-COMPLIANCE_CACHE_SECONDS = env.int("COMPLIANCE_CACHE_SECONDS", default=0 if TESTING else 300)
+COMPLIANCE_CACHE_SECONDS = env.int("COMPLIANCE_CACHE_SECONDS", default=_read_cache(300))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.Person"
