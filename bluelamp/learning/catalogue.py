@@ -22,10 +22,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Iterator, Sequence
 
 from django.conf import settings
 from django.core.cache import cache
 from django.core.paginator import EmptyPage, Page, PageNotAnInteger, Paginator
+from django.db.models import QuerySet
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import Http404
@@ -41,36 +43,74 @@ _everything = Generation("learning-catalogue")
 _generation = 0
 
 
+class CoursesOfPage(Sequence):
+    """A catalogue page's courses: their ids known at once (whether the person is enrolled on
+    them, the key of the page's HTML), the courses themselves read only when iterated (a page
+    whose HTML is kept never needs them)."""
+
+    def __init__(self, pks: list[int], read: Callable[[], list[Course]]):
+        self.pks = pks
+        self._read = read
+        self._rows: list[Course] | None = None
+
+    def _courses(self) -> list[Course]:
+        if self._rows is None:
+            self._rows = self._read()
+        return self._rows
+
+    def __len__(self) -> int:
+        return len(self.pks)
+
+    def __getitem__(self, index):  # type: ignore[override]
+        return self._courses()[index]
+
+    def __iter__(self) -> Iterator[Course]:
+        return iter(self._courses())
+
+
 def catalogue_page(
     person, *, query: str = "", owner: str = "", tag: str = "", duration: str = "", page, per_page: int
 ) -> Page:
     """The page `page` (any value a query string gives; as Paginator.get_page reads it) of the
-    courses selectors.catalogue finds for the person, each with its owner and tags."""
-    courses = selectors.catalogue(person, query=query, owner=owner, tag=tag, duration=duration)
+    courses selectors.catalogue finds for the person, each with its owner and tags; its
+    object_list is a CoursesOfPage."""
+
+    def courses() -> QuerySet[Course]:
+        return selectors.catalogue(person, query=query, owner=owner, tag=tag, duration=duration)
+
     seconds = settings.CATALOGUE_CACHE_SECONDS
     if not seconds:
-        return Paginator(courses, per_page).get_page(page)
+        found = Paginator(courses(), per_page).get_page(page)
+        rows = list(found.object_list)
+        return Page(CoursesOfPage([c.pk for c in rows], lambda: rows), found.number, found.paginator)
     digest = _digest(person, query=query, owner=owner, tag=tag, duration=duration, per_page=per_page)
-    paginator = Paginator(courses, per_page)
     count_key = _key(digest, "count")
     count = cache.get(count_key)
     if count is None:
-        count = courses.count()
+        count = courses().count()
         cache.set(count_key, count, seconds)
-    paginator.count = count  # a cached_property: set, it is not counted again
+    # Counted already: the queryset is built only if a page's courses must be read.
+    paginator = Paginator(range(count), per_page)
     try:
         number = paginator.validate_number(page)
     except PageNotAnInteger:
         number = 1
     except EmptyPage:
         number = paginator.num_pages
-    rows_key = _key(digest, f"page-{number}")
-    rows = cache.get(rows_key)
-    if rows is None:
-        bottom = (number - 1) * per_page
-        rows = list(courses[bottom : bottom + per_page])
-        cache.set(rows_key, rows, seconds)
-    return Page(rows, number, paginator)
+    bottom = (number - 1) * per_page
+    rows_key, pks_key = _key(digest, f"page-{number}"), _key(digest, f"ids-{number}")
+
+    def read() -> list[Course]:
+        rows = cache.get(rows_key)
+        if rows is None:
+            rows = list(courses()[bottom : bottom + per_page])
+            cache.set_many({rows_key: rows, pks_key: [c.pk for c in rows]}, seconds)
+        return rows
+
+    pks = cache.get(pks_key)
+    if pks is None:
+        pks = [c.pk for c in read()]
+    return Page(CoursesOfPage(pks, read), number, paginator)
 
 
 def catalogue_tags(person) -> list[str]:
@@ -118,6 +158,12 @@ def activities_of(version: CourseVersion) -> list[Activity]:
         activities = list(selectors.activities_of(version))
         cache.set(key, activities, seconds)
     return activities
+
+
+def visibility(person) -> str:
+    """What decides which courses the person's catalogue holds (the owners their organisation
+    reaches today, and the organisation): part of the key of anything drawn from it."""
+    return _digest(person)
 
 
 def _digest(person, **filters) -> str:

@@ -28,7 +28,7 @@ from bluelamp.learning import catalogue, selectors
 from bluelamp.learning.models import ActivityProgress, Enrolment
 
 _VERSION = "learning:mine-version:v1:{generation}:{person}"
-_PAGE = "learning:mine:v1:{generation}:{catalogue}:{person}:{version}:{show}:{page}"
+_PAGE = "learning:mine:v1:{generation}:{person}:{version}:{show}:{page}"
 _VERSION_SECONDS = 24 * 3600  # a version that expires is replaced: the person's pages are read again
 # Part of every key: the test suite moves each test onto new keys (its rollbacks send no signal).
 _generation = 0
@@ -59,9 +59,8 @@ def my_learning_page(person, *, show: str, page, per_page: int) -> MyLearningPag
     else:
         key = _PAGE.format(
             generation=_generation,
-            catalogue=catalogue.generation(),
             person=person.pk,
-            version=_version(person.pk),
+            version=version(person.pk),
             show=show if show in selectors.LEARNING_GROUPS else "",
             page=f"{per_page}:{raw_page}",
         )
@@ -72,6 +71,12 @@ def my_learning_page(person, *, show: str, page, per_page: int) -> MyLearningPag
         counts, shown, number, rows = held
     paginator = Paginator(range(counts[shown]), per_page)  # its count; the rows are `rows`
     return MyLearningPage(counts=counts, show=shown, page=Page(rows, number, paginator))
+
+
+def version(person_pk: int) -> str:
+    """Changes whenever anything the person's My learning shows may have: their enrolments or
+    progress, or a course (the catalogue's generation). Part of the key of anything drawn from it."""
+    return f"{catalogue.generation()}.{_version(person_pk)}"
 
 
 def _version_key(person_pk: int) -> str:

@@ -116,3 +116,20 @@ def test_groups_and_pages_are_cached_apart(client, signed_in, bob, national):
     assert codes(visit(client, page=99)[0]) == codes(second)  # past the end: the last page
     assert codes(visit(client, page="x")[0]) == codes(first)  # not a number: the first
     assert codes(visit(client, show="completed")[0]) == []
+
+
+def test_overdue_is_worked_out_on_the_day_the_page_is_drawn(client, signed_in, bob, national, monkeypatch):
+    from django.utils import timezone
+
+    from bluelamp.learning.mine import forget_my_learning
+
+    enrolment = enrol_self(person=bob, course=publish_course(national, None, "MC-1"), at=AT)
+    due = dt.date(2026, 4, 1)
+    Enrolment.objects.filter(pk=enrolment.pk).update(due_on=due)
+    forget_my_learning(bob.pk)  # an update(): no signal
+    signed_in(bob)
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: due)
+    assert "Overdue" not in visit(client)[0]
+    assert "Overdue" not in visit(client)[0]  # the same day: the kept page
+    monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: due + dt.timedelta(days=1))
+    assert "Overdue" in visit(client)[0]

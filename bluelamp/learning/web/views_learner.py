@@ -11,6 +11,7 @@ import json
 from collections.abc import Callable
 from types import SimpleNamespace
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -23,14 +24,18 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from bluelamp.core.endpoints import machine_endpoint
+from bluelamp.core.fragments import cached_html, render_part
 from bluelamp.learning import progress as progress_services
 from bluelamp.learning import selectors
 from bluelamp.learning.catalogue import access_course as access_cached_course
 from bluelamp.learning.catalogue import activities_of as cached_activities_of
 from bluelamp.learning.catalogue import catalogue_page, catalogue_tags
+from bluelamp.learning.catalogue import generation as catalogue_generation
+from bluelamp.learning.catalogue import visibility as catalogue_visibility
 from bluelamp.learning.enrolments import enrol_self, unenrol
 from bluelamp.learning.kinds import registered_kind
 from bluelamp.learning.mine import my_learning_page
+from bluelamp.learning.mine import version as my_learning_version
 from bluelamp.learning.models import Activity, ActivityProgress, Enrolment, Sco, ScormPackage
 from bluelamp.learning.scorm import content_host, storage
 from bluelamp.learning.scorm.cmi import CommitError
@@ -75,29 +80,41 @@ def catalogue(request):
         per_page=PAGE_SIZE,
     )
     enrolled = set(
-        Enrolment.objects.filter(person=request.user, course__in=[c.pk for c in page])
+        Enrolment.objects.filter(person=request.user, course__in=page.object_list.pks)
         .exclude(status=Enrolment.Status.WITHDRAWN)
         .values_list("course_id", flat=True)
     )
-    return render(
-        request,
-        "learning/catalogue.html",
-        {
-            "title": "Find a course",
-            "page": page,
-            "query": query,
-            "owner": owner,
-            "tag": tag,
-            "duration": duration,
-            "owners": OWNERS,
-            "durations": DURATIONS,
-            "tags": catalogue_tags(request.user),
-            "enrolled": enrolled,
-            "duration_text": _duration,
-            "summary_text": markdown_as_text,
-            "course_url": _UrlPattern("learning:course", None),
-        },
+    context = {
+        "page": page,
+        "query": query,
+        "owner": owner,
+        "tag": tag,
+        "duration": duration,
+        "owners": OWNERS,
+        "durations": DURATIONS,
+        "enrolled": enrolled,
+        "duration_text": _duration,
+        "summary_text": markdown_as_text,
+        "course_url": _UrlPattern("learning:course", None),
+        "request": request,  # the pages' links keep the query string
+    }
+    # The same for everyone whose organisation reaches the same owners, asking the same query
+    # string, with the same courses of the page enrolled on.
+    main_html = cached_html(
+        (
+            "learning:catalogue-main",
+            catalogue_generation(),
+            catalogue_visibility(request.user),
+            sorted(request.GET.lists()),
+            page.number,
+            sorted(enrolled),
+        ),
+        settings.CATALOGUE_CACHE_SECONDS,
+        lambda: render_part(
+            "learning/parts/catalogue_main.html", {**context, "tags": catalogue_tags(request.user)}
+        ),
     )
+    return render(request, "learning/catalogue.html", {"title": "Find a course", "main_html": main_html})
 
 
 def _activity_rows(enrolment: Enrolment | None, version) -> list[dict]:
@@ -499,38 +516,57 @@ LEARNING_GROUPS = [("in_progress", "In progress"), ("not_started", "Not started"
 @require_GET
 def my_learning(request):
     """One group of the learner's enrolments at a time (`?show=`), a page of them (`?page=`)."""
-    learning = my_learning_page(
-        request.user, show=request.GET.get("show", ""), page=request.GET.get("page"), per_page=PAGE_SIZE
-    )
-    show, page = learning.show, learning.page
-    # The page links name the group shown: page 2 stays in it even when the default group changes.
-    pages_query = request.GET.copy()
-    pages_query["show"] = show
-    course_url = _UrlPattern("learning:course", None)
-    activity_url = _UrlPattern.with_number("learning:activity")
+    today = timezone.localdate()
+    has_reports = selectors.has_reports(request.user)
 
-    def resume_url(enrolment) -> str:
-        activity_id = enrolment.resume_activity_id
-        if enrolment.status == Enrolment.Status.COMPLETED or activity_id is None:
-            return course_url(enrolment.course.uuid)
-        return activity_url(enrolment.uuid, activity_id)
+    def draw() -> str:
+        learning = my_learning_page(
+            request.user, show=request.GET.get("show", ""), page=request.GET.get("page"), per_page=PAGE_SIZE
+        )
+        show, page = learning.show, learning.page
+        # The page links name the group shown: page 2 stays in it even when the default changes.
+        pages_query = request.GET.copy()
+        pages_query["show"] = show
+        course_url = _UrlPattern("learning:course", None)
+        activity_url = _UrlPattern.with_number("learning:activity")
 
-    return render(
-        request,
-        "learning/my_learning.html",
-        {
-            "title": "My learning",
-            "groups": [
-                {"name": name, "label": label, "count": learning.counts[name], "current": name == show}
-                for name, label in LEARNING_GROUPS
-            ],
-            "show": show,
-            "label": dict(LEARNING_GROUPS)[show],
-            "page": page,
-            "pages_of": SimpleNamespace(GET=pages_query),  # what the pagination links build on
-            "resume_url": resume_url,
-            "course_url": course_url,
-            "today": timezone.localdate(),
-            "has_reports": selectors.has_reports(request.user),
-        },
+        def resume_url(enrolment) -> str:
+            activity_id = enrolment.resume_activity_id
+            if enrolment.status == Enrolment.Status.COMPLETED or activity_id is None:
+                return course_url(enrolment.course.uuid)
+            return activity_url(enrolment.uuid, activity_id)
+
+        return render_part(
+            "learning/parts/my_learning_main.html",
+            {
+                "request": request,  # the group links keep the query string
+                "groups": [
+                    {"name": name, "label": label, "count": learning.counts[name], "current": name == show}
+                    for name, label in LEARNING_GROUPS
+                ],
+                "show": show,
+                "label": dict(LEARNING_GROUPS)[show],
+                "page": page,
+                "pages_of": SimpleNamespace(GET=pages_query),  # what the pagination links build on
+                "resume_url": resume_url,
+                "course_url": course_url,
+                "today": today,
+                "has_reports": has_reports,
+            },
+        )
+
+    # Drawn again when the learner's enrolments or progress change (their version), a course
+    # changes (the catalogue's generation), or a day passes ("Overdue").
+    main_html = cached_html(
+        (
+            "learning:my-learning-main",
+            request.user.pk,
+            my_learning_version(request.user.pk),
+            sorted(request.GET.lists()),
+            today.isoformat(),
+            has_reports,
+        ),
+        settings.MY_LEARNING_CACHE_SECONDS,
+        draw,
     )
+    return render(request, "learning/my_learning.html", {"title": "My learning", "main_html": main_html})

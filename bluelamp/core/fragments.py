@@ -1,0 +1,37 @@
+"""Parts of a page kept as HTML in the shared cache.
+
+Drawing a page's main content (twenty course cards, a page of enrolments) with the GOV.UK
+macros costs more than reading what it shows; when the same content is asked for again, its HTML
+is taken from the cache instead. The caller's key must name everything the HTML depends on
+(whose it is, which data version, the query string, the day if dates are compared with today);
+the layout around it (header, navigation, the CSRF token) is drawn on every request. A part must
+not hold a CSRF token or anything else that belongs to one request.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+
+from django.core.cache import cache
+from django.template.loader import get_template
+from markupsafe import Markup
+
+
+def cached_html(key: Iterable[object], seconds: int, render: Callable[[], str]) -> Markup:
+    """`render()`'s HTML (a template drawn with autoescaping: `render_part`), kept for `seconds`
+    under `key` (0: drawn every time)."""
+    if not seconds:
+        return Markup(render())  # noqa: S704 - a template's output, escaped as it was drawn
+    name = "fragment:v1:" + hashlib.sha256(repr(tuple(key)).encode()).hexdigest()
+    html = cache.get(name)
+    if html is None:
+        html = render()
+        cache.set(name, html, seconds)
+    return Markup(html)  # noqa: S704 - a template's output, escaped as it was drawn
+
+
+def render_part(template_name: str, context: dict) -> str:
+    """A template drawn with `context` alone: no request, so no context processors (a part's
+    context must name everything it uses, `request` included where it builds links)."""
+    return get_template(template_name).render(context)
