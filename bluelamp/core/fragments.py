@@ -4,8 +4,9 @@ Drawing a page's main content (twenty course cards, a page of enrolments) with t
 macros costs more than reading what it shows; when the same content is asked for again, its HTML
 is taken from the cache instead. The caller's key must name everything the HTML depends on
 (whose it is, which data version, the query string, the day if dates are compared with today);
-the layout around it (header, navigation, the CSRF token) is drawn on every request. A part must
-not hold a CSRF token or anything else that belongs to one request.
+the layout around it (header, navigation) is drawn on every request. A part must not hold
+anything that belongs to one request: its forms' CSRF field is drawn as `csrf_mark()` and put in
+by `fill_csrf` each time.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ import hashlib
 from collections.abc import Callable, Iterable
 
 from django.core.cache import cache
+from django.template.backends.utils import csrf_input
 from django.template.loader import get_template
+from django.utils.crypto import salted_hmac
 from markupsafe import Markup
 
 
@@ -35,3 +38,18 @@ def render_part(template_name: str, context: dict) -> str:
     """A template drawn with `context` alone: no request, so no context processors (a part's
     context must name everything it uses, `request` included where it builds links)."""
     return get_template(template_name).render(context)
+
+
+def csrf_mark() -> Markup:
+    """Stands for the request's CSRF field in a kept part (no one without the SECRET_KEY can write
+    it into their own text, e.g. a course's summary)."""
+    mark = salted_hmac("bluelamp.core.fragments.csrf", "mark").hexdigest()[:24]
+    return Markup(f"<!--csrf:{mark}-->")  # noqa: S704 - a fixed comment of hex digits
+
+
+def fill_csrf(html: Markup, request) -> Markup:
+    """The part with the request's own CSRF field wherever it was marked."""
+    mark = csrf_mark()
+    if mark not in html:
+        return html
+    return Markup(html.replace(mark, str(csrf_input(request))))  # noqa: S704 - Django's own field

@@ -133,3 +133,29 @@ def test_overdue_is_worked_out_on_the_day_the_page_is_drawn(client, signed_in, b
     assert "Overdue" not in visit(client)[0]  # the same day: the kept page
     monkeypatch.setattr(timezone, "localdate", lambda *args, **kwargs: due + dt.timedelta(days=1))
     assert "Overdue" in visit(client)[0]
+
+
+def test_a_kept_course_page_carries_each_requests_own_csrf_field(bob, national):
+    """The course page's forms are kept as HTML with a mark for the CSRF field, filled in per
+    request: the kept page's Enrol form works for the learner, and in another session of theirs."""
+    from django.test import Client
+
+    course = publish_course(national, None, "MC-1")
+    url = reverse("learning:course", args=[course.uuid])
+
+    def enrol_through_the_page(client):
+        page = client.get(url).text
+        assert "<!--csrf:" not in page
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1)
+        return client.post(
+            reverse("learning:course_enrol", args=[course.uuid]), {"csrfmiddlewaretoken": token}
+        )
+
+    first = Client(enforce_csrf_checks=True)
+    first.force_login(bob)
+    first.get(url)  # drawn and kept
+    second = Client(enforce_csrf_checks=True)
+    second.force_login(bob)
+    response = enrol_through_the_page(second)  # the kept HTML, this session's field
+    assert response.status_code == 302
+    assert Enrolment.objects.filter(person=bob, course=course).exists()

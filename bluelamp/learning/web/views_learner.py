@@ -24,7 +24,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from bluelamp.core.endpoints import machine_endpoint
-from bluelamp.core.fragments import cached_html, render_part
+from bluelamp.core.fragments import cached_html, csrf_mark, fill_csrf, render_part
 from bluelamp.learning import progress as progress_services
 from bluelamp.learning import selectors
 from bluelamp.learning.catalogue import access_course as access_cached_course
@@ -132,41 +132,63 @@ def _activity_rows(enrolment: Enrolment | None, version) -> list[dict]:
 @require_GET
 def course_detail(request, course_uuid):
     course = access_cached_course(request.user, course_uuid)
-    enrolment = selectors.live_enrolment(request.user, course)
-    version = enrolment.version if enrolment else course.current_version
-    history = Enrolment.objects.filter(person=request.user, course=course, status=Enrolment.Status.WITHDRAWN)
-    rows = _activity_rows(enrolment, version) if version else []
-    resume_url = None
-    if enrolment:
-        # Where "Resume" goes, from the activities and progress the page has just read.
-        progress = {
-            row["activity"].pk: {"status": row["progress"].status, "updated_at": row["progress"].updated_at}
-            for row in rows
-            if row["progress"] is not None
-        }
-        resume_url = _resume_url(
-            enrolment, selectors.resume_activity([row["activity"].pk for row in rows], progress)
+
+    def draw() -> str:
+        enrolment = selectors.live_enrolment(request.user, course)
+        version = enrolment.version if enrolment else course.current_version
+        rows = _activity_rows(enrolment, version) if version else []
+        resume_url = None
+        if enrolment:
+            # Where "Resume" goes, from the activities and progress the page has just read.
+            progress = {
+                row["activity"].pk: {
+                    "status": row["progress"].status,
+                    "updated_at": row["progress"].updated_at,
+                }
+                for row in rows
+                if row["progress"] is not None
+            }
+            resume_url = _resume_url(
+                enrolment, selectors.resume_activity([row["activity"].pk for row in rows], progress)
+            )
+        available = selectors.course_available_to(course, request.user.organisation_id)
+        return render_part(
+            "learning/parts/course_main.html",
+            {
+                "course": course,
+                "enrolment": enrolment,
+                "version": version,
+                "rows": rows,
+                "can_enrol": enrolment is None and course.self_enrolment and available,
+                "available": available,
+                "newer_version": enrolment is not None
+                and course.current_version_id
+                and course.current_version_id != enrolment.version_id,
+                "resume_url": resume_url,
+                "duration": _duration(course.duration_minutes),
+                "summary_html": render_markdown(course.summary),
+                "csrf_input": csrf_mark(),
+            },
         )
+
+    # Drawn again when the learner's enrolments or progress change, or the course does (their
+    # My learning version holds both), or the licences their organisation holds.
+    main_html = cached_html(
+        (
+            "learning:course-main",
+            str(course.uuid),
+            my_learning_version(request.user.pk),
+            catalogue_visibility(request.user),
+        ),
+        settings.MY_LEARNING_CACHE_SECONDS,
+        draw,
+    )
     return render(
         request,
         "learning/course.html",
         {
             "title": course.title,
-            "course": course,
-            "enrolment": enrolment,
-            "version": version,
-            "rows": rows,
-            "can_enrol": enrolment is None
-            and course.self_enrolment
-            and selectors.course_available_to(course, request.user.organisation_id),
-            "available": selectors.course_available_to(course, request.user.organisation_id),
-            "newer_version": enrolment is not None
-            and course.current_version_id
-            and course.current_version_id != enrolment.version_id,
-            "resume_url": resume_url,
-            "history": history,
-            "duration": _duration(course.duration_minutes),
-            "summary_html": render_markdown(course.summary),
+            "main_html": fill_csrf(main_html, request),
             "breadcrumbs": [
                 {"text": "Find a course", "href": reverse("learning:catalogue")},
             ],
