@@ -19,6 +19,7 @@ from __future__ import annotations
 from csp.constants import HEADER, HEADER_REPORT_ONLY
 from csp.middleware import CSPMiddleware
 from django.conf import settings
+from django.utils.cache import patch_cache_control
 
 # Nothing in Bluelamp uses these; a page, or content framed in one, may not ask for them.
 # Fullscreen and autoplay stay allowed (e-learning video) for the site and the frames it delegates
@@ -98,7 +99,8 @@ class SecurityHeadersMiddleware:
     pages (another site cannot embed them as images, scripts or the like), except those any
     origin may read by design (Access-Control-Allow-Origin: *, e.g. the Open Badges documents);
     X-Permitted-Cross-Domain-Policies: none (no PDF reader or plug-in may load from us across
-    sites). A response that sets one itself keeps it."""
+    sites). A response that sets one itself keeps it. Responses to a signed-in person: Cache-Control:
+    private, no-store."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -111,4 +113,10 @@ class SecurityHeadersMiddleware:
             "Cross-Origin-Resource-Policy", "cross-origin" if for_anyone else "same-origin"
         )
         response.headers.setdefault("X-Permitted-Cross-Domain-Policies", "none")
+        # What a signed-in person is shown is theirs alone: neither the browser nor a proxy keeps
+        # a copy (a shared computer at a station; Back after signing out). A response that says
+        # itself how it may be cached keeps that.
+        user = getattr(request, "user", None)
+        if "Cache-Control" not in response and user is not None and user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
         return response

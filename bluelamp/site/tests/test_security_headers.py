@@ -84,3 +84,15 @@ def test_single_sign_on_pages_alone_may_send_a_form_to_the_identity_provider(cli
     form_action = _policy(response)["form-action"].split()
     assert form_action[:2] == ["'self'", "https:"] and "http:" not in form_action
     assert _policy(client.get("/accounts/login/"))["form-action"] == "'self'"
+
+
+def test_what_a_signed_in_person_is_shown_is_never_stored(client, signed_in, bob, db):
+    """A shared computer at a station: after signing out, Back must not show the last person's
+    pages from the browser's cache, nor may a proxy keep them."""
+    public = client.get(reverse("accessibility"))
+    assert "no-store" not in public.get("Cache-Control", "")
+    signed_in(bob)
+    for url in (reverse("accessibility"), reverse("learning:my_learning"), reverse("learning:catalogue")):
+        response = client.get(url)
+        assert response.status_code == 200
+        assert set(response["Cache-Control"].replace(" ", "").split(",")) >= {"private", "no-store"}, url
