@@ -26,6 +26,7 @@ from django.dispatch import receiver
 from bluelamp.core.sharedcache import now_and_on_commit
 from bluelamp.learning import catalogue, selectors
 from bluelamp.learning.models import ActivityProgress, Enrolment
+from bluelamp.people.api import Person
 
 _VERSION = "learning:mine-version:v1:{generation}:{person}"
 _PAGE = "learning:mine:v1:{generation}:{person}:{version}:{show}:{page}"
@@ -79,6 +80,39 @@ def version(person_pk: int) -> str:
     return f"{catalogue.generation()}.{_version(person_pk)}"
 
 
+def enrolled_course_ids(person) -> frozenset[int]:
+    """The courses the person has a live (not withdrawn) enrolment on (the catalogue's "Enrolled"
+    marks), kept under their version."""
+
+    def read() -> frozenset[int]:
+        return frozenset(
+            Enrolment.objects.filter(person=person)
+            .exclude(status=Enrolment.Status.WITHDRAWN)
+            .values_list("course_id", flat=True)
+        )
+
+    return _kept(person, "enrolled", read)
+
+
+def has_reports(person) -> bool:
+    """selectors.has_reports (whether "Your team's learning" is linked), kept under the person's
+    version, which a report's save replaces; a report moved to another manager is seen by the
+    previous one within MY_LEARNING_CACHE_SECONDS."""
+    return _kept(person, "has-reports", lambda: selectors.has_reports(person))
+
+
+def _kept(person, name: str, read):
+    seconds = settings.MY_LEARNING_CACHE_SECONDS
+    if not seconds:
+        return read()
+    key = f"learning:mine-{name}:v1:{_generation}:{person.pk}:{version(person.pk)}"
+    value = cache.get(key)
+    if value is None:
+        value = read()
+        cache.set(key, value, seconds)
+    return value
+
+
 def _version_key(person_pk: int) -> str:
     return _VERSION.format(generation=_generation, person=person_pk)
 
@@ -106,6 +140,12 @@ def forget_all() -> None:
 @receiver([post_save, post_delete], sender=Enrolment, dispatch_uid="learning-mine-enrolment")
 def _enrolment_changed(sender, instance: Enrolment, **kwargs) -> None:
     forget_my_learning(instance.person_id)
+
+
+@receiver([post_save, post_delete], sender=Person, dispatch_uid="learning-mine-report")
+def _report_changed(sender, instance: Person, **kwargs) -> None:
+    if instance.line_manager_id is not None:
+        forget_my_learning(instance.line_manager_id)  # whether they manage anyone
 
 
 @receiver([post_save, post_delete], sender=ActivityProgress, dispatch_uid="learning-mine-progress")

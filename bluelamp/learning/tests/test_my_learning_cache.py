@@ -159,3 +159,26 @@ def test_a_kept_course_page_carries_each_requests_own_csrf_field(bob, national):
     response = enrol_through_the_page(second)  # the kept HTML, this session's field
     assert response.status_code == 302
     assert Enrolment.objects.filter(person=bob, course=course).exists()
+
+
+def test_the_catalogues_enrolled_marks_follow_the_learner_at_once(client, signed_in, bob, national, settings):
+    settings.CATALOGUE_CACHE_SECONDS = 60
+    course = publish_course(national, None, "MC-1")
+    signed_in(bob)
+    catalogue = reverse("learning:catalogue")
+    assert "Enrolled" not in client.get(catalogue).text
+    enrolment = enrol_self(person=bob, course=course, at=AT)
+    assert "Enrolled" in client.get(catalogue).text
+    unenrol(actor=bob, enrolment=enrolment, at=AT + dt.timedelta(hours=1))
+    assert "Enrolled" not in client.get(catalogue).text
+
+
+def test_becoming_a_line_manager_links_the_teams_learning_at_once(client, signed_in, alice, bob, kent):
+    from bluelamp.people.api import person_update
+
+    carol = make_person(kent, "carol@kent.police.uk")
+    signed_in(carol)
+    assert "Your team&#39;s learning" not in visit(client)[0] and "Your team's learning" not in visit(client)[0]
+    person_update(actor=alice, person=bob, line_manager=carol)
+    page = visit(client)[0]
+    assert "Your team&#39;s learning" in page or "Your team's learning" in page

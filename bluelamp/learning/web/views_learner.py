@@ -34,7 +34,8 @@ from bluelamp.learning.catalogue import generation as catalogue_generation
 from bluelamp.learning.catalogue import visibility as catalogue_visibility
 from bluelamp.learning.enrolments import enrol_self, unenrol
 from bluelamp.learning.kinds import registered_kind
-from bluelamp.learning.mine import my_learning_page
+from bluelamp.learning.mine import enrolled_course_ids, my_learning_page
+from bluelamp.learning.mine import has_reports as learner_has_reports
 from bluelamp.learning.mine import version as my_learning_version
 from bluelamp.learning.models import Activity, ActivityProgress, Enrolment, Sco, ScormPackage
 from bluelamp.learning.scorm import content_host, storage
@@ -79,11 +80,7 @@ def catalogue(request):
         page=request.GET.get("page"),
         per_page=PAGE_SIZE,
     )
-    enrolled = set(
-        Enrolment.objects.filter(person=request.user, course__in=page.object_list.pks)
-        .exclude(status=Enrolment.Status.WITHDRAWN)
-        .values_list("course_id", flat=True)
-    )
+    enrolled = enrolled_course_ids(request.user).intersection(page.object_list.pks)
     context = {
         "page": page,
         "query": query,
@@ -539,7 +536,7 @@ LEARNING_GROUPS = [("in_progress", "In progress"), ("not_started", "Not started"
 def my_learning(request):
     """One group of the learner's enrolments at a time (`?show=`), a page of them (`?page=`)."""
     today = timezone.localdate()
-    has_reports = selectors.has_reports(request.user)
+    has_reports = learner_has_reports(request.user)
 
     def draw() -> str:
         learning = my_learning_page(
