@@ -40,6 +40,7 @@ from bluelamp.compliance import rules, sweeps
 from bluelamp.compliance.counts_cache import counts_version
 from bluelamp.compliance.models import Assignment, MonthEndCount, Requirement, StatusCount
 from bluelamp.compliance.selectors import Sight, sight
+from bluelamp.core.sharedcache import read_through
 from bluelamp.organisations.api import Access, Organisation, Perm, Unit, access_for
 from bluelamp.people.api import Person
 
@@ -324,12 +325,11 @@ def _grouped_counts(level: Level, children: list[Unit]) -> list[tuple[int | None
         [child.pk for child in children],
     )
     digest = hashlib.sha256(repr(where).encode()).hexdigest()[:32]
-    key = f"compliance:counts:v1:{counts_version(org)}:{org}:{digest}"
-    rows = cache.get(key)
-    if rows is None:
-        rows = _grouped_counts_read(level, children)
-        cache.set(key, rows, seconds)
-    return rows
+    return read_through(
+        seconds,
+        lambda: f"compliance:counts:v1:{counts_version(org)}:{org}:{digest}",
+        lambda: _grouped_counts_read(level, children),
+    )
 
 
 def _grouped_counts_read(level: Level, children: list[Unit]) -> list[tuple[int | None, int, str, int]]:

@@ -14,23 +14,20 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable
 
-from django.core.cache import cache
 from django.template.backends.utils import csrf_input
 from django.template.loader import get_template
 from django.utils.crypto import salted_hmac
 from markupsafe import Markup
 
+from bluelamp.core.sharedcache import read_through
+
 
 def cached_html(key: Iterable[object], seconds: int, render: Callable[[], str]) -> Markup:
     """`render()`'s HTML (a template drawn with autoescaping: `render_part`), kept for `seconds`
     under `key` (0: drawn every time)."""
-    if not seconds:
-        return Markup(render())  # noqa: S704 - a template's output, escaped as it was drawn
-    name = "fragment:v1:" + hashlib.sha256(repr(tuple(key)).encode()).hexdigest()
-    html = cache.get(name)
-    if html is None:
-        html = render()
-        cache.set(name, html, seconds)
+    html = read_through(
+        seconds, lambda: "fragment:v1:" + hashlib.sha256(repr(tuple(key)).encode()).hexdigest(), render
+    )
     return Markup(html)  # noqa: S704 - a template's output, escaped as it was drawn
 
 

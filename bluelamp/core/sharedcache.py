@@ -16,11 +16,13 @@ from __future__ import annotations
 import time
 import uuid
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
 
 _LOCAL_SECONDS = 1.0
+T = TypeVar("T")
 
 
 class Generation:
@@ -57,3 +59,16 @@ def now_and_on_commit(drop: Callable[[], object]) -> None:
     """Run `drop` now and again when the current transaction (if any) commits."""
     drop()
     transaction.on_commit(drop)
+
+
+def read_through(seconds: int, key: Callable[[], str], read: Callable[[], T]) -> T:
+    """`read()`, kept `seconds` in the shared cache under `key()` (0: read every time, and the key
+    is not worked out). `read` must not return None (it would be read again each time)."""
+    if not seconds:
+        return read()
+    name = key()
+    value = cache.get(name)
+    if value is None:
+        value = read()
+        cache.set(name, value, seconds)
+    return value

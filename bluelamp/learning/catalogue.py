@@ -32,7 +32,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import Http404
 
-from bluelamp.core.sharedcache import Generation
+from bluelamp.core.sharedcache import Generation, read_through
 from bluelamp.learning import selectors
 from bluelamp.learning.models import Activity, Course, CourseVersion, ScormPackage, Tag
 from bluelamp.organisations.api import Organisation
@@ -84,11 +84,7 @@ def catalogue_page(
         rows = list(found.object_list)
         return Page(CoursesOfPage([c.pk for c in rows], lambda: rows), found.number, found.paginator)
     digest = _digest(person, query=query, owner=owner, tag=tag, duration=duration, per_page=per_page)
-    count_key = _key(digest, "count")
-    count = cache.get(count_key)
-    if count is None:
-        count = courses().count()
-        cache.set(count_key, count, seconds)
+    count = read_through(seconds, lambda: _key(digest, "count"), lambda: courses().count())
     # Counted already: the queryset is built only if a page's courses must be read.
     paginator = Paginator(range(count), per_page)
     try:
@@ -115,15 +111,11 @@ def catalogue_page(
 
 def catalogue_tags(person) -> list[str]:
     """Every tag of the courses the person's catalogue holds (the tag filter's choices)."""
-    seconds = settings.CATALOGUE_CACHE_SECONDS
-    if not seconds:
-        return selectors.catalogue_tags(person)
-    key = _key(_digest(person), "tags")
-    tags = cache.get(key)
-    if tags is None:
-        tags = selectors.catalogue_tags(person)
-        cache.set(key, tags, seconds)
-    return tags
+    return read_through(
+        settings.CATALOGUE_CACHE_SECONDS,
+        lambda: _key(_digest(person), "tags"),
+        lambda: selectors.catalogue_tags(person),
+    )
 
 
 def access_course(person, course_uuid) -> Course:
@@ -132,9 +124,8 @@ def access_course(person, course_uuid) -> Course:
     seconds = settings.CATALOGUE_CACHE_SECONDS
     if not seconds:
         return selectors.access_course(person, course_uuid)
-    key = _key(str(course_uuid), "course")
-    course = cache.get(key)
-    if course is None:
+
+    def read() -> Course:
         course = (
             Course.objects.select_related("owner", "current_version")
             .prefetch_related("tags")
@@ -143,21 +134,19 @@ def access_course(person, course_uuid) -> Course:
         )
         if course is None:
             raise Http404("No such course")
-        cache.set(key, course, seconds)
+        return course
+
+    course = read_through(seconds, lambda: _key(str(course_uuid), "course"), read)
     return selectors.access_course(person, course_uuid, course=course)
 
 
 def activities_of(version: CourseVersion) -> list[Activity]:
     """selectors.activities_of (in order, with their SCORM packages), from the shared cache."""
-    seconds = settings.CATALOGUE_CACHE_SECONDS
-    if not seconds:
-        return list(selectors.activities_of(version))
-    key = _key(str(version.pk), "activities")
-    activities = cache.get(key)
-    if activities is None:
-        activities = list(selectors.activities_of(version))
-        cache.set(key, activities, seconds)
-    return activities
+    return read_through(
+        settings.CATALOGUE_CACHE_SECONDS,
+        lambda: _key(str(version.pk), "activities"),
+        lambda: list(selectors.activities_of(version)),
+    )
 
 
 def visibility(person) -> str:

@@ -23,7 +23,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from bluelamp.core.sharedcache import now_and_on_commit
+from bluelamp.core.sharedcache import now_and_on_commit, read_through
 from bluelamp.learning import catalogue, selectors
 from bluelamp.learning.models import ActivityProgress, Enrolment
 from bluelamp.people.api import Person
@@ -54,22 +54,17 @@ def my_learning_page(person, *, show: str, page, per_page: int) -> MyLearningPag
         found: Page = Paginator(learning.group(shown), per_page).get_page(raw_page)  # type: ignore[arg-type]
         return learning.counts, shown, found.number, list(found.object_list)
 
-    seconds = settings.MY_LEARNING_CACHE_SECONDS
-    if not seconds:
-        counts, shown, number, rows = read()
-    else:
-        key = _PAGE.format(
+    counts, shown, number, rows = read_through(
+        settings.MY_LEARNING_CACHE_SECONDS,
+        lambda: _PAGE.format(
             generation=_generation,
             person=person.pk,
             version=version(person.pk),
             show=show if show in selectors.LEARNING_GROUPS else "",
             page=f"{per_page}:{raw_page}",
-        )
-        held = cache.get(key)
-        if held is None:
-            held = read()
-            cache.set(key, held, seconds)
-        counts, shown, number, rows = held
+        ),
+        read,
+    )
     paginator = Paginator(range(counts[shown]), per_page)  # its count; the rows are `rows`
     return MyLearningPage(counts=counts, show=shown, page=Page(rows, number, paginator))
 
@@ -102,15 +97,11 @@ def has_reports(person) -> bool:
 
 
 def _kept(person, name: str, read):
-    seconds = settings.MY_LEARNING_CACHE_SECONDS
-    if not seconds:
-        return read()
-    key = f"learning:mine-{name}:v1:{_generation}:{person.pk}:{version(person.pk)}"
-    value = cache.get(key)
-    if value is None:
-        value = read()
-        cache.set(key, value, seconds)
-    return value
+    return read_through(
+        settings.MY_LEARNING_CACHE_SECONDS,
+        lambda: f"learning:mine-{name}:v1:{_generation}:{person.pk}:{version(person.pk)}",
+        read,
+    )
 
 
 def _version_key(person_pk: int) -> str:

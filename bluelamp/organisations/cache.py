@@ -25,7 +25,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from bluelamp.core.sharedcache import Generation, now_and_on_commit
+from bluelamp.core.sharedcache import Generation, now_and_on_commit, read_through
 from bluelamp.organisations.models import Licence, LicenceType, Organisation, RoleAssignment, Unit
 
 _HOSTS = "organisations:hosts:v1:{generation}"
@@ -153,15 +153,7 @@ def role_assignments(person_pk: int) -> list[RoleAssignment]:
             .select_related("organisation", "unit")
         )
 
-    seconds = settings.ACCESS_CACHE_SECONDS
-    if not seconds:
-        return read()
-    key = _roles_key(person_pk)
-    assignments = cache.get(key)
-    if assignments is None:
-        assignments = read()
-        cache.set(key, assignments, seconds)
-    return assignments
+    return read_through(settings.ACCESS_CACHE_SECONDS, lambda: _roles_key(person_pk), read)
 
 
 def _roles_key(person_pk: int) -> str:
