@@ -40,6 +40,9 @@ def main() -> int:
     parser.add_argument("--sort", default="cumulative", help="pstats sort key (cumulative, tottime)")
     parser.add_argument("--top", type=int, default=45)
     parser.add_argument("--method", default="GET")
+    parser.add_argument(
+        "--only", help="list only functions whose file:line(name) matches this regular expression"
+    )
     args = parser.parse_args()
 
     from bench_serving import HOST, production_env
@@ -98,7 +101,9 @@ def main() -> int:
     elapsed = (time.perf_counter() - started) * 1000 / args.runs
     print(f"\n{elapsed:.2f} ms a request under the profiler ({args.runs} runs)")
     out = io.StringIO()
-    pstats.Stats(profile, stream=out).sort_stats(args.sort).print_stats(args.top)
+    pstats.Stats(profile, stream=out).sort_stats(args.sort).print_stats(
+        *([args.only] if args.only else []), args.top
+    )
     print(out.getvalue())
     started = time.perf_counter()
     for _ in range(args.runs):

@@ -1,7 +1,7 @@
 """What other domains may use of organisations, licences and roles."""
 
 from bluelamp.organisations.cache import forget_all as forget_cached_organisations
-from bluelamp.organisations.cache import national_body_ids
+from bluelamp.organisations.cache import national_body_ids, role_assignments_key
 from bluelamp.organisations.licensing import (
     LicenceStatus,
     has_national_content,
@@ -26,6 +26,7 @@ from bluelamp.organisations.permissions import (
     access_for,
     has_perm_anywhere,
     is_administrator,
+    prime_role_assignments,
 )
 from bluelamp.organisations.roles import ADMINISTRATIVE_ROLES, DEFINITIONS, GRANTABLE_ROLES, Perm, Role, Scope
 from bluelamp.organisations.selectors import (
@@ -58,6 +59,8 @@ __all__ = [
     "requires_mfa",
     "forget_cached_organisations",
     "national_body_ids",
+    "role_assignments_key",
+    "prime_role_assignments",
     "ADMINISTRATIVE_ROLES",
     "DEFINITIONS",
     "GRANTABLE_ROLES",

@@ -156,6 +156,12 @@ def role_assignments(person_pk: int) -> list[RoleAssignment]:
     return read_through(settings.ACCESS_CACHE_SECONDS, lambda: _roles_key(person_pk), read)
 
 
+def role_assignments_key(person_pk: int) -> str | None:
+    """Where `role_assignments(person_pk)` is kept in the shared cache (None: not kept), so that
+    the signed-in person and their roles come back in one round trip (people/signed_in.py)."""
+    return _roles_key(person_pk) if settings.ACCESS_CACHE_SECONDS else None
+
+
 def _roles_key(person_pk: int) -> str:
     return _ROLES.format(generation=_generation, shared=_roles_generation.current(), person=person_pk)
 

@@ -110,6 +110,12 @@ def _all_current(person) -> list[RoleAssignment]:
     return cached
 
 
+def prime_role_assignments(person, assignments: list[RoleAssignment]) -> None:
+    """Give `person` the assignments `role_assignments(person.pk)` would return, already read
+    (with the person, in one round trip to the shared cache)."""
+    setattr(person, _ALL_ATTR, assignments)
+
+
 def _in_licensed_domain(person) -> bool:
     """The person's own organisation has its domain (PL-P-101 in force)."""
     current_assignments(person)

@@ -26,6 +26,7 @@ from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 
 from bluelamp.core.sharedcache import Generation, now_and_on_commit
+from bluelamp.organisations.api import prime_role_assignments, role_assignments_key
 from bluelamp.people.models import Person
 
 _PERSON = "people:signed-in:v1:{generation}:{shared}:{pk}"
@@ -62,17 +63,26 @@ def signed_in_person(request):
     if not seconds or pk is None or not session_hash or backend_path not in settings.AUTHENTICATION_BACKENDS:
         return auth.get_user(request)
     key = _key(pk)
-    person = cache.get(key)
+    # The person's role assignments in the same round trip: nearly every page asks for them
+    # (MFA for administrators, the navigation, access), and they are kept under their own key.
+    roles_key = role_assignments_key(pk)
+    found = cache.get_many([key, roles_key] if roles_key else [key])
+    person = found.get(key)
     if person is None:
         user = auth.get_user(request)  # reads the person (and verifies the session)
         if user.is_authenticated and user.pk == pk:
             cache.set(key, user, seconds)
-        return user
-    if auth.load_backend(backend_path).user_can_authenticate(person) and constant_time_compare(
-        session_hash, person.get_session_auth_hash()
+            person = user
+    elif not (
+        auth.load_backend(backend_path).user_can_authenticate(person)
+        and constant_time_compare(session_hash, person.get_session_auth_hash())
     ):
-        return person
-    return auth.get_user(request)
+        return auth.get_user(request)
+    else:
+        user = person
+    if person is not None and roles_key is not None and roles_key in found:
+        prime_role_assignments(person, found[roles_key])
+    return user
 
 
 def _key(pk: int) -> str:

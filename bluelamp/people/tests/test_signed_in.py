@@ -2,8 +2,11 @@
 organisations/cache.py), and every write to them is seen on the next request. The suite turns the
 cache off; these tests turn it on."""
 
+from unittest import mock
+
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext, override_settings
@@ -61,6 +64,27 @@ def test_the_second_request_reads_neither_the_person_nor_their_roles(alice):
     user, sql = ask(client)
     assert user == alice and user.is_authenticated
     assert person_queries(sql) == [] and role_queries(sql) == []
+
+
+def test_the_person_and_their_roles_come_back_in_one_round_trip(alice, bob, kent):
+    unit = unit_create(actor=alice, organisation=kent, name="Training")
+    role_grant(actor=alice, person=bob, role="tutor", unit=unit)
+    client = signed_in(bob)
+    ask(client)
+    store = caches["default"]
+    with (
+        mock.patch.object(store, "get", wraps=store.get) as get,
+        mock.patch.object(store, "get_many", wraps=store.get_many) as get_many,
+    ):
+        user, sql = ask(client)
+    assert user == bob and [a.unit.name for a in user._bluelamp_all_assignments] == ["Training"]
+    assert person_queries(sql) == [] and role_queries(sql) == []
+    assert [sorted(k.split(":")[1] for k in c.args[0]) for c in get_many.call_args_list] == [
+        ["roles", "signed-in"]
+    ]
+    # (the local-memory cache's get_many asks get() for each key: no other read of either)
+    read = [c.args[0] for c in get.call_args_list if c.args[0].startswith(("organisations:roles", "people:"))]
+    assert sorted(read) == sorted(get_many.call_args_list[0].args[0])
 
 
 def test_a_changed_password_signs_other_sessions_out_at_once(alice):
