@@ -6,16 +6,31 @@ though the counts change only when an assignment's status does. So each level's 
 the shared cache for COMPLIANCE_CACHE_SECONDS (300; 0 turns it off, as the test suite does but for
 this module's own tests) under a version per organisation, which every change to that
 organisation's counts replaces (evaluation.counts_apply; a retired requirement's counts replace
-every organisation's). Another process sees a change within a second (sharedcache.Generation).
+every organisation's; a month end's counts kept for the trend, everyone's). Another process sees
+a change within a second (sharedcache.Generation).
+
+What a dashboard draws of a level (its tables by requirement and by unit, the trend; kept as HTML
+by web/views_reports.py) depends on more than the counts: the requirements' codes and titles, the
+units' names and tree, the organisation's name. `tables_version` adds a generation that any write
+to a requirement, unit or organisation moves (the receivers below), and so does any change to
+people's audience facts (people.api's listeners: the HR import creates units in bulk, without
+`save()`, for the people it moves into them).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
 
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
+
+from bluelamp.compliance.models import Requirement
 from bluelamp.core.sharedcache import Generation
+from bluelamp.organisations.api import Organisation, Unit
 
 _everyone = Generation("compliance-counts")
+_tables = Generation("compliance-tables")
 _organisations: dict[int, Generation] = {}
 # Part of every version: the test suite moves each test onto new keys (its rollbacks send no signal).
 _generation = 0
@@ -35,6 +50,12 @@ def counts_version(organisation_id: int) -> str:
     return f"{_generation}.{_everyone.current()}.{_of(organisation_id).current()}"
 
 
+def tables_version(organisation_id: int) -> str:
+    """Changes whenever what a dashboard draws of the organisation's levels may: its counts, or
+    any requirement, unit or organisation's name, or the unit tree."""
+    return f"{counts_version(organisation_id)}.{_tables.current()}"
+
+
 def forget_counts(organisation_ids: Iterable[int] | None = None) -> None:
     """The organisations' counts changed (None: any organisation's); now and on commit."""
     if organisation_ids is None:
@@ -49,5 +70,24 @@ def forget_all() -> None:
     global _generation
     _generation += 1
     _everyone.forget_local()
+    _tables.forget_local()
     for generation in _organisations.values():
         generation.forget_local()
+
+
+def forget_tables() -> None:
+    """Requirements, units, organisations or people's audience facts changed: every dashboard's
+    tables are drawn again (now and on commit)."""
+    _tables.bump()
+
+
+def people_changed(*, person_ids: list[int], at: dt.datetime) -> None:
+    """people.api's listener: units the HR import created in bulk, people moved between units."""
+    forget_tables()
+
+
+@receiver([post_save, post_delete], sender=Requirement, dispatch_uid="compliance-tables-requirement")
+@receiver([post_save, post_delete], sender=Unit, dispatch_uid="compliance-tables-unit")
+@receiver([post_save, post_delete], sender=Organisation, dispatch_uid="compliance-tables-organisation")
+def _changed(sender, **kwargs) -> None:
+    forget_tables()

@@ -3,7 +3,7 @@ ComplianceConfig.ready(); see bluelamp/core/plugins.py). Each part registers its
 links (web/nav.py), reminders and jobs (reminders.py), the REST API (rest/urls.py) and demo data
 (demo.py)."""
 
-from bluelamp.compliance import evaluation, follow, hooks
+from bluelamp.compliance import counts_cache, evaluation, follow, hooks
 from bluelamp.core.plugins import present_parts
 from bluelamp.learning.api import listen_completions_changed
 from bluelamp.people.api import listen_people_changed
@@ -20,6 +20,7 @@ PARTS = (
 
 def register() -> None:
     listen_people_changed(hooks.people_or_completions_changed)
+    listen_people_changed(counts_cache.people_changed)  # the dashboards' tables (units made in bulk)
     listen_completions_changed(hooks.people_or_completions_changed)
     evaluation.after_evaluation(follow.enrol_automatically)
     for part in present_parts(PARTS):

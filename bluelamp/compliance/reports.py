@@ -37,7 +37,7 @@ from django.http import Http404
 from django.utils.text import slugify
 
 from bluelamp.compliance import rules, sweeps
-from bluelamp.compliance.counts_cache import counts_version
+from bluelamp.compliance.counts_cache import counts_version, tables_version
 from bluelamp.compliance.models import Assignment, MonthEndCount, Requirement, StatusCount
 from bluelamp.compliance.selectors import Sight, sight
 from bluelamp.core.sharedcache import read_through
@@ -373,9 +373,33 @@ def _grouped_counts_read(level: Level, children: list[Unit]) -> list[tuple[int |
         return [(b, r, st, int(n)) for b, r, st, n in cursor.fetchall()]
 
 
+def level_key(level: Level) -> tuple:
+    """What a level's figures and tables are of (the same for every reader who stands there)."""
+    return (
+        level.organisation.pk,
+        level.unit.pk if level.unit is not None else None,
+        tuple(top.pk for top in level.tops),
+        level.names,
+    )
+
+
 def level_figures(level: Level) -> LevelFigures:
     """The level's figures: one query for the child units, one aggregate query over the counts,
-    one for the requirements anyone here is in the audience of."""
+    one for the requirements anyone here is in the audience of; kept in the shared cache until the
+    organisation's counts, a requirement, a unit or an organisation change (counts_cache.py)."""
+    org = level.organisation.pk
+    return read_through(
+        settings.COMPLIANCE_CACHE_SECONDS,
+        lambda: f"compliance:level:v1:{tables_version(org)}:{org}:{_digest(level_key(level)[1:3])}",
+        lambda: _level_figures_read(level),
+    )
+
+
+def _digest(value: object) -> str:
+    return hashlib.sha256(repr(value).encode()).hexdigest()[:32]
+
+
+def _level_figures_read(level: Level) -> LevelFigures:
     children = children_of(level)
     by_requirement: dict[int, Figures] = defaultdict(Figures)
     branches: dict[int | None, dict[int, Figures]] = defaultdict(lambda: defaultdict(Figures))
@@ -391,7 +415,7 @@ def level_figures(level: Level) -> LevelFigures:
         units=children,
         whole_organisation=level.whole_organisation,
         has_own_people=level.unit is not None,
-        branches=branches,
+        branches={child: dict(figures) for child, figures in branches.items()},  # plain: kept pickled
     )
 
 

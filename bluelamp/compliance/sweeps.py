@@ -8,6 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from bluelamp.compliance import evaluation
+from bluelamp.compliance.counts_cache import forget_counts
 from bluelamp.compliance.models import Assignment, MonthEndCount, StatusCount, Sweep
 from bluelamp.people.api import Person
 
@@ -59,4 +60,5 @@ def month_end_keep(*, on: dt.date) -> dt.date | None:
             ],
             batch_size=5000,
         )
+        forget_counts()  # the dashboards' trends (kept with the counts: counts_cache.py)
     return label

@@ -16,19 +16,23 @@ import re
 from collections.abc import Iterable, Sequence
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
+from markupsafe import Markup
 
 from bluelamp.compliance import charts, reports
+from bluelamp.compliance.counts_cache import tables_version
 from bluelamp.compliance.forecast import Forecast, Line, forecast
 from bluelamp.compliance.models import Requirement, Status
 from bluelamp.compliance.reports import FIGURE_HEADERS, Figures, Level
 from bluelamp.compliance.web import clock
 from bluelamp.core.exports import CONTENT_TYPES, dataset, dataset_download
+from bluelamp.core.fragments import cached_html, render_part
 from bluelamp.organisations.api import Organisation
 
 PAGE_SIZE = 50
@@ -163,8 +167,8 @@ def dashboard(request):
     if download and download[1] == "people" and not level.names:
         raise Http404("No such table")
     people = reports.people_named(actor, level, requirement=requirement, status=status, below=below)
-    trend = reports.trend(level, requirement=requirement)
     if download:
+        trend = reports.trend(level, requirement=requirement)
         return _dashboard_download(level, figures, requirement, status, people, trend, *download)
     page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page")) if level.names else None
     members = list(page.object_list) if page is not None else []
@@ -172,20 +176,15 @@ def dashboard(request):
     context = {
         "title": f"Mandatory training: {level.label}",
         "level": level,
-        "figures": figures,
         "form": form,
         "requirement": requirement,
         "status": status,
         "below": below,
-        "children": figures.children(requirement),
-        "direct": figures.direct(requirement),
-        "in_no_unit": figures.in_no_unit(requirement),
         "page": page,
         "members": members,
         "standings": reports.standings_of(members, requirement=requirement),
         "columns": shown,
-        "trend": trend,
-        "trend_chart": _trend_chart(trend, level.label),
+        "tables_html": _dashboard_tables(request, level, figures, form, requirement),
         "organisations": _other_organisations(actor, level.organisation),
         "whole_organisation_link": reports.may_open_whole_organisation(actor, level.organisation),
         "national_reader": reports.national_reader(actor),
@@ -195,6 +194,48 @@ def dashboard(request):
     }
     template = "compliance/reports/dashboard.html"
     return _bad_request(request, template, context) if form.errors else render(request, template, context)
+
+
+def _dashboard_tables(
+    request, level: Level, figures: reports.LevelFigures, form: Filters, requirement
+) -> Markup:
+    """The tables by requirement and by unit, the filters and the trend, as HTML: the same for
+    everyone at the level asking the same query string (but the page of people, which they do
+    not show), so kept until the organisation's counts, a requirement, a unit or an organisation
+    change (counts_cache.tables_version), and for the day. A form with errors is drawn each time."""
+
+    def draw() -> str:
+        trend = reports.trend(level, requirement=requirement)
+        return render_part(
+            "compliance/reports/parts/dashboard_tables.html",
+            {
+                "request": request,  # the links keep the query string
+                "level": level,
+                "figures": figures,
+                "form": form,
+                "requirement": requirement,
+                "children": figures.children(requirement),
+                "direct": figures.direct(requirement),
+                "in_no_unit": figures.in_no_unit(requirement),
+                "trend": trend,
+                "trend_chart": _trend_chart(trend, level.label),
+                **_common(),
+            },
+        )
+
+    if form.errors:
+        return Markup(draw())  # noqa: S704 - a template's output, escaped as it was drawn
+    return cached_html(
+        (
+            "compliance:dashboard-tables",
+            tables_version(level.organisation.pk),
+            reports.level_key(level),
+            [(name, values) for name, values in request.GET.lists() if name != "page"],
+            clock.today().isoformat(),
+        ),
+        settings.COMPLIANCE_CACHE_SECONDS,
+        draw,
+    )
 
 
 def _common() -> dict:
