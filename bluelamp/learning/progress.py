@@ -19,6 +19,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from bluelamp.audit.api import audit_record
+from bluelamp.learning import commit_sql
 from bluelamp.learning.listeners import completions_changed
 from bluelamp.learning.mine import forget_my_learning
 from bluelamp.learning.models import (
@@ -265,15 +266,9 @@ def sco_commit(
         # SCO are applied one after the other, while the SCO and package rows, which every learner
         # of the course shares, stay unlocked (locking them serialised a whole course's commits).
         # Only the columns a commit reads: not the committed model it replaces (up to 64,000
-        # characters of suspend data), and a fifth of the SQL to build for the hottest request.
-        session = (
-            ScoSession.objects.select_for_update(of=("self", "attempt"))
-            .select_related("attempt__enrolment", "attempt__sco__package")
-            .only(*_COMMIT_READS)
-            .filter(uuid=session_uuid, attempt__enrolment__person=person)
-            .order_by()
-            .first()
-        )
+        # characters of suspend data). Written once, not built by the ORM each time (commit_sql).
+        rows = commit_sql.read_locked(session_uuid, person.pk)
+        session = rows.session if rows else None
         if session is None:
             raise Http404("No such session")
         attempt = session.attempt
@@ -298,7 +293,6 @@ def sco_commit(
         if result.session_seconds is not None:
             session.session_seconds = result.session_seconds
         session.terminated = session.terminated or terminate
-        session.save(update_fields=["last_sequence", "last_commit_at", "session_seconds", "terminated"])
 
         was_completed = attempt.completion_status == "completed"
         attempt.cmi = data
@@ -324,7 +318,7 @@ def sco_commit(
         )
         attempt.commits += 1
         attempt.updated_at = at
-        attempt.save(update_fields=_COMMITTED_FIELDS)
+        commit_sql.write(session, _SESSION_FIELDS, attempt, _COMMITTED_FIELDS)
         if (attempt.completion_status, attempt.success_status, attempt.score_scaled) != before:
             # Only a change of status or score can change the activity's or the course's progress;
             # most commits are bookmarks and suspend data.
@@ -346,24 +340,8 @@ def sco_commit(
     return CommitOutcome(stored=True, attempt=attempt)
 
 
-# What a commit reads (the session, its attempt, enrolment, SCO and package).
-_COMMIT_READS = (
-    "last_sequence",
-    "session_seconds",
-    "terminated",
-    "attempt__completion_status",
-    "attempt__success_status",
-    "attempt__score_scaled",
-    "attempt__score_raw",
-    "attempt__total_seconds",
-    "attempt__commits",
-    "attempt__enrolment__status",
-    "attempt__enrolment__version_id",
-    "attempt__enrolment__started_at",
-    "attempt__enrolment__last_activity_at",
-    "attempt__sco__completion_threshold",
-    "attempt__sco__package__version",
-)
+# What a commit changes on the session.
+_SESSION_FIELDS = ["last_sequence", "last_commit_at", "session_seconds", "terminated"]
 # What a commit changes on the attempt (every other column stays as it is).
 _COMMITTED_FIELDS = [
     "cmi",
