@@ -117,6 +117,19 @@ MIDDLEWARE = [
     # Last, so that lockout sees the final response of a failed sign-in.
     "axes.middleware.AxesMiddleware",
 ]
+# Machine endpoints (bluelamp/core/endpoints.py: the SCORM runtime's commits, health checks,
+# metrics) answer programs, never people: the WSGI application (bluelamp/core/handlers.py) sends
+# them through MIDDLEWARE without what only pages need.
+PAGE_ONLY_MIDDLEWARE = {
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # static files (never a machine endpoint's path)
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "allauth.account.middleware.AccountMiddleware",  # allauth's sign-in stages
+    "django_htmx.middleware.HtmxMiddleware",
+    "bluelamp.organisations.middleware.OrganisationMiddleware",  # branding
+    "bluelamp.organisations.middleware.AdminMfaMiddleware",  # the MFA redirect
+    "axes.middleware.AxesMiddleware",  # lockout after failed sign-ins
+}
+MACHINE_MIDDLEWARE = [name for name in MIDDLEWARE if name not in PAGE_ONLY_MIDDLEWARE]
 
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
@@ -231,6 +244,10 @@ MY_LEARNING_CACHE_SECONDS = env.int("MY_LEARNING_CACHE_SECONDS", default=_read_c
 # A compliance dashboard level's sums of the kept counts, until the organisation's counts change:
 # bluelamp/compliance/counts_cache.py. 0: off.
 COMPLIANCE_CACHE_SECONDS = env.int("COMPLIANCE_CACHE_SECONDS", default=_read_cache(300))
+# The service desk queue's pages (count and rows per filter and page), its staff list and its
+# main content as HTML, dropped by any write to a ticket, a person or a role assignment:
+# bluelamp/servicedesk/tickets/queue_cache.py, bluelamp/servicedesk/staff.py. 0: off.
+DESK_CACHE_SECONDS = env.int("DESK_CACHE_SECONDS", default=_read_cache(60))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.Person"

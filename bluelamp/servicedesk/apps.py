@@ -16,3 +16,10 @@ class ServiceDeskConfig(AppConfig):
         from bluelamp.servicedesk import plugins
 
         plugins.register()
+        # What drops the queue's kept pages and the staff list (their signal receivers), in every
+        # process that may write tickets or people; an HR import's leavers leave the staff list.
+        from bluelamp.people.api import listen_people_changed
+        from bluelamp.servicedesk import staff
+        from bluelamp.servicedesk.tickets import queue_cache  # noqa: F401
+
+        listen_people_changed(staff.people_changed)

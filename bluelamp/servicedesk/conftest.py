@@ -12,3 +12,15 @@ def engineer(national):
     return make_person(
         national, "eve@national.example", first="Eve", last="Engineer", roles=["app_ops_engineer"]
     )
+
+
+@pytest.fixture(autouse=True)
+def _fresh_desk_cache():
+    """The queue's pages and the staff list are cached across requests (tickets/queue_cache.py,
+    staff.py); a test's rollback sends no signal, so each test starts with nothing cached."""
+    from bluelamp.servicedesk.staff import forget_all as forget_cached_staff
+    from bluelamp.servicedesk.tickets.queue_cache import forget_all as forget_cached_queue
+
+    forget_cached_staff()
+    forget_cached_queue()
+    yield

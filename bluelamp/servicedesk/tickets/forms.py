@@ -174,13 +174,13 @@ class TierForm(forms.Form):
 
 
 class AssignForm(forms.Form):
+    """`staff`: (id, full name) of everyone who may be assigned (staff.desk_staff_choices)."""
+
     assignee = forms.TypedChoiceField(label="Assign to", coerce=int, empty_value=None, required=False)
 
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].choices = [("", "Nobody (the tier's queue)")] + [
-            (p.pk, p.get_full_name()) for p in staff
-        ]
+        self.fields["assignee"].choices = [("", "Nobody (the tier's queue)"), *staff]
 
 
 class QueueFilterForm(forms.Form):
@@ -228,6 +228,8 @@ BULK_ACTIONS = [
 
 
 class BulkForm(forms.Form):
+    """`staff`: (id, full name) of everyone who may be assigned (staff.desk_staff_choices)."""
+
     tickets = forms.MultipleChoiceField(
         label="Tickets", error_messages={"required": "Choose at least one ticket"}
     )
@@ -244,9 +246,7 @@ class BulkForm(forms.Form):
 
     def __init__(self, *args, staff, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].choices = [("", "Nobody (the tier's queue)")] + [
-            (p.pk, p.get_full_name()) for p in staff
-        ]
+        self.fields["assignee"].choices = [("", "Nobody (the tier's queue)"), *staff]
         # Any reference: the service reports those that do not exist, one by one.
         data = args[0] if args else None
         self.fields["tickets"].choices = [(r, r) for r in (data.getlist("tickets") if data else [])]

@@ -45,6 +45,7 @@ from bluelamp.organisations.api import Role, RoleAssignment
 from bluelamp.people.api import Person
 from bluelamp.servicedesk.tickets.history import warning_time_from_history
 from bluelamp.servicedesk.tickets.models import Ticket, TicketEvent
+from bluelamp.servicedesk.tickets.queue_cache import forget_queue
 from bluelamp.servicedesk.tickets.selectors import ACTIVE_STATUSES, AT_RISK_SHARE, review_due_before
 from bluelamp.servicedesk.tickets.services import REOPEN_WINDOW, TIER_ORDER, ticket_close_resolved
 from bluelamp.workingtime.api import subtract_working_time
@@ -166,6 +167,9 @@ def _claim_and_send(notice: _Notice, due: QuerySet[Ticket], now: dt.datetime) ->
                         subject=notice.subject,
                         headline=notice.headline(ticket),
                     )
+            if claimed:
+                # Stamped by UPDATE (no save()): the queue's "Warned" and "Next tier told" tags.
+                forget_queue()
         sent += claimed
         if len(batch) < BATCH:
             return sent

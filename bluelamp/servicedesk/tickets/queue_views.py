@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST
 
 from bluelamp.core.forms import add_service_errors
 from bluelamp.people.api import Person
-from bluelamp.servicedesk.staff import desk_staff, is_desk_staff
+from bluelamp.servicedesk.staff import desk_staff_choices, is_desk_staff
 from bluelamp.servicedesk.tickets import selectors, services
 from bluelamp.servicedesk.tickets.forms import BulkForm, CannedResponseForm, SavedFilterForm
 from bluelamp.servicedesk.tickets.models import CannedResponse
@@ -71,7 +71,7 @@ def queue_filter_delete(request, filter_id):
 @require_POST
 def queue_bulk(request):
     _require_staff(request.user)
-    form = BulkForm(request.POST, staff=desk_staff())
+    form = BulkForm(request.POST, staff=desk_staff_choices())
     outcomes = []
     if form.is_valid():
         data = form.cleaned_data

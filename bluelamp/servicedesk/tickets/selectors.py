@@ -9,6 +9,7 @@ national) see all. To anyone else a ticket does not exist: `access_*` raise the 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Protocol
 
 from django.db.models import F, OrderBy, Q, QuerySet
 from django.http import Http404
@@ -193,7 +194,28 @@ def search_is_large(tickets: QuerySet[Ticket]) -> bool:
     return tickets.order_by().values("pk")[: SEARCH_COUNT_CAP + 1].count() > SEARCH_COUNT_CAP
 
 
-def sla_flags(ticket: Ticket, now: dt.datetime) -> list[tuple[str, str]]:
+class SlaFacts(Protocol):
+    """What `sla_flags` reads: a Ticket, or a row of the queue (queue_cache.QueueRow)."""
+
+    @property
+    def status(self) -> str: ...
+    @property
+    def priority(self) -> str: ...
+    @property
+    def first_response_at(self) -> dt.datetime | None: ...
+    @property
+    def response_due(self) -> dt.datetime: ...
+    @property
+    def resolution_due(self) -> dt.datetime | None: ...
+    @property
+    def resolution_breach_notified_at(self) -> dt.datetime | None: ...
+    @property
+    def resolution_warned_at(self) -> dt.datetime | None: ...
+    @property
+    def last_activity_at(self) -> dt.datetime: ...
+
+
+def sla_flags(ticket: SlaFacts, now: dt.datetime) -> list[tuple[str, str]]:
     """Tags for the queue: (text, colour) for a missed or at-risk response or resolution target.
     In-process arithmetic on the stored due times; no queries."""
     flags: list[tuple[str, str]] = []
