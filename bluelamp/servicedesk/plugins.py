@@ -3,7 +3,9 @@ staff pages, and its scheduled jobs (registered by ServiceDeskConfig.ready(); se
 bluelamp/core/plugins.py). Only the desk's public door (api.py) is used here, so that the desk's
 applets can move without this module."""
 
-from django.urls import reverse
+import functools
+
+from django.urls import get_script_prefix, reverse
 
 from bluelamp.core.plugins import (
     DemoLoader,
@@ -40,6 +42,12 @@ def _desk_lead(user) -> bool:
     return _desk_staff(user) and access_for(user, Perm.SERVICE_DESK_LEAD).national
 
 
+@functools.lru_cache(maxsize=64)
+def _href(script_prefix: str, name: str, *args: str) -> str:
+    """reverse(), once per process for each prefix (every desk page draws all the sections)."""
+    return reverse(name, args=args or None)
+
+
 def desk_sections(request) -> list[NavItem]:
     """The desk's own sections, on its staff pages: each one click away, so that the header
     stays short (it has only "Service desk" and, for leads, the dashboard)."""
@@ -60,11 +68,12 @@ def desk_sections(request) -> list[NavItem]:
     if access_for(user, Perm.SERVICE_DESK_LEAD).national:
         sections += [("Dashboard", "servicedesk:dashboard"), ("Closures", "servicedesk:closures")]
     path = request.path
+    prefix = get_script_prefix()
     # A ticket's work page (and its actions) belongs with the queue it is worked from.
-    tickets = reverse("servicedesk:ticket", args=["BL"]).removesuffix("BL/")
+    tickets = _href(prefix, "servicedesk:ticket", "BL").removesuffix("BL/")
     items = []
     for label, name in sections:
-        href = reverse(name)
+        href = _href(prefix, name)
         active = path.startswith(href) or (name == "servicedesk:queue" and path.startswith(tickets))
         items.append(NavItem(text=label, href=href, active=active, current=path == href))
     return items

@@ -23,7 +23,10 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-from typing import NamedTuple
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -31,18 +34,59 @@ from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
+from markupsafe import Markup
 
-from bluelamp.core.sharedcache import Generation, now_and_on_commit, read_through
+from bluelamp.core.fragments import cached_html
+from bluelamp.core.sharedcache import Generation, read_through
 from bluelamp.organisations.api import Organisation
 from bluelamp.servicedesk.staff import is_desk_staff, staff_generation
 from bluelamp.servicedesk.tickets import selectors
 from bluelamp.servicedesk.tickets.models import SavedQueueFilter, Ticket, TicketEvent
 
 _KEY = "servicedesk:queue:v1:{generation}:{shared}:{staff}:{digest}:{part}"
-_SAVED = "servicedesk:saved-filters:v1:{generation}:{person}"
+_SAVED = "servicedesk:saved-filters:v1:{generation}:{shared}:{person}"
 _queue = Generation("servicedesk-queue")
+# Everyone's saved filters at once: they change seldom, and a generation lets a process hold them.
+_saved = Generation("servicedesk-saved-filters")
 # Part of every key: the test suite moves each test onto new keys (its rollbacks send no signal).
 _generation = 0
+
+
+class _Held:
+    """This process's copies of kept entries whose key names their generations or their whole
+    content: such a key's value never changes, and the generations are asked for again every
+    second (core/sharedcache), so a copy saves a round trip to the shared cache and unpickling on
+    nearly every request. Copies are held for HOLD_SECONDS only, the oldest dropped past `size`:
+    what no write reports (an HR import's change of a name) lasts little longer than in the
+    shared cache."""
+
+    HOLD_SECONDS = 10.0
+
+    def __init__(self, size: int):
+        self._size = size
+        self._items: dict[str, tuple[float, Any]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str) -> Any:
+        held = self._items.get(key)
+        if held is not None and held[0] > time.monotonic():
+            return held[1]
+        return None
+
+    def put(self, key: str, value: Any) -> None:
+        with self._lock:
+            self._items.pop(key, None)
+            self._items[key] = (time.monotonic() + self.HOLD_SECONDS, value)
+            while len(self._items) > self._size:
+                self._items.pop(next(iter(self._items)))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_held = _Held(256)  # counts and pages of rows (a few KB each)
+_held_html = _Held(32)  # main contents (about 80 KB each)
 
 
 class QueueRow(NamedTuple):
@@ -167,21 +211,44 @@ def queue_page(
         version = hashlib.sha256(repr((total, many, fresh)).encode()).hexdigest()
         return _page(fresh, number, total, per_page, many, version)
 
-    # The count and the page asked for in one round trip (the page is nearly always valid).
+    # The count and the page asked for at once (the page is nearly always valid): from this
+    # process's copies, else in one round trip.
     count_key = prefix.format(part="count")
-    guess = _number(page)
-    held = cache.get_many([count_key, prefix.format(part=f"page-{guess}")])
+    guess_key = prefix.format(part=f"page-{_number(page)}")
+    held = {key: value for key in (count_key, guess_key) if (value := _held.get(key)) is not None}
+    if len(held) < 2:
+        fetched = cache.get_many([key for key in (count_key, guess_key) if key not in held])
+        for key, value in fetched.items():
+            _held.put(key, value)
+        held.update(fetched)
     counted = held.get(count_key)
     if counted is None:
         counted = count()
         cache.set(count_key, counted, seconds)
+        _held.put(count_key, counted)
     total, many = counted
     number = Paginator(range(total), per_page).get_page(page).number
     rows_key = prefix.format(part=f"page-{number}")
-    found: list[QueueRow] | None = held.get(rows_key) if number == guess else None
+    found: list[QueueRow] | None = held.get(rows_key)
+    if found is None:
+        found = _held.get(rows_key)
     if found is None:
         found = read_through(seconds, lambda: rows_key, lambda: rows(number, many))
+        _held.put(rows_key, found)
     return _page(found, number, total, per_page, many, rows_key)
+
+
+def main_html(key: tuple, seconds: int, draw: Callable[[], str]) -> Markup:
+    """core.fragments.cached_html, with this process's copy first: the key must name everything
+    the HTML shows (so a copy is never wrong but for what no write reports, and is held briefly)."""
+    if not seconds:
+        return cached_html(key, seconds, draw)
+    name = hashlib.sha256(repr((_generation, *key)).encode()).hexdigest()
+    html = _held_html.get(name)
+    if html is None:
+        html = cached_html(key, seconds, draw)
+        _held_html.put(name, html)
+    return html
 
 
 def _number(page) -> int:
@@ -202,11 +269,17 @@ def _page(
 
 def saved_filters(person) -> list[tuple[int, str]]:
     """(id, name) of the person's saved queue filters, from the shared cache."""
-    return read_through(
-        settings.DESK_CACHE_SECONDS,
-        lambda: _SAVED.format(generation=_generation, person=person.pk),
-        lambda: list(selectors.saved_filters_for(person).values_list("pk", "name")),
-    )
+    seconds = settings.DESK_CACHE_SECONDS
+    if not seconds:
+        return list(selectors.saved_filters_for(person).values_list("pk", "name"))
+    key = _SAVED.format(generation=_generation, shared=_saved.current(), person=person.pk)
+    found = _held.get(key)
+    if found is None:
+        found = read_through(
+            seconds, lambda: key, lambda: list(selectors.saved_filters_for(person).values_list("pk", "name"))
+        )
+        _held.put(key, found)
+    return found
 
 
 def forget_queue() -> None:
@@ -220,6 +293,9 @@ def forget_all() -> None:
     global _generation
     _generation += 1
     _queue.forget_local()
+    _saved.forget_local()
+    _held.clear()
+    _held_html.clear()
 
 
 @receiver([post_save, post_delete], sender=Ticket, dispatch_uid="servicedesk-queue-ticket")
@@ -230,6 +306,5 @@ def _changed(sender, **kwargs) -> None:
 
 
 @receiver([post_save, post_delete], sender=SavedQueueFilter, dispatch_uid="servicedesk-queue-saved")
-def _saved_filter_changed(sender, instance: SavedQueueFilter, **kwargs) -> None:
-    key = _SAVED.format(generation=_generation, person=instance.owner_id)
-    now_and_on_commit(lambda: cache.delete(key))
+def _saved_filter_changed(sender, **kwargs) -> None:
+    _saved.bump()

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bluelamp.core.forms import add_service_errors
-from bluelamp.core.fragments import cached_html, csrf_mark, fill_csrf, render_part
+from bluelamp.core.fragments import csrf_mark, fill_csrf, render_part
 from bluelamp.organisations.api import Perm, access_for
 from bluelamp.people.api import Person
 from bluelamp.servicedesk.sla import PRIORITY_MATRIX, SLA_POLICIES, Priority
@@ -238,8 +238,9 @@ class _TicketUrl:
 @login_required
 def queue(request):
     _require_staff(request.user)
-    form = QueueFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    # The unfiltered queue (most requests) needs the form only to draw it.
+    form = QueueFilterForm(request.GET) if request.GET.keys() - {"page"} else None
+    filters = form.cleaned_data if form is not None and form.is_valid() else {}
     # The count and rows come from the shared cache, the same for every adviser (queue_cache).
     page = queue_cache.queue_page(
         request.user,
@@ -263,7 +264,7 @@ def queue(request):
             "servicedesk/tickets/parts/queue_main.html",
             {
                 "request": request,  # the query string: the back link, the pages' links
-                "filter_form": form,
+                "filter_form": form or QueueFilterForm(),
                 "page": page,
                 "rows": rows,
                 "status_labels": dict(Ticket.Status.choices),
@@ -281,7 +282,7 @@ def queue(request):
     # Everything the HTML shows: the page's rows (their version), the query string (the filter
     # form, its errors, the links), the flags, the person's saved filters and lead link, and the
     # staff list of the bulk form.
-    main_html = cached_html(
+    main_html = queue_cache.main_html(
         (
             "servicedesk:queue-main",
             page.version,
