@@ -16,9 +16,18 @@ def machine_endpoint(view):
     return view
 
 
+# Set by the WSGI application (bluelamp/core/handlers.py), which has already resolved the path.
+MACHINE_ENVIRON_KEY = "bluelamp.machine_endpoint"
+
+
 def is_machine_endpoint(request) -> bool:
+    known = request.META.get(MACHINE_ENVIRON_KEY)
+    return known if known is not None else is_machine_path(request.path_info)
+
+
+def is_machine_path(path_info: str) -> bool:
     try:
-        match = resolve(request.path_info)
+        match = resolve(path_info)
     except Resolver404:
         return False
     return getattr(match.func, "bluelamp_machine_endpoint", False)
