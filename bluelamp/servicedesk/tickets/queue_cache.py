@@ -86,7 +86,7 @@ class _Held:
 
 
 _held = _Held(256)  # counts and pages of rows (a few KB each)
-_held_html = _Held(32)  # main contents (about 80 KB each)
+_held_html = _Held(64)  # main contents (about 80 KB each) and their forms
 
 
 class QueueRow(NamedTuple):
@@ -238,7 +238,7 @@ def queue_page(
     return _page(found, number, total, per_page, many, rows_key)
 
 
-def main_html(key: tuple, seconds: int, draw: Callable[[], str]) -> Markup:
+def kept_html(key: tuple, seconds: int, draw: Callable[[], str]) -> Markup:
     """core.fragments.cached_html, with this process's copy first: the key must name everything
     the HTML shows (so a copy is never wrong but for what no write reports, and is held briefly)."""
     if not seconds:

@@ -11,6 +11,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from markupsafe import Markup
 
 from bluelamp.core.forms import add_service_errors
 from bluelamp.core.fragments import csrf_mark, fill_csrf, render_part
@@ -259,22 +260,50 @@ def queue(request):
     saved = queue_cache.saved_filters(request.user)
     show_dashboard_link = access_for(request.user, Perm.SERVICE_DESK_LEAD).national
 
+    seconds = settings.DESK_CACHE_SECONDS
+    filter_params = [(k, v) for k, v in request.GET.items() if k != "page" and v]
+    filter_lists = [(k, v) for k, v in request.GET.lists() if k != "page"]
+
+    def filters_html() -> Markup:
+        # The filter form (its values and errors) and the saved filters: not the tickets.
+        return queue_cache.kept_html(
+            ("servicedesk:queue-filters", sorted(filter_lists), saved),
+            seconds,
+            lambda: render_part(
+                "servicedesk/tickets/parts/queue_filters.html",
+                {
+                    "filter_form": form or QueueFilterForm(),
+                    "saved_filters": saved,
+                    "save_filter_form": SavedFilterForm(),
+                    "filter_params": filter_params,
+                    "csrf_input": csrf_mark(),
+                },
+            ),
+        )
+
+    def bulk_html() -> Markup:
+        return queue_cache.kept_html(
+            ("servicedesk:queue-bulk", staff_generation()),
+            seconds,
+            lambda: render_part(
+                "servicedesk/tickets/parts/queue_bulk.html",
+                {"bulk_form": BulkForm(staff=desk_staff_choices())},
+            ),
+        )
+
     def draw() -> str:
         return render_part(
             "servicedesk/tickets/parts/queue_main.html",
             {
                 "request": request,  # the query string: the back link, the pages' links
-                "filter_form": form or QueueFilterForm(),
                 "page": page,
                 "rows": rows,
                 "status_labels": dict(Ticket.Status.choices),
                 "tier_labels": dict(Ticket.Tier.choices),
                 "ticket_url": _TicketUrl(),
                 "show_dashboard_link": show_dashboard_link,
-                "saved_filters": saved,
-                "bulk_form": BulkForm(staff=desk_staff_choices()),
-                "save_filter_form": SavedFilterForm(),
-                "filter_params": [(k, v) for k, v in request.GET.items() if k != "page" and v],
+                "filters_html": filters_html,
+                "bulk_html": bulk_html,
                 "csrf_input": csrf_mark(),
             },
         )
@@ -282,7 +311,7 @@ def queue(request):
     # Everything the HTML shows: the page's rows (their version), the query string (the filter
     # form, its errors, the links), the flags, the person's saved filters and lead link, and the
     # staff list of the bulk form.
-    main_html = queue_cache.main_html(
+    main_html = queue_cache.kept_html(
         (
             "servicedesk:queue-main",
             page.version,
@@ -292,7 +321,7 @@ def queue(request):
             show_dashboard_link,
             staff_generation(),
         ),
-        settings.DESK_CACHE_SECONDS,
+        seconds,
         draw,
     )
     return render(

@@ -265,3 +265,25 @@ def test_due_a_review_is_worked_out_on_every_request(signed_in, adviser, bob):
     client = signed_in(adviser)
     queue(client, "?review_due=on")
     assert desk_reads(queue(client, "?review_due=on")[1])
+
+
+def test_a_ticket_write_draws_the_rows_again_but_not_the_forms(signed_in, adviser, bob):
+    ticket = log_p2(adviser, bob)
+    client = signed_in(adviser)
+    queue(client)
+    ticket_set_status(actor=adviser, ticket=ticket, status="open", reason="")
+    page, sql = queue(client)
+    assert ">Open<" in row_of(page, ticket)
+    assert [s for s in sql if '"servicedesk_ticket"' in s]
+    assert [s for s in desk_reads(sql) if '"servicedesk_ticket"' not in s] == []  # staff, saved filters
+    assert assignable(page) == ["Adam Adviser"]
+
+
+def test_the_filter_form_shows_each_query_strings_own_values(signed_in, adviser, bob):
+    log_p2(adviser, bob)
+    client = signed_in(adviser)
+    selected = re.compile(r'<option value="(P\d)" selected')
+    assert selected.findall(queue(client, "?priority=P1")[0]) == ["P1"]
+    assert selected.findall(queue(client, "?priority=P2")[0]) == ["P2"]
+    assert selected.findall(queue(client)[0]) == []
+    assert "P9 is not one of the available choices" in queue(client, "?priority=P9")[0]
