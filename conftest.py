@@ -236,12 +236,14 @@ def _fresh_organisation_cache():
     from bluelamp.learning.mine import forget_all as forget_cached_my_learning
     from bluelamp.organisations.api import forget_cached_organisations
     from bluelamp.people.api import forget_cached_people
+    from bluelamp.site.context_processors import forget_all as forget_drawn_navigation
 
     forget_cached_organisations()
     forget_cached_people()
     forget_cached_catalogue()
     forget_cached_my_learning()
     forget_cached_counts()
+    forget_drawn_navigation()
     yield
 
 

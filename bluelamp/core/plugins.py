@@ -35,8 +35,10 @@ def exactly(path: str, href: str) -> bool:
 class NavEntry:
     """A link in the header's navigation, for signed-in people, placed by `order` (ascending).
 
-    `visible(user)` says who sees it; `url_args(user)` gives the arguments of `url_name` when it
-    takes some (e.g. the person's own organisation); `active(path, href)` says whether the page
+    `visible(user)` says who sees it, from the person's access alone (`access_for`): the site
+    keeps each person's links under their access signature (bluelamp/site/context_processors.py);
+    `url_args(user)` gives the arguments of `url_name` when it takes some (the person's own
+    organisation's slug at most, also in that key); `active(path, href)` says whether the page
     at `path` belongs to this entry (by default: the path starts with the entry's address).
     """
 

@@ -152,6 +152,22 @@ def access_for(person, perm: Perm) -> Access:
     )
 
 
+def access_signature(person) -> tuple:
+    """Everything `access_for(person, ...)` depends on, as a value: two people (or one person at
+    two moments) with the same signature are allowed exactly the same. What is worked out from
+    access alone (the header's navigation) may be kept under it."""
+    if person is None or not getattr(person, "is_authenticated", False):
+        return ("anonymous",)
+    assignments = current_assignments(person)
+    return (
+        person.pk,
+        person.is_active,
+        person.organisation_id,
+        _in_licensed_domain(person),
+        tuple(sorted((a.role, a.organisation_id or 0, a.unit.path if a.unit else "") for a in assignments)),
+    )
+
+
 def has_perm_anywhere(person, perm: Perm) -> bool:
     return access_for(person, perm).anything
 
