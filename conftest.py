@@ -232,6 +232,7 @@ def _fresh_organisation_cache():
     across requests (organisations/cache.py, people/signed_in.py, learning/catalogue.py, learning/mine.py); a test's
     rollback sends no signal, so each test starts with nothing cached."""
     from bluelamp.compliance.counts_cache import forget_all as forget_cached_counts
+    from bluelamp.core.sharedcache import forget_local_copies
     from bluelamp.learning.catalogue import forget_all as forget_cached_catalogue
     from bluelamp.learning.mine import forget_all as forget_cached_my_learning
     from bluelamp.organisations.api import forget_cached_organisations
@@ -244,6 +245,7 @@ def _fresh_organisation_cache():
     forget_cached_my_learning()
     forget_cached_counts()
     forget_drawn_navigation()
+    forget_local_copies()
     yield
 
 

@@ -19,14 +19,21 @@ from django.template.loader import get_template
 from django.utils.crypto import salted_hmac
 from markupsafe import Markup
 
-from bluelamp.core.sharedcache import read_through
+from bluelamp.core.sharedcache import LocalCopies, read_through
+
+# Drawn HTML (up to some 80 KB each) under keys that name everything it depends on.
+_local = LocalCopies(64)
 
 
 def cached_html(key: Iterable[object], seconds: int, render: Callable[[], str]) -> Markup:
     """`render()`'s HTML (a template drawn with autoescaping: `render_part`), kept for `seconds`
-    under `key` (0: drawn every time)."""
+    under `key` (0: drawn every time). The key must name everything the HTML depends on: no write
+    drops it, and each process also holds a copy for a few seconds (sharedcache.LocalCopies)."""
     html = read_through(
-        seconds, lambda: "fragment:v1:" + hashlib.sha256(repr(tuple(key)).encode()).hexdigest(), render
+        seconds,
+        lambda: "fragment:v1:" + hashlib.sha256(repr(tuple(key)).encode()).hexdigest(),
+        render,
+        local=_local,
     )
     return Markup(html)  # noqa: S704 - a template's output, escaped as it was drawn
 

@@ -37,8 +37,8 @@ class NavEntry:
 
     `visible(user)` says who sees it, from the person's access alone (`access_for`): the site
     keeps each person's links under their access signature (bluelamp/site/context_processors.py);
-    `url_args(user)` gives the arguments of `url_name` when it takes some (the person's own
-    organisation's slug at most, also in that key); `active(path, href)` says whether the page
+    `url_args(user)` gives the arguments of `url_name` when it takes some (e.g. the person's own
+    organisation: worked out on each page); `active(path, href)` says whether the page
     at `path` belongs to this entry (by default: the path starts with the entry's address).
     """
 

@@ -13,10 +13,12 @@ new one, which drops the family: the safe direction.
 
 from __future__ import annotations
 
+import threading
 import time
 import uuid
+import weakref
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
@@ -61,14 +63,65 @@ def now_and_on_commit(drop: Callable[[], object]) -> None:
     transaction.on_commit(drop)
 
 
-def read_through(seconds: int, key: Callable[[], str], read: Callable[[], T]) -> T:
+class LocalCopies:
+    """This process's copies of shared-cache entries whose key names everything the value depends
+    on (generations, versions, the whole query): under such a key the value never changes, and
+    the generations are asked for again every second, so a copy saves a round trip to the shared
+    cache and unpickling on nearly every request. Copies are held for `seconds` only (what no
+    write reports lasts little longer than in the shared cache), the oldest dropped past `size`.
+    Callers share a copy: it must not be changed (strings, numbers, tuples, frozensets)."""
+
+    def __init__(self, size: int, seconds: float = 10.0):
+        self._size = size
+        self._seconds = seconds
+        self._items: dict[str, tuple[float, Any]] = {}
+        self._lock = threading.Lock()
+        _every_local_copies.add(self)
+
+    def get(self, key: str) -> Any:
+        held = self._items.get(key)
+        if held is not None and held[0] > time.monotonic():
+            return held[1]
+        return None
+
+    def put(self, key: str, value: Any) -> None:
+        with self._lock:
+            self._items.pop(key, None)
+            self._items[key] = (time.monotonic() + self._seconds, value)
+            while len(self._items) > self._size:
+                self._items.pop(next(iter(self._items)))
+
+    def clear(self) -> None:
+        with self._lock:
+            self._items.clear()
+
+
+_every_local_copies: weakref.WeakSet[LocalCopies] = weakref.WeakSet()
+
+
+def forget_local_copies() -> None:
+    """Every process-local copy dropped (the test suite, around every test)."""
+    for copies in list(_every_local_copies):
+        copies.clear()
+
+
+def read_through(
+    seconds: int, key: Callable[[], str], read: Callable[[], T], *, local: LocalCopies | None = None
+) -> T:
     """`read()`, kept `seconds` in the shared cache under `key()` (0: read every time, and the key
-    is not worked out). `read` must not return None (it would be read again each time)."""
+    is not worked out), and in `local` too where given (the key must then name everything the
+    value depends on). `read` must not return None (it would be read again each time)."""
     if not seconds:
         return read()
     name = key()
+    if local is not None:
+        held = local.get(name)
+        if held is not None:
+            return held
     value = cache.get(name)
     if value is None:
         value = read()
         cache.set(name, value, seconds)
+    if local is not None:
+        local.put(name, value)
     return value

@@ -32,7 +32,7 @@ from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import Http404
 
-from bluelamp.core.sharedcache import Generation, read_through
+from bluelamp.core.sharedcache import Generation, LocalCopies, read_through
 from bluelamp.learning import selectors
 from bluelamp.learning.models import Activity, Course, CourseVersion, ScormPackage, Tag
 from bluelamp.organisations.api import Organisation
@@ -41,6 +41,8 @@ _KEY = "learning:catalogue:v1:{generation}:{shared}:{digest}:{part}"
 _everything = Generation("learning-catalogue")
 # Part of every key: the test suite moves each test onto new keys (its rollbacks send no signal).
 _generation = 0
+# Counts and pages' course ids (under keys naming the generation and the whole query).
+_local = LocalCopies(512)
 
 
 class CoursesOfPage(Sequence):
@@ -84,7 +86,7 @@ def catalogue_page(
         rows = list(found.object_list)
         return Page(CoursesOfPage([c.pk for c in rows], lambda: rows), found.number, found.paginator)
     digest = _digest(person, query=query, owner=owner, tag=tag, duration=duration, per_page=per_page)
-    count = read_through(seconds, lambda: _key(digest, "count"), lambda: courses().count())
+    count = read_through(seconds, lambda: _key(digest, "count"), lambda: courses().count(), local=_local)
     # Counted already: the queryset is built only if a page's courses must be read.
     paginator = Paginator(range(count), per_page)
     try:
@@ -103,10 +105,12 @@ def catalogue_page(
             cache.set_many({rows_key: rows, pks_key: [c.pk for c in rows]}, seconds)
         return rows
 
-    pks = cache.get(pks_key)
+    pks = _local.get(pks_key) or cache.get(pks_key)
     if pks is None:
         pks = [c.pk for c in read()]
-    return Page(CoursesOfPage(pks, read), number, paginator)
+    pks = tuple(pks)
+    _local.put(pks_key, pks)
+    return Page(CoursesOfPage(list(pks), read), number, paginator)
 
 
 def catalogue_tags(person) -> list[str]:

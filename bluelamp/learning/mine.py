@@ -23,7 +23,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from bluelamp.core.sharedcache import now_and_on_commit, read_through
+from bluelamp.core.sharedcache import LocalCopies, now_and_on_commit, read_through
 from bluelamp.learning import catalogue, selectors
 from bluelamp.learning.models import ActivityProgress, Enrolment
 from bluelamp.people.api import Person
@@ -97,11 +97,16 @@ def has_reports(person) -> bool:
 
 
 def _kept(person, name: str, read):
+    """`read()` (a value no caller changes: a frozenset, a bool) under the person's version."""
     return read_through(
         settings.MY_LEARNING_CACHE_SECONDS,
         lambda: f"learning:mine-{name}:v1:{_generation}:{person.pk}:{version(person.pk)}",
         read,
+        local=_local,
     )
+
+
+_local = LocalCopies(1024)
 
 
 def _version_key(person_pk: int) -> str:

@@ -110,13 +110,17 @@ def organisation_for_host(host: str) -> Organisation | None:
 
 def national_body_ids() -> list[int]:
     """The national body's id (a list: the model allows more than one), in name order."""
-    query = Organisation.objects.filter(kind=Organisation.Kind.NATIONAL_BODY).order_by("name")
-    if not _seconds():
+
+    def read() -> list[int]:
+        query = Organisation.objects.filter(kind=Organisation.Kind.NATIONAL_BODY).order_by("name")
         return list(query.values_list("pk", flat=True))
+
+    if not _seconds():
+        return read()
     key = _NATIONAL.format(generation=_generation)
     ids = _get(key)
     if ids is None:
-        ids = list(query.values_list("pk", flat=True))
+        ids = read()
         _set(key, ids)
     return list(ids)
 

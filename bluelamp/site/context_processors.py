@@ -18,7 +18,7 @@ from bluelamp.core.plugins import nav_entries, section_navs
 from bluelamp.organisations.api import access_signature
 
 _MOST_KEPT = 2048
-_links_kept: dict[tuple, tuple[tuple[int, str], ...]] = {}
+_links_kept: dict[tuple, tuple[tuple[int, str | None], ...]] = {}
 _html_kept: dict[tuple, Markup] = {}
 
 
@@ -31,17 +31,22 @@ def navigation(request):
     nav = []
     for index, href in _visible_links(user, entries):
         entry = entries[index]
+        href = href or entry.href(user)  # an address of the person's own (their organisation's)
         nav.append({"href": href, "text": entry.label, "active": entry.active(path, href)})
     return {"nav_items": nav, "nav_html": _drawn(nav), "section_nav": _section_navigation(request)}
 
 
-def _visible_links(user, entries) -> tuple[tuple[int, str], ...]:
-    """(entry's index, its address) of the entries the person sees."""
-    organisation = getattr(user, "organisation", None) if user.organisation_id else None
-    key = (access_signature(user), getattr(organisation, "slug", None), len(entries))
+def _visible_links(user, entries) -> tuple[tuple[int, str | None], ...]:
+    """(entry's index, its address) of the entries the person sees; None for an address that
+    depends on the person (`url_args`), worked out on each page."""
+    key = (access_signature(user), len(entries))
     links = _links_kept.get(key)
     if links is None:
-        links = tuple((i, entry.href(user)) for i, entry in enumerate(entries) if entry.visible(user))
+        links = tuple(
+            (i, None if entry.url_args else entry.href(user))
+            for i, entry in enumerate(entries)
+            if entry.visible(user)
+        )
         _keep(_links_kept, key, links)
     return links
 
