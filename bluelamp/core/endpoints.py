@@ -30,4 +30,8 @@ def is_machine_path(path_info: str) -> bool:
         match = resolve(path_info)
     except Resolver404:
         return False
+    return is_machine_match(match)
+
+
+def is_machine_match(match) -> bool:
     return getattr(match.func, "bluelamp_machine_endpoint", False)

@@ -19,11 +19,27 @@ from contextlib import contextmanager
 
 from django.conf import settings
 from django.core.handlers.wsgi import WSGIHandler, get_path_info
+from django.urls import Resolver404, resolve
 
-from bluelamp.core.endpoints import MACHINE_ENVIRON_KEY, is_machine_path
+from bluelamp.core.endpoints import MACHINE_ENVIRON_KEY, is_machine_match
+
+# The URL's match, worked out once for both the choice of handler and Django's own resolving.
+_MATCH_ENVIRON_KEY = "bluelamp.resolver_match"
 
 
-class BluelampWSGIHandler(WSGIHandler):
+class _ResolvedOnce:
+    """Django resolves every request's path (BaseHandler.resolve_request); the application has
+    already, unless a middleware gave the request a URLconf of its own."""
+
+    def resolve_request(self, request):
+        match = request.META.get(_MATCH_ENVIRON_KEY)
+        if match is None or hasattr(request, "urlconf"):
+            return super().resolve_request(request)  # type: ignore[misc]
+        request.resolver_match = match
+        return match
+
+
+class BluelampWSGIHandler(_ResolvedOnce, WSGIHandler):
     """Django's WSGI handler for pages; machine endpoints are handed to a second one."""
 
     def __init__(self):
@@ -31,14 +47,19 @@ class BluelampWSGIHandler(WSGIHandler):
         self.machine_handler = MachineEndpointHandler()
 
     def __call__(self, environ, start_response):
-        machine = is_machine_path(get_path_info(environ))
+        try:
+            match = resolve(get_path_info(environ))
+        except Resolver404:
+            match = None  # Django resolves it again and answers "not found" as it always does
+        machine = match is not None and is_machine_match(match)
         environ[MACHINE_ENVIRON_KEY] = machine  # asked once (organisations' middleware reads it)
+        environ[_MATCH_ENVIRON_KEY] = match
         if machine:
             return self.machine_handler(environ, start_response)
         return super().__call__(environ, start_response)
 
 
-class MachineEndpointHandler(WSGIHandler):
+class MachineEndpointHandler(_ResolvedOnce, WSGIHandler):
     """Django's WSGI handler with MACHINE_MIDDLEWARE."""
 
     def load_middleware(self, is_async=False):

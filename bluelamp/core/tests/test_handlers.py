@@ -1,6 +1,8 @@
 """The WSGI application (bluelamp/core/handlers.py): machine endpoints through MACHINE_MIDDLEWARE,
 pages through every middleware, each request resolved once."""
 
+from unittest import mock
+
 import pytest
 from django.conf import settings
 from django.core.signals import request_finished, request_started
@@ -96,3 +98,13 @@ def test_a_path_that_resolves_to_nothing_is_a_page_not_found(application):
     assert status == 404
     status, headers, _ = call(application, "GET", "/health/live/")  # no such machine path: a page
     assert status in (301, 404)
+
+
+@pytest.mark.parametrize("path", ["/accessibility/", "/health/live"])
+def test_each_request_is_resolved_once(application, path):
+    from django.urls.resolvers import URLResolver
+
+    with mock.patch.object(URLResolver, "resolve", autospec=True, side_effect=URLResolver.resolve) as resolve:
+        status, _, _ = call(application, "GET", path)
+    assert status == 200
+    assert [c.args[1] for c in resolve.call_args_list].count(path) == 1
