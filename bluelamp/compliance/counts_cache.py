@@ -28,6 +28,7 @@ from django.dispatch import receiver
 from bluelamp.compliance.models import Requirement
 from bluelamp.core.sharedcache import Generation
 from bluelamp.organisations.api import Organisation, Unit
+from bluelamp.people.api import Person
 
 _everyone = Generation("compliance-counts")
 _tables = Generation("compliance-tables")
@@ -54,6 +55,12 @@ def tables_version(organisation_id: int) -> str:
     """Changes whenever what a dashboard draws of the organisation's levels may: its counts, or
     any requirement, unit or organisation's name, or the unit tree."""
     return f"{counts_version(organisation_id)}.{_tables.current()}"
+
+
+def people_version() -> str:
+    """Changes whenever people's audience facts may have (their unit, line manager, leaving: the
+    people.api listener below) and with every unit, requirement or organisation write."""
+    return f"{_generation}.{_tables.current()}"
 
 
 def forget_counts(organisation_ids: Iterable[int] | None = None) -> None:
@@ -89,5 +96,6 @@ def people_changed(*, person_ids: list[int], at: dt.datetime) -> None:
 @receiver([post_save, post_delete], sender=Requirement, dispatch_uid="compliance-tables-requirement")
 @receiver([post_save, post_delete], sender=Unit, dispatch_uid="compliance-tables-unit")
 @receiver([post_save, post_delete], sender=Organisation, dispatch_uid="compliance-tables-organisation")
+@receiver(post_delete, sender=Person, dispatch_uid="compliance-tables-person")  # removing is not told
 def _changed(sender, **kwargs) -> None:
     forget_tables()

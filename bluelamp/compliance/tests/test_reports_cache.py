@@ -189,3 +189,35 @@ def test_bad_filters_are_never_kept(world, signed_in, kept):
         assert "Choose a status from the list" in response.content.decode()
     page, _ = _visit(client)
     assert "Choose a status from the list" not in page
+
+
+def test_the_my_team_link_follows_reporting_lines_and_leavers_at_once(world, signed_in, kept):
+    """Whether anyone reports to the reader is kept until people's audience facts change."""
+    client = signed_in(world.alice)
+    assert "?view=team" in _visit(client)[0]  # Bob reports to Alice
+    person_update(actor=world.alice, person=world.bob, line_manager=None)
+    assert "?view=team" not in _visit(client)[0]
+    person_update(actor=world.alice, person=world.bob, line_manager=world.alice)
+    assert "?view=team" in _visit(client)[0]
+    person_update(actor=world.alice, person=world.bob, status=Person.Status.LEAVER)
+    assert "?view=team" not in _visit(client)[0]
+
+
+def test_a_first_page_that_holds_everyone_is_not_counted(world, signed_in, kept, monkeypatch):
+    """Page 1 reads one row more than a page: when that is everyone, no COUNT; when it is not, the
+    count and the pages are those of the whole list."""
+    from bluelamp.compliance.web import views_reports
+
+    client = signed_in(world.alice)
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(reverse("compliance:dashboard"), {"unit": world.north.pk, "below": "on"}).content
+    assert not any("COUNT(" in q["sql"] for q in captured)
+    assert "5 people" in page.decode()  # Ann, Cara, Dan, Olly and Sam
+
+    monkeypatch.setattr(views_reports, "PAGE_SIZE", 2)
+    asked = {"unit": world.north.pk, "below": "on"}
+    page = client.get(reverse("compliance:dashboard"), asked).content.decode()
+    assert "5 people" in page and "page=3" in page
+    second = client.get(reverse("compliance:dashboard"), {**asked, "page": "2"}).content.decode()
+    assert [row[0] for row in _table(page, "people-table")] == ["Ann Kent", "Cara Kent"]
+    assert [row[0] for row in _table(second, "people-table")] == ["Dan Kent", "Olly Kent"]

@@ -12,13 +12,17 @@ are GET forms and the charts SVG drawn on the server, followed by the same figur
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -32,7 +36,7 @@ from bluelamp.compliance.models import Requirement, Status
 from bluelamp.compliance.reports import FIGURE_HEADERS, Figures, Level
 from bluelamp.compliance.web import clock
 from bluelamp.core.exports import CONTENT_TYPES, dataset, dataset_download
-from bluelamp.core.fragments import cached_html, render_part
+from bluelamp.core.fragments import render_part
 from bluelamp.organisations.api import Organisation
 
 PAGE_SIZE = 50
@@ -159,20 +163,39 @@ def dashboard(request):
     level = reports.level_for(
         actor, organisation=request.GET.get("organisation") or None, unit=request.GET.get("unit") or None
     )
-    figures = reports.level_figures(level)
-    form = Filters(request.GET, requirements=figures.requirements, keep=("requirement", "status", "below"))
-    form.is_valid()
-    download = _download(request, form, DASHBOARD_TABLES)
-    requirement, status, below = form.chosen("requirement"), form.chosen("status"), bool(form.chosen("below"))
-    if download and download[1] == "people" and not level.names:
-        raise Http404("No such table")
+    downloading = "format" in request.GET
+    key = _tables_key(request, level)
+    tables = None if downloading or key is None else cache.get(key)
+    form: Filters | None = None
+    if tables is None:
+        figures = reports.level_figures(level)
+        form = Filters(
+            request.GET, requirements=figures.requirements, keep=("requirement", "status", "below")
+        )
+        form.is_valid()
+        download = _download(request, form, DASHBOARD_TABLES)
+        requirement, status = form.chosen("requirement"), form.chosen("status")
+        below = bool(form.chosen("below"))
+        if download and download[1] == "people" and not level.names:
+            raise Http404("No such table")
+        if download:
+            people = reports.people_named(actor, level, requirement=requirement, status=status, below=below)
+            trend = reports.trend(level, requirement=requirement)
+            return _dashboard_download(level, figures, requirement, status, people, trend, *download)
+        shown = [requirement] if requirement is not None else figures.requirements
+        tables = _Tables(
+            html=_draw_tables(request, level, figures, form, requirement),
+            requirement=requirement,
+            status=status,
+            below=below,
+            columns=[_Column(r.pk, r.code) for r in shown],
+        )
+        if key is not None and not form.errors and not downloading:
+            cache.set(key, tables, settings.COMPLIANCE_CACHE_SECONDS)
+    requirement, status, below = tables.requirement, tables.status, tables.below
     people = reports.people_named(actor, level, requirement=requirement, status=status, below=below)
-    if download:
-        trend = reports.trend(level, requirement=requirement)
-        return _dashboard_download(level, figures, requirement, status, people, trend, *download)
-    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page")) if level.names else None
+    page = _people_page(people, request.GET.get("page")) if level.names else None
     members = list(page.object_list) if page is not None else []
-    shown = [requirement] if requirement is not None else figures.requirements
     context = {
         "title": f"Mandatory training: {level.label}",
         "level": level,
@@ -183,8 +206,8 @@ def dashboard(request):
         "page": page,
         "members": members,
         "standings": reports.standings_of(members, requirement=requirement),
-        "columns": shown,
-        "tables_html": _dashboard_tables(request, level, figures, form, requirement),
+        "columns": tables.columns,
+        "tables_html": Markup(tables.html),  # noqa: S704 - a template's output, escaped as it was drawn
         "organisations": _other_organisations(actor, level.organisation),
         "whole_organisation_link": reports.may_open_whole_organisation(actor, level.organisation),
         "national_reader": reports.national_reader(actor),
@@ -193,48 +216,74 @@ def dashboard(request):
         **_common(),
     }
     template = "compliance/reports/dashboard.html"
-    return _bad_request(request, template, context) if form.errors else render(request, template, context)
+    if form is not None and form.errors:
+        return _bad_request(request, template, context)
+    return render(request, template, context)
 
 
-def _dashboard_tables(
-    request, level: Level, figures: reports.LevelFigures, form: Filters, requirement
-) -> Markup:
-    """The tables by requirement and by unit, the filters and the trend, as HTML: the same for
-    everyone at the level asking the same query string (but the page of people, which they do
-    not show), so kept until the organisation's counts, a requirement, a unit or an organisation
-    change (counts_cache.tables_version), and for the day. A form with errors is drawn each time."""
+class _Column(NamedTuple):
+    """A requirement as the people table's columns show it."""
 
-    def draw() -> str:
-        trend = reports.trend(level, requirement=requirement)
-        return render_part(
-            "compliance/reports/parts/dashboard_tables.html",
-            {
-                "request": request,  # the links keep the query string
-                "level": level,
-                "figures": figures,
-                "form": form,
-                "requirement": requirement,
-                "children": figures.children(requirement),
-                "direct": figures.direct(requirement),
-                "in_no_unit": figures.in_no_unit(requirement),
-                "trend": trend,
-                "trend_chart": _trend_chart(trend, level.label),
-                **_common(),
-            },
-        )
+    pk: int
+    code: str
 
-    if form.errors:
-        return Markup(draw())  # noqa: S704 - a template's output, escaped as it was drawn
-    return cached_html(
-        (
-            "compliance:dashboard-tables",
-            tables_version(level.organisation.pk),
-            reports.level_key(level),
-            [(name, values) for name, values in request.GET.lists() if name != "page"],
-            clock.today().isoformat(),
-        ),
-        settings.COMPLIANCE_CACHE_SECONDS,
-        draw,
+
+@dataclass(frozen=True)
+class _Tables:
+    """A level's tables (by requirement, the filters, by unit, the trend) as drawn for one query
+    string, with what its filters chose: all that a later request asking the same needs but the
+    people by name, so a kept one needs neither the form nor the level's figures."""
+
+    html: str
+    requirement: Requirement | None
+    status: str | None
+    below: bool
+    columns: list[_Column]
+
+
+def _tables_key(request, level: Level) -> str | None:
+    """The same for everyone at the level asking the same query string (but the page of people,
+    which the tables do not show) on the same day, until the organisation's counts, a requirement,
+    a unit or an organisation change (counts_cache.tables_version). None: nothing is kept."""
+    if not settings.COMPLIANCE_CACHE_SECONDS:
+        return None
+    about = (
+        tables_version(level.organisation.pk),
+        reports.level_key(level),
+        [(name, values) for name, values in request.GET.lists() if name != "page"],
+        clock.today().isoformat(),
+    )
+    return "compliance:dashboard-tables:v1:" + hashlib.sha256(repr(about).encode()).hexdigest()
+
+
+def _people_page(people, number) -> Page:
+    """Paginator(people).get_page(number), without counting when the first page holds everyone
+    (a force's people in no unit, a small unit): its rows are read one more than a page."""
+    if number not in (None, "", "1"):
+        return Paginator(people, PAGE_SIZE).get_page(number)
+    head = list(people[: PAGE_SIZE + 1])
+    if len(head) <= PAGE_SIZE:
+        return Paginator(head, PAGE_SIZE).get_page(1)
+    return Page(head[:PAGE_SIZE], 1, Paginator(people, PAGE_SIZE))
+
+
+def _draw_tables(request, level: Level, figures: reports.LevelFigures, form: Filters, requirement) -> str:
+    trend = reports.trend(level, requirement=requirement)
+    return render_part(
+        "compliance/reports/parts/dashboard_tables.html",
+        {
+            "request": request,  # the links keep the query string
+            "level": level,
+            "figures": figures,
+            "form": form,
+            "requirement": requirement,
+            "children": figures.children(requirement),
+            "direct": figures.direct(requirement),
+            "in_no_unit": figures.in_no_unit(requirement),
+            "trend": trend,
+            "trend_chart": _trend_chart(trend, level.label),
+            **_common(),
+        },
     )
 
 
