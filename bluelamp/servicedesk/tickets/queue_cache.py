@@ -23,10 +23,8 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import threading
-import time
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.cache import cache
@@ -36,14 +34,14 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from markupsafe import Markup
 
-from bluelamp.core.fragments import cached_html
-from bluelamp.core.sharedcache import Generation, read_through
+from bluelamp.core.sharedcache import Generation, LocalCopies, read_through
 from bluelamp.organisations.api import Organisation
 from bluelamp.servicedesk.staff import is_desk_staff, staff_generation
 from bluelamp.servicedesk.tickets import selectors
 from bluelamp.servicedesk.tickets.models import SavedQueueFilter, Ticket, TicketEvent
 
 _KEY = "servicedesk:queue:v1:{generation}:{shared}:{staff}:{digest}:{part}"
+_ROW = "servicedesk:queue-row:v1:{digest}"
 _SAVED = "servicedesk:saved-filters:v1:{generation}:{shared}:{person}"
 _queue = Generation("servicedesk-queue")
 # Everyone's saved filters at once: they change seldom, and a generation lets a process hold them.
@@ -52,41 +50,9 @@ _saved = Generation("servicedesk-saved-filters")
 _generation = 0
 
 
-class _Held:
-    """This process's copies of kept entries whose key names their generations or their whole
-    content: such a key's value never changes, and the generations are asked for again every
-    second (core/sharedcache), so a copy saves a round trip to the shared cache and unpickling on
-    nearly every request. Copies are held for HOLD_SECONDS only, the oldest dropped past `size`:
-    what no write reports (an HR import's change of a name) lasts little longer than in the
-    shared cache."""
-
-    HOLD_SECONDS = 10.0
-
-    def __init__(self, size: int):
-        self._size = size
-        self._items: dict[str, tuple[float, Any]] = {}
-        self._lock = threading.Lock()
-
-    def get(self, key: str) -> Any:
-        held = self._items.get(key)
-        if held is not None and held[0] > time.monotonic():
-            return held[1]
-        return None
-
-    def put(self, key: str, value: Any) -> None:
-        with self._lock:
-            self._items.pop(key, None)
-            self._items[key] = (time.monotonic() + self.HOLD_SECONDS, value)
-            while len(self._items) > self._size:
-                self._items.pop(next(iter(self._items)))
-
-    def clear(self) -> None:
-        with self._lock:
-            self._items.clear()
-
-
-_held = _Held(256)  # counts and pages of rows (a few KB each)
-_held_html = _Held(64)  # main contents (about 80 KB each) and their forms
+# Counts and pages of rows (a few KB each), saved filters, rows' HTML (1 KB each): their keys
+# name their generations or their whole content, so each process may hold copies.
+_local = LocalCopies(1024)
 
 
 class QueueRow(NamedTuple):
@@ -199,10 +165,12 @@ def queue_page(
             return selectors.SEARCH_COUNT_CAP, True
         return tickets.count(), False
 
-    def rows(number: int, many: bool) -> list[QueueRow]:
+    def rows(number: int, many: bool) -> tuple[QueueRow, ...]:
         tickets = queue(ranked=not many)
         bottom = (number - 1) * per_page
-        return [QueueRow(*values) for values in tickets.values_list(*_COLUMNS)[bottom : bottom + per_page]]
+        return tuple(
+            QueueRow(*values) for values in tickets.values_list(*_COLUMNS)[bottom : bottom + per_page]
+        )
 
     if not seconds:
         total, many = count()
@@ -215,40 +183,49 @@ def queue_page(
     # process's copies, else in one round trip.
     count_key = prefix.format(part="count")
     guess_key = prefix.format(part=f"page-{_number(page)}")
-    held = {key: value for key in (count_key, guess_key) if (value := _held.get(key)) is not None}
+    held = {key: value for key in (count_key, guess_key) if (value := _local.get(key)) is not None}
     if len(held) < 2:
         fetched = cache.get_many([key for key in (count_key, guess_key) if key not in held])
         for key, value in fetched.items():
-            _held.put(key, value)
+            _local.put(key, value)
         held.update(fetched)
     counted = held.get(count_key)
     if counted is None:
         counted = count()
         cache.set(count_key, counted, seconds)
-        _held.put(count_key, counted)
+        _local.put(count_key, counted)
     total, many = counted
     number = Paginator(range(total), per_page).get_page(page).number
     rows_key = prefix.format(part=f"page-{number}")
-    found: list[QueueRow] | None = held.get(rows_key)
+    found: tuple[QueueRow, ...] | None = held.get(rows_key)
     if found is None:
-        found = _held.get(rows_key)
+        found = _local.get(rows_key)
     if found is None:
         found = read_through(seconds, lambda: rows_key, lambda: rows(number, many))
-        _held.put(rows_key, found)
+        _local.put(rows_key, found)
     return _page(found, number, total, per_page, many, rows_key)
 
 
-def kept_html(key: tuple, seconds: int, draw: Callable[[], str]) -> Markup:
-    """core.fragments.cached_html, with this process's copy first: the key must name everything
-    the HTML shows (so a copy is never wrong but for what no write reports, and is held briefly)."""
+def rows_html(
+    rows: list[QueueRow], seconds: int, draw: Callable[[list[QueueRow]], list[str]]
+) -> list[Markup]:
+    """Each row's HTML, `draw`n (a list of rows at once) only for rows not kept already: a key
+    names everything a row shows (the row itself), so after a ticket write, which moves every
+    page's generation, the next page draws only the rows that changed."""
     if not seconds:
-        return cached_html(key, seconds, draw)
-    name = hashlib.sha256(repr((_generation, *key)).encode()).hexdigest()
-    html = _held_html.get(name)
-    if html is None:
-        html = cached_html(key, seconds, draw)
-        _held_html.put(name, html)
-    return html
+        return [Markup(html) for html in draw(rows)]  # noqa: S704 - a template's output
+    keys = [_ROW.format(digest=hashlib.sha256(repr(row).encode()).hexdigest()[:32]) for row in rows]
+    found = {key: html for key in keys if (html := _local.get(key)) is not None}
+    if len(found) < len(keys):
+        found.update(cache.get_many([key for key in keys if key not in found]))
+        missing = [i for i, key in enumerate(keys) if key not in found]
+        if missing:
+            drawn = dict(zip([keys[i] for i in missing], draw([rows[i] for i in missing]), strict=True))
+            cache.set_many(drawn, seconds)
+            found.update(drawn)
+        for key in keys:
+            _local.put(key, found[key])
+    return [Markup(found[key]) for key in keys]  # noqa: S704 - a template's output
 
 
 def _number(page) -> int:
@@ -259,7 +236,7 @@ def _number(page) -> int:
 
 
 def _page(
-    rows: list[QueueRow], number: int, total: int, per_page: int, many: bool, version: str
+    rows: tuple[QueueRow, ...], number: int, total: int, per_page: int, many: bool, version: str
 ) -> QueuePage:
     found = QueuePage(rows, number, Paginator(range(total), per_page))
     found.many = many
@@ -267,19 +244,14 @@ def _page(
     return found
 
 
-def saved_filters(person) -> list[tuple[int, str]]:
+def saved_filters(person) -> tuple[tuple[int, str], ...]:
     """(id, name) of the person's saved queue filters, from the shared cache."""
-    seconds = settings.DESK_CACHE_SECONDS
-    if not seconds:
-        return list(selectors.saved_filters_for(person).values_list("pk", "name"))
-    key = _SAVED.format(generation=_generation, shared=_saved.current(), person=person.pk)
-    found = _held.get(key)
-    if found is None:
-        found = read_through(
-            seconds, lambda: key, lambda: list(selectors.saved_filters_for(person).values_list("pk", "name"))
-        )
-        _held.put(key, found)
-    return found
+    return read_through(
+        settings.DESK_CACHE_SECONDS,
+        lambda: _SAVED.format(generation=_generation, shared=_saved.current(), person=person.pk),
+        lambda: tuple(selectors.saved_filters_for(person).values_list("pk", "name")),
+        local=_local,
+    )
 
 
 def forget_queue() -> None:
@@ -294,8 +266,7 @@ def forget_all() -> None:
     _generation += 1
     _queue.forget_local()
     _saved.forget_local()
-    _held.clear()
-    _held_html.clear()
+    _local.clear()
 
 
 @receiver([post_save, post_delete], sender=Ticket, dispatch_uid="servicedesk-queue-ticket")

@@ -14,7 +14,7 @@ from django.utils import timezone
 from markupsafe import Markup
 
 from bluelamp.core.forms import add_service_errors
-from bluelamp.core.fragments import csrf_mark, fill_csrf, render_part
+from bluelamp.core.fragments import cached_html, csrf_mark, fill_csrf, render_part
 from bluelamp.organisations.api import Perm, access_for
 from bluelamp.people.api import Person
 from bluelamp.servicedesk.sla import PRIORITY_MATRIX, SLA_POLICIES, Priority
@@ -236,6 +236,24 @@ class _TicketUrl:
         return self.template.replace(self._MARK, reference, 1)
 
 
+_ROW_END = Markup("<!--row-end-->")  # a comment: escaped text can never hold one
+
+
+def _draw_rows(rows: list[queue_cache.QueueRow]) -> list[str]:
+    """Each row's HTML up to its SLA flags (parts/queue_rows.html), drawn in one go."""
+    html = render_part(
+        "servicedesk/tickets/parts/queue_rows.html",
+        {
+            "rows": rows,
+            "status_labels": dict(Ticket.Status.choices),
+            "tier_labels": dict(Ticket.Tier.choices),
+            "ticket_url": _TicketUrl(),
+            "row_end": _ROW_END,
+        },
+    )
+    return html.split(_ROW_END)[:-1]
+
+
 @login_required
 def queue(request):
     _require_staff(request.user)
@@ -266,7 +284,7 @@ def queue(request):
 
     def filters_html() -> Markup:
         # The filter form (its values and errors) and the saved filters: not the tickets.
-        return queue_cache.kept_html(
+        return cached_html(
             ("servicedesk:queue-filters", sorted(filter_lists), saved),
             seconds,
             lambda: render_part(
@@ -282,7 +300,7 @@ def queue(request):
         )
 
     def bulk_html() -> Markup:
-        return queue_cache.kept_html(
+        return cached_html(
             ("servicedesk:queue-bulk", staff_generation()),
             seconds,
             lambda: render_part(
@@ -292,15 +310,13 @@ def queue(request):
         )
 
     def draw() -> str:
+        drawn = queue_cache.rows_html([row for row, _ in rows], seconds, _draw_rows)
         return render_part(
             "servicedesk/tickets/parts/queue_main.html",
             {
                 "request": request,  # the query string: the back link, the pages' links
                 "page": page,
-                "rows": rows,
-                "status_labels": dict(Ticket.Status.choices),
-                "tier_labels": dict(Ticket.Tier.choices),
-                "ticket_url": _TicketUrl(),
+                "rows": [(html, flags) for html, (_, flags) in zip(drawn, rows, strict=True)],
                 "show_dashboard_link": show_dashboard_link,
                 "filters_html": filters_html,
                 "bulk_html": bulk_html,
@@ -311,7 +327,7 @@ def queue(request):
     # Everything the HTML shows: the page's rows (their version), the query string (the filter
     # form, its errors, the links), the flags, the person's saved filters and lead link, and the
     # staff list of the bulk form.
-    main_html = queue_cache.kept_html(
+    main_html = cached_html(
         (
             "servicedesk:queue-main",
             page.version,

@@ -287,3 +287,23 @@ def test_the_filter_form_shows_each_query_strings_own_values(signed_in, adviser,
     assert selected.findall(queue(client, "?priority=P2")[0]) == ["P2"]
     assert selected.findall(queue(client)[0]) == []
     assert "P9 is not one of the available choices" in queue(client, "?priority=P9")[0]
+
+
+def test_after_a_ticket_write_only_its_row_is_drawn_again(signed_in, adviser, ann, bob, monkeypatch):
+    first, second = log_p2(adviser, bob, "First"), log_p2(adviser, bob, "Second")
+    drawn: list[str] = []
+    draw_rows = views._draw_rows
+
+    def spy(rows):
+        drawn.extend(row.reference for row in rows)
+        return draw_rows(rows)
+
+    monkeypatch.setattr(views, "_draw_rows", spy)
+    client = signed_in(adviser)
+    queue(client)
+    assert sorted(drawn) == sorted([first.reference, second.reference])
+    drawn.clear()
+    ticket_assign(actor=adviser, ticket=second, assignee=ann)
+    page = queue(client)[0]
+    assert drawn == [second.reference]
+    assert "Ann Adviser" in row_of(page, second) and "First" in row_of(page, first)
