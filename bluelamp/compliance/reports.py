@@ -40,7 +40,7 @@ from bluelamp.compliance import rules, sweeps
 from bluelamp.compliance.counts_cache import counts_version, people_version, tables_version
 from bluelamp.compliance.models import Assignment, MonthEndCount, Requirement, StatusCount
 from bluelamp.compliance.selectors import Sight, sight
-from bluelamp.core.sharedcache import read_through
+from bluelamp.core.sharedcache import LocalCopies, read_through
 from bluelamp.organisations.api import Access, Organisation, Perm, Unit, access_for
 from bluelamp.people.api import Person
 
@@ -627,7 +627,11 @@ def has_team(actor) -> bool:
         settings.COMPLIANCE_CACHE_SECONDS,
         lambda: f"compliance:has-team:v1:{people_version()}:{manager_id}",
         lambda: Person.objects.filter(line_manager_id=manager_id, status=Person.Status.ACTIVE).exists(),
+        local=_team_copies,
     )
+
+
+_team_copies = LocalCopies(1024)  # whether someone manages anyone, under people_version
 
 
 def team(actor, *, status: str | None = None) -> Team:
