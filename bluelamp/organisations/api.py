@@ -1,7 +1,14 @@
 """What other domains may use of organisations, licences and roles."""
 
+from bluelamp.organisations.cache import (
+    access_keys,
+    cached_role_assignments,
+    current_access_version,
+    kept_under_version,
+    national_body_ids,
+    new_access_versions,
+)
 from bluelamp.organisations.cache import forget_all as forget_cached_organisations
-from bluelamp.organisations.cache import national_body_ids, role_assignments_key
 from bluelamp.organisations.licensing import (
     LicenceStatus,
     has_national_content,
@@ -60,7 +67,11 @@ __all__ = [
     "requires_mfa",
     "forget_cached_organisations",
     "national_body_ids",
-    "role_assignments_key",
+    "access_keys",
+    "cached_role_assignments",
+    "current_access_version",
+    "kept_under_version",
+    "new_access_versions",
     "prime_role_assignments",
     "access_signature",
     "ADMINISTRATIVE_ROLES",

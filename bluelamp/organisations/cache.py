@@ -18,6 +18,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import time
+import uuid
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,14 +26,20 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from bluelamp.core.sharedcache import Generation, now_and_on_commit, read_through
+from bluelamp.core.sharedcache import Generation, now_and_on_commit
 from bluelamp.organisations.models import Licence, LicenceType, Organisation, RoleAssignment, Unit
 
 _HOSTS = "organisations:hosts:v1:{generation}"
 _ORGANISATION = "organisations:organisation:v1:{generation}:{pk}"
 _LICENSED = "organisations:licensed:v1:{generation}:{type}"
 _NATIONAL = "organisations:national:v1:{generation}"
-_ROLES = "organisations:roles:v1:{generation}:{shared}:{person}"
+_ROLES = "organisations:roles:v2:{generation}:{shared}:{person}"
+# A person's access version: replaced by every write to their row or their role assignments, now
+# and again once it commits. Their cached row and roles are kept with the version they were read
+# under and used only while it is current: a request that read them just before a write committed
+# (a password changed, a role revoked) cannot make its old copy current by storing it afterwards.
+_ACCESS_VERSION = "organisations:access-version:v1:{generation}:{person}"
+_ACCESS_VERSION_SECONDS = 7 * 24 * 3600
 # Every person's cached roles at once: a unit renamed, an organisation changed.
 _roles_generation = Generation("organisations-roles")
 # Part of every key: forget_all() moves this process onto new keys (the test suite does so around
@@ -147,8 +154,8 @@ def licensed_organisation_ids(type: str, day: dt.date) -> set[int]:
 def role_assignments(person_pk: int) -> list[RoleAssignment]:
     """Every role assignment of the person not revoked, licensed or not, with its organisation
     and unit (organisations/permissions.py decides what they confer). Every signed-in request
-    asks; cached per person for ACCESS_CACHE_SECONDS, dropped by any write to the person's
-    assignments, and for everyone by a write to a unit or an organisation."""
+    asks; cached per person for ACCESS_CACHE_SECONDS under their access version, which any write
+    to their assignments replaces, and for everyone by a write to a unit or an organisation."""
 
     def read() -> list[RoleAssignment]:
         return list(
@@ -157,13 +164,58 @@ def role_assignments(person_pk: int) -> list[RoleAssignment]:
             .select_related("organisation", "unit")
         )
 
-    return read_through(settings.ACCESS_CACHE_SECONDS, lambda: _roles_key(person_pk), read)
+    seconds = settings.ACCESS_CACHE_SECONDS
+    if not seconds:
+        return read()
+    roles_key, version_key = access_keys(person_pk)
+    found = cache.get_many([roles_key, version_key])
+    roles = cached_role_assignments(person_pk, found)
+    if roles is not None:
+        return roles
+    version = found.get(version_key) or current_access_version(person_pk)
+    roles = read()
+    cache.set(roles_key, (version, roles), seconds)
+    return roles
 
 
-def role_assignments_key(person_pk: int) -> str | None:
-    """Where `role_assignments(person_pk)` is kept in the shared cache (None: not kept), so that
-    the signed-in person and their roles come back in one round trip (people/signed_in.py)."""
-    return _roles_key(person_pk) if settings.ACCESS_CACHE_SECONDS else None
+def access_keys(person_pk: int) -> tuple[str, str]:
+    """The keys of the person's cached role assignments and of their access version: people's
+    signed-in cache reads them with the person in one round trip (people/signed_in.py)."""
+    return _roles_key(person_pk), _ACCESS_VERSION.format(generation=_generation, person=person_pk)
+
+
+def cached_role_assignments(person_pk: int, found: dict) -> list[RoleAssignment] | None:
+    """The person's role assignments from what a `get_many` of `access_keys` returned, if kept
+    under their current access version."""
+    roles_key, version_key = access_keys(person_pk)
+    return kept_under_version(found.get(roles_key), found.get(version_key))
+
+
+def kept_under_version(entry, version: str | None):
+    """The value of an entry kept as (access version, value), if that version is `version`."""
+    if version is None or not isinstance(entry, tuple) or len(entry) != 2 or entry[0] != version:
+        return None
+    return entry[1]
+
+
+def current_access_version(person_pk: int) -> str:
+    """The person's access version (one is made if none is kept)."""
+    key = access_keys(person_pk)[1]
+    version = cache.get(key)
+    if version is None:
+        cache.add(key, uuid.uuid4().hex[:12], _ACCESS_VERSION_SECONDS)
+        version = cache.get(key) or uuid.uuid4().hex[:12]
+    return version
+
+
+def new_access_versions(person_pks) -> None:
+    """Whatever is cached of these people's rows and roles is no longer used: now and on commit."""
+    pks = list(person_pks)
+
+    def bump() -> None:
+        cache.set_many({access_keys(pk)[1]: uuid.uuid4().hex[:12] for pk in pks}, _ACCESS_VERSION_SECONDS)
+
+    now_and_on_commit(bump)
 
 
 def _roles_key(person_pk: int) -> str:
@@ -175,7 +227,7 @@ def forget_role_assignments(person_pk: int | None = None) -> None:
     if person_pk is None:
         _roles_generation.bump()
     else:
-        now_and_on_commit(lambda: cache.delete(_roles_key(person_pk)))
+        new_access_versions([person_pk])
 
 
 def forget(organisation_pk: int | None = None) -> None:

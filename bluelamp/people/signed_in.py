@@ -3,9 +3,11 @@
 Every signed-in request reads its person (Django's `get_user`): a query, and the SQL built for
 it, each time; a SCORM runtime commits every few seconds per learner. So the person row is kept
 in the shared cache for ACCESS_CACHE_SECONDS (60; 0 turns it off, as the test suite does but for
-this module's own tests), dropped by every `save()` or delete of the person (at once and again
-on commit), and for everyone by writes that bypass `save()` (the HR import's bulk updates, a
-manager's reports handed back): they call `forget_signed_in()`.
+this module's own tests), with the person's access version (organisations/cache.py) it was read
+under. Every `save()` or delete of the person replaces that version (at once and again on
+commit), so the copy is no longer used, even one stored by a request that read the row just
+before the write committed; writes that bypass `save()` (the HR import's bulk updates, a
+manager's reports handed back) call `forget_signed_in()`, for some people or everyone.
 
 A cached person is only ever used where Django's own `get_user` would accept the session: the
 session names the person and a backend still configured, the backend still lets the person in
@@ -25,11 +27,18 @@ from django.dispatch import receiver
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
 
-from bluelamp.core.sharedcache import Generation, now_and_on_commit
-from bluelamp.organisations.api import prime_role_assignments, role_assignments_key
+from bluelamp.core.sharedcache import Generation
+from bluelamp.organisations.api import (
+    access_keys,
+    cached_role_assignments,
+    current_access_version,
+    kept_under_version,
+    new_access_versions,
+    prime_role_assignments,
+)
 from bluelamp.people.models import Person
 
-_PERSON = "people:signed-in:v1:{generation}:{shared}:{pk}"
+_PERSON = "people:signed-in:v2:{generation}:{shared}:{pk}"
 _everyone = Generation("people-signed-in")
 # Part of every key: the test suite moves each test onto new keys (its rollbacks send no signal).
 _generation = 0
@@ -63,15 +72,18 @@ def signed_in_person(request):
     if not seconds or pk is None or not session_hash or backend_path not in settings.AUTHENTICATION_BACKENDS:
         return auth.get_user(request)
     key = _key(pk)
-    # The person's role assignments in the same round trip: nearly every page asks for them
-    # (MFA for administrators, the navigation, access), and they are kept under their own key.
-    roles_key = role_assignments_key(pk)
-    found = cache.get_many([key, roles_key] if roles_key else [key])
-    person = found.get(key)
+    # The person's role assignments and access version in the same round trip: nearly every page
+    # asks for the roles (MFA for administrators, the navigation, access), and both are kept
+    # under the version, which every write to the person or their roles replaces.
+    roles_key, version_key = access_keys(pk)
+    found = cache.get_many([key, roles_key, version_key])
+    version = found.get(version_key)
+    person = kept_under_version(found.get(key), version)
     if person is None:
+        version = version or current_access_version(pk)  # before the row is read
         user = auth.get_user(request)  # reads the person (and verifies the session)
         if user.is_authenticated and user.pk == pk:
-            cache.set(key, user, seconds)
+            cache.set(key, (version, user), seconds)
             person = user
     elif not (
         auth.load_backend(backend_path).user_can_authenticate(person)
@@ -80,8 +92,10 @@ def signed_in_person(request):
         return auth.get_user(request)
     else:
         user = person
-    if person is not None and roles_key is not None and roles_key in found:
-        prime_role_assignments(person, found[roles_key])
+    if person is not None:
+        roles = cached_role_assignments(pk, found)
+        if roles is not None:
+            prime_role_assignments(person, roles)
     return user
 
 
@@ -95,8 +109,7 @@ def forget_signed_in(pks=None) -> None:
     if pks is None:
         _everyone.bump()
     else:
-        keys = list(pks)
-        now_and_on_commit(lambda: cache.delete_many([_key(pk) for pk in keys]))
+        new_access_versions(pks)
 
 
 def forget_all() -> None:

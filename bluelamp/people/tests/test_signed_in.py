@@ -20,6 +20,7 @@ from bluelamp.organisations.api import (
     role_revoke,
 )
 from bluelamp.organisations.services import unit_create, unit_rename
+from bluelamp.people import signed_in as signed_in_module
 from bluelamp.people.api import Person, forget_signed_in, person_update
 from conftest import make_person
 
@@ -80,10 +81,10 @@ def test_the_person_and_their_roles_come_back_in_one_round_trip(alice, bob, kent
     assert user == bob and [a.unit.name for a in user._bluelamp_all_assignments] == ["Training"]
     assert person_queries(sql) == [] and role_queries(sql) == []
     assert [sorted(k.split(":")[1] for k in c.args[0]) for c in get_many.call_args_list] == [
-        ["roles", "signed-in"]
+        ["access-version", "roles", "signed-in"]
     ]
     # (the local-memory cache's get_many asks get() for each key: no other read of either)
-    read = [c.args[0] for c in get.call_args_list if c.args[0].startswith(("organisations:roles", "people:"))]
+    read = [c.args[0] for c in get.call_args_list if c.args[0].startswith(("organisations:", "people:"))]
     assert sorted(read) == sorted(get_many.call_args_list[0].args[0])
 
 
@@ -207,3 +208,53 @@ def test_a_role_assignment_written_directly_is_seen(alice, bob, kent):
     )
     user, _ = ask(client)
     assert has_perm_anywhere(user, Perm.PEOPLE_MANAGE)
+
+
+def test_a_row_read_just_before_a_password_change_committed_is_not_kept(alice, monkeypatch):
+    """The race: a request reads the person, the password change commits (dropping the cached
+    copy), then that request stores the row it read. Its copy carries the access version it was
+    read under, which the change replaced: the next request reads the person again, and the
+    session signed in with the old password is signed out."""
+    old_session = signed_in(alice)
+    other = signed_in(alice)
+    real_get_user = signed_in_module.auth.get_user
+
+    def get_user_then_change_password(request):
+        user = real_get_user(request)  # the row as it was
+        changed = Person.objects.get(pk=alice.pk)
+        changed.set_password("a new password that is long enough")
+        changed.save()  # commits (and drops the cache) before the old row is stored
+        monkeypatch.setattr(signed_in_module.auth, "get_user", real_get_user)
+        return user
+
+    monkeypatch.setattr(signed_in_module.auth, "get_user", get_user_then_change_password)
+    user, _ = ask(other)  # stores the old row after the change
+    user, _ = ask(old_session)
+    assert not user.is_authenticated
+
+
+def test_roles_read_just_before_a_revocation_committed_are_not_kept(alice, bob, kent, monkeypatch):
+    assignment = role_grant(actor=alice, person=bob, role="organisation_admin", organisation=kent)
+    client = signed_in(bob)
+    real_read = RoleAssignment.objects.current
+
+    def read_then_revoke():
+        rows = list(real_read().filter(person_id=bob.pk).select_related("organisation", "unit"))
+        monkeypatch.setattr(RoleAssignment.objects, "current", real_read)
+        role_revoke(actor=alice, assignment=assignment)  # commits before the old rows are stored
+        return FakeQuerySet(rows)
+
+    monkeypatch.setattr(RoleAssignment.objects, "current", read_then_revoke)
+    ask(client)  # stores the roles read before the revocation
+    user, _ = ask(client)
+    assert not has_perm_anywhere(user, Perm.UNITS_MANAGE)
+
+
+class FakeQuerySet(list):
+    """What `RoleAssignment.objects.current()` is asked for by the roles' read: these rows."""
+
+    def filter(self, **kwargs):
+        return self
+
+    def select_related(self, *fields):
+        return self
