@@ -41,7 +41,7 @@ from bluelamp.servicedesk.tickets import selectors
 from bluelamp.servicedesk.tickets.models import SavedQueueFilter, Ticket, TicketEvent
 
 _KEY = "servicedesk:queue:v1:{generation}:{shared}:{staff}:{digest}:{part}"
-_ROW = "servicedesk:queue-row:v1:{digest}"
+_ROW = "servicedesk:queue-row:v1:{generation}:{digest}"
 _SAVED = "servicedesk:saved-filters:v1:{generation}:{shared}:{person}"
 _queue = Generation("servicedesk-queue")
 # Everyone's saved filters at once: they change seldom, and a generation lets a process hold them.
@@ -214,7 +214,10 @@ def rows_html(
     page's generation, the next page draws only the rows that changed."""
     if not seconds:
         return [Markup(html) for html in draw(rows)]  # noqa: S704 - a template's output
-    keys = [_ROW.format(digest=hashlib.sha256(repr(row).encode()).hexdigest()[:32]) for row in rows]
+    keys = [
+        _ROW.format(generation=_generation, digest=hashlib.sha256(repr(row).encode()).hexdigest()[:32])
+        for row in rows
+    ]
     found = {key: html for key in keys if (html := _local.get(key)) is not None}
     if len(found) < len(keys):
         found.update(cache.get_many([key for key in keys if key not in found]))
