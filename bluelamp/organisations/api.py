@@ -7,6 +7,7 @@ from bluelamp.organisations.cache import (
     kept_under_version,
     national_body_ids,
     new_access_versions,
+    remember_access_version,
 )
 from bluelamp.organisations.cache import forget_all as forget_cached_organisations
 from bluelamp.organisations.licensing import (
@@ -72,6 +73,7 @@ __all__ = [
     "current_access_version",
     "kept_under_version",
     "new_access_versions",
+    "remember_access_version",
     "prime_role_assignments",
     "access_signature",
     "ADMINISTRATIVE_ROLES",

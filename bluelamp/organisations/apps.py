@@ -10,6 +10,6 @@ class OrganisationsConfig(AppConfig):
         # Its header links, home-page card and daily jobs (docs/decisions/0010-domains-plug-in.md).
         from bluelamp.organisations import cache, plugins
 
-        del cache  # imported for its signal receivers: writes drop what is cached
+        cache.connect_authenticator_signals()  # its other receivers connect on import
 
         plugins.register()

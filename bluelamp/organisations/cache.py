@@ -26,7 +26,7 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 from django.utils import timezone
 
-from bluelamp.core.sharedcache import Generation, now_and_on_commit
+from bluelamp.core.sharedcache import Generation, LocalCopies, now_and_on_commit, read_through
 from bluelamp.organisations.models import Licence, LicenceType, Organisation, RoleAssignment, Unit
 
 _HOSTS = "organisations:hosts:v1:{generation}"
@@ -218,6 +218,36 @@ def new_access_versions(person_pks) -> None:
     now_and_on_commit(bump)
 
 
+def remember_access_version(person, version: str) -> None:
+    """Note on the person the access version their cached copies were read under (people's
+    signed-in cache, for `has_totp`)."""
+    person._bluelamp_access_version = version
+
+
+def has_totp(person) -> bool:
+    """Whether the person has a TOTP authenticator (every administrator's page asks, for MFA).
+    Kept under their access version, which saving or deleting an authenticator replaces, where
+    the signed-in cache noted it; each process holds the answer (its key names the version)."""
+    from allauth.mfa.models import Authenticator
+
+    def read() -> bool:
+        return Authenticator.objects.filter(user=person, type=Authenticator.Type.TOTP).exists()
+
+    version = getattr(person, "_bluelamp_access_version", None)
+    if version is None:
+        return read()
+    return read_through(
+        settings.ACCESS_CACHE_SECONDS,
+        lambda: _TOTP.format(generation=_generation, person=person.pk, version=version),
+        read,
+        local=_totp_local,
+    )
+
+
+_TOTP = "organisations:has-totp:v1:{generation}:{person}:{version}"
+_totp_local = LocalCopies(4096)
+
+
 def _roles_key(person_pk: int) -> str:
     return _ROLES.format(generation=_generation, shared=_roles_generation.current(), person=person_pk)
 
@@ -266,3 +296,17 @@ def _unit_changed(sender, instance: Unit, **kwargs) -> None:
 @receiver([post_save, post_delete], sender=Licence, dispatch_uid="organisations-cache-licence")
 def _licence_changed(sender, instance: Licence, **kwargs) -> None:
     forget()
+
+
+def _authenticator_changed(sender, instance, **kwargs) -> None:
+    new_access_versions([instance.user_id])  # has_totp's answer
+
+
+def connect_authenticator_signals() -> None:
+    """allauth's MFA models are loaded with the apps: connected from the app config's ready()."""
+    from allauth.mfa.models import Authenticator
+
+    post_save.connect(_authenticator_changed, sender=Authenticator, dispatch_uid="organisations-totp-saved")
+    post_delete.connect(
+        _authenticator_changed, sender=Authenticator, dispatch_uid="organisations-totp-deleted"
+    )

@@ -9,7 +9,7 @@ from django.shortcuts import redirect
 from django.urls import reverse
 
 from bluelamp.core.endpoints import is_machine_endpoint
-from bluelamp.organisations.cache import organisation_by_pk, organisation_for_host
+from bluelamp.organisations.cache import has_totp, organisation_by_pk, organisation_for_host
 from bluelamp.organisations.models import Organisation
 from bluelamp.organisations.permissions import is_administrator
 
@@ -77,7 +77,7 @@ def session_mfa_problem(request) -> str | None:
     user = getattr(request, "user", None)
     if not requires_mfa(user):
         return None
-    if not _has_totp(user):
+    if not has_totp(user):
         return MFA_SETUP
     from allauth.account.authentication import get_authentication_records
 
@@ -118,9 +118,3 @@ class AdminMfaMiddleware:
         return redirect(
             reverse("mfa_activate_totp") + "?" + urlencode({"next": request.get_full_path()}, safe="/")
         )
-
-
-def _has_totp(user) -> bool:
-    from allauth.mfa.models import Authenticator
-
-    return Authenticator.objects.filter(user=user, type=Authenticator.Type.TOTP).exists()

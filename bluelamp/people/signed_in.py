@@ -35,6 +35,7 @@ from bluelamp.organisations.api import (
     kept_under_version,
     new_access_versions,
     prime_role_assignments,
+    remember_access_version,
 )
 from bluelamp.people.models import Person
 
@@ -93,6 +94,7 @@ def signed_in_person(request):
     else:
         user = person
     if person is not None:
+        remember_access_version(person, version)
         roles = cached_role_assignments(pk, found)
         if roles is not None:
             prime_role_assignments(person, roles)

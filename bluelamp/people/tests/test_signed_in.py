@@ -258,3 +258,21 @@ class FakeQuerySet(list):
 
     def select_related(self, *fields):
         return self
+
+
+def test_an_administrators_totp_is_read_once_and_its_removal_seen_at_once(alice):
+    """Every page of an administrator asks whether they have TOTP (MFA); the answer is kept under
+    their access version, which removing (or adding) an authenticator replaces."""
+    from allauth.mfa.models import Authenticator
+
+    from conftest import force_sign_in, with_mfa
+
+    with_mfa(alice)
+    client = force_sign_in(Client(), alice)
+    assert client.get(PAGE).status_code == 200
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(PAGE).status_code == 200
+    assert not [q for q in captured if "mfa_authenticator" in q["sql"]]
+    Authenticator.objects.filter(user=alice).delete()
+    response = client.get(PAGE)
+    assert response.status_code == 302 and "/accounts/2fa/totp/activate" in response["Location"]
