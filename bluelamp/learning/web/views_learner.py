@@ -8,7 +8,6 @@ the content across origins, and posts commits to `sco_commit`.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from types import SimpleNamespace
 
 from django.conf import settings
@@ -25,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bluelamp.core.endpoints import machine_endpoint
 from bluelamp.core.fragments import cached_html, csrf_mark, fill_csrf, render_part
+from bluelamp.core.links import LinkPattern
 from bluelamp.learning import progress as progress_services
 from bluelamp.learning import selectors
 from bluelamp.learning.catalogue import access_course as access_cached_course
@@ -92,7 +92,7 @@ def catalogue(request):
         "enrolled": enrolled,
         "duration_text": _duration,
         "summary_text": markdown_as_text,
-        "course_url": _UrlPattern("learning:course", None),
+        "course_url": LinkPattern("learning:course", None),
         "request": request,  # the pages' links keep the query string
     }
     # The same for everyone whose organisation reaches the same owners, asking the same query
@@ -503,31 +503,6 @@ def sco_commit(request, session_uuid):
     )
 
 
-class _UrlPattern:
-    """A URL of fixed shape built by formatting: My learning links hundreds of rows, and one
-    `reverse` per link was a third of the page's time."""
-
-    _MARK = "00000000-0000-0000-0000-000000000000"
-    _NUMBER = 987654321987  # stands for a whole-number argument (`int` converters refuse the mark)
-
-    def __init__(self, name: str, *args):
-        self.template = reverse(name, args=[self._MARK if a is None else a for a in args])
-
-    def __call__(self, value) -> str:
-        return self.template.replace(self._MARK, str(value), 1)
-
-    @classmethod
-    def with_number(cls, name: str) -> Callable[[object, int], str]:
-        """A URL of (uuid, whole number), e.g. an enrolment's activity: both formatted in."""
-        template = reverse(name, args=[cls._MARK, cls._NUMBER])
-        head, tail = template.split(str(cls._NUMBER), 1)
-
-        def url(value, number: int) -> str:
-            return head.replace(cls._MARK, str(value), 1) + str(int(number)) + tail
-
-        return url
-
-
 LEARNING_GROUPS = [("in_progress", "In progress"), ("not_started", "Not started"), ("completed", "Completed")]
 
 
@@ -546,8 +521,8 @@ def my_learning(request):
         # The page links name the group shown: page 2 stays in it even when the default changes.
         pages_query = request.GET.copy()
         pages_query["show"] = show
-        course_url = _UrlPattern("learning:course", None)
-        activity_url = _UrlPattern.with_number("learning:activity")
+        course_url = LinkPattern("learning:course", None)
+        activity_url = LinkPattern.with_number("learning:activity")
 
         def resume_url(enrolment) -> str:
             activity_id = enrolment.resume_activity_id

@@ -15,6 +15,7 @@ from markupsafe import Markup
 
 from bluelamp.core.forms import add_service_errors
 from bluelamp.core.fragments import cached_html, csrf_mark, fill_csrf, render_part
+from bluelamp.core.links import LinkPattern
 from bluelamp.organisations.api import Perm, access_for
 from bluelamp.people.api import Person
 from bluelamp.servicedesk.sla import PRIORITY_MATRIX, SLA_POLICIES, Priority
@@ -223,19 +224,6 @@ def attachment_download(request, reference, attachment_id):
 # --- staff --------------------------------------------------------------------------------------
 
 
-class _TicketUrl:
-    """A ticket's work page, by formatting: one `reverse` per row was a sizeable part of drawing
-    the queue."""
-
-    _MARK = "BL-0000-MARK"
-
-    def __init__(self) -> None:
-        self.template = reverse("servicedesk:ticket", args=[self._MARK])
-
-    def __call__(self, reference: str) -> str:
-        return self.template.replace(self._MARK, reference, 1)
-
-
 _ROW_END = Markup("<!--row-end-->")  # a comment: escaped text can never hold one
 
 
@@ -247,7 +235,7 @@ def _draw_rows(rows: list[queue_cache.QueueRow]) -> list[str]:
             "rows": rows,
             "status_labels": dict(Ticket.Status.choices),
             "tier_labels": dict(Ticket.Tier.choices),
-            "ticket_url": _TicketUrl(),
+            "ticket_url": LinkPattern("servicedesk:ticket", None, mark="BL-0000-MARK"),
             "row_end": _ROW_END,
         },
     )
