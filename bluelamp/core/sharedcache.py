@@ -95,6 +95,24 @@ class LocalCopies:
         with self._lock:
             self._items.clear()
 
+    def get_many(self, keys: list[str]) -> dict[str, Any]:
+        """The entries held here, and the others from the shared cache in one round trip (then
+        held here too); a key found in neither is left out."""
+        found = {key: value for key in keys if (value := self.get(key)) is not None}
+        missing = [key for key in keys if key not in found]
+        if missing:
+            fetched = cache.get_many(missing)
+            for key, value in fetched.items():
+                self.put(key, value)
+            found.update(fetched)
+        return found
+
+    def keep_many(self, values: dict[str, Any], seconds: int) -> None:
+        """Store these entries in the shared cache for `seconds`, and hold them here."""
+        cache.set_many(values, seconds)
+        for key, value in values.items():
+            self.put(key, value)
+
 
 _every_local_copies: weakref.WeakSet[LocalCopies] = weakref.WeakSet()
 
@@ -114,14 +132,14 @@ def read_through(
     if not seconds:
         return read()
     name = key()
-    if local is not None:
-        held = local.get(name)
-        if held is not None:
-            return held
-    value = cache.get(name)
+    if local is None:
+        value = cache.get(name)
+        if value is None:
+            value = read()
+            cache.set(name, value, seconds)
+        return value
+    value = local.get_many([name]).get(name)
     if value is None:
         value = read()
-        cache.set(name, value, seconds)
-    if local is not None:
-        local.put(name, value)
+        local.keep_many({name: value}, seconds)
     return value

@@ -21,7 +21,6 @@ from typing import NamedTuple
 from django import forms
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -192,8 +191,7 @@ def dashboard(request):
             columns=tuple(_Column(r.pk, r.code) for r in shown),
         )
         if key is not None and not form.errors and not downloading:
-            cache.set(key, tables, settings.COMPLIANCE_CACHE_SECONDS)
-            _kept.put(key, tables)
+            _kept.keep_many({key: tables}, settings.COMPLIANCE_CACHE_SECONDS)
     requirement, status, below = tables.requirement, tables.status, tables.below
     people = reports.people_named(actor, level, requirement=requirement, status=status, below=below)
     page = _people_page(people, request.GET.get("page")) if level.names else None
@@ -263,12 +261,7 @@ def _tables_key(request, level: Level) -> str | None:
 
 
 def _kept_tables(key: str) -> _Tables | None:
-    tables = _kept.get(key)
-    if tables is None:
-        tables = cache.get(key)
-        if tables is not None:
-            _kept.put(key, tables)
-    return tables
+    return _kept.get_many([key]).get(key)
 
 
 def _people_page(people, number) -> Page:

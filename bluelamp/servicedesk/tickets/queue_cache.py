@@ -27,7 +27,6 @@ from collections.abc import Callable
 from typing import NamedTuple
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 from django.db.models.signals import post_delete, post_save
@@ -183,26 +182,17 @@ def queue_page(
     # process's copies, else in one round trip.
     count_key = prefix.format(part="count")
     guess_key = prefix.format(part=f"page-{_number(page)}")
-    held = {key: value for key in (count_key, guess_key) if (value := _local.get(key)) is not None}
-    if len(held) < 2:
-        fetched = cache.get_many([key for key in (count_key, guess_key) if key not in held])
-        for key, value in fetched.items():
-            _local.put(key, value)
-        held.update(fetched)
+    held = _local.get_many([count_key, guess_key])
     counted = held.get(count_key)
     if counted is None:
         counted = count()
-        cache.set(count_key, counted, seconds)
-        _local.put(count_key, counted)
+        _local.keep_many({count_key: counted}, seconds)
     total, many = counted
     number = Paginator(range(total), per_page).get_page(page).number
     rows_key = prefix.format(part=f"page-{number}")
     found: tuple[QueueRow, ...] | None = held.get(rows_key)
     if found is None:
-        found = _local.get(rows_key)
-    if found is None:
-        found = read_through(seconds, lambda: rows_key, lambda: rows(number, many))
-        _local.put(rows_key, found)
+        found = read_through(seconds, lambda: rows_key, lambda: rows(number, many), local=_local)
     return _page(found, number, total, per_page, many, rows_key)
 
 
@@ -218,16 +208,12 @@ def rows_html(
         _ROW.format(generation=_generation, digest=hashlib.sha256(repr(row).encode()).hexdigest()[:32])
         for row in rows
     ]
-    found = {key: html for key in keys if (html := _local.get(key)) is not None}
-    if len(found) < len(keys):
-        found.update(cache.get_many([key for key in keys if key not in found]))
-        missing = [i for i, key in enumerate(keys) if key not in found]
-        if missing:
-            drawn = dict(zip([keys[i] for i in missing], draw([rows[i] for i in missing]), strict=True))
-            cache.set_many(drawn, seconds)
-            found.update(drawn)
-        for key in keys:
-            _local.put(key, found[key])
+    found = _local.get_many(keys)
+    missing = [i for i, key in enumerate(keys) if key not in found]
+    if missing:
+        drawn = dict(zip([keys[i] for i in missing], draw([rows[i] for i in missing]), strict=True))
+        _local.keep_many(drawn, seconds)
+        found.update(drawn)
     return [Markup(found[key]) for key in keys]  # noqa: S704 - a template's output
 
 
