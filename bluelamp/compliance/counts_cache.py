@@ -15,6 +15,12 @@ units' names and tree, the organisation's name. `tables_version` adds a generati
 to a requirement, unit or organisation moves (the receivers below), and so does any change to
 people's audience facts (people.api's listeners: the HR import creates units in bulk, without
 `save()`, for the people it moves into them).
+
+The list of people by name shows each person's standing (status, due date) on each requirement,
+which can change without any count changing (a renewal moves an expiry, an extension a due
+date): `standings_version` adds a generation per organisation that every write of its
+assignments moves (evaluation.py), and people's own version (names, units, leaving:
+`people.api.people_version`, which the HR import's bulk writes move too).
 """
 
 from __future__ import annotations
@@ -29,10 +35,13 @@ from bluelamp.compliance.models import Requirement
 from bluelamp.core.sharedcache import Generation
 from bluelamp.organisations.api import Organisation, Unit
 from bluelamp.people.api import Person
+from bluelamp.people.api import people_version as _people_shown
 
 _everyone = Generation("compliance-counts")
 _tables = Generation("compliance-tables")
 _organisations: dict[int, Generation] = {}
+_standings_everyone = Generation("compliance-standings")
+_standings: dict[int, Generation] = {}
 # Part of every version: the test suite moves each test onto new keys (its rollbacks send no signal).
 _generation = 0
 
@@ -42,6 +51,15 @@ def _of(organisation_id: int) -> Generation:
     if generation is None:
         generation = _organisations.setdefault(
             organisation_id, Generation(f"compliance-counts-{organisation_id}")
+        )
+    return generation
+
+
+def _standings_of(organisation_id: int) -> Generation:
+    generation = _standings.get(organisation_id)
+    if generation is None:
+        generation = _standings.setdefault(
+            organisation_id, Generation(f"compliance-standings-{organisation_id}")
         )
     return generation
 
@@ -59,8 +77,18 @@ def tables_version(organisation_id: int) -> str:
 
 def people_version() -> str:
     """Changes whenever people's audience facts may have (their unit, line manager, leaving: the
-    people.api listener below) and with every unit, requirement or organisation write."""
-    return f"{_generation}.{_tables.current()}"
+    people.api listener below), whenever anything shown of people may have (their names, units:
+    people.api's own version) and with every unit, requirement or organisation write."""
+    return f"{_generation}.{_tables.current()}.{_people_shown()}"
+
+
+def standings_version(organisation_id: int) -> str:
+    """Changes whenever the list of the organisation's people by name may: any write of its
+    assignments, of its counts, of people, requirements, units or organisations."""
+    return (
+        f"{tables_version(organisation_id)}.{_people_shown()}"
+        f".{_standings_everyone.current()}.{_standings_of(organisation_id).current()}"
+    )
 
 
 def forget_counts(organisation_ids: Iterable[int] | None = None) -> None:
@@ -72,13 +100,23 @@ def forget_counts(organisation_ids: Iterable[int] | None = None) -> None:
         _of(organisation_id).bump()
 
 
+def forget_standings(organisation_ids: Iterable[int] | None = None) -> None:
+    """The organisations' assignments were written (None: any organisation's); now and on commit."""
+    if organisation_ids is None:
+        _standings_everyone.bump()
+        return
+    for organisation_id in set(organisation_ids):
+        _standings_of(organisation_id).bump()
+
+
 def forget_all() -> None:
     """This process stops reading anything cached so far (the test suite, around every test)."""
     global _generation
     _generation += 1
     _everyone.forget_local()
     _tables.forget_local()
-    for generation in _organisations.values():
+    _standings_everyone.forget_local()
+    for generation in [*_organisations.values(), *_standings.values()]:
         generation.forget_local()
 
 

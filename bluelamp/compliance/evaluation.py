@@ -18,7 +18,7 @@ from django.utils import timezone
 
 from bluelamp.compliance import rules
 from bluelamp.compliance.audiences import Compiled, Facts, compile_audience, matches
-from bluelamp.compliance.counts_cache import forget_counts
+from bluelamp.compliance.counts_cache import forget_counts, forget_standings
 from bluelamp.compliance.models import Assignment, Exemption, Extension, Requirement, StatusCount
 from bluelamp.learning.api import Completion
 from bluelamp.organisations import api as organisations_api
@@ -416,6 +416,9 @@ def _evaluate_batch(
         Assignment.objects.bulk_create(creates, batch_size=1000)
     if updates:
         Assignment.objects.bulk_update(updates, [*_WRITTEN, "evaluated_on", "updated_at"], batch_size=500)
+    if creates or updates:
+        # The lists of people by name (counts_cache.py): a due date or expiry can move alone.
+        forget_standings({row.organisation_id for row in (*creates, *updates)})
     counts_apply(deltas)
     outcome.people += len(batch.people)
     outcome.written += len(creates) + len(updates)
@@ -482,3 +485,4 @@ def retire(requirement_id: int, *, at: dt.datetime | None = None) -> None:
         )
         StatusCount.objects.filter(requirement_id=requirement_id).delete()
         forget_counts()
+        forget_standings()

@@ -188,6 +188,11 @@ def figures_access(actor) -> Access:
     return _sight(actor).figures
 
 
+def names_access(actor) -> Access:
+    """Where the reader may see people by name."""
+    return _sight(actor).names
+
+
 def organisations_seen(actor) -> QuerySet[Organisation]:
     """Organisations whose figures the reader sees (some or all of)."""
     figures = figures_access(actor)

@@ -1,5 +1,7 @@
 """What other domains may use of people."""
 
+from bluelamp.people import directory, signed_in
+from bluelamp.people.directory import forget_people, people_version
 from bluelamp.people.importing import ImportResult, RowError, run_import
 from bluelamp.people.listeners import PeopleChangedListener, listen_people_changed
 from bluelamp.people.models import ImportRun, Person, PersonTransfer
@@ -11,11 +13,18 @@ from bluelamp.people.selectors import (
     person_by_staff_number_or_email,
 )
 from bluelamp.people.services import person_create, person_transfer, person_update
-from bluelamp.people.signed_in import forget_all as forget_cached_people
 from bluelamp.people.signed_in import forget_signed_in
+
+
+def forget_cached_people() -> None:
+    """This process stops reading any person kept so far (the test suite, around every test)."""
+    signed_in.forget_all()
+    directory.forget_all()
+
 
 __all__ = [
     "forget_cached_people",
+    "forget_people",
     "forget_signed_in",
     "ImportResult",
     "ImportRun",
@@ -26,6 +35,7 @@ __all__ = [
     "access_person",
     "listen_people_changed",
     "people_search",
+    "people_version",
     "people_visible",
     "person_by_staff_number_or_email",
     "person_create",

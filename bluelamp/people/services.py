@@ -9,6 +9,7 @@ from django.utils import timezone
 from bluelamp.audit.api import audit_record
 from bluelamp.core.validation import date_errors, text_errors
 from bluelamp.organisations.api import Organisation, Perm, Unit, access_for
+from bluelamp.people.directory import forget_people
 from bluelamp.people.listeners import AUDIENCE_FIELDS, people_changed
 from bluelamp.people.models import Person, PersonTransfer
 from bluelamp.people.ranks import normalise_rank
@@ -222,6 +223,7 @@ def person_transfer(
         reports = list(person.reports.values_list("pk", flat=True))
         person.reports.update(line_manager=None)
         forget_signed_in(reports)  # updated in bulk: no save(), no signal
+        forget_people()
         person.organisation = to_organisation
         person.unit = to_unit
         person.staff_number = staff_number

@@ -6,10 +6,10 @@ nationally (team leaders, lead engineers, IT service managers; platform administ
 every permission). Roles and permissions themselves are organisations' (`organisations.api`).
 
 Who they are (id and name, for the "assign to" lists and the queue's assignee column) is kept in
-the shared cache for DESK_CACHE_SECONDS, under a generation that any save or delete of a person
-or a role assignment moves, as does a people-changed report (an HR import making someone a
-leaver; registered by plugins.py). An HR import's change of a name alone is written in bulk and
-reported to no one: the cached name lasts until it expires (DESK_CACHE_SECONDS).
+the shared cache for DESK_CACHE_SECONDS, under people's own version (`people.api.people_version`:
+any save or delete of a person, and the HR import's bulk writes, move it) and a generation that
+any save or delete of a role assignment moves, as does a people-changed report (registered by
+plugins.py).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from django.dispatch import receiver
 
 from bluelamp.core.sharedcache import Generation, read_through
 from bluelamp.organisations.api import DEFINITIONS, Perm, RoleAssignment, access_for
-from bluelamp.people.api import Person
+from bluelamp.people.api import Person, people_version
 
 DESK_ROLES = [role for role, definition in DEFINITIONS.items() if Perm.SERVICE_DESK in definition.permissions]
 
@@ -50,7 +50,7 @@ def desk_staff() -> QuerySet[Person]:
     )
 
 
-_STAFF = "servicedesk:staff:v1:{generation}:{shared}"
+_STAFF = "servicedesk:staff:v2:{generation}:{shared}:{people}"
 _people = Generation("servicedesk-staff")
 # Part of every key: the test suite moves each test onto new keys (its rollbacks send no signal).
 _generation = 0
@@ -60,7 +60,7 @@ def desk_staff_choices() -> list[tuple[int, str]]:
     """(id, full name) of everyone in `desk_staff()`, in its order, from the shared cache."""
     return read_through(
         settings.DESK_CACHE_SECONDS,
-        lambda: _STAFF.format(generation=_generation, shared=_people.current()),
+        lambda: _STAFF.format(generation=_generation, shared=_people.current(), people=people_version()),
         lambda: [(p.pk, p.get_full_name()) for p in desk_staff().only("first_name", "last_name")],
     )
 
@@ -68,7 +68,7 @@ def desk_staff_choices() -> list[tuple[int, str]]:
 def staff_generation() -> str:
     """Changes whenever a person or a role assignment changes: part of the key of anything cached
     that shows people's names or who works the desk."""
-    return f"{_generation}.{_people.current()}"
+    return f"{_generation}.{_people.current()}.{people_version()}"
 
 
 def forget_staff() -> None:
@@ -85,14 +85,6 @@ def forget_all() -> None:
 
 def people_changed(*, person_ids: list[int], at: dt.datetime) -> None:
     """The people-changed listener (plugins.py): an HR import's leavers, say, leave the lists."""
-    forget_staff()
-
-
-@receiver([post_save, post_delete], sender=Person, dispatch_uid="servicedesk-staff-person")
-def _person_changed(sender, instance: Person, update_fields=None, **kwargs) -> None:
-    # Signing in saves last_login alone, many times a day: no name or role changes with it.
-    if update_fields is not None and set(update_fields) <= {"last_login"}:
-        return
     forget_staff()
 
 

@@ -1,6 +1,7 @@
 """The dashboard's tables kept as HTML (web/views_reports.py, counts_cache.tables_version): the
 same for everyone at a level, drawn again at once after anything they show changes, never shown
-to someone who may not see the level; the people by name read every time.
+to someone who may not see the level; the people by name kept likewise, per reader's sight of
+names, and drawn again at once after any write to people or their standings.
 
 The suite keeps nothing in the cache (settings._read_cache); here it is turned on, with the
 suite's local-memory cache. Kent is test_reports.py's hand-built scenario.
@@ -16,7 +17,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bluelamp.compliance import counts_cache, evaluation
-from bluelamp.compliance.services import CourseChoice, RequirementInput, requirement_save
+from bluelamp.compliance.services import CourseChoice, RequirementInput, extension_grant, requirement_save
 from bluelamp.compliance.sweeps import month_end_keep
 from bluelamp.compliance.tests.helpers import complete_course
 from bluelamp.compliance.tests.test_reports import D, _table, at, world  # noqa: F401
@@ -148,19 +149,77 @@ def test_the_tables_are_drawn_again_the_next_day(world, signed_in, kept, monkeyp
     assert reads
 
 
-def test_the_people_by_name_are_read_every_time(world, signed_in, kept):
-    """Names, units and leavers change with more than the counts: that list is never kept."""
+def _people_reads(client, **params):
+    """The page, and the statements that read people's standings (a kept list reads none)."""
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("compliance:dashboard"), params)
+    assert response.status_code == 200, response.status_code
+    return response.content.decode(), [q["sql"] for q in captured if "compliance_assignment" in q["sql"]]
+
+
+def test_the_people_by_name_are_kept_and_follow_every_write_at_once(world, signed_in, kept):
+    """The list of people by name is kept too, and drawn again at once after a name changes
+    (through save() or the HR import's bulk writes), a standing changes without any count
+    changing (a renewal moves the due date), or a person leaves."""
     client = signed_in(world.alice)
-    page, _ = _visit(client, unit=str(world.north.pk), below="on")
-    assert "Sam Kent" in page
+    north = {"unit": str(world.north.pk), "below": "on"}
+    page, reads = _people_reads(client, **north)
+    assert reads and "Sam Kent" in page
+    again, reads = _people_reads(client, **north)
+    assert reads == [] and _table(again, "people-table") == _table(page, "people-table")
+
     person_update(actor=world.alice, person=world.sam, first_name="Samuel")
-    page, reads = _visit(client, unit=str(world.north.pk), below="on")
+    page, reads = _people_reads(client, **north)
     assert "Samuel Kent" in page and "Sam Kent" not in page
-    assert not any("statuscount" in sql for sql in reads)  # the tables were kept
-    # The HR import's bulk writes bypass save(): still seen at once.
-    Person.objects.filter(pk=world.cara.pk).update(last_name="Jones")
-    page, _ = _visit(client, unit=str(world.north.pk), below="on")
-    assert "Cara Jones" in page
+    assert not any("statuscount" in sql for sql in _visit(client, **north)[1])  # the tables were kept
+
+    # The HR import writes people in bulk (no save(), no signal): still seen at once.
+    data = b"staff_number,email,first_name,last_name\nK-Cara,cara@kent.police.uk,Cara,Jones\n"
+    result = run_import(
+        actor=world.alice, organisation=world.kent, data=data, file_name="hr.csv", dry_run=False
+    )
+    assert result.ok and result.applied, result.errors
+    page, _ = _people_reads(client, **north)
+    assert "Cara Jones" in page and "Cara Kent" not in page
+
+    # Cara's Taser due date is extended: still assigned (no count changes), due later.
+    counted = _table(page, "requirements-table")
+    extension_grant(
+        actor=world.alice,
+        person=world.cara,
+        requirement=world.taser,
+        to_due_on=dt.date(2027, 1, 15),
+        reason="Course cancelled",
+        at=at(D),
+    )
+    page, _ = _people_reads(client, **north)
+    assert _table(page, "requirements-table") == counted
+    cara = [row for row in _table(page, "people-table") if row[0] == "Cara Jones"][0]
+    assert cara[-1] == "Assigned Due 15 January 2027"
+
+    person_update(actor=world.alice, person=world.dan, status=Person.Status.LEAVER)
+    page, _ = _people_reads(client, **north)
+    assert "Dan Kent" not in page
+
+
+def test_each_page_of_people_and_each_reader_s_sight_is_its_own_copy(world, signed_in, kept, monkeypatch):
+    from bluelamp.compliance.web import views_reports
+
+    monkeypatch.setattr(views_reports, "PAGE_SIZE", 2)
+    client = signed_in(world.alice)
+    north = {"unit": str(world.north.pk), "below": "on"}
+    first, _ = _people_reads(client, **north)
+    second, reads = _people_reads(client, **north, page="2")
+    assert reads and [row[0] for row in _table(second, "people-table")] == ["Dan Kent", "Olly Kent"]
+    assert [row[0] for row in _table(first, "people-table")] == ["Ann Kent", "Cara Kent"]
+
+    # Someone who sees only Team A by name, at the same level and query string as Alice: their own
+    # copy, with only the people they may see.
+    team_admin = make_person(world.kent, "team.admin@kent.police.uk", first="Tia", unit=world.team_a)
+    role_grant(actor=None, person=team_admin, role="training_admin", unit=world.team_a, as_operator=True)
+    page, _ = _people_reads(signed_in(team_admin), unit=str(world.team_a.pk), below="on")
+    names = [row[0] for row in _table(page, "people-table")]
+    assert "Sam Kent" not in names and "Ann Kent" not in names
 
 
 def test_readers_at_the_same_level_share_a_copy_and_no_one_else_sees_it(world, signed_in, kept):

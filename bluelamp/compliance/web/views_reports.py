@@ -29,14 +29,14 @@ from django.views.decorators.http import require_GET
 from markupsafe import Markup
 
 from bluelamp.compliance import charts, reports
-from bluelamp.compliance.counts_cache import tables_version
+from bluelamp.compliance.counts_cache import standings_version, tables_version
 from bluelamp.compliance.forecast import Forecast, Line, forecast
 from bluelamp.compliance.models import Requirement, Status
 from bluelamp.compliance.reports import FIGURE_HEADERS, Figures, Level
 from bluelamp.compliance.web import clock
 from bluelamp.core.exports import CONTENT_TYPES, dataset, dataset_download
 from bluelamp.core.fragments import render_part
-from bluelamp.core.sharedcache import LocalCopies
+from bluelamp.core.sharedcache import LocalCopies, read_through
 from bluelamp.organisations.api import Organisation
 
 PAGE_SIZE = 50
@@ -192,22 +192,17 @@ def dashboard(request):
         )
         if key is not None and not form.errors and not downloading:
             _kept.keep_many({key: tables}, settings.COMPLIANCE_CACHE_SECONDS)
-    requirement, status, below = tables.requirement, tables.status, tables.below
-    people = reports.people_named(actor, level, requirement=requirement, status=status, below=below)
-    page = _people_page(people, request.GET.get("page")) if level.names else None
-    members = list(page.object_list) if page is not None else []
+    people_html = ""
+    if level.names:
+        keep = form is None or not form.errors
+        people_html = _people_html(request, level, tables, _people_key(request, level) if keep else None)
     context = {
         "title": f"Mandatory training: {level.label}",
         "level": level,
         "form": form,
-        "requirement": requirement,
-        "status": status,
-        "below": below,
-        "page": page,
-        "members": members,
-        "standings": reports.standings_of(members, requirement=requirement),
-        "columns": tables.columns,
+        "requirement": tables.requirement,
         "tables_html": Markup(tables.html),  # noqa: S704 - a template's output, escaped as it was drawn
+        "people_html": Markup(people_html),  # noqa: S704 - likewise
         "organisations": _other_organisations(actor, level.organisation),
         "whole_organisation_link": reports.may_open_whole_organisation(actor, level.organisation),
         "national_reader": reports.national_reader(actor),
@@ -262,6 +257,61 @@ def _tables_key(request, level: Level) -> str | None:
 
 def _kept_tables(key: str) -> _Tables | None:
     return _kept.get_many([key]).get(key)
+
+
+def _people_key(request, level: Level) -> str | None:
+    """The same for everyone at the level who sees the same people by name, asking the same
+    query string (the page of people included) on the same day, until the organisation's
+    assignments or counts, people, a requirement, a unit or an organisation change
+    (counts_cache.standings_version). None: nothing is kept."""
+    if not settings.COMPLIANCE_CACHE_SECONDS:
+        return None
+    names = reports.names_access(request.user)
+    about = (
+        standings_version(level.organisation.pk),
+        reports.level_key(level),
+        (sorted(names.organisation_ids), sorted(names.unit_paths), names.manager_id, names.national),
+        sorted(request.GET.lists()),
+        PAGE_SIZE,
+        clock.today().isoformat(),
+    )
+    return "compliance:dashboard-people:v1:" + hashlib.sha256(repr(about).encode()).hexdigest()
+
+
+def _people_html(request, level: Level, tables: _Tables, key: str | None) -> str:
+    """The list of people by name (a page of them, each one's standing on each requirement shown),
+    drawn, or as kept under `key`."""
+
+    def draw() -> str:
+        requirement, status, below = tables.requirement, tables.status, tables.below
+        people = reports.people_named(
+            request.user, level, requirement=requirement, status=status, below=below
+        )
+        page = _people_page(people, request.GET.get("page"))
+        members = list(page.object_list)
+        return render_part(
+            "compliance/reports/parts/dashboard_people.html",
+            {
+                "request": request,  # the links keep the query string
+                "level": level,
+                "requirement": requirement,
+                "status": status,
+                "below": below,
+                "page": page,
+                "members": members,
+                "standings": reports.standings_of(members, requirement=requirement),
+                "columns": tables.columns,
+                **_common(),
+            },
+        )
+
+    if key is None:
+        return draw()
+    return read_through(settings.COMPLIANCE_CACHE_SECONDS, lambda: key, draw, local=_kept_people)
+
+
+# This process's copies of kept lists of people (some 60 KB each): their key names all they depend on.
+_kept_people = LocalCopies(32)
 
 
 def _people_page(people, number) -> Page:

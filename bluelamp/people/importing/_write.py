@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from bluelamp.audit.api import audit_record
 from bluelamp.organisations.api import Organisation, units_ensure_paths, units_reserve_ids
+from bluelamp.people.directory import forget_people
 from bluelamp.people.importing._plan import _Plan
 from bluelamp.people.importing._types import _BATCH, ImportResult, Progress, _chunks
 from bluelamp.people.listeners import people_changed
@@ -34,8 +35,10 @@ def _apply(actor, organisation: Organisation, plan: _Plan, result: ImportResult,
     now = timezone.now()
     today = timezone.localdate()
     with transaction.atomic():
-        # People are written in bulk (no save(), no signal): signed-in people read afresh.
+        # People are written in bulk (no save(), no signal): signed-in people read afresh, and
+        # whatever is kept of what others see of them (names, units) drawn again.
         forget_signed_in()
+        forget_people()
         new_units = [key for key, pk in plan.units.items() if pk is None]
         reserved: dict[str, int] = {}
         if new_units and connection.vendor == "postgresql":
