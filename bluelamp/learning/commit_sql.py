@@ -17,10 +17,12 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db import connection
 from django.db.models import Field, Model
 
+from bluelamp.core.sharedcache import LocalCopies
 from bluelamp.learning.models import Enrolment, Sco, ScoAttempt, ScormPackage, ScoSession
 
 # What a commit reads of each row (model, fields in the order selected).
@@ -165,3 +167,180 @@ def _update(instance: Model, names: Sequence[str]) -> tuple[str, list]:
     where = quote(str(pk.column))
     sql = f"UPDATE {quote(model._meta.db_table)} SET {', '.join(assignments)} WHERE {where} = %s"  # noqa: S608
     return sql, params
+
+
+# --- the common commit in one statement (PostgreSQL) -------------------------------------------
+#
+# Most commits are bookmarks and suspend data: nothing that a course's progress follows changes,
+# and the enrolment was touched less than a minute ago. On PostgreSQL such a commit is written by
+# one statement, in autocommit: it locks the learner's session and attempt rows (as the locked
+# read does), checks in SQL that the commit is the learner's, in sequence, of an enrolment not
+# withdrawn and touched within the minute, and that it changes no status nor score, and writes
+# both rows. That is one round trip instead of four (BEGIN, the locked read, the write, COMMIT).
+# Anything else (the first commit of a session in this process, a status or score that may
+# change, a commit out of sequence, someone else's session) writes nothing here and is left to
+# the transaction in progress.sco_commit, which decides it as it always has. The conditions are
+# sufficient, not necessary, for the rules there to keep every status: where they hold, the
+# rules would leave completion, success and score as they are (tested against each other).
+
+
+@dataclass(frozen=True)
+class KnownSession:
+    """What parsing a session's commits needs of its SCO and package (neither changes)."""
+
+    version: str
+    completion_threshold: Decimal | None
+
+
+# Sessions this process has seen committed to by their learner, by "uuid:person id".
+_known = LocalCopies(20_000, seconds=3600)
+
+
+def known_session(session_uuid, person_pk: int) -> KnownSession | None:
+    if connection.vendor != "postgresql":
+        return None
+    return _known.get(f"{session_uuid}:{person_pk}")
+
+
+def remember_session(session_uuid, person_pk: int, known: KnownSession) -> None:
+    if connection.vendor == "postgresql":
+        _known.put(f"{session_uuid}:{person_pk}", known)
+
+
+# What the statement returns of the attempt, in the model's order (for Model.from_db).
+_RETURNED = (
+    "id",
+    "enrolment_id",
+    "sco_id",
+    "completion_status",
+    "success_status",
+    "score_scaled",
+    "score_raw",
+    "total_seconds",
+    "commits",
+)
+
+
+@functools.cache
+def _quick_statement() -> tuple[str, tuple, list[str]]:
+    quote = connection.ops.quote_name
+    table = {model: quote(model._meta.db_table) for model, _ in _READS}
+    session, attempt = table[ScoSession], table[ScoAttempt]
+
+    def col(model, name):
+        return _column(model, name)
+
+    def bare(model, name):
+        return quote(str(_field(model, name).column))
+
+    names = _in_model_order(ScoAttempt, _RETURNED)
+    returned = [col(ScoAttempt, name) for name in names]
+    converters = []
+    for name in names:
+        field = _field(ScoAttempt, name)
+        expression = field.get_col(ScoAttempt._meta.db_table)
+        converters.append(
+            (
+                expression,
+                tuple(connection.ops.get_db_converters(expression) + field.get_db_converters(connection)),
+            )
+        )
+    # Names from the models, never from input; the values are parameters.
+    sql = (
+        f"WITH old AS (SELECT {col(ScoSession, 'id')} AS sid, {col(ScoSession, 'session_seconds')} AS ss,"  # noqa: S608
+        f" {col(ScoAttempt, 'id')} AS aid FROM {session}"
+        f" INNER JOIN {attempt} ON {col(ScoSession, 'attempt')} = {col(ScoAttempt, 'id')}"
+        f" INNER JOIN {table[Enrolment]} ON {col(ScoAttempt, 'enrolment')} = {col(Enrolment, 'id')}"
+        f" INNER JOIN {table[Sco]} ON {col(ScoAttempt, 'sco')} = {col(Sco, 'id')}"
+        f" INNER JOIN {table[ScormPackage]} ON {col(Sco, 'package')} = {col(ScormPackage, 'id')}"
+        f" WHERE {col(ScoSession, 'uuid')} = %(uuid)s AND {col(Enrolment, 'person')} = %(person)s"
+        f" AND {col(ScormPackage, 'version')} = %(version)s::text"
+        f" AND {col(Sco, 'completion_threshold')} IS NOT DISTINCT FROM %(threshold)s::numeric"
+        f" AND {col(Enrolment, 'status')} <> %(withdrawn)s::text"
+        f" AND {col(Enrolment, 'started_at')} IS NOT NULL"
+        f" AND {col(Enrolment, 'last_activity_at')} > %(touch_after)s::timestamptz"
+        f" AND {col(ScoSession, 'last_sequence')} < %(sequence)s::integer"
+        # No status nor score can change (see above).
+        f" AND {col(ScoAttempt, 'completion_status')} IN ('completed', %(completion)s::text)"
+        f" AND (%(success)s::text = 'unknown' OR {col(ScoAttempt, 'success_status')} = %(success)s::text"
+        f" OR ({col(ScoAttempt, 'success_status')} = 'passed' AND %(success)s::text = 'failed'))"
+        f" AND (%(score)s::numeric IS NULL OR {col(ScoAttempt, 'score_scaled')} = %(score)s::numeric)"
+        f" FOR UPDATE OF {session}, {attempt}),"
+        f" s AS (UPDATE {session} SET {bare(ScoSession, 'last_sequence')} = %(sequence)s::integer,"
+        f" {bare(ScoSession, 'last_commit_at')} = %(at)s::timestamptz,"
+        f" {bare(ScoSession, 'session_seconds')} = COALESCE(%(session_seconds)s::numeric, old.ss),"
+        f" {bare(ScoSession, 'terminated')} = {col(ScoSession, 'terminated')} OR %(terminate)s::boolean"
+        f" FROM old WHERE {col(ScoSession, 'id')} = old.sid)"
+        f" UPDATE {attempt} SET {bare(ScoAttempt, 'cmi')} = %(cmi)s,"
+        f" {bare(ScoAttempt, 'score_raw')} = CASE WHEN %(has_raw)s::boolean THEN %(score_raw)s::numeric"
+        f" ELSE {col(ScoAttempt, 'score_raw')} END,"
+        f" {bare(ScoAttempt, 'location')} = %(location)s::text,"
+        f" {bare(ScoAttempt, 'suspend_data')} = %(suspend_data)s::text,"
+        f" {bare(ScoAttempt, 'exit')} = %(exit)s::text,"
+        # The total is the sum of each session's latest time: replace this session's share.
+        f" {bare(ScoAttempt, 'total_seconds')} = LEAST(%(max_seconds)s::numeric, GREATEST(0,"
+        f" {col(ScoAttempt, 'total_seconds')} - old.ss + COALESCE(%(session_seconds)s::numeric, old.ss))),"
+        f" {bare(ScoAttempt, 'commits')} = {col(ScoAttempt, 'commits')} + 1,"
+        f" {bare(ScoAttempt, 'updated_at')} = %(at)s::timestamptz"
+        f" FROM old WHERE {col(ScoAttempt, 'id')} = old.aid RETURNING {', '.join(returned)}"
+    )
+    return sql, tuple(converters), names
+
+
+def write_unless_status_changes(
+    *,
+    session_uuid,
+    person_pk: int,
+    known: KnownSession,
+    sequence: int,
+    result,
+    data,
+    score_raw: tuple[bool, Decimal | None],
+    terminate: bool,
+    at,
+    touch_after,
+    withdrawn: str,
+    max_seconds: Decimal,
+) -> ScoAttempt | None:
+    """Store a commit that changes no status nor score of a session known to be the learner's, in
+    one statement; the attempt as written, or None if the commit is not such a one (nothing
+    written: the caller decides it in a transaction)."""
+    sql, converters, names = _quick_statement()
+    attempt_field = functools.partial(_field, ScoAttempt)
+    has_raw, raw = score_raw
+    params = {
+        "uuid": ScoSession._meta.get_field("uuid").get_db_prep_value(session_uuid, connection),
+        "person": person_pk,
+        "version": known.version,
+        "threshold": known.completion_threshold,
+        "withdrawn": withdrawn,
+        "touch_after": touch_after,
+        "sequence": sequence,
+        "completion": result.completion_status,
+        "success": result.success_status,
+        "score": result.score_scaled,
+        "at": at,
+        "session_seconds": result.session_seconds,
+        "terminate": terminate,
+        "cmi": attempt_field("cmi").get_db_prep_save(data, connection),
+        "has_raw": has_raw,
+        "score_raw": raw,
+        "location": result.location,
+        "suspend_data": result.suspend_data,
+        "exit": result.exit,
+        "max_seconds": max_seconds,
+    }
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values = list(row)
+    for index, (expression, functions) in enumerate(converters):
+        for convert in functions:
+            values[index] = convert(values[index], expression, connection)
+    attempt = ScoAttempt.from_db(connection.alias, names, values)
+    attempt.cmi = data
+    attempt.location, attempt.suspend_data, attempt.exit = result.location, result.suspend_data, result.exit
+    attempt.updated_at = at
+    return attempt

@@ -260,6 +260,12 @@ def sco_commit(
     commit that cannot be stored (the previous state is kept)."""
     at = at or timezone.now()
     sequence = _sequence(sequence)
+    known = commit_sql.known_session(session_uuid, person.pk)
+    if known is not None:
+        # Most commits change no status: one statement where the database allows (commit_sql).
+        attempt = _quick_commit(person, session_uuid, known, sequence, data, terminate, at)
+        if attempt is not None:
+            return CommitOutcome(stored=True, attempt=attempt)
     with transaction.atomic():
         # One statement reads the session with its attempt, enrolment, SCO and package, and locks
         # only the learner's own rows (the session and the attempt): commits of two sessions of one
@@ -278,6 +284,11 @@ def sco_commit(
         if sequence <= session.last_sequence:
             return CommitOutcome(stored=False, attempt=attempt)
         sco = attempt.sco
+        commit_sql.remember_session(
+            session_uuid,
+            person.pk,
+            commit_sql.KnownSession(sco.package.version, sco.completion_threshold),
+        )
         try:
             result = cmi.read_result(sco.package.version, data, completion_threshold=sco.completion_threshold)
         except cmi.CommitError as error:
@@ -304,9 +315,7 @@ def sco_commit(
         if result.score_scaled is not None:
             attempt.score_scaled = result.score_scaled
         if result.score_raw is not None:
-            # The column is a summary; a raw score it cannot hold (real(10,7) goes to 10 digits
-            # before the point) is kept in the committed model only.
-            attempt.score_raw = _fitting(result.score_raw, ScoAttempt._meta.get_field("score_raw"))
+            attempt.score_raw = _raw_score(result)[1]
         attempt.location = result.location
         attempt.suspend_data = result.suspend_data
         attempt.exit = result.exit
@@ -338,6 +347,38 @@ def sco_commit(
             # the enrolment a minute is enough for reports and reminders.
             _touch(enrolment, at)
     return CommitOutcome(stored=True, attempt=attempt)
+
+
+def _raw_score(result: cmi.Result) -> tuple[bool, Decimal | None]:
+    """(whether the commit sets the raw score, the value the column keeps). The column is a
+    summary; a raw score it cannot hold (real(10,7) goes to 10 digits before the point) is kept
+    in the committed model only."""
+    if result.score_raw is None:
+        return False, None
+    return True, _fitting(result.score_raw, ScoAttempt._meta.get_field("score_raw"))
+
+
+def _quick_commit(person, session_uuid, known, sequence, data, terminate, at) -> ScoAttempt | None:
+    """The commit stored in one statement if it changes no status nor score and needs no touch
+    of the enrolment (commit_sql.write_unless_status_changes); None: nothing written."""
+    try:
+        result = cmi.read_result(known.version, data, completion_threshold=known.completion_threshold)
+    except cmi.CommitError:
+        return None  # refused by the transaction below, after its own checks, as always
+    return commit_sql.write_unless_status_changes(
+        session_uuid=session_uuid,
+        person_pk=person.pk,
+        known=known,
+        sequence=sequence,
+        result=result,
+        data=data,
+        score_raw=_raw_score(result),
+        terminate=terminate,
+        at=at,
+        touch_after=at - _TOUCH_AT_MOST_EVERY,
+        withdrawn=Enrolment.Status.WITHDRAWN,
+        max_seconds=cmi.MAX_SECONDS,
+    )
 
 
 # What a commit changes on the session.
