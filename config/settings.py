@@ -199,6 +199,10 @@ else:
         DATABASES["default"].setdefault("OPTIONS", {}).update(
             {"server_side_binding": True, "prepare_threshold": 5}
         )
+# The one-statement SCORM commit (learning/commit_sql.py) is prepared once per connection on
+# PostgreSQL: planning it cost more than running it. Behind PgBouncer in transaction pooling this
+# needs PgBouncer >= 1.21 with max_prepared_statements set; set it false otherwise.
+SCORM_COMMIT_PREPARED = env.bool("SCORM_COMMIT_PREPARED", default=True)
 
 # The cache holds sign-in rate limits (allauth) and TOTP codes already used (so a code cannot be
 # replayed): in production every process must share it, so REDIS_URL is required there (a deploy
@@ -217,7 +221,8 @@ CACHES = {
 # Sessions are read from the cache and written through to the database: every process sees
 # every session (the cache is shared in production, and a session missing from it, e.g. after
 # Redis restarts, is read from the database), and a page costs no session query.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Django's cached_db sessions, read in one round trip with the signed-in person (people/sessions.py).
+SESSION_ENGINE = "bluelamp.people.sessions"
 # Copies of database rows and pages kept in the cache below are dropped by the process that
 # writes them; another process (a task worker, another app server) only sees that through a
 # shared cache. So without Redis (development, the demo: one memory cache per process) and in the

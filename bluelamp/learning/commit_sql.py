@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import connection
 from django.db.models import Field, Model
 
@@ -186,7 +187,9 @@ def _update(instance: Model, names: Sequence[str]) -> tuple[str, list]:
 
 @dataclass(frozen=True)
 class KnownSession:
-    """What parsing a session's commits needs of its SCO and package (neither changes)."""
+    """What parsing a session's commits needs of its SCO and package: neither changes once
+    imported (a new upload is a new package), so it is read once per process, by the
+    transaction, and the statement reads neither row."""
 
     version: str
     completion_threshold: Decimal | None
@@ -251,11 +254,7 @@ def _quick_statement() -> tuple[str, tuple, list[str]]:
         f" {col(ScoAttempt, 'id')} AS aid FROM {session}"
         f" INNER JOIN {attempt} ON {col(ScoSession, 'attempt')} = {col(ScoAttempt, 'id')}"
         f" INNER JOIN {table[Enrolment]} ON {col(ScoAttempt, 'enrolment')} = {col(Enrolment, 'id')}"
-        f" INNER JOIN {table[Sco]} ON {col(ScoAttempt, 'sco')} = {col(Sco, 'id')}"
-        f" INNER JOIN {table[ScormPackage]} ON {col(Sco, 'package')} = {col(ScormPackage, 'id')}"
         f" WHERE {col(ScoSession, 'uuid')} = %(uuid)s AND {col(Enrolment, 'person')} = %(person)s"
-        f" AND {col(ScormPackage, 'version')} = %(version)s::text"
-        f" AND {col(Sco, 'completion_threshold')} IS NOT DISTINCT FROM %(threshold)s::numeric"
         f" AND {col(Enrolment, 'status')} <> %(withdrawn)s::text"
         f" AND {col(Enrolment, 'started_at')} IS NOT NULL"
         f" AND {col(Enrolment, 'last_activity_at')} > %(touch_after)s::timestamptz"
@@ -287,6 +286,19 @@ def _quick_statement() -> tuple[str, tuple, list[str]]:
     return sql, tuple(converters), names
 
 
+@functools.cache
+def _preparing_cursor_class():
+    """psycopg's server-binding cursor, preparing every statement it runs (once per connection;
+    Django turns psycopg's own preparing off, for connection poolers: SCORM_COMMIT_PREPARED)."""
+    import psycopg
+
+    class PreparingCursor(psycopg.Cursor):
+        def execute(self, query, params=None, *, prepare=None, binary=None):
+            return super().execute(query, params, prepare=True, binary=binary)
+
+    return PreparingCursor
+
+
 def write_unless_status_changes(
     *,
     session_uuid,
@@ -311,8 +323,6 @@ def write_unless_status_changes(
     params = {
         "uuid": ScoSession._meta.get_field("uuid").get_db_prep_value(session_uuid, connection),
         "person": person_pk,
-        "version": known.version,
-        "threshold": known.completion_threshold,
         "withdrawn": withdrawn,
         "touch_after": touch_after,
         "sequence": sequence,
@@ -330,9 +340,18 @@ def write_unless_status_changes(
         "exit": result.exit,
         "max_seconds": max_seconds,
     }
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
+    with connection.cursor() as cursor:  # connected, and checked, as for any other statement
+        if settings.SCORM_COMMIT_PREPARED:
+            # The same wrapper (Django's, logging queries where it does) around a cursor that
+            # binds on the server and has the statement prepared: planning its joins cost
+            # PostgreSQL more than running it (0.3 against 0.04 ms).
+            with _preparing_cursor_class()(connection.connection) as preparing:
+                prepared = type(cursor)(preparing, connection)
+                prepared.execute(sql, params)
+                row = prepared.fetchone()
+        else:
+            cursor.execute(sql, params)
+            row = cursor.fetchone()
     if row is None:
         return None
     values = list(row)

@@ -14,6 +14,9 @@ session names the person and a backend still configured, the backend still lets 
 (`is_active`), and the session's hash matches the person's password hash with the current
 SECRET_KEY. Anything else (no session, a hash made with a fallback key, a changed password) is
 left to Django's `get_user` itself, which signs the session out or rotates it as it always does.
+
+From a session's second request in a process on, the session itself is read in the same round
+trip as the person (sessions.py).
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ from bluelamp.organisations.api import (
     remember_access_version,
 )
 from bluelamp.people.models import Person
+from bluelamp.people.sessions import SessionStore, remember_signed_in_as, signed_in_as
 
 _PERSON = "people:signed-in:v2:{generation}:{shared}:{pk}"
 _everyone = Generation("people-signed-in")
@@ -64,6 +68,9 @@ def signed_in_person(request):
     `auth.get_user`, with the person read from the shared cache when the session verifies."""
     seconds = settings.ACCESS_CACHE_SECONDS
     session = request.session
+    # The session and, if it names the person it named before here, their entries: one round trip.
+    guess = signed_in_as(session) if seconds and isinstance(session, SessionStore) else None
+    along = session.load_with([_key(guess), *access_keys(guess)]) if guess is not None else None
     try:
         pk = Person._meta.pk.to_python(session[auth.SESSION_KEY])
         backend_path = session[auth.BACKEND_SESSION_KEY]
@@ -77,7 +84,7 @@ def signed_in_person(request):
     # asks for the roles (MFA for administrators, the navigation, access), and both are kept
     # under the version, which every write to the person or their roles replaces.
     roles_key, version_key = access_keys(pk)
-    found = cache.get_many([key, roles_key, version_key])
+    found = along if along is not None and pk == guess else cache.get_many([key, roles_key, version_key])
     version = found.get(version_key)
     person = kept_under_version(found.get(key), version)
     if person is None:
@@ -94,6 +101,7 @@ def signed_in_person(request):
     else:
         user = person
     if person is not None:
+        remember_signed_in_as(session, pk)
         remember_access_version(person, version)
         roles = cached_role_assignments(pk, found)
         if roles is not None:

@@ -80,12 +80,49 @@ def test_the_person_and_their_roles_come_back_in_one_round_trip(alice, bob, kent
         user, sql = ask(client)
     assert user == bob and [a.unit.name for a in user._bluelamp_all_assignments] == ["Training"]
     assert person_queries(sql) == [] and role_queries(sql) == []
-    assert [sorted(k.split(":")[1] for k in c.args[0]) for c in get_many.call_args_list] == [
-        ["access-version", "roles", "signed-in"]
+    # The session too (people/sessions.py): it named Bob on the previous request here.
+    assert [
+        sorted(k.split(":")[1] if ":" in k else "session" for k in c.args[0]) for c in get_many.call_args_list
+    ] == [["access-version", "roles", "session", "signed-in"]]
+    assert (
+        get_many.call_args_list[0].args[0][0]
+        == "django.contrib.sessions.cached_db" + client.session.session_key
+    )
+    # (the local-memory cache's get_many asks get() for each key: no other read of any of them)
+    read = [
+        c.args[0]
+        for c in get.call_args_list
+        if c.args[0].startswith(("organisations:", "people:", "django.contrib.sessions"))
     ]
-    # (the local-memory cache's get_many asks get() for each key: no other read of either)
-    read = [c.args[0] for c in get.call_args_list if c.args[0].startswith(("organisations:", "people:"))]
     assert sorted(read) == sorted(get_many.call_args_list[0].args[0])
+
+
+def test_a_session_signed_out_elsewhere_is_seen_at_once(alice):
+    """The session is read with the person it named before; signing out (in another process, say)
+    deletes it, and the next request is nobody's, though this process remembered whose it was."""
+    from django.contrib.sessions.backends.cached_db import SessionStore
+
+    client = signed_in(alice)
+    ask(client)
+    user, _ = ask(client)
+    assert user == alice
+    SessionStore(client.session.session_key).delete()
+    user, _ = ask(client)
+    assert not user.is_authenticated
+
+
+def test_a_session_now_someone_elses_reads_that_person(alice, bob):
+    """The person remembered for a session is only a guess of which keys to read with it."""
+    client = signed_in(alice)
+    ask(client)
+    session = client.session
+    store = caches["default"]
+    data = store.get("django.contrib.sessions.cached_db" + session.session_key)
+    data["_auth_user_id"] = str(bob.pk)
+    data["_auth_user_hash"] = bob.get_session_auth_hash()
+    store.set("django.contrib.sessions.cached_db" + session.session_key, data)
+    user, _ = ask(client)
+    assert user == bob
 
 
 def test_a_changed_password_signs_other_sessions_out_at_once(alice):
