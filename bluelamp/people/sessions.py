@@ -37,7 +37,7 @@ class SessionStore(CachedDbSessionStore):
             return None
         cache_key = self.cache_key
         try:
-            found = self._cache.get_many([cache_key, *keys])
+            found = self._cache.get_many([cache_key, *keys])  # type: ignore[attr-defined]
         except Exception:  # as load(): a cache that refuses the key leaves it to the database
             return None
         data = found.pop(cache_key, None)
