@@ -128,6 +128,9 @@ PAGE_ONLY_MIDDLEWARE = {
     "bluelamp.organisations.middleware.OrganisationMiddleware",  # branding
     "bluelamp.organisations.middleware.AdminMfaMiddleware",  # the MFA redirect
     "axes.middleware.AxesMiddleware",  # lockout after failed sign-ins
+    # A machine endpoint's answer (JSON, metrics) is no document: SecurityHeadersMiddleware gives
+    # it a fixed policy that allows nothing, instead of the pages' policy built per response.
+    "bluelamp.core.headers.ContentSecurityPolicyMiddleware",
 }
 MACHINE_MIDDLEWARE = [name for name in MIDDLEWARE if name not in PAGE_ONLY_MIDDLEWARE]
 

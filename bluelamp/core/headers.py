@@ -8,7 +8,9 @@
   the Reporting-Endpoints header that the policy's `report-to` names (on HTTPS pages: over plain
   HTTP the policy reports to `report-uri` alone).
 - `SecurityHeadersMiddleware`: Permissions-Policy, Cross-Origin-Resource-Policy and
-  X-Permitted-Cross-Domain-Policies.
+  X-Permitted-Cross-Domain-Policies; and for a machine endpoint's answer (a SCORM commit's JSON,
+  health, metrics: no document, and not through the middleware above, settings.
+  PAGE_ONLY_MIDDLEWARE) the fixed policy an API sends, which allows nothing.
 
 Django's SecurityMiddleware and XFrameOptionsMiddleware send the rest (nosniff, Referrer-Policy,
 Cross-Origin-Opener-Policy, X-Frame-Options, HSTS in production).
@@ -94,6 +96,10 @@ class ContentSecurityPolicyMiddleware(CSPMiddleware):
             response._csp_update = update
 
 
+# What a machine endpoint's answer may load or be framed by: nothing.
+MACHINE_POLICY = "default-src 'none'; frame-ancestors 'none'"
+
+
 class SecurityHeadersMiddleware:
     """Permissions-Policy (above); Cross-Origin-Resource-Policy: our responses are for our own
     pages (another site cannot embed them as images, scripts or the like), except those any
@@ -113,6 +119,8 @@ class SecurityHeadersMiddleware:
             "Cross-Origin-Resource-Policy", "cross-origin" if for_anyone else "same-origin"
         )
         response.headers.setdefault("X-Permitted-Cross-Domain-Policies", "none")
+        if getattr(request, "bluelamp_machine_endpoint", False):
+            response.headers.setdefault(HEADER, MACHINE_POLICY)
         # What a signed-in person is shown is theirs alone: neither the browser nor a proxy keeps
         # a copy (a shared computer at a station; Back after signing out). A response that says
         # itself how it may be cached keeps that.
