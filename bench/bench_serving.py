@@ -169,6 +169,8 @@ class Result:
     cpu_ms: float
     notes: list[str] = field(default_factory=list)
     stale: int = 0  # commits acknowledged as out of date (a later one of the same learner came first)
+    db_cpu_ms: float = 0.0  # PostgreSQL's CPU per request (every postgres process)
+    cache_cpu_ms: float = 0.0  # Redis's
 
 
 def run_wrk(
@@ -219,9 +221,12 @@ def run_wrk(
     # Warm up (each worker loads its templates and connects), then measure.
     if warm_up:
         subprocess.run([*command[:6], "2s", *command[7:]], env=env, capture_output=True, check=False)
-    cpu_before = server.cpu_seconds()
+    cpu_before, others_before = server.cpu_seconds(), services_cpu_seconds()
     output = subprocess.run(command, env=env, capture_output=True, text=True, check=False)
     cpu = server.cpu_seconds() - cpu_before
+    others = {
+        name: seconds - others_before.get(name, 0.0) for name, seconds in services_cpu_seconds().items()
+    }
     line = next((x for x in output.stdout.splitlines() if x.startswith("RESULT ")), None)
     if line is None:
         raise SystemExit(f"wrk gave no result for {label}:\n{output.stdout}\n{output.stderr}")
@@ -241,7 +246,29 @@ def run_wrk(
         cpu * 1000 / max(requests, 1),
         [f"first answer not 2xx: {bad}"] if bad else [],
         int(values.get("stale", 0)),
+        others.get("postgres", 0.0) * 1000 / max(requests, 1),
+        others.get("redis", 0.0) * 1000 / max(requests, 1),
     )
+
+
+def services_cpu_seconds() -> dict[str, float]:
+    """User + system CPU seconds so far of every PostgreSQL and Redis process on this machine (the
+    benchmark's are the only busy ones): what a request costs them, beside the app server's."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    totals: dict[str, float] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        name = stat[stat.index("(") + 1 : stat.rindex(")")]
+        service = "postgres" if name.startswith("postgres") else "redis" if name.startswith("redis") else None
+        if service:
+            fields = stat.rsplit(")", 1)[1].split()
+            totals[service] = totals.get(service, 0.0) + (int(fields[11]) + int(fields[12])) / ticks
+    return totals
 
 
 # --- paced commits: 200 learners, each every 2 s ---------------------------------------------------
@@ -301,11 +328,14 @@ def run_paced(server: Server, learners: list[tuple[str, str, str]], every: float
             )
         )
 
-    cpu_before = server.cpu_seconds()
+    cpu_before, others_before = server.cpu_seconds(), services_cpu_seconds()
     began = time.perf_counter()
     asyncio.run(everyone())
     wall = time.perf_counter() - began
     cpu = server.cpu_seconds() - cpu_before
+    others = {
+        name: seconds - others_before.get(name, 0.0) for name, seconds in services_cpu_seconds().items()
+    }
     times = sorted(t for t, _ in out)
 
     def pct(share: float) -> float:
@@ -322,6 +352,8 @@ def run_paced(server: Server, learners: list[tuple[str, str, str]], every: float
         bad,
         0,
         cpu * 1000 / max(len(out), 1),
+        db_cpu_ms=others.get("postgres", 0.0) * 1000 / max(len(out), 1),
+        cache_cpu_ms=others.get("redis", 0.0) * 1000 / max(len(out), 1),
     )
 
 
@@ -424,15 +456,16 @@ def attempts_commits(sessions: list[str]) -> dict[int, int]:
 
 def table(results: list[Result], baseline: dict[str, Result]) -> str:
     lines = [
-        "| what | req/s | p50 ms | p95 ms | p99 ms | app CPU ms/req | requests | non-2xx | vs bare |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "| what | req/s | p50 ms | p95 ms | p99 ms | app CPU ms/req | PostgreSQL, Redis CPU ms/req"
+        " | requests | non-2xx | vs bare |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in results:
         base = baseline.get(r.label)
         ratio = f"{r.rps / base.rps:.2f}" if base else ""
         lines.append(
             f"| {r.label} | {r.rps:,.0f} | {r.p50:.1f} | {r.p95:.1f} | {r.p99:.1f} | {r.cpu_ms:.1f} | "
-            f"{r.requests:,} | {r.non2xx + r.errors} | {ratio} |"
+            f"{r.db_cpu_ms:.2f}, {r.cache_cpu_ms:.2f} | {r.requests:,} | {r.non2xx + r.errors} | {ratio} |"
         )
     return "\n".join(lines)
 
