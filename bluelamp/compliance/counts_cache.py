@@ -46,22 +46,19 @@ _standings: dict[int, Generation] = {}
 _generation = 0
 
 
-def _of(organisation_id: int) -> Generation:
-    generation = _organisations.get(organisation_id)
+def _per_organisation(family: dict[int, Generation], name: str, organisation_id: int) -> Generation:
+    generation = family.get(organisation_id)
     if generation is None:
-        generation = _organisations.setdefault(
-            organisation_id, Generation(f"compliance-counts-{organisation_id}")
-        )
+        generation = family.setdefault(organisation_id, Generation(f"compliance-{name}-{organisation_id}"))
     return generation
+
+
+def _of(organisation_id: int) -> Generation:
+    return _per_organisation(_organisations, "counts", organisation_id)
 
 
 def _standings_of(organisation_id: int) -> Generation:
-    generation = _standings.get(organisation_id)
-    if generation is None:
-        generation = _standings.setdefault(
-            organisation_id, Generation(f"compliance-standings-{organisation_id}")
-        )
-    return generation
+    return _per_organisation(_standings, "standings", organisation_id)
 
 
 def counts_version(organisation_id: int) -> str:

@@ -71,6 +71,24 @@ def _in_model_order(model: type[Model], names: tuple[str, ...]) -> list[str]:
     return [f.attname for f in model._meta.concrete_fields if f.attname in names]
 
 
+def _converters(model: type[Model], name: str) -> tuple:
+    """A selected column's expression and the converters the ORM would apply to its value."""
+    field = _field(model, name)
+    expression = field.get_col(model._meta.db_table)
+    return expression, tuple(
+        connection.ops.get_db_converters(expression) + field.get_db_converters(connection)
+    )
+
+
+def _converted(row: Sequence, converters: Sequence[tuple]) -> list:
+    """A fetched row's values as the ORM would give them to `Model.from_db`."""
+    values = list(row)
+    for index, (expression, functions) in enumerate(converters):
+        for convert in functions:
+            values[index] = convert(values[index], expression, connection)
+    return values
+
+
 @functools.cache
 def _read_statement(vendor: str) -> tuple[str, tuple, tuple]:
     """The locked read's SQL; per selected column, its expression and converters; per model,
@@ -81,15 +99,8 @@ def _read_statement(vendor: str) -> tuple[str, tuple, tuple]:
     layout = tuple((model, _in_model_order(model, names)) for model, names in _READS)
     for model, names in layout:
         for name in names:
-            field = _field(model, name)
             columns.append(_column(model, name))
-            expression = field.get_col(model._meta.db_table)
-            converters.append(
-                (
-                    expression,
-                    tuple(connection.ops.get_db_converters(expression) + field.get_db_converters(connection)),
-                )
-            )
+            converters.append(_converters(model, name))
     table = {model: quote(model._meta.db_table) for model, _ in _READS}
     # Names from the models, never from input; the values are parameters.
     sql = (
@@ -118,10 +129,7 @@ def read_locked(session_uuid, person_pk: int) -> CommitRows | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    values = list(row)
-    for index, (expression, functions) in enumerate(converters):
-        for convert in functions:
-            values[index] = convert(values[index], expression, connection)
+    values = _converted(row, converters)
     instances = {}
     start = 0
     for model, names in layout:
@@ -210,18 +218,8 @@ def remember_session(session_uuid, person_pk: int, known: KnownSession) -> None:
         _known.put(f"{session_uuid}:{person_pk}", known)
 
 
-# What the statement returns of the attempt, in the model's order (for Model.from_db).
-_RETURNED = (
-    "id",
-    "enrolment_id",
-    "sco_id",
-    "completion_status",
-    "success_status",
-    "score_scaled",
-    "score_raw",
-    "total_seconds",
-    "commits",
-)
+# What the statement returns of the attempt: what the locked read reads of it.
+_RETURNED = dict(_READS)[ScoAttempt]
 
 
 @functools.cache
@@ -238,16 +236,7 @@ def _quick_statement() -> tuple[str, tuple, list[str]]:
 
     names = _in_model_order(ScoAttempt, _RETURNED)
     returned = [col(ScoAttempt, name) for name in names]
-    converters = []
-    for name in names:
-        field = _field(ScoAttempt, name)
-        expression = field.get_col(ScoAttempt._meta.db_table)
-        converters.append(
-            (
-                expression,
-                tuple(connection.ops.get_db_converters(expression) + field.get_db_converters(connection)),
-            )
-        )
+    converters = tuple(_converters(ScoAttempt, name) for name in names)
     # Names from the models, never from input; the values are parameters.
     sql = (
         f"WITH old AS (SELECT {col(ScoSession, 'id')} AS sid, {col(ScoSession, 'session_seconds')} AS ss,"  # noqa: S608
@@ -283,7 +272,7 @@ def _quick_statement() -> tuple[str, tuple, list[str]]:
         f" {bare(ScoAttempt, 'updated_at')} = %(at)s::timestamptz"
         f" FROM old WHERE {col(ScoAttempt, 'id')} = old.aid RETURNING {', '.join(returned)}"
     )
-    return sql, tuple(converters), names
+    return sql, converters, names
 
 
 @functools.cache
@@ -354,11 +343,7 @@ def write_unless_status_changes(
             row = cursor.fetchone()
     if row is None:
         return None
-    values = list(row)
-    for index, (expression, functions) in enumerate(converters):
-        for convert in functions:
-            values[index] = convert(values[index], expression, connection)
-    attempt = ScoAttempt.from_db(connection.alias, names, values)
+    attempt = ScoAttempt.from_db(connection.alias, names, _converted(row, converters))
     attempt.cmi = data
     attempt.location, attempt.suspend_data, attempt.exit = result.location, result.suspend_data, result.exit
     attempt.updated_at = at
