@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.conf import settings
-from django.db import connection
+from django.db import InterfaceError, OperationalError, connection
 from django.db.models import Field, Model
 
 from bluelamp.core.sharedcache import LocalCopies
@@ -275,6 +275,42 @@ def _quick_statement() -> tuple[str, tuple, list[str]]:
     return sql, converters, names
 
 
+def _run_first_thing(sql: str, params: dict):
+    """The statement's row (or None), run with no check of the connection first.
+
+    Django checks a kept connection (CONN_HEALTH_CHECKS) with a SELECT 1 before a request's first
+    statement: a round trip as dear as this one. Outside a transaction the statement goes first
+    instead, and if it finds the connection closed (PostgreSQL restarted, the network cut), the
+    connection is opened again and the statement sent once more. A commit written just before
+    the connection dropped is not written twice: its sequence number is no longer ahead, so the
+    second run writes nothing and the transaction acknowledges the commit as already there."""
+    checking = connection.in_atomic_block or connection.connection is None
+    if not checking:
+        connection.health_check_done = True  # type: ignore[attr-defined]
+    try:
+        return _execute(sql, params)
+    except (OperationalError, InterfaceError):
+        lost = connection.connection is None or connection.connection.closed
+        if checking or not lost:
+            raise
+    connection.close()
+    return _execute(sql, params)
+
+
+def _execute(sql: str, params: dict):
+    with connection.cursor() as cursor:  # connected (and checked, unless just done so above)
+        if not settings.SCORM_COMMIT_PREPARED:
+            cursor.execute(sql, params)
+            return cursor.fetchone()
+        # The same wrapper (Django's, logging queries where it does) around a cursor that binds
+        # on the server and has the statement prepared: planning its joins cost PostgreSQL more
+        # than running it (0.3 against 0.04 ms).
+        with _preparing_cursor_class()(connection.connection) as preparing:
+            prepared = type(cursor)(preparing, connection)
+            prepared.execute(sql, params)
+            return prepared.fetchone()
+
+
 @functools.cache
 def _preparing_cursor_class():
     """psycopg's server-binding cursor, preparing every statement it runs (once per connection;
@@ -329,18 +365,7 @@ def write_unless_status_changes(
         "exit": result.exit,
         "max_seconds": max_seconds,
     }
-    with connection.cursor() as cursor:  # connected, and checked, as for any other statement
-        if settings.SCORM_COMMIT_PREPARED:
-            # The same wrapper (Django's, logging queries where it does) around a cursor that
-            # binds on the server and has the statement prepared: planning its joins cost
-            # PostgreSQL more than running it (0.3 against 0.04 ms).
-            with _preparing_cursor_class()(connection.connection) as preparing:
-                prepared = type(cursor)(preparing, connection)
-                prepared.execute(sql, params)
-                row = prepared.fetchone()
-        else:
-            cursor.execute(sql, params)
-            row = cursor.fetchone()
+    row = _run_first_thing(sql, params)
     if row is None:
         return None
     attempt = ScoAttempt.from_db(connection.alias, names, _converted(row, converters))

@@ -173,3 +173,38 @@ def test_someone_elses_session_is_still_not_found(postgresql, bob, dave, nationa
     with pytest.raises(Http404):
         progress.sco_commit(person=dave, session_uuid=launch.session.uuid, sequence=2, data=data, at=AT)
     assert ScoSession.objects.get(pk=launch.session.pk).last_sequence == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_connection_lost_before_the_statement_is_opened_again(postgresql, national):
+    """The statement goes first, unchecked (commit_sql._run_first_thing): when PostgreSQL has
+    dropped the kept connection meanwhile (a restart), it is opened again and the commit stored."""
+    import psycopg
+
+    course = import_course(national, code="LOST-1")
+    person, _enrolment, launch = _learner(national, course)
+    data = _cmi12("incomplete", "1", "", "", "00:00:10", None)
+    at = dt.datetime.now(dt.UTC)
+    progress.sco_commit(person=person, session_uuid=launch.session.uuid, sequence=1, data=data, at=at)
+    connection.health_check_done = False  # as at the start of a request
+    lost = connection.connection.info.backend_pid
+    settings_dict = connection.settings_dict
+    with psycopg.connect(
+        dbname=settings_dict["NAME"],
+        user=settings_dict["USER"],
+        host=settings_dict["HOST"] or None,
+        port=settings_dict["PORT"] or None,
+        autocommit=True,
+    ) as other:
+        other.execute("SELECT pg_terminate_backend(%s)", [lost])
+    outcome = progress.sco_commit(
+        person=person,
+        session_uuid=launch.session.uuid,
+        sequence=2,
+        data=data,
+        at=at + dt.timedelta(seconds=5),
+    )
+    assert outcome.stored and connection.connection.info.backend_pid != lost
+    attempt = ScoAttempt.objects.get(pk=launch.attempt.pk)
+    session = ScoSession.objects.get(pk=launch.session.pk)
+    assert (attempt.commits, session.last_sequence) == (2, 2)
