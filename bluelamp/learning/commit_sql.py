@@ -25,6 +25,7 @@ from django.db.models import Field, Model
 
 from bluelamp.core.sharedcache import LocalCopies
 from bluelamp.learning.models import Enrolment, Sco, ScoAttempt, ScormPackage, ScoSession
+from bluelamp.learning.scorm import cmi
 
 # What a commit reads of each row (model, fields in the order selected).
 _READS: tuple[tuple[type[Model], tuple[str, ...]], ...] = (
@@ -336,8 +337,6 @@ def write_unless_status_changes(
     terminate: bool,
     at,
     touch_after,
-    withdrawn: str,
-    max_seconds: Decimal,
 ) -> ScoAttempt | None:
     """Store a commit that changes no status nor score of a session known to be the learner's, in
     one statement; the attempt as written, or None if the commit is not such a one (nothing
@@ -348,7 +347,7 @@ def write_unless_status_changes(
     params = {
         "uuid": ScoSession._meta.get_field("uuid").get_db_prep_value(session_uuid, connection),
         "person": person_pk,
-        "withdrawn": withdrawn,
+        "withdrawn": Enrolment.Status.WITHDRAWN,
         "touch_after": touch_after,
         "sequence": sequence,
         "completion": result.completion_status,
@@ -363,7 +362,7 @@ def write_unless_status_changes(
         "location": result.location,
         "suspend_data": result.suspend_data,
         "exit": result.exit,
-        "max_seconds": max_seconds,
+        "max_seconds": cmi.MAX_SECONDS,
     }
     row = _run_first_thing(sql, params)
     if row is None:

@@ -376,8 +376,6 @@ def _quick_commit(person, session_uuid, known, sequence, data, terminate, at) ->
         terminate=terminate,
         at=at,
         touch_after=at - _TOUCH_AT_MOST_EVERY,
-        withdrawn=Enrolment.Status.WITHDRAWN,
-        max_seconds=cmi.MAX_SECONDS,
     )
 
 

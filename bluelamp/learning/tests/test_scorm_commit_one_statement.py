@@ -184,7 +184,7 @@ def test_a_connection_lost_before_the_statement_is_opened_again(postgresql, nati
     course = import_course(national, code="LOST-1")
     person, _enrolment, launch = _learner(national, course)
     data = _cmi12("incomplete", "1", "", "", "00:00:10", None)
-    at = dt.datetime.now(dt.UTC)
+    at = AT + dt.timedelta(minutes=1)
     progress.sco_commit(person=person, session_uuid=launch.session.uuid, sequence=1, data=data, at=at)
     connection.health_check_done = False  # as at the start of a request
     lost = connection.connection.info.backend_pid

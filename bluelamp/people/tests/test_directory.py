@@ -1,8 +1,9 @@
 """people.api.people_version: what others see of people (names, units, leaving) drawn again at
 once after any write to people, the HR import's bulk writes included; not after a sign-in."""
 
+import datetime as dt
+
 import pytest
-from django.utils import timezone
 
 from bluelamp.people.api import Person, forget_people, people_version, run_import
 from bluelamp.people.services import person_update
@@ -21,7 +22,7 @@ def test_every_write_to_a_person_moves_the_version(alice):
 
 def test_signing_in_alone_does_not_move_it(alice):
     before = people_version()
-    alice.last_login = timezone.now()
+    alice.last_login = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
     alice.save(update_fields=["last_login"])
     assert people_version() == before
 
