@@ -13,6 +13,7 @@ from bluelamp.workingtime.calendar import (
     Calendar,
     NaiveDatetimeError,
     Pause,
+    add_calendar_months,
     add_working_time,
     bank_holiday_name,
     calendar_for,
@@ -23,6 +24,9 @@ from bluelamp.workingtime.calendar import (
     is_working_time,
     next_opening,
     subtract_working_time,
+    working_day_on_or_after,
+    working_days_after,
+    working_days_between,
     working_time_between,
 )
 from bluelamp.workingtime.models import ExtraClosure
@@ -42,6 +46,7 @@ __all__ = [
     "ExtraClosure",
     "NaiveDatetimeError",
     "Pause",
+    "add_calendar_months",
     "add_working_time",
     "bank_holiday_name",
     "calendar_for",
@@ -57,5 +62,8 @@ __all__ = [
     "may_manage_closures",
     "next_opening",
     "subtract_working_time",
+    "working_day_on_or_after",
+    "working_days_after",
+    "working_days_between",
     "working_time_between",
 ]

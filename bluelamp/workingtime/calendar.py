@@ -52,6 +52,7 @@ __all__ = [
     "Calendar",
     "NaiveDatetimeError",
     "Pause",
+    "add_calendar_months",
     "add_working_time",
     "bank_holiday_name",
     "calendar_for",
@@ -62,6 +63,9 @@ __all__ = [
     "is_working_time",
     "next_opening",
     "subtract_working_time",
+    "working_day_on_or_after",
+    "working_days_after",
+    "working_days_between",
     "working_time_between",
 ]
 
@@ -90,6 +94,26 @@ _US = dt.timedelta(microseconds=1)
 _DAY_US = WORKING_DAY // _US
 # A table grows by at least this many years when a computation runs past its end.
 _GROWTH_YEARS = 5
+
+
+_ONE_DAY = dt.timedelta(days=1)
+
+
+def _check_year(day: dt.date) -> None:
+    if not FIRST_YEAR <= day.year <= LAST_YEAR:
+        raise ValueError(f"{day.isoformat()} is outside the years {FIRST_YEAR}–{LAST_YEAR} a calendar covers")
+
+
+def add_calendar_months(day: dt.date, months: int) -> dt.date:
+    """The same day of the month `months` later (or earlier, if negative); the month's last day
+    where that day does not exist (31 May + 3 months is 31 August; 30 November + 3 months is
+    28 or 29 February). Calendar months, not working time: move the result to a working day
+    with `working_day_on_or_after` where the rule says so."""
+    index = day.year * 12 + day.month - 1 + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = (dt.date(year + (month == 12), month % 12 + 1, 1) - _ONE_DAY).day
+    return dt.date(year, month, min(day.day, last))
 
 
 class NaiveDatetimeError(ValueError):
@@ -196,6 +220,36 @@ class Calendar:
 
     def is_working_day(self, day: dt.date) -> bool:
         return day.weekday() < 5 and day not in self._bank_holidays and day not in self.extra_closures
+
+    def working_day_on_or_after(self, day: dt.date) -> dt.date:
+        """`day` itself if it is a working day, else the next one."""
+        _check_year(day)
+        while not self.is_working_day(day):
+            day += _ONE_DAY
+            _check_year(day)
+        return day
+
+    def working_days_after(self, day: dt.date, count: int) -> dt.date:
+        """The `count`-th working day after `day`, which never counts itself: from a Friday, the
+        first working day after is the Monday (a bank holiday or extra closure skipped too)."""
+        if count < 1:
+            raise ValueError(f"A count of working days is a whole number from 1, not {count!r}")
+        _check_year(day)
+        for _ in range(count):
+            day = self.working_day_on_or_after(day + _ONE_DAY)
+        return day
+
+    def working_days_between(self, start: dt.date, end: dt.date) -> int:
+        """How many working days there are after `start` up to and including `end` (0 if `end` is
+        not after `start`): `working_days_after(start, n)` is the first day where this is n."""
+        _check_year(start)
+        _check_year(end)
+        count = 0
+        day = start + _ONE_DAY
+        while day <= end:
+            count += self.is_working_day(day)
+            day += _ONE_DAY
+        return count
 
     # --- instants -------------------------------------------------------------------------------
 
@@ -481,6 +535,22 @@ _bank_holidays_only: Calendar | None = None
 def is_working_day(day: dt.date, *, calendar: Calendar | None = None) -> bool:
     """A weekday that is neither an England & Wales bank holiday nor an extra closure."""
     return (calendar or default_calendar()).is_working_day(day)
+
+
+def working_day_on_or_after(day: dt.date, *, calendar: Calendar | None = None) -> dt.date:
+    """`day` if it is a working day, else the next working day (England & Wales by default)."""
+    return (calendar or default_calendar()).working_day_on_or_after(day)
+
+
+def working_days_after(day: dt.date, count: int, *, calendar: Calendar | None = None) -> dt.date:
+    """The `count`-th working day after `day` (`day` itself never counts): a notice sent on
+    `day` with a notice period of `count` working days has run by this day."""
+    return (calendar or default_calendar()).working_days_after(day, count)
+
+
+def working_days_between(start: dt.date, end: dt.date, *, calendar: Calendar | None = None) -> int:
+    """Working days after `start` up to and including `end`."""
+    return (calendar or default_calendar()).working_days_between(start, end)
 
 
 def is_working_time(when: dt.datetime, *, calendar: Calendar | None = None) -> bool:
