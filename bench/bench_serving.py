@@ -482,8 +482,8 @@ def main() -> int:
     parser.add_argument(
         "--workers",
         type=int,
-        default=(os.cpu_count() or 1) + 1,
-        help="app-server worker processes (each app)",
+        default=os.cpu_count() or 1,
+        help="app-server worker processes (each app; default, as config/gunicorn.py: one per core)",
     )
     parser.add_argument("--connections", type=int, default=20)
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run")
