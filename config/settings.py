@@ -81,6 +81,7 @@ INSTALLED_APPS = [
     "bluelamp.programmes",
     "bluelamp.operations",
     "bluelamp.servicedesk",
+    "bluelamp.changes",
     "bluelamp.site",
     "bluelamp.restapi",
 ]

@@ -15,6 +15,7 @@ urlpatterns = [
     path("people/", include("bluelamp.people.urls")),
     path("learning/", include("bluelamp.learning.urls")),
     path("service-desk/", include("bluelamp.servicedesk.urls")),
+    path("changes/", include("bluelamp.changes.urls")),
     path("compliance/", include("bluelamp.compliance.urls")),
     path("assessment/", include("bluelamp.assessment.urls")),
     path("programmes/", include("bluelamp.programmes.urls")),

@@ -1,0 +1,51 @@
+"""Changes' routes for tests/test_every_url_has_an_outsider.py: requests for change and releases
+belong to the national body's service management, so every outsider is told "not found"."""
+
+import datetime as dt
+
+from bluelamp.changes.services import ReleaseInput, RfcInput, release_create, rfc_create
+from tests.test_every_url_has_an_outsider import REFUSED, Case
+
+AT = dt.datetime(2026, 12, 7, 10, 0, tzinfo=dt.UTC)
+
+CASES = {
+    "changes/": Case(lambda w: "/changes/", REFUSED),
+    "changes/new/": Case(lambda w: "/changes/new/", REFUSED, methods=("get", "post")),
+    "changes/<>/": Case(lambda w: f"/changes/{w.rfc.reference}/", REFUSED),
+    "changes/<>/problems/": Case(
+        lambda w: f"/changes/{w.rfc.reference}/problems/", REFUSED, methods=("post",)
+    ),
+    "changes/<>/decide/": Case(lambda w: f"/changes/{w.rfc.reference}/decide/", REFUSED, methods=("post",)),
+    "changes/releases/": Case(lambda w: "/changes/releases/", REFUSED),
+    "changes/releases/new/": Case(lambda w: "/changes/releases/new/", REFUSED, methods=("get", "post")),
+    "changes/releases/<>/": Case(lambda w: f"/changes/releases/{w.release.reference}/", REFUSED),
+    "changes/releases/<>/reschedule/": Case(
+        lambda w: f"/changes/releases/{w.release.reference}/reschedule/", REFUSED, methods=("post",)
+    ),
+}
+
+
+def build(w) -> None:
+    w.rfc = rfc_create(
+        actor=None,
+        data=RfcInput(
+            title="DESKONLY change",
+            description="DESKONLY why",
+            category="known_error",
+            priority=1,
+            risk="low",
+            impact="low",
+            service="learning",
+            implementation_plan="DESKONLY how",
+            test_plan="DESKONLY test",
+            backout_plan="DESKONLY back out",
+        ),
+        at=AT,
+    )
+    w.release = release_create(
+        actor=None,
+        data=ReleaseInput(
+            title="DESKONLY release", type="minor", planned_for=dt.date(2031, 1, 6), summary="DESKONLY notes"
+        ),
+        at=AT,
+    )

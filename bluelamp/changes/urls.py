@@ -1,0 +1,9 @@
+from django.urls import include, path
+
+app_name = "changes"
+
+urlpatterns = [
+    # Before the requests for change, whose addresses are /changes/<reference>/.
+    path("releases/", include("bluelamp.changes.web.urls_releases")),
+    path("", include("bluelamp.changes.web.urls_rfcs")),
+]

@@ -1,0 +1,154 @@
+"""Forms of requests for change and releases. What belongs together (both planned times or
+neither, approved changes only, the notice period) is checked by the services, whose errors the
+views show on these fields."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django import forms
+
+from bluelamp.changes.guidance import PRIORITY_GUIDANCE, Category, ChangePriority
+from bluelamp.changes.models import ChangeRequest
+from bluelamp.changes.notice import RULES, ReleaseType
+from bluelamp.changes.services import planned_errors
+from bluelamp.core.forms import DateInput, TimeInput, join_date_time, text_area
+
+
+def _choice(
+    label: str, choices, error: str, *, radios: bool = True, help_text: str = ""
+) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        help_text=help_text,
+        widget=forms.RadioSelect if radios else forms.Select,
+        error_messages={"required": error, "invalid_choice": error},
+    )
+
+
+class RfcForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=200, error_messages={"required": "Enter a title"})
+    description = text_area("What is to change, and why", error="Enter what is to change and why", rows=5)
+    category = _choice("Category", Category.choices, "Choose a category", radios=False)
+    priority = _choice(
+        "Priority",
+        [
+            (value, f"{label}: {PRIORITY_GUIDANCE[ChangePriority(value)]}")
+            for value, label in ChangePriority.choices
+        ],
+        "Choose a priority from 1 (emergency) to 4 (low)",
+    )
+    risk = _choice("Risk", ChangeRequest.Level.choices, "Choose the risk: low, medium or high")
+    impact = _choice("Impact", ChangeRequest.Level.choices, "Choose the impact: low, medium or high")
+    service = _choice(
+        "Part of the service it touches",
+        ChangeRequest.Service.choices,
+        "Choose the part of the service the change touches",
+        radios=False,
+    )
+    implementation_plan = text_area("Implementation plan", error="Enter how the change is made", rows=4)
+    test_plan = text_area("Test plan", error="Enter how the change is tested", rows=3)
+    backout_plan = text_area("Back-out plan", error="Enter how the change is undone if it fails", rows=3)
+    start_day = forms.DateField(
+        label="Planned start (optional)",
+        required=False,
+        widget=DateInput,
+        error_messages={"invalid": "Enter the planned start as a date, for example 2027-03-15"},
+    )
+    start_time = forms.TimeField(
+        label="Start time",
+        required=False,
+        widget=TimeInput,
+        error_messages={"invalid": "Enter the start time as hours and minutes, for example 18:00"},
+    )
+    end_day = forms.DateField(
+        label="Planned end (optional)",
+        required=False,
+        widget=DateInput,
+        error_messages={"invalid": "Enter the planned end as a date, for example 2027-03-15"},
+    )
+    end_time = forms.TimeField(
+        label="End time",
+        required=False,
+        widget=TimeInput,
+        error_messages={"invalid": "Enter the end time as hours and minutes, for example 20:00"},
+    )
+
+    def clean(self):
+        # Said with the other mistakes, not after them are put right.
+        data = super().clean()
+        start, end = self.planned()
+        for name, messages in planned_errors(start, end).items():
+            field = {"planned_start": "start_day", "planned_end": "end_day"}[name]
+            if field not in self.errors:
+                self.add_error(field, messages)
+        return data
+
+    def planned(self) -> tuple[dt.datetime | None, dt.datetime | None]:
+        data = self.cleaned_data
+        return (
+            join_date_time(data.get("start_day"), data.get("start_time"), dt.time(0, 0)),
+            join_date_time(data.get("end_day"), data.get("end_time"), dt.time(23, 59)),
+        )
+
+
+class LinkProblemForm(forms.Form):
+    problem = forms.CharField(
+        label="Problem or known error it fixes",
+        help_text="Its reference, for example PRB-2026-0001.",
+        max_length=20,
+        error_messages={"required": "Enter the problem's reference, for example PRB-2026-0001"},
+    )
+
+
+class EmergencyDecisionForm(forms.Form):
+    decision = _choice(
+        "Emergency CAB decision",
+        [("approve", "Approve"), ("reject", "Reject"), ("defer", "Defer")],
+        "Choose approve, reject or defer",
+    )
+    reason = text_area("Reasons", error="Give the reasons for the decision", rows=3)
+
+
+def _type_choices():
+    return [(value, f"{label}: {RULES[value].period}' notice") for value, label in ReleaseType.choices]
+
+
+class ReleaseForm(forms.Form):
+    title = forms.CharField(label="Title", max_length=200, error_messages={"required": "Enter a title"})
+    type = _choice("Kind of release", _type_choices(), "Choose the kind of release")
+    planned_for = forms.DateField(
+        label="Goes live on",
+        widget=DateInput,
+        error_messages={
+            "required": "Enter the day the release goes live, for example 2027-03-15",
+            "invalid": "Enter the day the release goes live as a date, for example 2027-03-15",
+        },
+    )
+    summary = text_area("What changes", help_text="For the release notes licensees receive.", rows=5)
+    who_is_affected = text_area("Who is affected", required=False, rows=3)
+    faqs = text_area("Questions and answers", required=False, rows=4)
+    changes = forms.ModelMultipleChoiceField(
+        label="Approved changes it carries",
+        queryset=ChangeRequest.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose approved changes from the list"},
+    )
+    emergency_reason = text_area(
+        "Why it goes live inside its notice period (emergency changes only)",
+        required=False,
+        help_text="Only with an emergency change approved by CAB. Licensees are told this reason.",
+        rows=3,
+    )
+
+    def __init__(self, *args, changes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["changes"].queryset = changes
+        self.fields["changes"].label_from_instance = lambda c: f"{c.reference}: {c.title}"
+
+
+class RescheduleForm(forms.Form):
+    planned_for = ReleaseForm.base_fields["planned_for"]
+    emergency_reason = ReleaseForm.base_fields["emergency_reason"]

@@ -1,0 +1,12 @@
+"""Releases, under /changes/releases/ (views_releases.py)."""
+
+from django.urls import path
+
+from bluelamp.changes.web import views_releases as views
+
+urlpatterns = [
+    path("", views.release_list, name="releases"),
+    path("new/", views.release_new, name="release_new"),
+    path("<str:reference>/", views.release_detail, name="release"),
+    path("<str:reference>/reschedule/", views.release_reschedule, name="release_reschedule"),
+]

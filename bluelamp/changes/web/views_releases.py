@@ -1,0 +1,165 @@
+"""Releases, under /changes/releases/: the forward list, planning one (its day checked against the
+notice licensees must get), and one release. For national service-desk staff and CAB members to
+read; the service's leads plan them. Anyone else is told "not found"."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from bluelamp.changes import selectors, services
+from bluelamp.changes.models import Release
+from bluelamp.changes.notice import RULES, ReleaseType, earliest_release_day
+from bluelamp.changes.web import clock
+from bluelamp.changes.web.forms import ReleaseForm, RescheduleForm
+from bluelamp.core.forms import add_service_errors
+
+
+def _crumbs() -> list[dict]:
+    return [
+        {"text": "Changes", "href": reverse("changes:rfcs")},
+        {"text": "Releases", "href": reverse("changes:releases")},
+    ]
+
+
+def _notice_table(today):
+    """Each kind of release with its notice period and the earliest day it could go live if its
+    notice went today; the seed's impact on licensees, the contact centre and business admin."""
+    return [
+        {
+            "type": label,
+            "rule": RULES[value],
+            "earliest": earliest_release_day(value, today),
+        }
+        for value, label in ReleaseType.choices
+    ]
+
+
+@login_required
+def release_list(request):
+    if not selectors.may_see_changes(request.user):
+        raise Http404("No such page")
+    today = clock.today()
+    releases = selectors.release_list(request.user)
+    return render(
+        request,
+        "changes/releases/list.html",
+        {
+            "title": "Releases",
+            "upcoming": releases.exclude(status__in=[Release.Status.DEPLOYED, Release.Status.CANCELLED]),
+            "past": releases.filter(status__in=[Release.Status.DEPLOYED, Release.Status.CANCELLED]).order_by(
+                "-planned_for", "-pk"
+            )[:20],
+            "may_plan": selectors.may_manage_releases(request.user),
+            "notice": _notice_table(today),
+            "today": today,
+            "breadcrumbs": _crumbs()[:1],
+        },
+    )
+
+
+@login_required
+def release_new(request):
+    if not selectors.may_manage_releases(request.user):
+        raise Http404("No such page")
+    today = clock.today()
+    form = ReleaseForm(request.POST or None, changes=selectors.approved_unreleased(request.user))
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            release = services.release_create(
+                actor=request.user,
+                data=services.ReleaseInput(
+                    title=data["title"],
+                    type=data["type"],
+                    planned_for=data["planned_for"],
+                    summary=data["summary"],
+                    who_is_affected=data["who_is_affected"],
+                    faqs=data["faqs"],
+                    changes=tuple(data["changes"]),
+                    emergency_reason=data["emergency_reason"],
+                ),
+                at=clock.now(),
+            )
+        except PermissionDenied:
+            raise Http404("No such page") from None
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{release.reference} is planned for {release.planned_for:%-d %B %Y}.")
+            return redirect("changes:release", reference=release.reference)
+    return render(
+        request,
+        "changes/releases/form.html",
+        {
+            "title": "Plan a release",
+            "form": form if form.errors else None,
+            "release_form": form,
+            "notice": _notice_table(today),
+            "today": today,
+            "breadcrumbs": _crumbs(),
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _detail(request, release, *, form=None, status=200):
+    today = clock.today()
+    form = form or RescheduleForm(initial={"planned_for": release.planned_for})
+    notice_from = release.notice_on or today
+    return render(
+        request,
+        "changes/releases/detail.html",
+        {
+            "title": f"{release.reference}: {release.title}",
+            "release": release,
+            "rule": RULES[release.type],
+            "notice_from": notice_from,
+            "earliest": earliest_release_day(release.type, notice_from),
+            "changes": release.changes.order_by("reference"),
+            "may_plan": selectors.may_manage_releases(request.user)
+            and release.status in (Release.Status.PLANNED, Release.Status.ANNOUNCED),
+            "form": form if form.errors else None,
+            "reschedule_form": form,
+            "breadcrumbs": _crumbs(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def release_detail(request, reference):
+    return _detail(request, selectors.access_release(request.user, reference))
+
+
+@login_required
+@require_POST
+def release_reschedule(request, reference):
+    release = selectors.access_release(request.user, reference)
+    if not selectors.may_manage_releases(request.user):
+        raise Http404("No such release")
+    form = RescheduleForm(request.POST)
+    if form.is_valid():
+        try:
+            release = services.release_reschedule(
+                actor=request.user,
+                release=release,
+                planned_for=form.cleaned_data["planned_for"],
+                emergency_reason=form.cleaned_data["emergency_reason"],
+                at=clock.now(),
+            )
+        except PermissionDenied:
+            raise Http404("No such release") from None
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(
+                request, f"{release.reference} now goes live on {release.planned_for:%-d %B %Y}."
+            )
+            return redirect("changes:release", reference=release.reference)
+    return _detail(request, release, form=form, status=400)

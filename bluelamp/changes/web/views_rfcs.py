@@ -1,0 +1,189 @@
+"""Requests for change, under /changes/: the list, raising one, and one RFC (its plans, what it
+fixes, the decision). For national service-desk staff and CAB members; anyone else is told "not
+found"."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from bluelamp.changes import selectors, services
+from bluelamp.changes.guidance import CHANGE_MANAGEMENT, PRIORITY_GUIDANCE, ChangePriority
+from bluelamp.changes.models import ChangeRequest
+from bluelamp.changes.web import clock
+from bluelamp.changes.web.forms import EmergencyDecisionForm, LinkProblemForm, RfcForm
+from bluelamp.core.forms import add_service_errors
+
+PAGE_SIZE = 50
+
+
+def _require_reader(person) -> None:
+    if not selectors.may_see_changes(person):
+        raise Http404("No such page")
+
+
+def _crumbs(*more: tuple[str, str]) -> list[dict]:
+    return [{"text": "Changes", "href": reverse("changes:rfcs")}, *({"text": t, "href": h} for t, h in more)]
+
+
+@login_required
+def rfc_list(request):
+    _require_reader(request.user)
+    status = request.GET.get("status", "")
+    if status not in ChangeRequest.Status.values:
+        status = ""
+    page = Paginator(selectors.rfc_list(request.user, status=status), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "changes/rfcs/list.html",
+        {
+            "title": "Requests for change",
+            "page": page,
+            "status": status,
+            "statuses": ChangeRequest.Status.choices,
+            "guidance": CHANGE_MANAGEMENT,
+        },
+    )
+
+
+@login_required
+def rfc_new(request):
+    _require_reader(request.user)
+    form = RfcForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        start, end = form.planned()
+        data = form.cleaned_data
+        try:
+            rfc = services.rfc_create(
+                actor=request.user,
+                data=services.RfcInput(
+                    title=data["title"],
+                    description=data["description"],
+                    category=data["category"],
+                    priority=int(data["priority"]),
+                    risk=data["risk"],
+                    impact=data["impact"],
+                    service=data["service"],
+                    implementation_plan=data["implementation_plan"],
+                    test_plan=data["test_plan"],
+                    backout_plan=data["backout_plan"],
+                    planned_start=start,
+                    planned_end=end,
+                ),
+                at=clock.now(),
+            )
+        except PermissionDenied:
+            raise Http404("No such page") from None
+        except ValidationError as error:
+            add_service_errors(form, _on_form_fields(error))
+        else:
+            messages.success(request, f"{rfc.reference} is raised and awaits the CAB.")
+            return redirect("changes:rfc", reference=rfc.reference)
+    return render(
+        request,
+        "changes/rfcs/form.html",
+        {
+            "title": "Raise a request for change",
+            "form": form if form.errors else None,
+            "rfc_form": form,
+            "breadcrumbs": _crumbs(),
+            "guidance": CHANGE_MANAGEMENT,
+        },
+        status=400 if form.errors else 200,
+    )
+
+
+def _on_form_fields(error: ValidationError) -> ValidationError:
+    """The service names the planned start and end; the form asks for each as a day and a time."""
+    if not hasattr(error, "error_dict"):
+        return error
+    renamed = {
+        {"planned_start": "start_day", "planned_end": "end_day"}.get(k, k): v
+        for k, v in error.error_dict.items()
+    }
+    return ValidationError(renamed)
+
+
+def _detail(request, rfc, *, link_form=None, decision_form=None, status=200):
+    decision_form = decision_form or EmergencyDecisionForm()
+    link_form = link_form or LinkProblemForm()
+    failed = link_form if link_form.errors else decision_form if decision_form.errors else None
+    return render(
+        request,
+        "changes/rfcs/detail.html",
+        {
+            "title": f"{rfc.reference}: {rfc.title}",
+            "rfc": rfc,
+            "problems": rfc.problems.order_by("reference"),
+            "releases": rfc.releases.order_by("planned_for"),
+            "priority_guidance": PRIORITY_GUIDANCE[ChangePriority(rfc.priority)],
+            "form": failed,
+            "link_form": link_form,
+            "decision_form": decision_form,
+            "may_decide_now": selectors.may_decide_changes(request.user)
+            and rfc.priority == ChangePriority.EMERGENCY
+            and rfc.status in (ChangeRequest.Status.SUBMITTED, ChangeRequest.Status.DEFERRED),
+            "breadcrumbs": _crumbs(),
+        },
+        status=status,
+    )
+
+
+@login_required
+def rfc_detail(request, reference):
+    rfc = selectors.access_rfc(request.user, reference)
+    return _detail(request, rfc)
+
+
+@login_required
+@require_POST
+def rfc_link_problem(request, reference):
+    rfc = selectors.access_rfc(request.user, reference)
+    form = LinkProblemForm(request.POST)
+    if form.is_valid():
+        try:
+            problem = services.rfc_link_problem(
+                actor=request.user, rfc=rfc, problem_reference=form.cleaned_data["problem"], at=clock.now()
+            )
+        except PermissionDenied:
+            raise Http404("No such request for change") from None
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{problem.reference} is linked to {rfc.reference}.")
+            return redirect("changes:rfc", reference=rfc.reference)
+    return _detail(request, rfc, link_form=form, status=400)
+
+
+@login_required
+@require_POST
+def rfc_decide(request, reference):
+    rfc = selectors.access_rfc(request.user, reference)
+    if not selectors.may_decide_changes(request.user):
+        raise Http404("No such request for change")
+    form = EmergencyDecisionForm(request.POST)
+    if form.is_valid():
+        try:
+            rfc = services.rfc_decide_emergency(
+                actor=request.user,
+                rfc=rfc,
+                decision=form.cleaned_data["decision"],
+                reason=form.cleaned_data["reason"],
+                at=clock.now(),
+            )
+        except PermissionDenied:
+            raise Http404("No such request for change") from None
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"{rfc.reference} is {rfc.get_status_display().lower()}.")
+            return redirect("changes:rfc", reference=rfc.reference)
+    return _detail(request, rfc, decision_form=form, status=400)
