@@ -1,6 +1,7 @@
 """Building changes and releases in tests, through the services."""
 
 import datetime as dt
+from typing import Any
 
 from bluelamp.changes.services import ReleaseInput, RfcInput, release_create, rfc_create
 
@@ -10,7 +11,7 @@ TODAY = dt.date(2026, 12, 7)
 
 
 def rfc_input(**changes) -> RfcInput:
-    values = {
+    values: dict[str, Any] = {
         "title": "Fix the catalogue's search",
         "description": "Searching for a course code finds nothing.",
         "category": "known_error",
@@ -31,7 +32,7 @@ def make_rfc(actor=None, **changes):
 
 
 def release_input(**changes) -> ReleaseInput:
-    values = {
+    values: dict[str, Any] = {
         "title": "December release",
         "type": "major",
         "planned_for": dt.date(2027, 2, 1),
