@@ -14,7 +14,7 @@ from django.utils import timezone
 from bluelamp.changes.guidance import Category, ChangePriority
 from bluelamp.changes.notice import ReleaseType
 
-__all__ = ["ChangeRequest", "ReferenceCounter", "Release"]
+__all__ = ["CabAgendaItem", "CabMeeting", "CabRecommendation", "ChangeRequest", "ReferenceCounter", "Release"]
 
 
 class ReferenceCounter(models.Model):
@@ -97,6 +97,12 @@ class ChangeRequest(models.Model):
     emergency = models.BooleanField(
         default=False, help_text="Decided by the emergency CAB, outside a meeting: reviewed at the next one."
     )
+    decided_at_meeting = models.ForeignKey(
+        "CabMeeting", null=True, blank=True, on_delete=models.SET_NULL, related_name="decided"
+    )
+    emergency_reviewed_at = models.DateTimeField(
+        null=True, blank=True, help_text="When a CAB meeting reviewed the emergency decision."
+    )
 
     class Meta:
         ordering = ["-created_at"]
@@ -104,6 +110,88 @@ class ChangeRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.title}"
+
+
+class CabMeeting(models.Model):
+    """A meeting of the Change Advisory Board: its agenda (the changes awaiting a decision when it
+    was planned, and the emergency decisions to review), who attended, and its minutes.
+
+    Personal data: who planned it and who attended (national staff); the minutes are free text.
+    """
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", "Planned"
+        CLOSED = "closed", "Held (minutes recorded)"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    starts_at = models.DateTimeField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PLANNED)
+    attendees = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    minutes = models.TextField(blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-starts_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"CAB {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+class CabAgendaItem(models.Model):
+    """A change on a meeting's agenda: to decide, or (an emergency decision) to review.
+
+    Personal data: none beyond the decision's reasons (free text).
+    """
+
+    class Kind(models.TextChoices):
+        DECIDE = "decide", "To decide"
+        REVIEW = "review", "Emergency decision to review"
+
+    meeting = models.ForeignKey(CabMeeting, on_delete=models.CASCADE, related_name="items")
+    rfc = models.ForeignKey(ChangeRequest, on_delete=models.PROTECT, related_name="agenda_items")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    order = models.PositiveIntegerField()
+    decision = models.CharField(
+        max_length=20, blank=True, help_text="approved, rejected, deferred or reviewed"
+    )
+    reason = models.TextField(blank=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["meeting", "rfc"], name="cab_item_once")]
+
+    def __str__(self) -> str:
+        return f"{self.meeting}: {self.rfc.reference}"
+
+
+class CabRecommendation(models.Model):
+    """One CAB member's recommendation on an agenda item (their latest counts).
+
+    Personal data: the member (national staff) and their comment.
+    """
+
+    class Choice(models.TextChoices):
+        APPROVE = "approve", "Approve"
+        REJECT = "reject", "Reject"
+        DEFER = "defer", "Defer"
+
+    item = models.ForeignKey(CabAgendaItem, on_delete=models.CASCADE, related_name="recommendations")
+    member = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    recommendation = models.CharField(max_length=10, choices=Choice.choices)
+    comment = models.TextField(blank=True)
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["item", "member"], name="cab_one_recommendation")]
+
+    def __str__(self) -> str:
+        return f"{self.member}: {self.recommendation}"
 
 
 class Release(models.Model):

@@ -7,7 +7,8 @@ from django.db.models import QuerySet
 from django.http import Http404
 
 from bluelamp.changes.models import ChangeRequest, Release
-from bluelamp.organisations.api import Perm, access_for
+from bluelamp.organisations.api import DEFINITIONS, Perm, RoleAssignment, access_for
+from bluelamp.people.api import Person
 
 
 def may_see_changes(person) -> bool:
@@ -79,3 +80,15 @@ def access_release(person, reference: str) -> Release:
     if release is None:
         raise Http404("No such release")
     return release
+
+
+def cab_members():
+    """The active people who sit on the CAB: whoever holds a role with the CAB's permission
+    nationally (CAB members, the lead engineer, the IT service manager, platform administrators)."""
+    roles = [
+        role for role, definition in DEFINITIONS.items() if Perm.CHANGES_APPROVE in definition.permissions
+    ]
+    holders = RoleAssignment.objects.current().filter(role__in=roles, organisation__isnull=True)
+    return Person.objects.filter(pk__in=holders.values("person_id"), is_active=True).order_by(
+        "last_name", "first_name"
+    )

@@ -5,5 +5,6 @@ app_name = "changes"
 urlpatterns = [
     # Before the requests for change, whose addresses are /changes/<reference>/.
     path("releases/", include("bluelamp.changes.web.urls_releases")),
+    path("cab/", include("bluelamp.changes.web.urls_cab")),
     path("", include("bluelamp.changes.web.urls_rfcs")),
 ]

@@ -3,6 +3,7 @@ belong to the national body's service management, so every outsider is told "not
 
 import datetime as dt
 
+from bluelamp.changes.cab import cab_meeting_plan
 from bluelamp.changes.services import ReleaseInput, RfcInput, release_create, rfc_create
 from tests.test_every_url_has_an_outsider import REFUSED, Case
 
@@ -16,6 +17,25 @@ CASES = {
         lambda w: f"/changes/{w.rfc.reference}/problems/", REFUSED, methods=("post",)
     ),
     "changes/<>/decide/": Case(lambda w: f"/changes/{w.rfc.reference}/decide/", REFUSED, methods=("post",)),
+    "changes/cab/": Case(lambda w: "/changes/cab/", REFUSED),
+    "changes/cab/new/": Case(lambda w: "/changes/cab/new/", REFUSED, methods=("get", "post")),
+    "changes/cab/<>/": Case(lambda w: f"/changes/cab/{w.meeting.uuid}/", REFUSED),
+    "changes/cab/<>/refresh/": Case(
+        lambda w: f"/changes/cab/{w.meeting.uuid}/refresh/", REFUSED, methods=("post",)
+    ),
+    "changes/cab/<>/items/<>/recommend/": Case(
+        lambda w: f"/changes/cab/{w.meeting.uuid}/items/{w.meeting.items.get().pk}/recommend/",
+        REFUSED,
+        methods=("post",),
+    ),
+    "changes/cab/<>/items/<>/decide/": Case(
+        lambda w: f"/changes/cab/{w.meeting.uuid}/items/{w.meeting.items.get().pk}/decide/",
+        REFUSED,
+        methods=("post",),
+    ),
+    "changes/cab/<>/close/": Case(
+        lambda w: f"/changes/cab/{w.meeting.uuid}/close/", REFUSED, methods=("post",)
+    ),
     "changes/releases/": Case(lambda w: "/changes/releases/", REFUSED),
     "changes/releases/new/": Case(lambda w: "/changes/releases/new/", REFUSED, methods=("get", "post")),
     "changes/releases/<>/": Case(lambda w: f"/changes/releases/{w.release.reference}/", REFUSED),
@@ -49,3 +69,4 @@ def build(w) -> None:
         ),
         at=AT,
     )
+    w.meeting = cab_meeting_plan(actor=None, starts_at=AT, at=AT)

@@ -152,3 +152,66 @@ class ReleaseForm(forms.Form):
 class RescheduleForm(forms.Form):
     planned_for = ReleaseForm.base_fields["planned_for"]
     emergency_reason = ReleaseForm.base_fields["emergency_reason"]
+
+
+class MeetingForm(forms.Form):
+    day = forms.DateField(
+        label="Day",
+        widget=DateInput,
+        error_messages={
+            "required": "Enter the day of the meeting, for example 2027-01-12",
+            "invalid": "Enter the day of the meeting as a date, for example 2027-01-12",
+        },
+    )
+    time = forms.TimeField(
+        label="Starts at (UK time)",
+        widget=TimeInput,
+        error_messages={
+            "required": "Enter when the meeting starts, for example 10:00",
+            "invalid": "Enter when the meeting starts as hours and minutes, for example 10:00",
+        },
+    )
+
+    def starts_at(self) -> dt.datetime | None:
+        return join_date_time(self.cleaned_data.get("day"), self.cleaned_data.get("time"), dt.time(10, 0))
+
+
+class RecommendationForm(forms.Form):
+    recommendation = _choice(
+        "Your recommendation",
+        [("approve", "Approve"), ("reject", "Reject"), ("defer", "Defer")],
+        "Choose approve, reject or defer",
+    )
+    comment = text_area("Comment (optional)", required=False, rows=2)
+
+
+class CabDecisionForm(forms.Form):
+    decision = _choice(
+        "The CAB's decision",
+        [("approve", "Approve"), ("reject", "Reject"), ("defer", "Defer")],
+        "Choose approve, reject or defer",
+    )
+    reason = text_area("Reasons", error="Give the reasons for the decision", rows=3)
+
+
+class ReviewForm(forms.Form):
+    decision = forms.CharField(widget=forms.HiddenInput, initial="reviewed")
+    reason = text_area("What the review found", error="Record what the review found", rows=3)
+
+
+class CloseMeetingForm(forms.Form):
+    attendees: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label="Who attended",
+        queryset=ChangeRequest.objects.none(),  # the CAB's members, given when the form is made
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "required": "Choose who attended",
+            "invalid_choice": "Choose who attended from the list",
+        },
+    )
+    minutes = text_area("Minutes", error="Enter the minutes of the meeting", rows=8)
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = members
+        self.fields["attendees"].label_from_instance = lambda p: p.get_full_name() or p.email
