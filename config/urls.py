@@ -16,6 +16,7 @@ urlpatterns = [
     path("learning/", include("bluelamp.learning.urls")),
     path("service-desk/", include("bluelamp.servicedesk.urls")),
     path("changes/", include("bluelamp.changes.urls")),
+    path("", include("bluelamp.changes.web.urls_public")),
     path("compliance/", include("bluelamp.compliance.urls")),
     path("assessment/", include("bluelamp.assessment.urls")),
     path("programmes/", include("bluelamp.programmes.urls")),

@@ -223,6 +223,7 @@ class Release(models.Model):
         blank=True,
         help_text="Why it goes live inside its notice period (an emergency change approved by CAB).",
     )
+    deployed_at = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

@@ -21,6 +21,8 @@ from bluelamp.changes import selectors
 from bluelamp.changes.guidance import Category, ChangePriority
 from bluelamp.changes.models import ChangeRequest, ReferenceCounter, Release
 from bluelamp.changes.notice import ReleaseType, earliest_release_day, rule_for
+from bluelamp.notifications.api import email_queue, email_render
+from bluelamp.organisations.api import key_contact_emails
 from bluelamp.servicedesk.api import Problem, access_problem_for_staff
 
 Status = ChangeRequest.Status
@@ -375,3 +377,107 @@ def release_reschedule(
         after={"planned_for": release.planned_for.isoformat(), "emergency_reason": release.emergency_reason},
     )
     return release
+
+
+# --- announcing and deploying: release notes to the licensees' key contacts --------------------
+
+
+def _send_release_notes(release: Release, *, deployed: bool, on: dt.date) -> int:
+    """Queue the release notes to every key contact of every licence in force, each separately
+    (sent by a task after commit); how many."""
+    recipients = key_contact_emails(on=on)
+    rule = rule_for(release.type)
+    kind = ReleaseType(release.type).label.lower()
+    heading = (
+        f"Now live: {release.title}"
+        if deployed
+        else f"Coming on {_day(release.planned_for)}: {release.title}"
+    )
+    text, html = email_render(
+        "changes/email/release_notes",
+        {
+            "heading": heading,
+            "release": release,
+            "kind": kind,
+            "day": _day(release.planned_for),
+            "deployed": deployed,
+            "impact": rule.licensee_impact,
+        },
+    )
+    subject = f"Bluelamp release notes: {heading}"
+    for address in recipients:
+        email_queue(
+            to=[address],
+            subject=subject,
+            text=text,
+            html=html,
+            headers={"Auto-Submitted": "auto-generated"},
+            kind="changes.release_notes",
+        )
+    return len(recipients)
+
+
+@transaction.atomic
+def release_announce(*, actor, release: Release, at: dt.datetime | None = None) -> int:
+    """Send a planned release's notes to the licensees: its notice counts from today, so its day
+    must still leave the notice its type needs (or carry an approved emergency change and its
+    reason). How many key contacts it went to."""
+    _require(actor, selectors.may_manage_releases, "Only the service's leads announce releases.")
+    release = Release.objects.select_for_update().get(pk=release.pk)
+    if release.status != Release.Status.PLANNED:
+        raise ValidationError(
+            {
+                "__all__": [
+                    f"{release.reference} is {release.get_status_display().lower()}: only a planned release is announced"
+                ]
+            }
+        )
+    at = _now(at)
+    today = timezone.localdate(at)
+    data = ReleaseInput(
+        title=release.title,
+        type=release.type,
+        planned_for=release.planned_for,
+        summary=release.summary,
+        changes=tuple(release.changes.all()),
+        emergency_reason=release.emergency_reason,
+    )
+    _check_release(data, notice_on=today)
+    release.status = Release.Status.ANNOUNCED
+    release.notice_on = today
+    release.updated_at = at
+    release.save()
+    sent = _send_release_notes(release, deployed=False, on=today)
+    _audit(
+        actor,
+        "release.announce",
+        release,
+        release.reference,
+        after={"notice_on": today.isoformat(), "sent_to": sent},
+    )
+    return sent
+
+
+@transaction.atomic
+def release_deploy(*, actor, release: Release, at: dt.datetime | None = None) -> int:
+    """Record that an announced release is live: its changes are implemented, and the licensees'
+    key contacts get the notes again. How many key contacts they went to."""
+    _require(actor, selectors.may_manage_releases, "Only the service's leads record deployments.")
+    release = Release.objects.select_for_update().get(pk=release.pk)
+    if release.status != Release.Status.ANNOUNCED:
+        raise ValidationError(
+            {
+                "__all__": [
+                    f"{release.reference} is {release.get_status_display().lower()}: announce it before it goes live"
+                ]
+            }
+        )
+    at = _now(at)
+    release.status = Release.Status.DEPLOYED
+    release.deployed_at = at
+    release.updated_at = at
+    release.save()
+    release.changes.filter(status=Status.APPROVED).update(status=Status.IMPLEMENTED, updated_at=at)
+    sent = _send_release_notes(release, deployed=True, on=timezone.localdate(at))
+    _audit(actor, "release.deploy", release, release.reference, after={"sent_to": sent})
+    return sent

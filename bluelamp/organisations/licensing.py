@@ -85,3 +85,16 @@ def has_own_domain(organisation: Organisation, on: dt.date | None = None) -> boo
 
 def has_national_content(organisation: Organisation, on: dt.date | None = None) -> bool:
     return organisation_has_licence(organisation, LicenceType.DIGITAL_CONTENT_ACCESS, on)
+
+
+def key_contact_emails(on: dt.date | None = None) -> list[str]:
+    """The addresses of the key contacts of every licence in force on `on` (the licensees: they
+    receive release notes, service notices and expiry reminders), once each, sorted."""
+    from bluelamp.organisations.models import LicenceContact
+
+    day = on or today()
+    org_ids: set[int] = set()
+    for licence_type in LicenceType.values:
+        org_ids |= licensed_organisation_ids(licence_type, on=day)
+    contacts = LicenceContact.objects.filter(licence__organisation_id__in=org_ids).select_related("licence")
+    return sorted({c.email.lower() for c in contacts if c.licence.in_force_on(day)})

@@ -5,7 +5,7 @@ import datetime as dt
 
 from bluelamp.changes.cab import cab_meeting_plan
 from bluelamp.changes.services import ReleaseInput, RfcInput, release_create, rfc_create
-from tests.test_every_url_has_an_outsider import REFUSED, Case
+from tests.test_every_url_has_an_outsider import PUBLIC, REFUSED, Case
 
 AT = dt.datetime(2026, 12, 7, 10, 0, tzinfo=dt.UTC)
 
@@ -39,6 +39,17 @@ CASES = {
     "changes/releases/": Case(lambda w: "/changes/releases/", REFUSED),
     "changes/releases/new/": Case(lambda w: "/changes/releases/new/", REFUSED, methods=("get", "post")),
     "changes/releases/<>/": Case(lambda w: f"/changes/releases/{w.release.reference}/", REFUSED),
+    "changes/releases/<>/announce/": Case(
+        lambda w: f"/changes/releases/{w.release.reference}/announce/", REFUSED, methods=("post",)
+    ),
+    "changes/releases/<>/deploy/": Case(
+        lambda w: f"/changes/releases/{w.release.reference}/deploy/", REFUSED, methods=("post",)
+    ),
+    "release-notes/": Case(
+        lambda w: "/release-notes/", PUBLIC, why="the release notes of announced releases, for everyone"
+    ),
+    # Only announced and deployed releases are public: a planned one is "not found" to everyone.
+    "release-notes/<>/": Case(lambda w: f"/release-notes/{w.release.reference}/", REFUSED),
     "changes/releases/<>/reschedule/": Case(
         lambda w: f"/changes/releases/{w.release.reference}/reschedule/", REFUSED, methods=("post",)
     ),

@@ -9,4 +9,6 @@ urlpatterns = [
     path("new/", views.release_new, name="release_new"),
     path("<str:reference>/", views.release_detail, name="release"),
     path("<str:reference>/reschedule/", views.release_reschedule, name="release_reschedule"),
+    path("<str:reference>/announce/", views.release_announce, name="release_announce"),
+    path("<str:reference>/deploy/", views.release_deploy, name="release_deploy"),
 ]

@@ -163,3 +163,76 @@ def release_reschedule(request, reference):
             )
             return redirect("changes:release", reference=release.reference)
     return _detail(request, release, form=form, status=400)
+
+
+def _release_action(request, reference, action, done: str):
+    release = selectors.access_release(request.user, reference)
+    if not selectors.may_manage_releases(request.user):
+        raise Http404("No such release")
+    try:
+        sent = action(actor=request.user, release=release, at=clock.now())
+    except PermissionDenied:
+        raise Http404("No such release") from None
+    except ValidationError as error:
+        for message in error.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, done.format(reference=release.reference, sent=sent))
+    return redirect("changes:release", reference=release.reference)
+
+
+@login_required
+@require_POST
+def release_announce(request, reference):
+    return _release_action(
+        request,
+        reference,
+        services.release_announce,
+        "{reference} is announced: its notes went to {sent} key contacts.",
+    )
+
+
+@login_required
+@require_POST
+def release_deploy(request, reference):
+    return _release_action(
+        request,
+        reference,
+        services.release_deploy,
+        "{reference} is live: its notes went to {sent} key contacts.",
+    )
+
+
+# --- the public release notes --------------------------------------------------------------------
+
+PUBLIC = (Release.Status.ANNOUNCED, Release.Status.DEPLOYED)
+
+
+def public_list(request):
+    """Announced and deployed releases, for anyone (licensees, learners, the public)."""
+    releases = Release.objects.filter(status__in=PUBLIC)
+    return render(
+        request,
+        "changes/public/list.html",
+        {
+            "title": "Release notes",
+            "coming": releases.filter(status=Release.Status.ANNOUNCED).order_by("planned_for", "pk"),
+            "live": releases.filter(status=Release.Status.DEPLOYED).order_by("-planned_for", "-pk")[:50],
+        },
+    )
+
+
+def public_detail(request, reference):
+    release = Release.objects.filter(status__in=PUBLIC, reference=(reference or "").strip().upper()).first()
+    if release is None:
+        raise Http404("No such release notes")
+    return render(
+        request,
+        "changes/public/detail.html",
+        {
+            "title": f"Release notes: {release.title}",
+            "release": release,
+            "rule": RULES[release.type],
+            "breadcrumbs": [{"text": "Release notes", "href": reverse("release_notes")}],
+        },
+    )

@@ -16,14 +16,9 @@ import datetime as dt
 
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
 
-from bluelamp.organisations.api import (
-    LicenceContact,
-    LicenceType,
-    RoleAssignment,
-    licensed_organisation_ids,
-)
+from bluelamp.organisations.api import RoleAssignment
+from bluelamp.organisations.api import key_contact_emails as licensee_key_contact_emails
 from bluelamp.people.api import Person
 from bluelamp.servicedesk.incidents.models import MajorIncident
 from bluelamp.servicedesk.staff import is_desk_lead, is_desk_staff
@@ -71,12 +66,7 @@ def incident_timeline(incident: MajorIncident) -> list:
 
 def key_contact_emails(on: dt.date | None = None) -> list[str]:
     """The addresses of the key contacts of every licence in force (the licensees), once each."""
-    day = on or timezone.localdate()
-    org_ids: set[int] = set()
-    for licence_type in LicenceType.values:
-        org_ids |= licensed_organisation_ids(licence_type, on=day)
-    contacts = LicenceContact.objects.filter(licence__organisation_id__in=org_ids).select_related("licence")
-    return sorted({c.email.lower() for c in contacts if c.licence.in_force_on(day)})
+    return licensee_key_contact_emails(on)
 
 
 def role_holder_emails(*roles: str) -> list[str]:
