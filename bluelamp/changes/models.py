@@ -14,7 +14,15 @@ from django.utils import timezone
 from bluelamp.changes.guidance import Category, ChangePriority
 from bluelamp.changes.notice import ReleaseType
 
-__all__ = ["CabAgendaItem", "CabMeeting", "CabRecommendation", "ChangeRequest", "ReferenceCounter", "Release"]
+__all__ = [
+    "ChangeFreeze",
+    "CabAgendaItem",
+    "CabMeeting",
+    "CabRecommendation",
+    "ChangeRequest",
+    "ReferenceCounter",
+    "Release",
+]
 
 
 class ReferenceCounter(models.Model):
@@ -104,12 +112,48 @@ class ChangeRequest(models.Model):
         null=True, blank=True, help_text="When a CAB meeting reviewed the emergency decision."
     )
 
+    class Outcome(models.TextChoices):
+        SUCCESSFUL = "successful", "Successful"
+        WITH_ISSUES = "with_issues", "Successful with issues"
+        BACKED_OUT = "backed_out", "Backed out"
+
+    review_outcome = models.CharField(
+        "Post-implementation review", max_length=20, choices=Outcome.choices, blank=True
+    )
+    review_notes = models.TextField(blank=True)
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [models.Index(fields=["status", "-created_at"], name="rfc_status")]
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.title}"
+
+
+class ChangeFreeze(models.Model):
+    """A period when no change should be made to the live service (the year's end, an exam
+    window); a change planned inside one is flagged on the forward schedule.
+
+    Personal data: who recorded it (national staff).
+    """
+
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    reason = models.CharField(max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["starts_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.starts_on} to {self.ends_on}: {self.reason}"
 
 
 class CabMeeting(models.Model):

@@ -19,7 +19,7 @@ from django.utils import timezone
 from bluelamp.audit.api import audit_record
 from bluelamp.changes import selectors
 from bluelamp.changes.guidance import Category, ChangePriority
-from bluelamp.changes.models import ChangeRequest, ReferenceCounter, Release
+from bluelamp.changes.models import ChangeFreeze, ChangeRequest, ReferenceCounter, Release
 from bluelamp.changes.notice import ReleaseType, earliest_release_day, rule_for
 from bluelamp.notifications.api import email_queue, email_render
 from bluelamp.organisations.api import key_contact_emails
@@ -481,3 +481,68 @@ def release_deploy(*, actor, release: Release, at: dt.datetime | None = None) ->
     sent = _send_release_notes(release, deployed=True, on=timezone.localdate(at))
     _audit(actor, "release.deploy", release, release.reference, after={"sent_to": sent})
     return sent
+
+
+# --- freezes and post-implementation reviews ---------------------------------------------------
+
+
+@transaction.atomic
+def freeze_create(
+    *, actor, starts_on: dt.date | None, ends_on: dt.date | None, reason: str, at=None
+) -> ChangeFreeze:
+    """A change freeze (service leads only, or the system)."""
+    _require(actor, selectors.may_manage_releases, "Only the service's leads record change freezes.")
+    errors: dict[str, list[str]] = {}
+    if starts_on is None:
+        errors["starts_on"] = ["Enter the first day of the freeze, for example 2026-12-21"]
+    if ends_on is None:
+        errors["ends_on"] = ["Enter the last day of the freeze, for example 2027-01-04"]
+    elif starts_on is not None and ends_on < starts_on:
+        errors["ends_on"] = ["The last day must be on or after the first"]
+    if not (reason or "").strip():
+        errors["reason"] = ["Say why nothing may change then, for example “Year-end exams”"]
+    if errors:
+        raise ValidationError(errors)
+    assert starts_on is not None and ends_on is not None  # checked above
+    freeze = ChangeFreeze.objects.create(
+        starts_on=starts_on, ends_on=ends_on, reason=reason.strip(), created_by=actor, created_at=_now(at)
+    )
+    _audit(actor, "freeze.create", freeze, str(freeze), after={"reason": freeze.reason})
+    return freeze
+
+
+@transaction.atomic
+def freeze_delete(*, actor, freeze: ChangeFreeze) -> None:
+    _require(actor, selectors.may_manage_releases, "Only the service's leads remove change freezes.")
+    _audit(actor, "freeze.delete", freeze, str(freeze), before={"reason": freeze.reason})
+    freeze.delete()
+
+
+@transaction.atomic
+def rfc_review(
+    *, actor, rfc: ChangeRequest, outcome: str, notes: str, at: dt.datetime | None = None
+) -> ChangeRequest:
+    """The post-implementation review of an implemented change: successful, successful with
+    issues, or backed out (which the change success rate counts)."""
+    _require(actor, selectors.may_raise_changes, "Only service-desk staff and CAB members review changes.")
+    rfc = ChangeRequest.objects.select_for_update().get(pk=rfc.pk)
+    errors: dict[str, list[str]] = {}
+    if rfc.status != Status.IMPLEMENTED:
+        errors["outcome"] = [
+            f"{rfc.reference} is {rfc.get_status_display().lower()}: only an implemented change is reviewed"
+        ]
+    elif outcome not in ChangeRequest.Outcome.values:
+        errors["outcome"] = ["Choose successful, successful with issues, or backed out"]
+    if not (notes or "").strip():
+        errors["notes"] = ["Record what the review found"]
+    if errors:
+        raise ValidationError(errors)
+    at = _now(at)
+    rfc.review_outcome = outcome
+    rfc.review_notes = notes.strip()
+    rfc.reviewed_at = at
+    rfc.reviewed_by = actor
+    rfc.updated_at = at
+    rfc.save()
+    _audit(actor, "rfc.review", rfc, rfc.reference, after={"outcome": outcome})
+    return rfc

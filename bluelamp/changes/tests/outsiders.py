@@ -4,7 +4,7 @@ belong to the national body's service management, so every outsider is told "not
 import datetime as dt
 
 from bluelamp.changes.cab import cab_meeting_plan
-from bluelamp.changes.services import ReleaseInput, RfcInput, release_create, rfc_create
+from bluelamp.changes.services import ReleaseInput, RfcInput, freeze_create, release_create, rfc_create
 from tests.test_every_url_has_an_outsider import PUBLIC, REFUSED, Case
 
 AT = dt.datetime(2026, 12, 7, 10, 0, tzinfo=dt.UTC)
@@ -35,6 +35,12 @@ CASES = {
     ),
     "changes/cab/<>/close/": Case(
         lambda w: f"/changes/cab/{w.meeting.uuid}/close/", REFUSED, methods=("post",)
+    ),
+    "changes/<>/review/": Case(lambda w: f"/changes/{w.rfc.reference}/review/", REFUSED, methods=("post",)),
+    "changes/schedule/": Case(lambda w: "/changes/schedule/", REFUSED),
+    "changes/schedule/freezes/": Case(lambda w: "/changes/schedule/freezes/", REFUSED, methods=("post",)),
+    "changes/schedule/freezes/<>/delete/": Case(
+        lambda w: f"/changes/schedule/freezes/{w.freeze.pk}/delete/", REFUSED, methods=("post",)
     ),
     "changes/releases/": Case(lambda w: "/changes/releases/", REFUSED),
     "changes/releases/new/": Case(lambda w: "/changes/releases/new/", REFUSED, methods=("get", "post")),
@@ -81,3 +87,10 @@ def build(w) -> None:
         at=AT,
     )
     w.meeting = cab_meeting_plan(actor=None, starts_at=AT, at=AT)
+    w.freeze = freeze_create(
+        actor=None,
+        starts_on=dt.date(2031, 12, 20),
+        ends_on=dt.date(2032, 1, 3),
+        reason="DESKONLY freeze",
+        at=AT,
+    )

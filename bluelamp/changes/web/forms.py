@@ -215,3 +215,34 @@ class CloseMeetingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["attendees"].queryset = members
         self.fields["attendees"].label_from_instance = lambda p: p.get_full_name() or p.email
+
+
+class FreezeForm(forms.Form):
+    starts_on = forms.DateField(
+        label="First day",
+        widget=DateInput,
+        error_messages={
+            "required": "Enter the first day of the freeze, for example 2026-12-21",
+            "invalid": "Enter the first day of the freeze as a date, for example 2026-12-21",
+        },
+    )
+    ends_on = forms.DateField(
+        label="Last day",
+        widget=DateInput,
+        error_messages={
+            "required": "Enter the last day of the freeze, for example 2027-01-04",
+            "invalid": "Enter the last day of the freeze as a date, for example 2027-01-04",
+        },
+    )
+    reason = forms.CharField(
+        label="Why nothing may change then",
+        max_length=200,
+        error_messages={"required": "Say why nothing may change then, for example “Year-end exams”"},
+    )
+
+
+class ReviewChangeForm(forms.Form):
+    outcome = _choice(
+        "Outcome", ChangeRequest.Outcome.choices, "Choose successful, successful with issues, or backed out"
+    )
+    notes = text_area("What the review found", error="Record what the review found", rows=3)

@@ -10,4 +10,5 @@ urlpatterns = [
     path("<str:reference>/", views.rfc_detail, name="rfc"),
     path("<str:reference>/problems/", views.rfc_link_problem, name="rfc_link_problem"),
     path("<str:reference>/decide/", views.rfc_decide, name="rfc_decide"),
+    path("<str:reference>/review/", views.rfc_review, name="rfc_review"),
 ]

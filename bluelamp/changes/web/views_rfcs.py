@@ -17,7 +17,7 @@ from bluelamp.changes import selectors, services
 from bluelamp.changes.guidance import CHANGE_MANAGEMENT, PRIORITY_GUIDANCE, ChangePriority
 from bluelamp.changes.models import ChangeRequest
 from bluelamp.changes.web import clock
-from bluelamp.changes.web.forms import EmergencyDecisionForm, LinkProblemForm, RfcForm
+from bluelamp.changes.web.forms import EmergencyDecisionForm, LinkProblemForm, ReviewChangeForm, RfcForm
 from bluelamp.core.forms import add_service_errors
 
 PAGE_SIZE = 50
@@ -112,10 +112,11 @@ def _on_form_fields(error: ValidationError) -> ValidationError:
     return ValidationError(renamed)
 
 
-def _detail(request, rfc, *, link_form=None, decision_form=None, status=200):
+def _detail(request, rfc, *, link_form=None, decision_form=None, review_form=None, status=200):
     decision_form = decision_form or EmergencyDecisionForm()
     link_form = link_form or LinkProblemForm()
-    failed = link_form if link_form.errors else decision_form if decision_form.errors else None
+    review_form = review_form or ReviewChangeForm()
+    failed = next((f for f in (link_form, decision_form, review_form) if f.errors), None)
     return render(
         request,
         "changes/rfcs/detail.html",
@@ -128,6 +129,7 @@ def _detail(request, rfc, *, link_form=None, decision_form=None, status=200):
             "form": failed,
             "link_form": link_form,
             "decision_form": decision_form,
+            "review_form": review_form,
             "may_decide_now": selectors.may_decide_changes(request.user)
             and rfc.priority == ChangePriority.EMERGENCY
             and rfc.status in (ChangeRequest.Status.SUBMITTED, ChangeRequest.Status.DEFERRED),
@@ -187,3 +189,27 @@ def rfc_decide(request, reference):
             messages.success(request, f"{rfc.reference} is {rfc.get_status_display().lower()}.")
             return redirect("changes:rfc", reference=rfc.reference)
     return _detail(request, rfc, decision_form=form, status=400)
+
+
+@login_required
+@require_POST
+def rfc_review(request, reference):
+    rfc = selectors.access_rfc(request.user, reference)
+    form = ReviewChangeForm(request.POST)
+    if form.is_valid():
+        try:
+            rfc = services.rfc_review(
+                actor=request.user,
+                rfc=rfc,
+                outcome=form.cleaned_data["outcome"],
+                notes=form.cleaned_data["notes"],
+                at=clock.now(),
+            )
+        except PermissionDenied:
+            raise Http404("No such request for change") from None
+        except ValidationError as error:
+            add_service_errors(form, error)
+        else:
+            messages.success(request, f"The review of {rfc.reference} is recorded.")
+            return redirect("changes:rfc", reference=rfc.reference)
+    return _detail(request, rfc, review_form=form, status=400)
