@@ -27,6 +27,19 @@ def _choice(
     )
 
 
+def _day(label: str, what: str, example: str, *, required: bool = True) -> forms.DateField:
+    """A date box whose errors name `what` ("the day of the meeting") and give an example."""
+    return forms.DateField(
+        label=label,
+        required=required,
+        widget=DateInput,
+        error_messages={
+            "required": f"Enter {what}, for example {example}",
+            "invalid": f"Enter {what} as a date, for example {example}",
+        },
+    )
+
+
 class RfcForm(forms.Form):
     title = forms.CharField(label="Title", max_length=200, error_messages={"required": "Enter a title"})
     description = text_area("What is to change, and why", error="Enter what is to change and why", rows=5)
@@ -118,14 +131,7 @@ def _type_choices():
 class ReleaseForm(forms.Form):
     title = forms.CharField(label="Title", max_length=200, error_messages={"required": "Enter a title"})
     type = _choice("Kind of release", _type_choices(), "Choose the kind of release")
-    planned_for = forms.DateField(
-        label="Goes live on",
-        widget=DateInput,
-        error_messages={
-            "required": "Enter the day the release goes live, for example 2027-03-15",
-            "invalid": "Enter the day the release goes live as a date, for example 2027-03-15",
-        },
-    )
+    planned_for = _day("Goes live on", "the day the release goes live", "2027-03-15")
     summary = text_area("What changes", help_text="For the release notes licensees receive.", rows=5)
     who_is_affected = text_area("Who is affected", required=False, rows=3)
     faqs = text_area("Questions and answers", required=False, rows=4)
@@ -155,14 +161,7 @@ class RescheduleForm(forms.Form):
 
 
 class MeetingForm(forms.Form):
-    day = forms.DateField(
-        label="Day",
-        widget=DateInput,
-        error_messages={
-            "required": "Enter the day of the meeting, for example 2027-01-12",
-            "invalid": "Enter the day of the meeting as a date, for example 2027-01-12",
-        },
-    )
+    day = _day("Day", "the day of the meeting", "2027-01-12")
     time = forms.TimeField(
         label="Starts at (UK time)",
         widget=TimeInput,
@@ -218,22 +217,8 @@ class CloseMeetingForm(forms.Form):
 
 
 class FreezeForm(forms.Form):
-    starts_on = forms.DateField(
-        label="First day",
-        widget=DateInput,
-        error_messages={
-            "required": "Enter the first day of the freeze, for example 2026-12-21",
-            "invalid": "Enter the first day of the freeze as a date, for example 2026-12-21",
-        },
-    )
-    ends_on = forms.DateField(
-        label="Last day",
-        widget=DateInput,
-        error_messages={
-            "required": "Enter the last day of the freeze, for example 2027-01-04",
-            "invalid": "Enter the last day of the freeze as a date, for example 2027-01-04",
-        },
-    )
+    starts_on = _day("First day", "the first day of the freeze", "2026-12-21")
+    ends_on = _day("Last day", "the last day of the freeze", "2027-01-04")
     reason = forms.CharField(
         label="Why nothing may change then",
         max_length=200,

@@ -22,7 +22,10 @@ from bluelamp.changes.web.forms import (
     RecommendationForm,
     ReviewForm,
 )
+from bluelamp.changes.web.submit import through_service
 from bluelamp.core.forms import add_service_errors
+
+MISSING = "No such meeting"
 
 
 def _crumbs() -> list[dict]:
@@ -125,7 +128,7 @@ def meeting_detail(request, meeting_uuid):
 def _member_meeting(request, meeting_uuid) -> CabMeeting:
     meeting = cab.access_meeting(request.user, meeting_uuid)
     if not selectors.may_decide_changes(request.user):
-        raise Http404("No such meeting")
+        raise Http404(MISSING)
     return meeting
 
 
@@ -147,7 +150,7 @@ def meeting_refresh(request, meeting_uuid):
     try:
         added = cab.cab_agenda_refresh(actor=request.user, meeting=meeting)
     except PermissionDenied:
-        raise Http404("No such meeting") from None
+        raise Http404(MISSING) from None
     except ValidationError as error:
         for message in error.messages:
             messages.error(request, message)
@@ -163,22 +166,14 @@ def item_recommend(request, meeting_uuid, item_id):
     meeting = _member_meeting(request, meeting_uuid)
     item = _item(meeting, item_id)
     form = RecommendationForm(request.POST)
-    if form.is_valid():
-        try:
-            cab.cab_recommend(
-                actor=request.user,
-                item=item,
-                recommendation=form.cleaned_data["recommendation"],
-                comment=form.cleaned_data["comment"],
-                at=clock.now(),
-            )
-        except PermissionDenied:
-            raise Http404("No such meeting") from None
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _done(request, meeting, f"Your recommendation on {item.rfc.reference} is recorded.")
-    return _page(request, meeting, failed=form, failed_item=item, status=400)
+    made = through_service(
+        form,
+        lambda: cab.cab_recommend(actor=request.user, item=item, at=clock.now(), **form.cleaned_data),
+        missing=MISSING,
+    )
+    if made is None:
+        return _page(request, meeting, failed=form, failed_item=item, status=400)
+    return _done(request, meeting, f"Your recommendation on {item.rfc.reference} is recorded.")
 
 
 @login_required
@@ -189,23 +184,15 @@ def item_decide(request, meeting_uuid, item_id):
     form = (
         ReviewForm(request.POST) if item.kind == CabAgendaItem.Kind.REVIEW else CabDecisionForm(request.POST)
     )
-    if form.is_valid():
-        try:
-            rfc = cab.cab_decide(
-                actor=request.user,
-                item=item,
-                decision=form.cleaned_data["decision"],
-                reason=form.cleaned_data["reason"],
-                at=clock.now(),
-            )
-        except PermissionDenied:
-            raise Http404("No such meeting") from None
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            what = "reviewed" if item.kind == CabAgendaItem.Kind.REVIEW else rfc.get_status_display().lower()
-            return _done(request, meeting, f"{rfc.reference} is {what}.")
-    return _page(request, meeting, failed=form, failed_item=item, status=400)
+    rfc = through_service(
+        form,
+        lambda: cab.cab_decide(actor=request.user, item=item, at=clock.now(), **form.cleaned_data),
+        missing=MISSING,
+    )
+    if rfc is None:
+        return _page(request, meeting, failed=form, failed_item=item, status=400)
+    what = "reviewed" if item.kind == CabAgendaItem.Kind.REVIEW else rfc.get_status_display().lower()
+    return _done(request, meeting, f"{rfc.reference} is {what}.")
 
 
 @login_required
@@ -213,19 +200,13 @@ def item_decide(request, meeting_uuid, item_id):
 def meeting_close(request, meeting_uuid):
     meeting = _member_meeting(request, meeting_uuid)
     form = CloseMeetingForm(request.POST, members=selectors.cab_members())
-    if form.is_valid():
-        try:
-            cab.cab_meeting_close(
-                actor=request.user,
-                meeting=meeting,
-                minutes=form.cleaned_data["minutes"],
-                attendees=form.cleaned_data["attendees"],
-                at=clock.now(),
-            )
-        except PermissionDenied:
-            raise Http404("No such meeting") from None
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            return _done(request, meeting, "The minutes are recorded and the meeting is closed.")
-    return _page(request, meeting, failed=form, status=400)
+    closed = through_service(
+        form,
+        lambda: cab.cab_meeting_close(
+            actor=request.user, meeting=meeting, at=clock.now(), **form.cleaned_data
+        ),
+        missing=MISSING,
+    )
+    if closed is None:
+        return _page(request, meeting, failed=form, status=400)
+    return _done(request, meeting, "The minutes are recorded and the meeting is closed.")

@@ -17,6 +17,7 @@ from bluelamp.changes.models import Release
 from bluelamp.changes.notice import RULES, ReleaseType, earliest_release_day
 from bluelamp.changes.web import clock
 from bluelamp.changes.web.forms import ReleaseForm, RescheduleForm
+from bluelamp.changes.web.submit import through_service
 from bluelamp.core.forms import add_service_errors
 
 
@@ -144,25 +145,17 @@ def release_reschedule(request, reference):
     if not selectors.may_manage_releases(request.user):
         raise Http404("No such release")
     form = RescheduleForm(request.POST)
-    if form.is_valid():
-        try:
-            release = services.release_reschedule(
-                actor=request.user,
-                release=release,
-                planned_for=form.cleaned_data["planned_for"],
-                emergency_reason=form.cleaned_data["emergency_reason"],
-                at=clock.now(),
-            )
-        except PermissionDenied:
-            raise Http404("No such release") from None
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(
-                request, f"{release.reference} now goes live on {release.planned_for:%-d %B %Y}."
-            )
-            return redirect("changes:release", reference=release.reference)
-    return _detail(request, release, form=form, status=400)
+    moved = through_service(
+        form,
+        lambda: services.release_reschedule(
+            actor=request.user, release=release, at=clock.now(), **form.cleaned_data
+        ),
+        missing="No such release",
+    )
+    if moved is None:
+        return _detail(request, release, form=form, status=400)
+    messages.success(request, f"{moved.reference} now goes live on {moved.planned_for:%-d %B %Y}.")
+    return redirect("changes:release", reference=moved.reference)
 
 
 def _release_action(request, reference, action, done: str):

@@ -18,9 +18,11 @@ from bluelamp.changes.guidance import CHANGE_MANAGEMENT, PRIORITY_GUIDANCE, Chan
 from bluelamp.changes.models import ChangeRequest
 from bluelamp.changes.web import clock
 from bluelamp.changes.web.forms import EmergencyDecisionForm, LinkProblemForm, ReviewChangeForm, RfcForm
+from bluelamp.changes.web.submit import through_service
 from bluelamp.core.forms import add_service_errors
 
 PAGE_SIZE = 50
+MISSING = "No such request for change"
 
 
 def _require_reader(person) -> None:
@@ -150,19 +152,17 @@ def rfc_detail(request, reference):
 def rfc_link_problem(request, reference):
     rfc = selectors.access_rfc(request.user, reference)
     form = LinkProblemForm(request.POST)
-    if form.is_valid():
-        try:
-            problem = services.rfc_link_problem(
-                actor=request.user, rfc=rfc, problem_reference=form.cleaned_data["problem"], at=clock.now()
-            )
-        except PermissionDenied:
-            raise Http404("No such request for change") from None
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{problem.reference} is linked to {rfc.reference}.")
-            return redirect("changes:rfc", reference=rfc.reference)
-    return _detail(request, rfc, link_form=form, status=400)
+    problem = through_service(
+        form,
+        lambda: services.rfc_link_problem(
+            actor=request.user, rfc=rfc, problem_reference=form.cleaned_data["problem"], at=clock.now()
+        ),
+        missing=MISSING,
+    )
+    if problem is None:
+        return _detail(request, rfc, link_form=form, status=400)
+    messages.success(request, f"{problem.reference} is linked to {rfc.reference}.")
+    return redirect("changes:rfc", reference=rfc.reference)
 
 
 @login_required
@@ -170,25 +170,19 @@ def rfc_link_problem(request, reference):
 def rfc_decide(request, reference):
     rfc = selectors.access_rfc(request.user, reference)
     if not selectors.may_decide_changes(request.user):
-        raise Http404("No such request for change")
+        raise Http404(MISSING)
     form = EmergencyDecisionForm(request.POST)
-    if form.is_valid():
-        try:
-            rfc = services.rfc_decide_emergency(
-                actor=request.user,
-                rfc=rfc,
-                decision=form.cleaned_data["decision"],
-                reason=form.cleaned_data["reason"],
-                at=clock.now(),
-            )
-        except PermissionDenied:
-            raise Http404("No such request for change") from None
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"{rfc.reference} is {rfc.get_status_display().lower()}.")
-            return redirect("changes:rfc", reference=rfc.reference)
-    return _detail(request, rfc, decision_form=form, status=400)
+    decided = through_service(
+        form,
+        lambda: services.rfc_decide_emergency(
+            actor=request.user, rfc=rfc, at=clock.now(), **form.cleaned_data
+        ),
+        missing=MISSING,
+    )
+    if decided is None:
+        return _detail(request, rfc, decision_form=form, status=400)
+    messages.success(request, f"{decided.reference} is {decided.get_status_display().lower()}.")
+    return redirect("changes:rfc", reference=rfc.reference)
 
 
 @login_required
@@ -196,20 +190,12 @@ def rfc_decide(request, reference):
 def rfc_review(request, reference):
     rfc = selectors.access_rfc(request.user, reference)
     form = ReviewChangeForm(request.POST)
-    if form.is_valid():
-        try:
-            rfc = services.rfc_review(
-                actor=request.user,
-                rfc=rfc,
-                outcome=form.cleaned_data["outcome"],
-                notes=form.cleaned_data["notes"],
-                at=clock.now(),
-            )
-        except PermissionDenied:
-            raise Http404("No such request for change") from None
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, f"The review of {rfc.reference} is recorded.")
-            return redirect("changes:rfc", reference=rfc.reference)
-    return _detail(request, rfc, review_form=form, status=400)
+    reviewed = through_service(
+        form,
+        lambda: services.rfc_review(actor=request.user, rfc=rfc, at=clock.now(), **form.cleaned_data),
+        missing=MISSING,
+    )
+    if reviewed is None:
+        return _detail(request, rfc, review_form=form, status=400)
+    messages.success(request, f"The review of {rfc.reference} is recorded.")
+    return redirect("changes:rfc", reference=rfc.reference)
