@@ -2,7 +2,7 @@
 
 from bluelamp.core.plugins import present_parts
 
-PARTS = ("bluelamp.changes.web.nav", "bluelamp.changes.demo")
+PARTS = ("bluelamp.changes.web.nav", "bluelamp.changes.web.panels", "bluelamp.changes.demo")
 
 
 def register() -> None:

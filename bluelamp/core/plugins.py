@@ -92,6 +92,18 @@ class HomeCard:
 
 
 @dataclass(frozen=True)
+class Panel:
+    """A part one domain adds to another's page (the service desk's queue: "servicedesk.queue"),
+    placed by `order` (ascending). `context(user)` returns what `template` shows (as `panel`), or
+    None when it is not for this person. It runs on every view of that page: keep it cheap."""
+
+    section: str
+    template: str
+    order: int
+    context: Callable[[Any], dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
 class DemoCast:
     """Who the demo data is about, for a domain's demo loader: the demo's organisations by slug
     (the national body is "national") and the people it prints sign-ins for, by e-mail address."""
@@ -116,6 +128,7 @@ class _Registry:
         self.nav: dict[str, NavEntry] = {}
         self.sections: dict[str, SectionNav] = {}
         self.cards: dict[str, HomeCard] = {}
+        self.panels: dict[str, Panel] = {}
         self.jobs: dict[Frequency, dict[str, Any]] = {frequency: {} for frequency in FREQUENCIES}
         self.api_urls: dict[str, None] = {}
         self.demo_loaders: dict[str, DemoLoader] = {}
@@ -136,6 +149,11 @@ def register_section_nav(section: SectionNav) -> None:
 def register_home_cards(*cards: HomeCard) -> None:
     for card in cards:
         _registry.cards[card.template] = card
+
+
+def register_panels(*panels: Panel) -> None:
+    for panel in panels:
+        _registry.panels[panel.template] = panel
 
 
 def register_jobs(*, frequency: Frequency, tasks: Iterable[Any]) -> None:
@@ -171,6 +189,17 @@ def section_navs() -> list[SectionNav]:
 
 def home_cards() -> list[HomeCard]:
     return sorted(_registry.cards.values(), key=lambda card: card.order)
+
+
+def panels(section: str, user) -> list[tuple[str, dict[str, Any]]]:
+    """The panels other domains add to `section` for this person: (template, what it shows)."""
+    shown = []
+    for panel in sorted(_registry.panels.values(), key=lambda p: p.order):
+        if panel.section == section:
+            context = panel.context(user)
+            if context is not None:
+                shown.append((panel.template, context))
+    return shown
 
 
 def jobs(frequency: Frequency) -> list[Any]:

@@ -16,6 +16,7 @@ from markupsafe import Markup
 from bluelamp.core.forms import add_service_errors
 from bluelamp.core.fragments import cached_html, csrf_mark, fill_csrf, render_part
 from bluelamp.core.links import LinkPattern
+from bluelamp.core.plugins import panels
 from bluelamp.organisations.api import Perm, access_for
 from bluelamp.people.api import Person
 from bluelamp.servicedesk.sla import PRIORITY_MATRIX, SLA_POLICIES, Priority
@@ -331,7 +332,12 @@ def queue(request):
     return render(
         request,
         "servicedesk/tickets/queue.html",
-        {"title": "Service desk queue", "main_html": fill_csrf(main_html, request)},
+        {
+            "title": "Service desk queue",
+            "main_html": fill_csrf(main_html, request),
+            # What other domains show the desk here (changes: the coming releases' call impact).
+            "panels": panels("servicedesk.queue", request.user),
+        },
     )
 
 
