@@ -340,8 +340,9 @@ def release_reschedule(
     emergency_reason: str = "",
     at: dt.datetime | None = None,
 ) -> Release:
-    """Move a release's day. Announced, its notice counts from the day it was sent; not yet
-    announced, from today."""
+    """Move a release's day. Announced, its notice counts from the day it was sent, and the
+    licensees' key contacts are sent the notes again with the new day; not yet announced, its
+    notice counts from today."""
     _require(actor, selectors.may_manage_releases, "Only the service's leads plan releases.")
     release = Release.objects.select_for_update().get(pk=release.pk)
     if release.status in (Release.Status.DEPLOYED, Release.Status.CANCELLED):
@@ -376,23 +377,28 @@ def release_reschedule(
         before={"planned_for": before.isoformat()},
         after={"planned_for": release.planned_for.isoformat(), "emergency_reason": release.emergency_reason},
     )
+    if release.status == Release.Status.ANNOUNCED and release.planned_for != before:
+        _send_release_notes(release, deployed=False, on=timezone.localdate(at), moved_from=before)
     return release
 
 
 # --- announcing and deploying: release notes to the licensees' key contacts --------------------
 
 
-def _send_release_notes(release: Release, *, deployed: bool, on: dt.date) -> int:
+def _send_release_notes(
+    release: Release, *, deployed: bool, on: dt.date, moved_from: dt.date | None = None
+) -> int:
     """Queue the release notes to every key contact of every licence in force, each separately
     (sent by a task after commit); how many."""
     recipients = key_contact_emails(on=on)
     rule = rule_for(release.type)
     kind = ReleaseType(release.type).label.lower()
-    heading = (
-        f"Now live: {release.title}"
-        if deployed
-        else f"Coming on {_day(release.planned_for)}: {release.title}"
-    )
+    if deployed:
+        heading = f"Now live: {release.title}"
+    elif moved_from is not None:
+        heading = f"Moved from {_day(moved_from)} to {_day(release.planned_for)}: {release.title}"
+    else:
+        heading = f"Coming on {_day(release.planned_for)}: {release.title}"
     text, html = email_render(
         "changes/email/release_notes",
         {

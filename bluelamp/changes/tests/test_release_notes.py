@@ -9,7 +9,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from bluelamp.changes.models import Release
-from bluelamp.changes.services import release_announce, release_deploy, rfc_decide_emergency
+from bluelamp.changes.services import (
+    release_announce,
+    release_deploy,
+    release_reschedule,
+    rfc_decide_emergency,
+)
 from bluelamp.changes.tests.helpers import AT, make_release, make_rfc
 from bluelamp.notifications.api import OutgoingEmail
 from bluelamp.organisations.api import licence_contact_add
@@ -108,3 +113,17 @@ def test_a_lead_announces_from_the_release_page(client, signed_in, service_manag
     page = text(client.get(f"/changes/releases/{release.reference}/"))
     assert "its notes went to 2 key contacts" in page
     assert "Record that it is live" in page
+
+
+def test_moving_an_announced_release_tells_the_key_contacts(service_manager, contacts):
+    release = make_release(actor=service_manager, type="minor", planned_for=D(2026, 12, 14))
+    release_announce(actor=service_manager, release=release, at=AT)
+    with pytest.raises(ValidationError, match="Monday 14 December 2026"):  # still counted from the 7th
+        release_reschedule(actor=service_manager, release=release, planned_for=D(2026, 12, 11), at=AT)
+    release_reschedule(actor=service_manager, release=release, planned_for=D(2026, 12, 21), at=AT)
+    moved = OutgoingEmail.objects.filter(
+        subject__contains="Moved from Monday 14 December 2026 to Monday 21 December"
+    )
+    assert moved.count() == 2
+    release_reschedule(actor=service_manager, release=release, planned_for=D(2026, 12, 21), at=AT)  # no move
+    assert OutgoingEmail.objects.filter(subject__contains="Moved").count() == 2
