@@ -86,27 +86,17 @@ def cab_meeting_plan(*, actor, starts_at: dt.datetime | None, at: dt.datetime | 
         raise ValidationError({"starts_at": ["Enter when the meeting starts"]})
     at = at or timezone.now()
     meeting = CabMeeting.objects.create(starts_at=starts_at, created_by=actor, created_at=at)
-    waiting = ChangeRequest.objects.filter(status__in=WAITING).order_by("priority", "created_at", "pk")
-    order = 0
-    for rfc in awaiting_review().order_by("decided_at", "pk"):
-        order += 1
-        CabAgendaItem.objects.create(meeting=meeting, rfc=rfc, kind=CabAgendaItem.Kind.REVIEW, order=order)
-    for rfc in waiting:
-        order += 1
-        CabAgendaItem.objects.create(meeting=meeting, rfc=rfc, kind=CabAgendaItem.Kind.DECIDE, order=order)
-    _audit(actor, "plan", meeting, str(meeting), after={"starts_at": starts_at.isoformat(), "items": order})
+    items = _add_to_agenda(meeting)
+    _audit(actor, "plan", meeting, str(meeting), after={"starts_at": starts_at.isoformat(), "items": items})
     return meeting
 
 
-@transaction.atomic
-def cab_agenda_refresh(*, actor, meeting: CabMeeting) -> int:
-    """Add to a planned meeting the changes raised (or emergency decisions made) since it was
-    planned; how many were added."""
-    _require_member(actor)
-    meeting = _open(meeting)
+def _add_to_agenda(meeting: CabMeeting) -> int:
+    """Put on the agenda, after what is there, the emergency decisions to review and the changes
+    awaiting a decision (most urgent, then oldest, first) that are not on it yet; how many."""
     present = set(meeting.items.values_list("rfc_id", flat=True))
     order = meeting.items.count()
-    added = 0
+    new: list[CabAgendaItem] = []
     for kind, rfcs in (
         (CabAgendaItem.Kind.REVIEW, awaiting_review().order_by("decided_at", "pk")),
         (
@@ -116,10 +106,19 @@ def cab_agenda_refresh(*, actor, meeting: CabMeeting) -> int:
     ):
         for rfc in rfcs:
             if rfc.pk not in present:
-                order += 1
-                added += 1
                 present.add(rfc.pk)
-                CabAgendaItem.objects.create(meeting=meeting, rfc=rfc, kind=kind, order=order)
+                new.append(CabAgendaItem(meeting=meeting, rfc=rfc, kind=kind, order=order + len(new) + 1))
+    CabAgendaItem.objects.bulk_create(new)
+    return len(new)
+
+
+@transaction.atomic
+def cab_agenda_refresh(*, actor, meeting: CabMeeting) -> int:
+    """Add to a planned meeting the changes raised (or emergency decisions made) since it was
+    planned; how many were added."""
+    _require_member(actor)
+    meeting = _open(meeting)
+    added = _add_to_agenda(meeting)
     if added:
         _audit(actor, "agenda_refresh", meeting, str(meeting), after={"added": added})
     return added
