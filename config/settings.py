@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "bluelamp.operations",
     "bluelamp.servicedesk",
     "bluelamp.changes",
+    "bluelamp.availability",
     "bluelamp.site",
     "bluelamp.restapi",
 ]
@@ -257,6 +258,10 @@ COMPLIANCE_CACHE_SECONDS = env.int("COMPLIANCE_CACHE_SECONDS", default=_read_cac
 # main content as HTML, dropped by any write to a ticket, a person or a role assignment:
 # bluelamp/servicedesk/tickets/queue_cache.py, bluelamp/servicedesk/staff.py. 0: off.
 DESK_CACHE_SECONDS = env.int("DESK_CACHE_SECONDS", default=_read_cache(60))
+# A month's availability report once the month is over (its samples cannot change; a maintenance
+# window changed drops it); the month under way is kept a minute at most:
+# bluelamp/availability/reports.py. 0: off.
+AVAILABILITY_CACHE_SECONDS = env.int("AVAILABILITY_CACHE_SECONDS", default=_read_cache(86400))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.Person"
@@ -395,6 +400,13 @@ WORKER_LOST_AFTER_SECONDS = env.float("WORKER_LOST_AFTER_SECONDS", default=60.0)
 HEALTH_REQUIRED_PARTS = env.list("HEALTH_REQUIRED_PARTS", default=["database", "cache", "storage"])
 HEALTH_TASK_LAG_SECONDS = env.float("HEALTH_TASK_LAG_SECONDS", default=300.0)
 HEALTH_EMAIL_LAG_SECONDS = env.float("HEALTH_EMAIL_LAG_SECONDS", default=900.0)
+# Availability (bluelamp/availability): every minute a worker records each part's health, and
+# whether the web pages answer at AVAILABILITY_PROBE_URL (from the worker, through the load
+# balancer as people reach them; empty: the pages are not monitored). The monthly target, and
+# how many days before planned maintenance every page shows a banner.
+AVAILABILITY_PROBE_URL = env.str("AVAILABILITY_PROBE_URL", default=SITE_URL.rstrip("/") + "/health/live")
+AVAILABILITY_TARGET_PERCENT = env.float("AVAILABILITY_TARGET_PERCENT", default=98.0)
+MAINTENANCE_BANNER_DAYS = env.int("MAINTENANCE_BANNER_DAYS", default=3)
 
 # Prometheus scrapes /metrics with `Authorization: Bearer <METRICS_TOKEN>`; without a token the
 # address does not exist. Several processes: PROMETHEUS_MULTIPROC_DIR (docs/operations.md).

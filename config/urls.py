@@ -17,6 +17,8 @@ urlpatterns = [
     path("service-desk/", include("bluelamp.servicedesk.urls")),
     path("changes/", include("bluelamp.changes.urls")),
     path("", include("bluelamp.changes.web.urls_public")),
+    # /availability/… (maintenance, the monthly report) and the public /status page.
+    path("", include("bluelamp.availability.urls")),
     path("compliance/", include("bluelamp.compliance.urls")),
     path("assessment/", include("bluelamp.assessment.urls")),
     path("programmes/", include("bluelamp.programmes.urls")),

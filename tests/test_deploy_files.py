@@ -201,6 +201,7 @@ def test_every_workload_runs_the_image_as_its_non_root_user_with_the_settings_an
         "bluelamp-worker",
         "bluelamp-daily",
         "bluelamp-frequent",
+        "bluelamp-minutely",
         "bluelamp-housekeeping",
         "bluelamp-mail-poll",
         "bluelamp-backup",
@@ -395,6 +396,7 @@ def test_systemd_units_parse_and_run_as_the_bluelamp_user_hardened():
         "bluelamp-release.service",
         "bluelamp-daily.service",
         "bluelamp-frequent.service",
+        "bluelamp-minutely.service",
         "bluelamp-housekeeping.service",
         "bluelamp-mail-poll.service",
     }

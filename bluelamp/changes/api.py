@@ -1,4 +1,7 @@
-"""What other domains may use of changes and releases: nothing yet (availability will read
-releases and maintenance windows)."""
+"""What other domains may use of changes and releases: a maintenance window (availability) names
+the approved request for change it carries out, chosen from those a person may see."""
 
-__all__: list[str] = []
+from bluelamp.changes.models import ChangeRequest
+from bluelamp.changes.selectors import access_rfc, approved_unreleased
+
+__all__ = ["ChangeRequest", "access_rfc", "approved_unreleased"]

@@ -1,5 +1,5 @@
 """What domains plug into the site: header navigation, a section's own navigation, home-page
-cards, scheduled jobs, their part of the REST API and their demo data
+cards, panels on another domain's page, banners on every page, scheduled jobs, their part of the REST API and their demo data
 (docs/decisions/0010-domains-plug-in.md).
 
 Each domain registers its contributions from its AppConfig.ready() (in its own `plugins.py`);
@@ -14,8 +14,8 @@ from typing import Any, Literal
 
 from django.urls import reverse
 
-Frequency = Literal["daily", "frequent"]
-FREQUENCIES: tuple[Frequency, ...] = ("daily", "frequent")
+Frequency = Literal["daily", "frequent", "minutely"]
+FREQUENCIES: tuple[Frequency, ...] = ("daily", "frequent", "minutely")
 
 
 def _everyone(user) -> bool:
@@ -104,6 +104,17 @@ class Panel:
 
 
 @dataclass(frozen=True)
+class Banner:
+    """A notice at the top of every page a signed-in person sees (planned maintenance coming up),
+    placed by `order` (ascending). `context(user)` returns what `template` shows (as `banner`), or
+    None when there is nothing to say. It runs on every page: keep it to a process-local copy."""
+
+    template: str
+    order: int
+    context: Callable[[Any], dict[str, Any] | None]
+
+
+@dataclass(frozen=True)
 class DemoCast:
     """Who the demo data is about, for a domain's demo loader: the demo's organisations by slug
     (the national body is "national") and the people it prints sign-ins for, by e-mail address."""
@@ -129,6 +140,7 @@ class _Registry:
         self.sections: dict[str, SectionNav] = {}
         self.cards: dict[str, HomeCard] = {}
         self.panels: dict[str, Panel] = {}
+        self.banners: dict[str, Banner] = {}
         self.jobs: dict[Frequency, dict[str, Any]] = {frequency: {} for frequency in FREQUENCIES}
         self.api_urls: dict[str, None] = {}
         self.demo_loaders: dict[str, DemoLoader] = {}
@@ -156,9 +168,16 @@ def register_panels(*panels: Panel) -> None:
         _registry.panels[panel.template] = panel
 
 
+def register_banners(*banners: Banner) -> None:
+    for banner in banners:
+        _registry.banners[banner.template] = banner
+
+
 def register_jobs(*, frequency: Frequency, tasks: Iterable[Any]) -> None:
-    """Background tasks (django_tasks) that `bluelamp run-daily` or `run-frequent` enqueues, in
-    the order registered (apps in INSTALLED_APPS order)."""
+    """Background tasks (django_tasks) that `bluelamp run-daily`, `run-frequent` (every 5 minutes)
+    or `run-minutely` enqueues, in the order registered (apps in INSTALLED_APPS order). A task may
+    take its context (`@task(takes_context=True)`) to read when it was enqueued: the time it was
+    scheduled for, however late a worker runs it."""
     if frequency not in FREQUENCIES:
         raise ValueError(f"frequency {frequency!r}: use one of {', '.join(FREQUENCIES)}")
     for task in tasks:
@@ -199,6 +218,16 @@ def panels(section: str, user) -> list[tuple[str, dict[str, Any]]]:
             context = panel.context(user)
             if context is not None:
                 shown.append((panel.template, context))
+    return shown
+
+
+def banners(user) -> list[tuple[str, dict[str, Any]]]:
+    """The banners for this person's pages: (template, what it shows)."""
+    shown = []
+    for banner in sorted(_registry.banners.values(), key=lambda b: b.order):
+        context = banner.context(user)
+        if context is not None:
+            shown.append((banner.template, context))
     return shown
 
 

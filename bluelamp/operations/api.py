@@ -1,6 +1,8 @@
-"""What other domains may use of production operations: the change/release issue's status page
-reads the latest backup verification (and the health report) from here."""
+"""What other domains may use of production operations: availability's minute sample reads the
+health report (`readiness`, each part's `PartReport`, and the `overall` verdict /health/ready
+gives), and its status page the latest backup verification."""
 
 from bluelamp.operations.backups.services import latest_verification
+from bluelamp.operations.health import PartReport, overall, readiness
 
-__all__ = ["latest_verification"]
+__all__ = ["PartReport", "latest_verification", "overall", "readiness"]

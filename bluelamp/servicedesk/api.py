@@ -1,7 +1,8 @@
 """What other domains may use of the service desk: what they use today, nothing more.
 
 Problems and known errors: the `Problem` record and finding one by its reference for desk staff
-(changes link requests for change to what they fix). Tickets: the `Ticket` record, logging one, a reply (other domains' tests and journeys). The
+(changes link requests for change to what they fix). Major incidents: `major_incidents_between`, each an
+`IncidentRecord` with its service notices (availability's report and public status page). Tickets: the `Ticket` record, logging one, a reply (other domains' tests and journeys). The
 knowledge base: `article_create` (the same). SLA targets: `sla_targets` (bench/bench_sla.py; the rules are in
 bluelamp.servicedesk.sla, the arithmetic is working time's). Scheduled work: the SLA checks and
 the closing of resolved tickets (`FREQUENT_TASKS`, `DAILY_TASKS`, registered by plugins.py), and
@@ -11,6 +12,7 @@ The desk's demo data is a DemoLoader it registers itself (plugins.py), not part 
 """
 
 from bluelamp.servicedesk.inbound.tasks import mail_poll
+from bluelamp.servicedesk.incidents.selectors import IncidentRecord, major_incidents_between
 from bluelamp.servicedesk.kb.services import article_create
 from bluelamp.servicedesk.problems.models import Problem
 from bluelamp.servicedesk.problems.selectors import access_problem_for_staff
@@ -23,11 +25,13 @@ from bluelamp.servicedesk.tickets.tasks import FREQUENT as FREQUENT_TASKS
 __all__ = [
     "DAILY_TASKS",
     "FREQUENT_TASKS",
+    "IncidentRecord",
     "Problem",
     "Ticket",
     "access_problem_for_staff",
     "article_create",
     "mail_poll",
+    "major_incidents_between",
     "sla_targets",
     "ticket_create",
     "ticket_reply",

@@ -14,7 +14,7 @@ needs dropping: a role granted gives a new signature.
 from markupsafe import Markup
 
 from bluelamp.core.fragments import render_part
-from bluelamp.core.plugins import nav_entries, section_navs
+from bluelamp.core.plugins import banners, nav_entries, section_navs
 from bluelamp.organisations.api import access_signature
 
 _MOST_KEPT = 2048
@@ -33,7 +33,13 @@ def navigation(request):
         entry = entries[index]
         href = href or entry.href(user)  # an address of the person's own (their organisation's)
         nav.append({"href": href, "text": entry.label, "active": entry.active(path, href)})
-    return {"nav_items": nav, "nav_html": _drawn(nav), "section_nav": _section_navigation(request)}
+    return {
+        "nav_items": nav,
+        "nav_html": _drawn(nav),
+        "section_nav": _section_navigation(request),
+        # Notices every page carries (planned maintenance coming up): core.plugins.Banner.
+        "banners": banners(user),
+    }
 
 
 def _visible_links(user, entries) -> tuple[tuple[int, str | None], ...]:

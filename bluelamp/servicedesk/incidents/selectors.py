@@ -13,6 +13,7 @@ do not exist (404).
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -89,3 +90,49 @@ def national_people_by_email(addresses: list[str]) -> tuple[list, list[str]]:
         for p in Person.objects.filter(email__in=wanted, is_active=True, organisation__kind="national_body")
     }
     return [found[a] for a in dict.fromkeys(wanted) if a in found], [a for a in wanted if a not in found]
+
+
+@dataclass(frozen=True)
+class IncidentRecord:
+    """A major incident as other domains show it (availability's report and public status page):
+    its ticket's reference, when it began and ended, its summary, and the service notices sent
+    about it as (subject, body, posted at), oldest first. Only the notices were written for the
+    licensees: `public` says whether there are any (the status page shows only those)."""
+
+    uuid: str
+    reference: str
+    summary: str
+    declared_at: dt.datetime
+    resolved_at: dt.datetime | None
+    notices: tuple[tuple[str, str, dt.datetime], ...]
+
+    @property
+    def public(self) -> bool:
+        return bool(self.notices)
+
+
+def major_incidents_between(start: dt.datetime, end: dt.datetime) -> list[IncidentRecord]:
+    """Every major incident open at some time from `start` to `end` (declared before the end, not
+    resolved before the start), oldest first. Not scoped to a person: the caller decides who sees
+    the records (the notices went to every licensee; summaries are for staff)."""
+    incidents = (
+        MajorIncident.objects.filter(declared_at__lt=end)
+        .exclude(resolved_at__lt=start)
+        .select_related("ticket")
+        .prefetch_related("notices")
+        .order_by("declared_at", "pk")
+    )
+    return [
+        IncidentRecord(
+            uuid=str(incident.uuid),
+            reference=incident.ticket.reference,
+            summary=incident.summary,
+            declared_at=incident.declared_at,
+            resolved_at=incident.resolved_at,
+            notices=tuple(
+                (notice.subject, notice.body, notice.posted_at)
+                for notice in sorted(incident.notices.all(), key=lambda n: (n.posted_at, n.pk))
+            ),
+        )
+        for incident in incidents
+    ]
