@@ -92,6 +92,8 @@ class ChangeRequest(models.Model):
     planned_end = models.DateTimeField(null=True, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SUBMITTED)
     problems = models.ManyToManyField("servicedesk.Problem", blank=True, related_name="+")
+    # Incidents it fixes, and P4 requests whose planned work it is (the desk's tickets).
+    tickets = models.ManyToManyField("servicedesk.Ticket", blank=True, related_name="+")
     raised_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

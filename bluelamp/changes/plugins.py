@@ -2,7 +2,12 @@
 
 from bluelamp.core.plugins import present_parts
 
-PARTS = ("bluelamp.changes.web.nav", "bluelamp.changes.web.panels", "bluelamp.changes.demo")
+PARTS = (
+    "bluelamp.changes.web.nav",
+    "bluelamp.changes.web.panels",
+    "bluelamp.changes.web.ticket_panel",
+    "bluelamp.changes.demo",
+)
 
 
 def register() -> None:

@@ -23,7 +23,7 @@ from bluelamp.changes.models import ChangeFreeze, ChangeRequest, ReferenceCounte
 from bluelamp.changes.notice import ReleaseType, earliest_release_day, rule_for
 from bluelamp.notifications.api import email_queue, email_render
 from bluelamp.organisations.api import key_contact_emails
-from bluelamp.servicedesk.api import Problem, access_problem_for_staff
+from bluelamp.servicedesk.api import Problem, Ticket, access_problem_for_staff, access_ticket_for_staff
 
 Status = ChangeRequest.Status
 
@@ -167,6 +167,34 @@ def rfc_link_problem(*, actor, rfc: ChangeRequest, problem_reference: str, at: d
     ChangeRequest.objects.filter(pk=rfc.pk).update(updated_at=_now(at))
     _audit(actor, "rfc.link_problem", rfc, rfc.reference, after={"problem": problem.reference})
     return problem
+
+
+def rfc_link_ticket(*, actor, rfc: ChangeRequest, ticket_reference: str, at: dt.datetime | None = None):
+    """Link a desk ticket (by its BL- reference): an incident the change fixes, or a P4 request
+    whose planned work it is. The ticket's work page then shows the change."""
+    _require(actor, selectors.may_raise_changes, "Only service-desk staff and CAB members change RFCs.")
+    reference = (ticket_reference or "").strip().upper()
+    try:
+        if actor is None:
+            ticket = Ticket.objects.filter(reference=reference).first()
+        else:
+            ticket = access_ticket_for_staff(actor, reference)
+    except Http404:
+        ticket = None
+    if ticket is None:
+        raise ValidationError(
+            {
+                "ticket": [
+                    f"There is no ticket {reference or '(blank)'}: give a reference such as BL-2026-000123"
+                ]
+            }
+        )
+    if rfc.tickets.filter(pk=ticket.pk).exists():
+        raise ValidationError({"ticket": [f"{ticket.reference} is already linked to {rfc.reference}"]})
+    rfc.tickets.add(ticket)
+    ChangeRequest.objects.filter(pk=rfc.pk).update(updated_at=_now(at))
+    _audit(actor, "rfc.link_ticket", rfc, rfc.reference, after={"ticket": ticket.reference})
+    return ticket
 
 
 DECISIONS = {

@@ -2,7 +2,9 @@
 
 Problems and known errors: the `Problem` record and finding one by its reference for desk staff
 (changes link requests for change to what they fix). Major incidents: `major_incidents_between`, each an
-`IncidentRecord` with its service notices (availability's report and public status page). Tickets: the `Ticket` record, logging one, a reply (other domains' tests and journeys). The
+`IncidentRecord` with its service notices (availability's report and public status page). Tickets: the `Ticket` record, logging one, a reply (other domains' tests and journeys), finding one by
+its reference for desk staff, and a part on its work page (`register_ticket_extension` with a
+`TicketExtension` carrying a `TicketPanel`: changes shows the requests for change linked to it). The
 knowledge base: `article_create` (the same). SLA targets: `sla_targets` (bench/bench_sla.py; the rules are in
 bluelamp.servicedesk.sla, the arithmetic is working time's). Scheduled work: the SLA checks and
 the closing of resolved tickets (`FREQUENT_TASKS`, `DAILY_TASKS`, registered by plugins.py), and
@@ -17,7 +19,10 @@ from bluelamp.servicedesk.kb.services import article_create
 from bluelamp.servicedesk.problems.models import Problem
 from bluelamp.servicedesk.problems.selectors import access_problem_for_staff
 from bluelamp.servicedesk.sla import sla_targets
+from bluelamp.servicedesk.tickets.extensions import TicketExtension, TicketPanel
+from bluelamp.servicedesk.tickets.extensions import register as register_ticket_extension
 from bluelamp.servicedesk.tickets.models import Ticket
+from bluelamp.servicedesk.tickets.selectors import access_ticket_for_staff
 from bluelamp.servicedesk.tickets.services import ticket_create, ticket_reply
 from bluelamp.servicedesk.tickets.tasks import DAILY as DAILY_TASKS
 from bluelamp.servicedesk.tickets.tasks import FREQUENT as FREQUENT_TASKS
@@ -28,9 +33,13 @@ __all__ = [
     "IncidentRecord",
     "Problem",
     "Ticket",
+    "TicketExtension",
+    "TicketPanel",
+    "access_ticket_for_staff",
     "access_problem_for_staff",
     "article_create",
     "mail_poll",
+    "register_ticket_extension",
     "major_incidents_between",
     "sla_targets",
     "ticket_create",

@@ -16,6 +16,7 @@ CASES = {
     "changes/<>/problems/": Case(
         lambda w: f"/changes/{w.rfc.reference}/problems/", REFUSED, methods=("post",)
     ),
+    "changes/<>/tickets/": Case(lambda w: f"/changes/{w.rfc.reference}/tickets/", REFUSED, methods=("post",)),
     "changes/<>/decide/": Case(lambda w: f"/changes/{w.rfc.reference}/decide/", REFUSED, methods=("post",)),
     "changes/cab/": Case(lambda w: "/changes/cab/", REFUSED),
     "changes/cab/new/": Case(lambda w: "/changes/cab/new/", REFUSED, methods=("get", "post")),

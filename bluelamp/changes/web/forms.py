@@ -115,6 +115,15 @@ class LinkProblemForm(forms.Form):
     )
 
 
+class LinkTicketForm(forms.Form):
+    ticket = forms.CharField(
+        label="Desk ticket it fixes or delivers",
+        help_text="An incident it fixes, or a P4 request whose planned work it is: its reference, for example BL-2026-000123.",
+        max_length=20,
+        error_messages={"required": "Enter the ticket's reference, for example BL-2026-000123"},
+    )
+
+
 class EmergencyDecisionForm(forms.Form):
     decision = _choice(
         "Emergency CAB decision",

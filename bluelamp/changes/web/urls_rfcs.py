@@ -9,6 +9,7 @@ urlpatterns = [
     path("new/", views.rfc_new, name="rfc_new"),
     path("<str:reference>/", views.rfc_detail, name="rfc"),
     path("<str:reference>/problems/", views.rfc_link_problem, name="rfc_link_problem"),
+    path("<str:reference>/tickets/", views.rfc_link_ticket, name="rfc_link_ticket"),
     path("<str:reference>/decide/", views.rfc_decide, name="rfc_decide"),
     path("<str:reference>/review/", views.rfc_review, name="rfc_review"),
 ]

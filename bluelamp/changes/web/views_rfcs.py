@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -17,9 +18,16 @@ from bluelamp.changes import selectors, services
 from bluelamp.changes.guidance import CHANGE_MANAGEMENT, PRIORITY_GUIDANCE, ChangePriority
 from bluelamp.changes.models import ChangeRequest
 from bluelamp.changes.web import clock
-from bluelamp.changes.web.forms import EmergencyDecisionForm, LinkProblemForm, ReviewChangeForm, RfcForm
+from bluelamp.changes.web.forms import (
+    EmergencyDecisionForm,
+    LinkProblemForm,
+    LinkTicketForm,
+    ReviewChangeForm,
+    RfcForm,
+)
 from bluelamp.changes.web.submit import through_service
 from bluelamp.core.forms import add_service_errors
+from bluelamp.servicedesk.api import access_ticket_for_staff
 
 PAGE_SIZE = 50
 MISSING = "No such request for change"
@@ -56,32 +64,41 @@ def rfc_list(request):
     )
 
 
+def _ticket_asked_for(request):
+    """The desk ticket a change is raised from (?ticket=BL-…, the "Raise a request for change"
+    link on a ticket's work page), if the person may see it."""
+    reference = request.GET.get("ticket", "")
+    if not reference:
+        return None
+    try:
+        return access_ticket_for_staff(request.user, reference)
+    except Http404:
+        return None
+
+
 @login_required
 def rfc_new(request):
     _require_reader(request.user)
-    form = RfcForm(request.POST or None)
+    ticket = _ticket_asked_for(request)
+    initial = None
+    if ticket is not None:
+        initial = {
+            "title": ticket.subject,
+            "description": f"The work {ticket.reference} asks for:\n\n{ticket.description}",
+            "category": "enhancements",
+            "priority": "4" if ticket.priority == "P4" else "3",
+        }
+    form = RfcForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         start, end = form.planned()
         data = form.cleaned_data
         try:
-            rfc = services.rfc_create(
-                actor=request.user,
-                data=services.RfcInput(
-                    title=data["title"],
-                    description=data["description"],
-                    category=data["category"],
-                    priority=int(data["priority"]),
-                    risk=data["risk"],
-                    impact=data["impact"],
-                    service=data["service"],
-                    implementation_plan=data["implementation_plan"],
-                    test_plan=data["test_plan"],
-                    backout_plan=data["backout_plan"],
-                    planned_start=start,
-                    planned_end=end,
-                ),
-                at=clock.now(),
-            )
+            with transaction.atomic():
+                rfc = _create(request, data, start, end)
+                if ticket is not None:
+                    services.rfc_link_ticket(
+                        actor=request.user, rfc=rfc, ticket_reference=ticket.reference, at=clock.now()
+                    )
         except PermissionDenied:
             raise Http404("No such page") from None
         except ValidationError as error:
@@ -96,10 +113,32 @@ def rfc_new(request):
             "title": "Raise a request for change",
             "form": form if form.errors else None,
             "rfc_form": form,
+            "ticket": ticket,
             "breadcrumbs": _crumbs(),
             "guidance": CHANGE_MANAGEMENT,
         },
         status=400 if form.errors else 200,
+    )
+
+
+def _create(request, data, start, end) -> ChangeRequest:
+    return services.rfc_create(
+        actor=request.user,
+        data=services.RfcInput(
+            title=data["title"],
+            description=data["description"],
+            category=data["category"],
+            priority=int(data["priority"]),
+            risk=data["risk"],
+            impact=data["impact"],
+            service=data["service"],
+            implementation_plan=data["implementation_plan"],
+            test_plan=data["test_plan"],
+            backout_plan=data["backout_plan"],
+            planned_start=start,
+            planned_end=end,
+        ),
+        at=clock.now(),
     )
 
 
@@ -114,11 +153,14 @@ def _on_form_fields(error: ValidationError) -> ValidationError:
     return ValidationError(renamed)
 
 
-def _detail(request, rfc, *, link_form=None, decision_form=None, review_form=None, status=200):
+def _detail(
+    request, rfc, *, link_form=None, ticket_form=None, decision_form=None, review_form=None, status=200
+):
     decision_form = decision_form or EmergencyDecisionForm()
     link_form = link_form or LinkProblemForm()
+    ticket_form = ticket_form or LinkTicketForm()
     review_form = review_form or ReviewChangeForm()
-    failed = next((f for f in (link_form, decision_form, review_form) if f.errors), None)
+    failed = next((f for f in (link_form, ticket_form, decision_form, review_form) if f.errors), None)
     return render(
         request,
         "changes/rfcs/detail.html",
@@ -126,6 +168,8 @@ def _detail(request, rfc, *, link_form=None, decision_form=None, review_form=Non
             "title": f"{rfc.reference}: {rfc.title}",
             "rfc": rfc,
             "problems": rfc.problems.order_by("reference"),
+            "tickets": rfc.tickets.order_by("reference"),
+            "ticket_form": ticket_form,
             "releases": rfc.releases.order_by("planned_for"),
             "priority_guidance": PRIORITY_GUIDANCE[ChangePriority(rfc.priority)],
             "form": failed,
@@ -162,6 +206,24 @@ def rfc_link_problem(request, reference):
     if problem is None:
         return _detail(request, rfc, link_form=form, status=400)
     messages.success(request, f"{problem.reference} is linked to {rfc.reference}.")
+    return redirect("changes:rfc", reference=rfc.reference)
+
+
+@login_required
+@require_POST
+def rfc_link_ticket(request, reference):
+    rfc = selectors.access_rfc(request.user, reference)
+    form = LinkTicketForm(request.POST)
+    ticket = through_service(
+        form,
+        lambda: services.rfc_link_ticket(
+            actor=request.user, rfc=rfc, ticket_reference=form.cleaned_data["ticket"], at=clock.now()
+        ),
+        missing=MISSING,
+    )
+    if ticket is None:
+        return _detail(request, rfc, ticket_form=form, status=400)
+    messages.success(request, f"{ticket.reference} is linked to {rfc.reference}.")
     return redirect("changes:rfc", reference=rfc.reference)
 
 

@@ -13,6 +13,7 @@ pytestmark = pytest.mark.django_db
 def test_every_applet_that_adds_to_tickets_is_registered_in_order():
     assert [extension.name for extension in extensions.extensions()] == [
         "problems",
+        "changes",  # another domain's, through servicedesk.api: the requests for change linked
         "incidents",
         "complaints",
         "identity",
@@ -26,15 +27,21 @@ def test_each_page_lists_the_panels_of_the_applets_that_add_to_it(bob, adviser):
     work = extensions.panels("work", adviser, ticket)
     assert work["panels"] == [
         "servicedesk/problems/_ticket_panel.html",
+        "changes/panels/ticket_changes.html",
         "servicedesk/incidents/_ticket_panel.html",
         "servicedesk/complaints/_ticket_panel.html",
         "servicedesk/identity/_ticket_panel.html",
         "servicedesk/survey/_ticket_panel.html",
     ]
     # Their context joins the page's: none of them asks for a name another gives.
-    assert {"linked_problems", "major_incident", "complaint_form", "identity_form", "satisfaction"} <= set(
-        work
-    )
+    assert {
+        "linked_problems",
+        "ticket_changes",
+        "major_incident",
+        "complaint_form",
+        "identity_form",
+        "satisfaction",
+    } <= set(work)
     assert extensions.panels("requester", bob, ticket)["panels"] == [
         "servicedesk/survey/_requester_panel.html"
     ]
