@@ -135,7 +135,7 @@ def _state(window: MaintenanceWindow) -> dict:
 
 
 def _locked(window: MaintenanceWindow) -> MaintenanceWindow:
-    return MaintenanceWindow.objects.select_for_update().select_related("change").get(pk=window.pk)
+    return MaintenanceWindow.objects.select_for_update().get(pk=window.pk)
 
 
 @transaction.atomic
