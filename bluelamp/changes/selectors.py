@@ -55,9 +55,15 @@ def access_rfc(person, reference: str) -> ChangeRequest:
     return rfc
 
 
-def approved_unreleased(person) -> QuerySet[ChangeRequest]:
-    """Approved changes a release may bundle."""
+def approved_changes(person) -> QuerySet[ChangeRequest]:
+    """Approved changes not yet implemented (a maintenance window may carry one out)."""
     return rfc_list(person, status=ChangeRequest.Status.APPROVED)
+
+
+def approved_unreleased(person) -> QuerySet[ChangeRequest]:
+    """Approved changes a release may bundle: those in no release (but a cancelled one)."""
+    in_a_release = Release.objects.exclude(status=Release.Status.CANCELLED).values("changes")
+    return approved_changes(person).exclude(pk__in=in_a_release)
 
 
 def release_list(person, *, status: str = "") -> QuerySet[Release]:

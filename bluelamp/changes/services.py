@@ -284,7 +284,7 @@ def notice_problem(
     )
 
 
-def _check_release(data: ReleaseInput, *, notice_on: dt.date) -> bool:
+def _check_release(data: ReleaseInput, *, notice_on: dt.date, release: Release | None = None) -> bool:
     """Checks the input; True if the release goes live inside its notice period (an emergency)."""
     errors: dict[str, list[str]] = {}
     if not data.title.strip():
@@ -298,6 +298,14 @@ def _check_release(data: ReleaseInput, *, notice_on: dt.date) -> bool:
         errors["changes"] = [
             f"Only approved changes go into a release: {', '.join(unapproved)} is not approved"
         ]
+    others = Release.objects.filter(changes__in=data.changes).exclude(status=Release.Status.CANCELLED)
+    if release is not None:
+        others = others.exclude(pk=release.pk)
+    taken = others.values_list("changes__reference", "reference").distinct()
+    wanted = {c.reference for c in data.changes}
+    elsewhere = sorted(f"{change} is in {release}" for change, release in taken if change in wanted)
+    if elsewhere:
+        errors.setdefault("changes", []).append(f"A change goes into one release: {', '.join(elsewhere)}")
     emergency = any(
         c.priority == ChangePriority.EMERGENCY and c.status == Status.APPROVED for c in data.changes
     )
@@ -390,7 +398,7 @@ def release_reschedule(
         changes=tuple(release.changes.all()),
         emergency_reason=emergency_reason,
     )
-    inside = _check_release(data, notice_on=release.notice_on or timezone.localdate(at))
+    inside = _check_release(data, notice_on=release.notice_on or timezone.localdate(at), release=release)
     assert planned_for is not None  # checked above
     before = release.planned_for
     release.planned_for = planned_for
@@ -476,7 +484,7 @@ def release_announce(*, actor, release: Release, at: dt.datetime | None = None) 
         changes=tuple(release.changes.all()),
         emergency_reason=release.emergency_reason,
     )
-    _check_release(data, notice_on=today)
+    _check_release(data, notice_on=today, release=release)
     release.status = Release.Status.ANNOUNCED
     release.notice_on = today
     release.updated_at = at

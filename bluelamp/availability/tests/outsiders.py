@@ -18,6 +18,14 @@ CASES = {
         OWN,
         why="the service's availability, the same figures for all who read reports (Essex's administrator does)",
     ),
+    "api/v1/status/": Case(
+        lambda w: "/api/v1/status/", PUBLIC, why="the status page's contents, for monitors"
+    ),
+    "api/v1/availability/<>/": Case(
+        lambda w: "/api/v1/availability/2026-11/",
+        OWN,
+        why="the service's availability, the same figures for all who read reports (Essex's administrator does)",
+    ),
     "availability/maintenance/": Case(lambda w: "/availability/maintenance/", REFUSED),
     "availability/maintenance/new/": Case(
         lambda w: "/availability/maintenance/new/", REFUSED, methods=("get", "post")

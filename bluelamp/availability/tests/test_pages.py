@@ -302,3 +302,47 @@ def test_a_lead_plans_announces_moves_and_cancels_maintenance(client, signed_in,
     assert "is cancelled. The key contacts were told (1 e-mails)." in text(cancelled)
     listing = text(client.get("/availability/maintenance/"))
     assert "No maintenance is planned." in listing and "Cancelled" in listing
+
+
+# --- the REST API ---------------------------------------------------------------------------------------
+
+
+def test_the_status_is_public_in_the_api(client, service_manager, monkeypatch):
+    monkeypatch.setattr("bluelamp.availability.rest.views.now", lambda: AT)
+    samples(AT - dt.timedelta(minutes=1), 1, database={0: "down"})
+    window = make_window(actor=service_manager)
+    maintenance_announce(actor=service_manager, window=window, at=AT)
+    body = client.get("/api/v1/status/").json()
+    assert body["status"] == "down" and body["headline"] == "Bluelamp is not working"
+    assert body["checked_at"] == "2026-12-07T09:59:00Z"
+    database = next(p for p in body["parts"] if p["name"] == "database")
+    assert database == {"name": "database", "label": "Database", "state": "down", "message": ""}
+    assert [(m["title"], m["starts_at"]) for m in body["maintenance"]] == [
+        ("Database upgrade", "2026-12-12T22:00:00Z")
+    ]
+    assert body["incidents"] == []
+
+
+def test_a_months_figures_in_the_api(client, signed_in, service_manager, bob, november, monkeypatch):
+    monkeypatch.setattr("bluelamp.availability.rest.views.now", lambda: AT)
+    signed_in(service_manager)
+    body = client.get("/api/v1/availability/2026-11/").json()
+    assert body["month"] == "2026-11" and body["complete"] is True and body["target"] == 98.0
+    assert body["service"]["minutes"] == {
+        "counted": 2820,
+        "available": 2790,
+        "down": 30,
+        "not_checked": 0,
+        "maintenance": 60,
+        "maintenance_unavailable": 40,
+        "percent": pytest.approx(98.936, abs=0.001),
+    }
+    assert body["service"]["target_met"] is True
+    assert [(o["down"], o["planned"], o["maintenance"]) for o in body["outages"]] == [
+        (30, False, []),
+        (40, True, ["Database upgrade"]),
+    ]
+    assert client.get("/api/v1/availability/2026-13/").status_code == 404
+    assert client.get("/api/v1/availability/2027-01/").status_code == 404
+    signed_in(bob)
+    assert client.get("/api/v1/availability/2026-11/").status_code == 404

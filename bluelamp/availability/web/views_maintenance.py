@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 from bluelamp.availability import selectors, services
 from bluelamp.availability.web import clock
 from bluelamp.availability.web.forms import CancelForm, WindowForm
-from bluelamp.changes.api import approved_unreleased
+from bluelamp.changes.api import approved_changes
 from bluelamp.core.forms import add_service_errors
 
 MISSING = "No such maintenance window"
@@ -55,7 +55,7 @@ def maintenance_list(request):
 
 
 def _changes(user, window=None) -> list:
-    changes = list(approved_unreleased(user))
+    changes = list(approved_changes(user))
     if window is not None and window.change_id and window.change not in changes:
         changes.insert(0, window.change)
     return changes

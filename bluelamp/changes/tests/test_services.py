@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from bluelamp.audit.api import AuditEvent
 from bluelamp.changes.models import ChangeRequest, Release
 from bluelamp.changes.services import (
+    release_announce,
     release_create,
     release_reschedule,
     rfc_create,
@@ -158,3 +159,23 @@ def test_rescheduling_counts_from_today_until_announced(service_manager):
     moved = release_reschedule(actor=service_manager, release=release, planned_for=D(2026, 12, 16), at=later)
     assert moved.planned_for == D(2026, 12, 16)
     assert AuditEvent.objects.filter(action="changes.release.reschedule").count() == 1
+
+
+def test_a_change_goes_into_one_release(service_manager):
+    from bluelamp.changes.selectors import approved_unreleased
+
+    rfc = make_rfc()
+    ChangeRequest.objects.filter(pk=rfc.pk).update(status="approved")
+    rfc.refresh_from_db()
+    first = make_release(actor=service_manager, changes=(rfc,))
+    assert list(approved_unreleased(service_manager)) == []
+    with pytest.raises(ValidationError) as excinfo:
+        make_release(actor=service_manager, title="Another", changes=(rfc,))
+    assert excinfo.value.message_dict["changes"] == [
+        f"A change goes into one release: {rfc.reference} is in {first.reference}"
+    ]
+    # Its own release still announces; a cancelled release lets the change go.
+    release_announce(actor=service_manager, release=first, at=AT)
+    Release.objects.filter(pk=first.pk).update(status="cancelled")
+    assert list(approved_unreleased(service_manager)) == [rfc]
+    assert make_release(actor=service_manager, title="Again", changes=(rfc,)).changes.get() == rfc

@@ -50,6 +50,8 @@ EXPECTED = {
     "/api/v1/my-grades/": {"get"},
     "/api/v1/certificates/": {"get"},
     "/api/v1/certificates/verify/{code}": {"get"},
+    "/api/v1/status/": {"get"},
+    "/api/v1/availability/{month}/": {"get"},
     "/api/v1/credentials/{credential_id}/": {"get"},
     "/api/v1/programmes/": {"get"},
     "/api/v1/programmes/{id}/": {"get"},

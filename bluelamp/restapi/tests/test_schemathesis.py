@@ -195,6 +195,7 @@ def api_world(national, kent, essex, alice, bob, charlie, kent_world, essex_worl
         "credentials": str(certificate.uuid),
         "programmes": str(programme.uuid),
         "programme-places": str(place.uuid),
+        "availability": "2026-11",  # /availability/{month}/
     }
     references = {
         "organisation": "kent",
