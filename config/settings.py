@@ -262,6 +262,9 @@ DESK_CACHE_SECONDS = env.int("DESK_CACHE_SECONDS", default=_read_cache(60))
 # window changed drops it); the month under way is kept a minute at most:
 # bluelamp/availability/reports.py. 0: off.
 AVAILABILITY_CACHE_SECONDS = env.int("AVAILABILITY_CACHE_SECONDS", default=_read_cache(86400))
+# The announced maintenance every signed-in page's banner reads, kept in each process (and dropped
+# by any maintenance write): bluelamp/availability/banner.py. 0: read on every page.
+MAINTENANCE_BANNER_CACHE_SECONDS = env.int("MAINTENANCE_BANNER_CACHE_SECONDS", default=_read_cache(60))
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "people.Person"

@@ -141,60 +141,45 @@ def rfc_create(*, actor, data: RfcInput, at: dt.datetime | None = None) -> Chang
     return rfc
 
 
+def _link(actor, rfc: ChangeRequest, *, what: str, reference: str, example: str, records, find, linked, at):
+    """Link the desk's record `reference` (found by `find` for staff, in `records` for the system)
+    to `rfc` through its `linked` many-to-many; `what` names it in errors, the form's field and the
+    audit."""
+    _require(actor, selectors.may_raise_changes, "Only service-desk staff and CAB members change RFCs.")
+    reference = (reference or "").strip().upper()
+    try:
+        record = records.filter(reference=reference).first() if actor is None else find(actor, reference)
+    except Http404:
+        record = None
+    if record is None:
+        raise ValidationError(
+            {what: [f"There is no {what} {reference or '(blank)'}: give a reference such as {example}"]}
+        )
+    if linked.filter(pk=record.pk).exists():
+        raise ValidationError({what: [f"{record.reference} is already linked to {rfc.reference}"]})
+    linked.add(record)
+    ChangeRequest.objects.filter(pk=rfc.pk).update(updated_at=_now(at))
+    _audit(actor, f"rfc.link_{what}", rfc, rfc.reference, after={what: record.reference})
+    return record
+
+
 @transaction.atomic
 def rfc_link_problem(*, actor, rfc: ChangeRequest, problem_reference: str, at: dt.datetime | None = None):
     """Link a problem or known error (by its PRB- reference) that the change fixes."""
-    _require(actor, selectors.may_raise_changes, "Only service-desk staff and CAB members change RFCs.")
-    reference = (problem_reference or "").strip().upper()
-    try:
-        if actor is None:
-            problem = Problem.objects.filter(reference=reference).first()
-        else:
-            problem = access_problem_for_staff(actor, reference)
-    except Http404:
-        problem = None
-    if problem is None:
-        raise ValidationError(
-            {
-                "problem": [
-                    f"There is no problem {reference or '(blank)'}: give a reference such as PRB-2026-0001"
-                ]
-            }
-        )
-    if rfc.problems.filter(pk=problem.pk).exists():
-        raise ValidationError({"problem": [f"{problem.reference} is already linked to {rfc.reference}"]})
-    rfc.problems.add(problem)
-    ChangeRequest.objects.filter(pk=rfc.pk).update(updated_at=_now(at))
-    _audit(actor, "rfc.link_problem", rfc, rfc.reference, after={"problem": problem.reference})
-    return problem
+    return _link(
+        actor, rfc, what="problem", reference=problem_reference, example="PRB-2026-0001",
+        records=Problem.objects, find=access_problem_for_staff, linked=rfc.problems, at=at,
+    )  # fmt: skip
 
 
+@transaction.atomic
 def rfc_link_ticket(*, actor, rfc: ChangeRequest, ticket_reference: str, at: dt.datetime | None = None):
     """Link a desk ticket (by its BL- reference): an incident the change fixes, or a P4 request
     whose planned work it is. The ticket's work page then shows the change."""
-    _require(actor, selectors.may_raise_changes, "Only service-desk staff and CAB members change RFCs.")
-    reference = (ticket_reference or "").strip().upper()
-    try:
-        if actor is None:
-            ticket = Ticket.objects.filter(reference=reference).first()
-        else:
-            ticket = access_ticket_for_staff(actor, reference)
-    except Http404:
-        ticket = None
-    if ticket is None:
-        raise ValidationError(
-            {
-                "ticket": [
-                    f"There is no ticket {reference or '(blank)'}: give a reference such as BL-2026-000123"
-                ]
-            }
-        )
-    if rfc.tickets.filter(pk=ticket.pk).exists():
-        raise ValidationError({"ticket": [f"{ticket.reference} is already linked to {rfc.reference}"]})
-    rfc.tickets.add(ticket)
-    ChangeRequest.objects.filter(pk=rfc.pk).update(updated_at=_now(at))
-    _audit(actor, "rfc.link_ticket", rfc, rfc.reference, after={"ticket": ticket.reference})
-    return ticket
+    return _link(
+        actor, rfc, what="ticket", reference=ticket_reference, example="BL-2026-000123",
+        records=Ticket.objects, find=access_ticket_for_staff, linked=rfc.tickets, at=at,
+    )  # fmt: skip
 
 
 DECISIONS = {

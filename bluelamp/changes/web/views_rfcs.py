@@ -191,40 +191,39 @@ def rfc_detail(request, reference):
     return _detail(request, rfc)
 
 
-@login_required
-@require_POST
-def rfc_link_problem(request, reference):
+def _link(request, reference, *, form_class, field: str, service, form_name: str):
+    """Link the desk's record named on the posted form (a problem, a ticket) to the change."""
     rfc = selectors.access_rfc(request.user, reference)
-    form = LinkProblemForm(request.POST)
-    problem = through_service(
+    form = form_class(request.POST)
+    linked = through_service(
         form,
-        lambda: services.rfc_link_problem(
-            actor=request.user, rfc=rfc, problem_reference=form.cleaned_data["problem"], at=clock.now()
+        lambda: service(
+            actor=request.user, rfc=rfc, at=clock.now(), **{f"{field}_reference": form.cleaned_data[field]}
         ),
         missing=MISSING,
     )
-    if problem is None:
-        return _detail(request, rfc, link_form=form, status=400)
-    messages.success(request, f"{problem.reference} is linked to {rfc.reference}.")
+    if linked is None:
+        return _detail(request, rfc, status=400, **{form_name: form})
+    messages.success(request, f"{linked.reference} is linked to {rfc.reference}.")
     return redirect("changes:rfc", reference=rfc.reference)
+
+
+@login_required
+@require_POST
+def rfc_link_problem(request, reference):
+    return _link(
+        request, reference, form_class=LinkProblemForm, field="problem", service=services.rfc_link_problem,
+        form_name="link_form",
+    )  # fmt: skip
 
 
 @login_required
 @require_POST
 def rfc_link_ticket(request, reference):
-    rfc = selectors.access_rfc(request.user, reference)
-    form = LinkTicketForm(request.POST)
-    ticket = through_service(
-        form,
-        lambda: services.rfc_link_ticket(
-            actor=request.user, rfc=rfc, ticket_reference=form.cleaned_data["ticket"], at=clock.now()
-        ),
-        missing=MISSING,
-    )
-    if ticket is None:
-        return _detail(request, rfc, ticket_form=form, status=400)
-    messages.success(request, f"{ticket.reference} is linked to {rfc.reference}.")
-    return redirect("changes:rfc", reference=rfc.reference)
+    return _link(
+        request, reference, form_class=LinkTicketForm, field="ticket", service=services.rfc_link_ticket,
+        form_name="ticket_form",
+    )  # fmt: skip
 
 
 @login_required
