@@ -89,7 +89,11 @@ def test_force_admin_journey(page, settings):
     page.click("nav >> text=People")
     page.fill("input[name=q]", "Bloggs")
     page.click("button:has-text('Search')")
+    # The unfiltered list shows her too: wait for the search's page, lest the click land on the
+    # list just as the search replaces it.
+    page.wait_for_url("**/people/?q=Bloggs*")
     page.click("a:has-text('Bloggs, Jo')")
+    page.wait_for_selector("select[name=role]")
     assert_accessible(page, "person profile")
     page.select_option("select[name=role]", "training_admin")
     page.select_option("select[name=where]", label="East Division")
