@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "bluelamp.operations",
     "bluelamp.servicedesk",
     "bluelamp.changes",
+    "bluelamp.events",
     "bluelamp.availability",
     "bluelamp.site",
     "bluelamp.restapi",

@@ -22,6 +22,7 @@ urlpatterns = [
     path("compliance/", include("bluelamp.compliance.urls")),
     path("assessment/", include("bluelamp.assessment.urls")),
     path("programmes/", include("bluelamp.programmes.urls")),
+    path("events/", include("bluelamp.events.urls")),
     # /certificates/… (pages, the public verify page) and /credentials/… (what badge verifiers fetch).
     path("", include("bluelamp.credentials.urls")),
     path("notifications/", include("bluelamp.notifications.urls")),

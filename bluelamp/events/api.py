@@ -1,0 +1,3 @@
+"""What other domains may use of events and bookings: nothing yet."""
+
+__all__: list[str] = []

@@ -1,0 +1,258 @@
+"""Workshops, webinars, classroom courses and assessment days: their sessions (one or several
+dates each), where they happen, who trains, and the places people book on them.
+
+Written only through services.py and booking.py; read through selectors.py. An event belongs to
+the organisation that runs it (a force, or the national body for national workshops); its
+bookings are of people who may come from any organisation its audience admits.
+"""
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+__all__ = ["Booking", "Event", "EventSession", "Room", "SessionDate", "Venue"]
+
+
+class Venue(models.Model):
+    """A place an organisation runs training: its address and how to reach it.
+
+    Personal data: none."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    name = models.CharField(max_length=200)
+    address = models.TextField()
+    accessibility = models.TextField(blank=True, help_text="Step-free access, parking, hearing loops.")
+    active = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="venue_name_unique_per_owner")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Room(models.Model):
+    """A room of a venue, with how many it seats.
+
+    Personal data: none."""
+
+    venue = models.ForeignKey(Venue, on_delete=models.CASCADE, related_name="rooms")
+    name = models.CharField(max_length=120)
+    capacity = models.PositiveIntegerField()
+    accessibility = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["venue__name", "name"]
+        constraints = [models.UniqueConstraint(fields=["venue", "name"], name="room_name_unique_per_venue")]
+
+    def __str__(self) -> str:
+        return f"{self.venue.name}, {self.name}"
+
+
+class Event(models.Model):
+    """Something people book a place on: a workshop, a webinar, a classroom course or an
+    assessment day, standing alone or delivering a course (attending completes its event activity)
+    or a programme. Who may book (its audience), what a place costs, whether bookings need
+    approval, and how late a booker may cancel (in working days) are the event's; the dates,
+    places and trainers are its sessions'.
+
+    Personal data: who made it (staff)."""
+
+    class Kind(models.TextChoices):
+        WORKSHOP = "workshop", "Workshop"
+        WEBINAR = "webinar", "Webinar"
+        CLASSROOM = "classroom", "Classroom course"
+        ASSESSMENT_DAY = "assessment_day", "Assessment day"
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "Draft"
+        PUBLISHED = "published", "Published"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Audience(models.TextChoices):
+        ORGANISATION = "organisation", "People of the organisation running it"
+        LICENSED = "licensed", "People of every licensed organisation"
+
+    class Pricing(models.TextChoices):
+        FREE = "free", "Free"
+        PER_PLACE = "per_place", "Paid per place (card, or invoice to the force)"
+        FORCE = "force", "Charged to the booker's force"
+
+    class Approval(models.TextChoices):
+        NONE = "none", "No approval: booking confirms the place"
+        MANAGER = "manager", "The booker's line manager approves"
+        MANAGER_THEN_ADMIN = "manager_then_admin", "The line manager, then a training administrator"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    owner = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    title = models.CharField(max_length=200)
+    description = models.TextField()
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    course = models.ForeignKey(
+        "learning.Course", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    programme = models.ForeignKey(
+        "programmes.Programme", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    audience = models.CharField(max_length=12, choices=Audience.choices, default=Audience.ORGANISATION)
+    pricing = models.CharField(max_length=10, choices=Pricing.choices, default=Pricing.FREE)
+    price_pence = models.PositiveIntegerField(default=0, help_text="A place's price before VAT, in pence.")
+    vat_basis_points = models.PositiveIntegerField(default=2000, help_text="VAT rate: 2000 is 20%.")
+    approval = models.CharField(max_length=20, choices=Approval.choices, default=Approval.NONE)
+    cancel_cutoff_working_days = models.PositiveSmallIntegerField(
+        default=2, help_text="A booker may cancel until this many working days before the first date."
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["title", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EventSession(models.Model):
+    """One run of an event: its dates (SessionDate), room or online link, trainers, capacity and
+    minimum numbers, and when booking opens and closes. `booked` and `waitlisted` count the places
+    taken and the people waiting, kept by booking.py in the same transaction as each booking, so
+    that capacity holds under any number of people booking at once; `waitlist_last` numbers the
+    waiting list in arrival order.
+
+    Personal data: its trainers (staff)."""
+
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", "Scheduled"
+        CANCELLED = "cancelled", "Cancelled"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="sessions")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    capacity = models.PositiveIntegerField()
+    minimum = models.PositiveIntegerField(default=0, help_text="Fewer booked than this, and it may not run.")
+    room = models.ForeignKey(Room, null=True, blank=True, on_delete=models.PROTECT, related_name="sessions")
+    online_url = models.URLField(blank=True, help_text="The webinar's address, sent to those booked.")
+    trainers = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="+")
+    booking_opens_at = models.DateTimeField()
+    booking_closes_at = models.DateTimeField()
+    # The first date's start and the last date's end (kept from SessionDate by services.py).
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+    booked = models.PositiveIntegerField(default=0)
+    waitlisted = models.PositiveIntegerField(default=0)
+    waitlist_last = models.PositiveIntegerField(default=0)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancel_reason = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        indexes = [models.Index(fields=["status", "starts_at"], name="event_session_status_start")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(booked__lte=models.F("capacity")), name="session_not_overbooked"
+            ),
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="session_ends_after_start"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event.title}, {self.starts_at:%Y-%m-%d}"
+
+
+class SessionDate(models.Model):
+    """One day (or part of one) of a session: a two-day course has two.
+
+    Personal data: none."""
+
+    session = models.ForeignKey(EventSession, on_delete=models.CASCADE, related_name="dates")
+    starts_at = models.DateTimeField()
+    ends_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")), name="session_date_ends_after_start"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.starts_at.isoformat()} to {self.ends_at.isoformat()}"
+
+
+class Booking(models.Model):
+    """A person's place on a session, or their place in its queue: booked, waiting (in arrival
+    order), offered a freed place until `offer_expires_at`, awaiting approval or payment, or
+    cancelled. Its calendar invitation keeps one UID and a SEQUENCE that rises with every change.
+    After the session, the register says whether they came.
+
+    Personal data: the person booked, who booked them, who cancelled and why, attendance."""
+
+    class Status(models.TextChoices):
+        BOOKED = "booked", "Booked"
+        WAITLISTED = "waitlisted", "On the waiting list"
+        OFFERED = "offered", "Offered a place"
+        PENDING_APPROVAL = "pending_approval", "Awaiting approval"
+        PENDING_PAYMENT = "pending_payment", "Awaiting payment"
+        CANCELLED = "cancelled", "Cancelled"
+
+    class Attendance(models.TextChoices):
+        ATTENDED = "attended", "Attended"
+        PARTIAL = "partial", "Partly attended"
+        NO_SHOW = "no_show", "Did not attend"
+        LATE_CANCEL = "late_cancel", "Cancelled late"
+
+    # Statuses that hold one of the session's places.
+    HOLDING = (Status.BOOKED, Status.OFFERED, Status.PENDING_APPROVAL, Status.PENDING_PAYMENT)
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    session = models.ForeignKey(EventSession, on_delete=models.PROTECT, related_name="bookings")
+    person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(max_length=20, choices=Status.choices)
+    waitlist_number = models.PositiveIntegerField(null=True, blank=True)
+    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    booked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(default=timezone.now)
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+    cancelled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cancel_reason = models.TextField(blank=True)
+    ics_sequence = models.PositiveIntegerField(default=0)
+    attendance = models.CharField(max_length=12, choices=Attendance.choices, blank=True)
+    attendance_marked_at = models.DateTimeField(null=True, blank=True)
+    attendance_marked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["session", "status", "waitlist_number"], name="booking_queue")]
+        constraints = [
+            # One live booking per person per session (a cancelled one may be booked again).
+            models.UniqueConstraint(
+                fields=["session", "person"],
+                condition=~Q(status="cancelled"),
+                name="booking_one_live_per_person",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} on {self.session_id}: {self.status}"
+
+    @property
+    def holds_place(self) -> bool:
+        return self.status in self.HOLDING

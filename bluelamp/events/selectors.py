@@ -1,0 +1,90 @@
+"""Who may do what with events and bookings, and reading them (the `access_*` helpers give the
+same "not found" for a missing record and one the person may not see).
+
+An event's administrators are those who manage courses (`learning.manage`) across the whole of
+the organisation running it (training administrators; the national body's for its own). Who may
+book: the person themself, if the event's audience admits them; their line manager; or an
+administrator of the event, for anyone in its audience.
+"""
+
+from __future__ import annotations
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from bluelamp.events.models import Booking, Event, EventSession
+from bluelamp.organisations.api import LicenceType, Perm, access_for, organisation_has_licence
+
+
+def _signed_in(person) -> bool:
+    return bool(getattr(person, "is_authenticated", False))
+
+
+def may_administer(person, event: Event) -> bool:
+    return _signed_in(person) and access_for(person, Perm.LEARNING_MANAGE).covers_organisation(event.owner_id)
+
+
+def in_audience(person, event: Event) -> bool:
+    """People of the organisation running it; for a licensed audience, of any organisation whose
+    learning licence is in force (PL-P-101)."""
+    if not getattr(person, "is_active", False) or person.organisation_id is None:
+        return False
+    if person.organisation_id == event.owner_id:
+        return True
+    if event.audience != Event.Audience.LICENSED:
+        return False
+    return organisation_has_licence(person.organisation, LicenceType.DIGITAL_SERVICES)
+
+
+def may_book_for(actor, person, event: Event) -> bool:
+    if not _signed_in(actor):
+        return False
+    if actor.pk == person.pk:
+        return True
+    if person.line_manager_id == actor.pk:
+        return True
+    return may_administer(actor, event)
+
+
+def may_cancel_own(actor, booking: Booking) -> bool:
+    """The person booked, or whoever booked them (their line manager)."""
+    if not _signed_in(actor):
+        return False
+    return actor.pk in (booking.person_id, booking.booked_by_id)
+
+
+def bookable_sessions(person) -> QuerySet[EventSession]:
+    """Scheduled sessions of published events whose audience admits the person, soonest first
+    (whether booking is open now is each session's own)."""
+    if not _signed_in(person) or person.organisation_id is None:
+        return EventSession.objects.none()
+    sessions = EventSession.objects.filter(
+        status=EventSession.Status.SCHEDULED, event__status=Event.Status.PUBLISHED
+    ).select_related("event", "room__venue")
+    own = sessions.filter(event__owner_id=person.organisation_id)
+    if organisation_has_licence(person.organisation, LicenceType.DIGITAL_SERVICES):
+        return (own | sessions.filter(event__audience=Event.Audience.LICENSED)).order_by("starts_at", "pk")
+    return own.order_by("starts_at", "pk")
+
+
+def access_booking(person, booking_uuid) -> Booking:
+    """The booking for the person booked, whoever booked them, or the event's administrators; to
+    anyone else (or if there is none), "not found"."""
+    booking = (
+        Booking.objects.select_related("session__event", "person").filter(uuid=booking_uuid).first()
+        if _signed_in(person)
+        else None
+    )
+    if booking is None:
+        raise Http404("No such booking")
+    if may_cancel_own(person, booking) or may_administer(person, booking.session.event):
+        return booking
+    raise Http404("No such booking")
+
+
+def access_bookable_session(person, session_uuid) -> EventSession:
+    """A session the person may book (or has booked): "not found" otherwise."""
+    session = bookable_sessions(person).filter(uuid=session_uuid).first()
+    if session is None:
+        raise Http404("No such session")
+    return session
