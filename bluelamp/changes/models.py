@@ -22,6 +22,7 @@ __all__ = [
     "ChangeRequest",
     "ReferenceCounter",
     "Release",
+    "ReleaseGuide",
 ]
 
 
@@ -282,3 +283,32 @@ class Release(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference}: {self.title}"
+
+
+def _guide_path(instance, filename: str) -> str:
+    # A random directory: names are never guessable, and two "guide.pdf" never collide.
+    return f"changes/guides/{uuid.uuid4().hex}/{filename}"
+
+
+class ReleaseGuide(models.Model):
+    """A guide attached to a release's notes (a user guide, a quick-reference card): public with
+    the notes once the release is announced, linked from the e-mails.
+
+    Personal data: who uploaded it (national staff)."""
+
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="guides")
+    title = models.CharField(max_length=200)
+    file = models.FileField(upload_to=_guide_path, max_length=300)
+    name = models.CharField(max_length=200, help_text="The file's name as uploaded.")
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.title

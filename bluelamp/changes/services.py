@@ -19,11 +19,17 @@ from django.utils import timezone
 from bluelamp.audit.api import audit_record
 from bluelamp.changes import selectors
 from bluelamp.changes.guidance import Category, ChangePriority
-from bluelamp.changes.models import ChangeFreeze, ChangeRequest, ReferenceCounter, Release
+from bluelamp.changes.models import ChangeFreeze, ChangeRequest, ReferenceCounter, Release, ReleaseGuide
 from bluelamp.changes.notice import ReleaseType, earliest_release_day, rule_for
 from bluelamp.notifications.api import email_queue, email_render
 from bluelamp.organisations.api import key_contact_emails
-from bluelamp.servicedesk.api import Problem, Ticket, access_problem_for_staff, access_ticket_for_staff
+from bluelamp.servicedesk.api import (
+    Problem,
+    Ticket,
+    access_problem_for_staff,
+    access_ticket_for_staff,
+    check_attachment,
+)
 
 Status = ChangeRequest.Status
 
@@ -429,6 +435,7 @@ def _send_release_notes(
             "day": _day(release.planned_for),
             "deployed": deployed,
             "impact": rule.licensee_impact,
+            "guides": list(release.guides.order_by("uploaded_at", "pk")),
         },
     )
     subject = f"Bluelamp release notes: {heading}"
@@ -573,3 +580,55 @@ def rfc_review(
     rfc.save()
     _audit(actor, "rfc.review", rfc, rfc.reference, after={"outcome": outcome})
     return rfc
+
+
+# --- guides attached to a release's notes ------------------------------------------------------
+
+
+@transaction.atomic
+def release_guide_add(
+    *, actor, release: Release, title: str, upload, at: dt.datetime | None = None
+) -> ReleaseGuide:
+    """Attach a guide to a release's notes (the desk's rules for attachments: PDF, images, office
+    files, text; 10 MB). Not to a cancelled release."""
+    _require(actor, selectors.may_manage_releases, "Only the service's leads attach guides to releases.")
+    errors: dict[str, list[str]] = {}
+    if release.status == Release.Status.CANCELLED:
+        errors["title"] = ["This release is cancelled: its notes take no guides"]
+    if not (title or "").strip():
+        errors["title"] = ["Enter the guide's title, for example “Quick guide to the new catalogue”"]
+    content_type = ""
+    if upload is None:
+        errors["file"] = ["Choose the guide's file"]
+    else:
+        try:
+            content_type = check_attachment(upload)
+        except ValidationError as error:
+            errors["file"] = error.messages
+    if errors:
+        raise ValidationError(errors)
+    guide = ReleaseGuide(
+        release=release, title=title.strip(), name=(upload.name or "guide")[-200:], content_type=content_type,
+        size=upload.size, uploaded_by=actor, uploaded_at=_now(at),
+    )  # fmt: skip
+    guide.file.save(guide.name, upload, save=False)
+    guide.save()
+    _audit(
+        actor,
+        "release.guide_added",
+        release,
+        release.reference,
+        after={"guide": guide.title, "file": guide.name},
+    )
+    return guide
+
+
+@transaction.atomic
+def release_guide_remove(*, actor, guide: ReleaseGuide) -> None:
+    _require(actor, selectors.may_manage_releases, "Only the service's leads remove guides.")
+    release = guide.release
+    _audit(actor, "release.guide_removed", release, release.reference, before={"guide": guide.title})
+    stored, storage = guide.file.name, guide.file.storage
+    guide.delete()
+    if stored:
+        transaction.on_commit(lambda: storage.delete(stored))

@@ -3,8 +3,17 @@ belong to the national body's service management, so every outsider is told "not
 
 import datetime as dt
 
+from django.core.files.uploadedfile import SimpleUploadedFile
+
 from bluelamp.changes.cab import cab_meeting_plan
-from bluelamp.changes.services import ReleaseInput, RfcInput, freeze_create, release_create, rfc_create
+from bluelamp.changes.services import (
+    ReleaseInput,
+    RfcInput,
+    freeze_create,
+    release_create,
+    release_guide_add,
+    rfc_create,
+)
 from tests.test_every_url_has_an_outsider import PUBLIC, REFUSED, Case
 
 AT = dt.datetime(2026, 12, 7, 10, 0, tzinfo=dt.UTC)
@@ -52,6 +61,21 @@ CASES = {
     "changes/releases/<>/deploy/": Case(
         lambda w: f"/changes/releases/{w.release.reference}/deploy/", REFUSED, methods=("post",)
     ),
+    "changes/releases/<>/guides/": Case(
+        lambda w: f"/changes/releases/{w.release.reference}/guides/", REFUSED, methods=("post",)
+    ),
+    "changes/releases/<>/guides/<>/": Case(
+        lambda w: f"/changes/releases/{w.release.reference}/guides/{w.guide.pk}/", REFUSED
+    ),
+    "changes/releases/<>/guides/<>/remove/": Case(
+        lambda w: f"/changes/releases/{w.release.reference}/guides/{w.guide.pk}/remove/",
+        REFUSED,
+        methods=("post",),
+    ),
+    # A planned release's guide is not public yet: "not found" to everyone.
+    "release-notes/<>/guides/<>/": Case(
+        lambda w: f"/release-notes/{w.release.reference}/guides/{w.guide.pk}/", REFUSED
+    ),
     "release-notes/": Case(
         lambda w: "/release-notes/", PUBLIC, why="the release notes of announced releases, for everyone"
     ),
@@ -85,6 +109,13 @@ def build(w) -> None:
         data=ReleaseInput(
             title="DESKONLY release", type="minor", planned_for=dt.date(2031, 1, 6), summary="DESKONLY notes"
         ),
+        at=AT,
+    )
+    w.guide = release_guide_add(
+        actor=None,
+        release=w.release,
+        title="DESKONLY guide",
+        upload=SimpleUploadedFile("guide.pdf", b"%PDF-1.7 DESKONLY", content_type="application/pdf"),
         at=AT,
     )
     w.meeting = cab_meeting_plan(actor=None, starts_at=AT, at=AT)

@@ -13,6 +13,7 @@ from bluelamp.changes.models import ChangeRequest
 from bluelamp.changes.notice import RULES, ReleaseType
 from bluelamp.changes.services import planned_errors
 from bluelamp.core.forms import DateInput, TimeInput, join_date_time, text_area
+from bluelamp.servicedesk.api import ATTACHMENT_TYPES_TEXT
 
 
 def _choice(
@@ -240,3 +241,18 @@ class ReviewChangeForm(forms.Form):
         "Outcome", ChangeRequest.Outcome.choices, "Choose successful, successful with issues, or backed out"
     )
     notes = text_area("What the review found", error="Record what the review found", rows=3)
+
+
+class GuideForm(forms.Form):
+    title = forms.CharField(
+        label="Guide's title",
+        max_length=200,
+        error_messages={
+            "required": "Enter the guide's title, for example “Quick guide to the new catalogue”"
+        },
+    )
+    file = forms.FileField(
+        label="File",
+        help_text=f"{ATTACHMENT_TYPES_TEXT}. Anyone can read it with the release notes once the release is announced.",
+        error_messages={"required": "Choose the guide's file"},
+    )

@@ -11,4 +11,11 @@ urlpatterns = [
     path("<str:reference>/reschedule/", views.release_reschedule, name="release_reschedule"),
     path("<str:reference>/announce/", views.release_announce, name="release_announce"),
     path("<str:reference>/deploy/", views.release_deploy, name="release_deploy"),
+    path("<str:reference>/guides/", views.release_guide_add, name="release_guide_add"),
+    path("<str:reference>/guides/<int:guide_id>/", views.release_guide, name="release_guide"),
+    path(
+        "<str:reference>/guides/<int:guide_id>/remove/",
+        views.release_guide_remove,
+        name="release_guide_remove",
+    ),
 ]

@@ -7,18 +7,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import redirect, render
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from bluelamp.changes import selectors, services
-from bluelamp.changes.models import Release
+from bluelamp.changes.models import Release, ReleaseGuide
 from bluelamp.changes.notice import RULES, ReleaseType, earliest_release_day
 from bluelamp.changes.web import clock
-from bluelamp.changes.web.forms import ReleaseForm, RescheduleForm
+from bluelamp.changes.web.forms import GuideForm, ReleaseForm, RescheduleForm
 from bluelamp.changes.web.submit import through_service
 from bluelamp.core.forms import add_service_errors
+from bluelamp.servicedesk.api import ATTACHMENT_ACCEPT
 
 
 def _crumbs() -> list[dict]:
@@ -109,9 +110,10 @@ def release_new(request):
     )
 
 
-def _detail(request, release, *, form=None, status=200):
+def _detail(request, release, *, form=None, guide_form=None, status=200):
     today = clock.today()
     form = form or RescheduleForm(initial={"planned_for": release.planned_for})
+    guide_form = guide_form or GuideForm()
     notice_from = release.notice_on or today
     return render(
         request,
@@ -125,12 +127,69 @@ def _detail(request, release, *, form=None, status=200):
             "changes": release.changes.order_by("reference"),
             "may_plan": selectors.may_manage_releases(request.user)
             and release.status in (Release.Status.PLANNED, Release.Status.ANNOUNCED),
-            "form": form if form.errors else None,
+            "form": form if form.errors else (guide_form if guide_form.errors else None),
             "reschedule_form": form,
+            "guide_form": guide_form,
+            "guide_accept": ATTACHMENT_ACCEPT,
+            "guides": release.guides.order_by("uploaded_at", "pk"),
             "breadcrumbs": _crumbs(),
         },
         status=status,
     )
+
+
+@login_required
+@require_POST
+def release_guide_add(request, reference):
+    release = selectors.access_release(request.user, reference)
+    if not selectors.may_manage_releases(request.user):
+        raise Http404("No such release")
+    form = GuideForm(request.POST, request.FILES)
+    guide = through_service(
+        form,
+        lambda: services.release_guide_add(
+            actor=request.user,
+            release=release,
+            title=form.cleaned_data["title"],
+            upload=form.cleaned_data["file"],
+            at=clock.now(),
+        ),
+        missing="No such release",
+    )
+    if guide is None:
+        return _detail(request, release, guide_form=form, status=400)
+    messages.success(request, f"“{guide.title}” is attached to the release notes.")
+    return redirect("changes:release", reference=release.reference)
+
+
+@login_required
+@require_POST
+def release_guide_remove(request, reference, guide_id):
+    release = selectors.access_release(request.user, reference)
+    if not selectors.may_manage_releases(request.user):
+        raise Http404("No such release")
+    guide = get_object_or_404(ReleaseGuide, release=release, pk=guide_id)
+    try:
+        services.release_guide_remove(actor=request.user, guide=guide)
+    except PermissionDenied:
+        raise Http404("No such release") from None
+    messages.success(request, f"“{guide.title}” is removed from the release notes.")
+    return redirect("changes:release", reference=release.reference)
+
+
+def _guide_file(guide: ReleaseGuide) -> FileResponse:
+    response = FileResponse(
+        guide.file.open("rb"), as_attachment=True, filename=guide.name, content_type=guide.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def release_guide(request, reference, guide_id):
+    """A guide, for those who see the release (before it is public too)."""
+    release = selectors.access_release(request.user, reference)
+    return _guide_file(get_object_or_404(ReleaseGuide, release=release, pk=guide_id))
 
 
 @login_required
@@ -215,10 +274,20 @@ def public_list(request):
     )
 
 
-def public_detail(request, reference):
+def _public_release(reference) -> Release:
     release = Release.objects.filter(status__in=PUBLIC, reference=(reference or "").strip().upper()).first()
     if release is None:
         raise Http404("No such release notes")
+    return release
+
+
+def public_guide(request, reference, guide_id):
+    """A guide of announced or deployed release notes, for anyone."""
+    return _guide_file(get_object_or_404(ReleaseGuide, release=_public_release(reference), pk=guide_id))
+
+
+def public_detail(request, reference):
+    release = _public_release(reference)
     return render(
         request,
         "changes/public/detail.html",
@@ -226,6 +295,7 @@ def public_detail(request, reference):
             "title": f"Release notes: {release.title}",
             "release": release,
             "rule": RULES[release.type],
+            "guides": release.guides.order_by("uploaded_at", "pk"),
             "breadcrumbs": [{"text": "Release notes", "href": reverse("release_notes")}],
         },
     )
