@@ -2,7 +2,7 @@
 
 from bluelamp.core.plugins import present_parts
 
-PARTS: tuple[str, ...] = ("bluelamp.events.web.nav",)
+PARTS: tuple[str, ...] = ("bluelamp.events.web.nav", "bluelamp.events.rest.plugin")
 
 
 def register() -> None:

@@ -9,6 +9,8 @@ administrator of the event, for anyone in its audience.
 
 from __future__ import annotations
 
+import uuid
+
 from django.db.models import QuerySet
 from django.http import Http404
 
@@ -67,12 +69,20 @@ def bookable_sessions(person) -> QuerySet[EventSession]:
     return own.order_by("starts_at", "pk")
 
 
+def _uuid(value) -> uuid.UUID | None:
+    try:
+        return uuid.UUID(str(value))
+    except ValueError:
+        return None
+
+
 def access_booking(person, booking_uuid) -> Booking:
     """The booking for the person booked, whoever booked them, or the event's administrators; to
     anyone else (or if there is none), "not found"."""
+    wanted = _uuid(booking_uuid)
     booking = (
-        Booking.objects.select_related("session__event", "person").filter(uuid=booking_uuid).first()
-        if _signed_in(person)
+        Booking.objects.select_related("session__event", "person").filter(uuid=wanted).first()
+        if _signed_in(person) and wanted is not None
         else None
     )
     if booking is None:
@@ -84,7 +94,8 @@ def access_booking(person, booking_uuid) -> Booking:
 
 def access_bookable_session(person, session_uuid) -> EventSession:
     """A session the person may book (or has booked): "not found" otherwise."""
-    session = bookable_sessions(person).filter(uuid=session_uuid).first()
+    wanted = _uuid(session_uuid)
+    session = bookable_sessions(person).filter(uuid=wanted).first() if wanted is not None else None
     if session is None:
         raise Http404("No such session")
     return session

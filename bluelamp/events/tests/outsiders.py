@@ -26,6 +26,14 @@ CASES = {
     "events/bookings/<>/calendar.ics": Case(
         lambda w: f"/events/bookings/{w.event_booking.uuid}/calendar.ics", REFUSED
     ),
+    "api/v1/event-sessions/": Case(
+        lambda w: "/api/v1/event-sessions/", OWN, why="sessions the reader may book"
+    ),
+    "api/v1/event-sessions/<>/": Case(lambda w: f"/api/v1/event-sessions/{w.event_session.uuid}/", REFUSED),
+    "api/v1/bookings/": Case(lambda w: "/api/v1/bookings/", OWN, why="the reader's own bookings"),
+    "api/v1/bookings/<>/": Case(
+        lambda w: f"/api/v1/bookings/{w.event_booking.uuid}/", REFUSED, methods=("get", "delete")
+    ),
 }
 
 

@@ -164,6 +164,15 @@ def _programmes_world(kent, alice, bob, kent_course):
     return certificate, programme, place_add(actor=alice, programme=programme, person=bob)
 
 
+def _events_world(kent, bob):
+    """A session of a Kent event open for booking, and Bob's place on it."""
+    from bluelamp.events.booking import book
+    from bluelamp.events.tests.helpers import event
+
+    _, session = event(kent)
+    return session, book(actor=None, session=session, person=bob)
+
+
 @pytest.fixture
 def api_world(national, kent, essex, alice, bob, charlie, kent_world, essex_world):
     """Something in every list, and the real values generated requests are pointed at."""
@@ -176,6 +185,7 @@ def api_world(national, kent, essex, alice, bob, charlie, kent_world, essex_worl
     requirement = make_requirement(kent, "KENT-REQ", [kent_course], actor=alice)
     assessment = _assessment_world(kent, alice, bob, kent_course)
     certificate, programme, place = _programmes_world(kent, alice, bob, kent_course)
+    event_session, event_booking = _events_world(kent, bob)
     ids = {
         "organisations": "kent",
         "licences": kent_world["licence"].pk,
@@ -196,6 +206,8 @@ def api_world(national, kent, essex, alice, bob, charlie, kent_world, essex_worl
         "programmes": str(programme.uuid),
         "programme-places": str(place.uuid),
         "availability": "2026-11",  # /availability/{month}/
+        "event-sessions": str(event_session.uuid),
+        "bookings": str(event_booking.uuid),
     }
     references = {
         "organisation": "kent",
