@@ -162,3 +162,12 @@ def test_a_waiting_person_leaving_the_queue_frees_no_place(kent):
     cancel(actor=second, booking=waiting, at=AT)
     assert counts(session) == (1, 0)
     assert EventSession.objects.get(pk=session.pk).waitlist_last == 1
+
+
+def test_the_frequent_job_runs_the_expiry(monkeypatch):
+    from bluelamp.core.plugins import jobs
+    from bluelamp.events import tasks
+
+    monkeypatch.setattr(tasks, "offers_expire", lambda: 3)
+    assert tasks.expire_place_offers in jobs("frequent")
+    assert tasks.expire_place_offers.enqueue().return_value == 3

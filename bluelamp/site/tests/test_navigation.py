@@ -135,7 +135,7 @@ def test_home_page_cards_keep_their_order_and_audience(signed_in, kent, alice, b
 
 
 def test_the_commands_enqueue_every_registered_job_and_those_from_before_the_registry(db):
-    """run-daily / run-frequent enqueue what the domains registered, in order — at least the jobs
+    """run-daily / run-frequent / run-minutely enqueue what the domains registered, in order — at least the jobs
     they enqueued before the registry existed. A new domain's jobs need no change here."""
     import io
 
@@ -154,6 +154,7 @@ def test_the_commands_enqueue_every_registered_job_and_those_from_before_the_reg
             ],
         ),
         ("run-frequent", "frequent", ["check_service_levels"]),
+        ("run-minutely", "minutely", ["take_health_sample"]),
     ]:
         out = io.StringIO()
         call_command(command, stdout=out)
