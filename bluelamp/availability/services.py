@@ -21,7 +21,7 @@ from bluelamp.availability.models import MaintenanceWindow
 from bluelamp.changes.api import ChangeRequest, access_rfc
 from bluelamp.core.sharedcache import Generation
 from bluelamp.core.timefmt import format_date, format_datetime, london
-from bluelamp.notifications.api import email_queue, email_render
+from bluelamp.notifications.api import email_queue_each, email_render
 from bluelamp.organisations.api import key_contact_emails
 
 # Cached reports and the banner's list of windows (figures.py, banner.py) carry this: a window
@@ -251,15 +251,12 @@ def _tell_contacts(window: MaintenanceWindow, what: str, *, at: dt.datetime) -> 
     text, html = email_render(
         "availability/email/maintenance", {"window": window, "what": what, "when": when(window)}
     )
-    subject = f"Bluelamp: {_SUBJECTS[what]} {when(window)}"
-    for address in recipients:
-        email_queue(
-            to=[address],
-            subject=subject,
-            text=text,
-            html=html,
-            headers={"Auto-Submitted": "auto-generated"},
-            kind=f"availability.maintenance_{what}",
-            at=at,
-        )
-    return len(recipients)
+    return email_queue_each(
+        recipients,
+        subject=f"Bluelamp: {_SUBJECTS[what]} {when(window)}",
+        text=text,
+        html=html,
+        headers={"Auto-Submitted": "auto-generated"},
+        kind=f"availability.maintenance_{what}",
+        at=at,
+    )

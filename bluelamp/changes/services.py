@@ -21,7 +21,7 @@ from bluelamp.changes import selectors
 from bluelamp.changes.guidance import Category, ChangePriority
 from bluelamp.changes.models import ChangeFreeze, ChangeRequest, ReferenceCounter, Release, ReleaseGuide
 from bluelamp.changes.notice import ReleaseType, earliest_release_day, rule_for
-from bluelamp.notifications.api import email_queue, email_render
+from bluelamp.notifications.api import email_queue_each, email_render
 from bluelamp.organisations.api import key_contact_emails
 from bluelamp.servicedesk.api import (
     Problem,
@@ -438,17 +438,14 @@ def _send_release_notes(
             "guides": list(release.guides.order_by("uploaded_at", "pk")),
         },
     )
-    subject = f"Bluelamp release notes: {heading}"
-    for address in recipients:
-        email_queue(
-            to=[address],
-            subject=subject,
-            text=text,
-            html=html,
-            headers={"Auto-Submitted": "auto-generated"},
-            kind="changes.release_notes",
-        )
-    return len(recipients)
+    return email_queue_each(
+        recipients,
+        subject=f"Bluelamp release notes: {heading}",
+        text=text,
+        html=html,
+        headers={"Auto-Submitted": "auto-generated"},
+        kind="changes.release_notes",
+    )
 
 
 @transaction.atomic

@@ -22,8 +22,15 @@ def _signed_in(person) -> bool:
     return bool(getattr(person, "is_authenticated", False))
 
 
+def may_administer_events_of(person, organisation_id: int) -> bool:
+    """Runs the organisation's events (and records its venues)."""
+    return _signed_in(person) and access_for(person, Perm.LEARNING_MANAGE).covers_organisation(
+        organisation_id
+    )
+
+
 def may_administer(person, event: Event) -> bool:
-    return _signed_in(person) and access_for(person, Perm.LEARNING_MANAGE).covers_organisation(event.owner_id)
+    return may_administer_events_of(person, event.owner_id)
 
 
 def in_audience(person, event: Event) -> bool:

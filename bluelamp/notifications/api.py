@@ -8,6 +8,7 @@ from bluelamp.notifications.selectors import unread_count
 from bluelamp.notifications.services import (
     Notice,
     email_queue,
+    email_queue_each,
     email_queue_message,
     email_render,
     notify,
@@ -20,6 +21,7 @@ __all__ = [
     "NotificationKind",
     "OutgoingEmail",
     "email_queue",
+    "email_queue_each",
     "email_queue_message",
     "email_render",
     "notification_kinds",

@@ -98,6 +98,15 @@ def email_queue(
     return email
 
 
+def email_queue_each(to_each: Sequence[str], **message) -> int:
+    """Queue one copy of the message to each address, each its only recipient (a notice to every
+    licence's key contact: no one sees another's address), all or none; how many."""
+    with transaction.atomic():
+        for address in to_each:
+            email_queue(to=[address], **message)
+    return len(to_each)
+
+
 def email_queue_message(message: EmailMessage, *, kind: str = "") -> OutgoingEmail | None:
     """Queue a message another library built (allauth's sign-in e-mails) instead of sending it."""
     body = message.body if isinstance(message.body, str) else str(message.body)

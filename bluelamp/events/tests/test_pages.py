@@ -75,3 +75,27 @@ def test_a_booking_is_only_its_owners(client, signed_in, kent, bob, alice):
     assert client.get(f"/events/bookings/{placed.uuid}/").status_code == 200
     assert client.get(f"/events/bookings/{placed.uuid}/calendar.ics").status_code == 404
     cancel(actor=alice, booking=placed, at=AT)
+
+
+def test_the_list_takes_as_many_queries_for_many_sessions_as_for_one(client, signed_in, kent, bob):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bluelamp.events.tests.helpers import utc
+
+    event(kent, title="One")
+    signed_in(bob)
+    client.get("/events/")  # warm the session
+    with CaptureQueriesContext(connection) as one:
+        client.get("/events/")
+    for n in range(3):
+        day = utc(2027, 2, 2 + n, 9, 0)
+        event(
+            kent,
+            title=f"More {n}",
+            dates=[(day, day.replace(hour=12)), (day.replace(hour=13), day.replace(hour=16))],
+        )
+    with CaptureQueriesContext(connection) as many:
+        page = text(client.get("/events/"))
+    assert "(2 days)" in page
+    assert len(many) == len(one)

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -32,7 +33,12 @@ def _crumbs(*more: tuple[str, str]) -> list[dict]:
 @login_required
 def session_list(request):
     now = clock.now()
-    sessions = selectors.bookable_sessions(request.user).filter(booking_closes_at__gt=now)
+    # How many days each runs, counted with the list (not a query per row).
+    sessions = (
+        selectors.bookable_sessions(request.user)
+        .filter(booking_closes_at__gt=now)
+        .annotate(days=Count("dates"))
+    )
     mine = dict(
         Booking.objects.filter(person=request.user, session__in=sessions)
         .exclude(status=Booking.Status.CANCELLED)

@@ -167,10 +167,10 @@ def _programmes_world(kent, alice, bob, kent_course):
 def _events_world(kent, bob):
     """A session of a Kent event open for booking, and Bob's place on it."""
     from bluelamp.events.booking import book
-    from bluelamp.events.tests.helpers import event
+    from bluelamp.events.tests.helpers import AT, event
 
     _, session = event(kent)
-    return session, book(actor=None, session=session, person=bob)
+    return session, book(actor=None, session=session, person=bob, at=AT)
 
 
 @pytest.fixture

@@ -10,11 +10,10 @@ message of their own: no licensee sees another's address.
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import transaction
 from django.urls import reverse
 
 from bluelamp.core.timefmt import format_datetime
-from bluelamp.notifications.api import email_queue, email_render
+from bluelamp.notifications.api import email_queue, email_queue_each, email_render
 from bluelamp.servicedesk.incidents.models import MajorIncident, ServiceNotice
 
 _HEADERS = {"Auto-Submitted": "auto-generated"}
@@ -89,14 +88,13 @@ def send_service_notice(notice_id: int, to: list[str]) -> None:
         "servicedesk/email/service_notice",
         {"subject": subject, "notice": notice, "posted_at": format_datetime(notice.posted_at)},
     )
-    with transaction.atomic():  # every key contact's copy is queued, or none is
-        for address in to:
-            email_queue(
-                to=[address],
-                subject=subject,
-                text=text,
-                html=html,
-                from_email=settings.SERVICE_DESK_FROM_EMAIL,
-                headers=_HEADERS,
-                kind="servicedesk.service_notice",
-            )
+    # Every key contact's copy is queued, or none is.
+    email_queue_each(
+        to,
+        subject=subject,
+        text=text,
+        html=html,
+        from_email=settings.SERVICE_DESK_FROM_EMAIL,
+        headers=_HEADERS,
+        kind="servicedesk.service_notice",
+    )
