@@ -587,6 +587,16 @@ if SENTRY_DSN and not TESTING:
         traces_sample_rate=env.float("SENTRY_TRACES_SAMPLE_RATE", default=0.0),
     )
 
+# Card payments for paid event places (bluelamp/events/gateway.py): Stripe's secret key, publishable
+# key and webhook signing secret (each also as NAME_FILE); without both keys, paid places cannot be
+# booked. STRIPE_API_BASE and STRIPE_JS_URL are Stripe's own addresses, changed only by the tests
+# (a fake Stripe server). Never logged.
+STRIPE_SECRET_KEY = _secret("STRIPE_SECRET_KEY", "") or ""
+STRIPE_PUBLISHABLE_KEY = _secret("STRIPE_PUBLISHABLE_KEY", "") or ""
+STRIPE_WEBHOOK_SECRET = _secret("STRIPE_WEBHOOK_SECRET", "") or ""
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
+STRIPE_JS_URL = env.str("STRIPE_JS_URL", default="https://js.stripe.com/v3/")
+
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)

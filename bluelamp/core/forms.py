@@ -135,3 +135,58 @@ def add_service_errors(form, exc: ValidationError) -> None:
             form.add_error(field if field in form.fields else None, errors)
     else:
         form.add_error(None, exc.messages)
+
+
+EXAMPLE_DATE = "31/03/2027"
+
+
+class UKDateField(forms.DateField):
+    """A date typed as 31/03/2027 (or sent as 2027-03-31 by a browser's date picker), whose error
+    names the field and what was typed."""
+
+    def __init__(self, *, label: str, what: str, required: bool = True, help_text: str = ""):
+        self.what = what
+        super().__init__(
+            label=label,
+            required=required,
+            widget=DateInput,
+            input_formats=["%Y-%m-%d", "%d/%m/%Y"],
+            help_text=help_text or f"For example, {EXAMPLE_DATE}.",
+            error_messages={"required": f"Enter {what}, for example {EXAMPLE_DATE}"},
+        )
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except forms.ValidationError:
+            raise forms.ValidationError(
+                f"{self.what[:1].upper()}{self.what[1:]}: “{value}” is not a real date. "
+                f"Enter it as day/month/year, for example {EXAMPLE_DATE}",
+                code="invalid",
+            ) from None
+
+
+class WholeNumberField(forms.CharField):
+    """A box for a whole number whose errors name what was typed and what is accepted (Django's
+    IntegerField says only "Enter a whole number"). Empty is None."""
+
+    widget = forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"})
+
+    def __init__(self, *, what: str, accepted: str, most: int = 100_000, **kwargs):
+        """`what` names the number ("a number of credits"); `accepted` says what to enter instead
+        ("enter 0 to 500"); `most` is the largest the form passes to the service (which checks
+        its own range): a longer number is a typo, and would not fit the database."""
+        kwargs.setdefault("required", False)
+        super().__init__(**kwargs)
+        self.what, self.accepted, self.most = what, accepted, most
+
+    def to_python(self, value):
+        typed = (super().to_python(value) or "").strip()
+        if not typed:
+            return None
+        if not (typed.isascii() and typed.isdigit()):
+            raise forms.ValidationError(f"“{typed}” is not {self.what}: {self.accepted}")
+        number = int(typed)
+        if number > self.most:
+            raise forms.ValidationError(f"{number:,} is too many: {self.accepted}")
+        return number

@@ -9,10 +9,21 @@ from the session's `waitlist_last` under the same row lock: the numbers are the 
 people reached the session. A database check (`session_not_overbooked`) backs this up.
 
 A freed place (a cancellation) is offered to the first on the waiting list, held for them until
-`offer_expires_at` (OFFER_HOURS); they accept it, or it passes to the next when it runs out
+`expires_at` (OFFER_HOURS); they accept it, or it passes to the next when it runs out
 (`offers_expire`, a frequent task). Cancelling is the booker's until the event's cut-off (working
 days before the first date); an administrator may cancel any time, which after the cut-off is
 recorded as a late cancellation.
+
+Approval (the event's `approval`): a booking waits for the booker's line manager, and for
+two-stage approval then for an administrator, holding its place meanwhile. Whoever books for
+someone stands in for the stages they could approve themselves (a line manager booking for their
+report, an administrator for anyone). Someone with no line manager goes straight to the
+administrators. A paid place then waits for payment. Every held place (offered, awaiting
+approval, awaiting payment) is held until `expires_at` and released by `holds_expire` (a frequent
+task) to the next waiting.
+
+Every change is told to the booker by e-mail (mail.py), with the calendar invitation where their
+calendar should change, after the transaction commits.
 """
 
 from __future__ import annotations
@@ -26,12 +37,15 @@ from django.utils import timezone
 
 from bluelamp.audit.api import audit_record
 from bluelamp.core.timefmt import LONDON, format_datetime, london
-from bluelamp.events import selectors
+from bluelamp.events import mail, selectors
 from bluelamp.events.models import Booking, Event, EventSession
 from bluelamp.workingtime.api import working_day_on_or_after
 
 OFFER_HOURS = 48
+PAYMENT_HOLD_HOURS = 24
+APPROVAL_HOLD_HOURS = 5 * 24
 Status = Booking.Status
+Stage = Booking.ApprovalStage
 
 
 def _audit(actor, action: str, booking: Booking, **changes) -> None:
@@ -44,13 +58,45 @@ def _audit(actor, action: str, booking: Booking, **changes) -> None:
     )
 
 
-def _place_status(event: Event) -> str:
-    """What a place is while nothing else is needed of the booker: approval first, then payment."""
-    if event.approval != Event.Approval.NONE:
-        return Status.PENDING_APPROVAL
+def _after_approval(event: Event) -> str:
+    """What an approved (or unapproved-needing) place is: awaiting payment if paid per place."""
     if event.pricing == Event.Pricing.PER_PLACE and event.price_pence:
         return Status.PENDING_PAYMENT
     return Status.BOOKED
+
+
+def _first_stage(actor, person, event: Event) -> str:
+    """The approval stage a new booking starts at ("" when none is needed): the stages the booker
+    could approve themself are passed."""
+    if event.approval == Event.Approval.NONE or actor is None:
+        return ""
+    if selectors.may_administer(actor, event):
+        return ""
+    manager_booked = person.line_manager_id is not None and actor.pk == person.line_manager_id
+    if not manager_booked and person.line_manager_id is not None:
+        return Stage.MANAGER
+    # Booked by their manager, or they have none: the administrators' stage if there is one.
+    if event.approval == Event.Approval.MANAGER_THEN_ADMIN or person.line_manager_id is None:
+        return Stage.ADMIN
+    return ""
+
+
+def _hold_until(status: str, session: EventSession, at: dt.datetime) -> dt.datetime | None:
+    hours: int | None = {
+        str(Status.OFFERED): OFFER_HOURS,
+        str(Status.PENDING_PAYMENT): PAYMENT_HOLD_HOURS,
+        str(Status.PENDING_APPROVAL): APPROVAL_HOLD_HOURS,
+    }.get(status)
+    if hours is None:
+        return None
+    return max(min(at + dt.timedelta(hours=hours), session.booking_closes_at), at)
+
+
+def _hold(booking: Booking, status: str, *, stage: str = "", at: dt.datetime) -> None:
+    """Set a place's status (booked, or held for approval or payment) and how long it is held."""
+    booking.status = status
+    booking.approval_stage = stage if status == Status.PENDING_APPROVAL else ""
+    booking.expires_at = _hold_until(status, booking.session, at)
 
 
 def _check_open(session: EventSession, at: dt.datetime) -> None:
@@ -85,10 +131,17 @@ def book(*, actor, session: EventSession, person, at: dt.datetime | None = None)
                 pk=session.pk, status=EventSession.Status.SCHEDULED, booked__lt=F("capacity")
             ).update(booked=F("booked") + 1)
             if took:
-                booking = Booking.objects.create(
-                    session=session, person=person, status=_place_status(session.event), booked_by=actor,
-                    created_at=at, updated_at=at,
-                )  # fmt: skip
+                booking = Booking(
+                    session=session, person=person, booked_by=actor, created_at=at, updated_at=at
+                )
+                stage = _first_stage(actor, person, session.event)
+                _hold(
+                    booking,
+                    Status.PENDING_APPROVAL if stage else _after_approval(session.event),
+                    stage=stage,
+                    at=at,
+                )
+                booking.save()
             else:
                 EventSession.objects.filter(pk=session.pk).update(
                     waitlisted=F("waitlisted") + 1, waitlist_last=F("waitlist_last") + 1
@@ -99,6 +152,9 @@ def book(*, actor, session: EventSession, person, at: dt.datetime | None = None)
                     booked_by=actor, created_at=at, updated_at=at,
                 )  # fmt: skip
             _audit(actor, "booked", booking, after={"status": booking.status})
+            mail.tell(booking, booking.status, at=at)
+            if booking.approval_stage == Stage.MANAGER:
+                notify_approver(booking, at=at)
     except IntegrityError:  # the same person booked twice at once: one of them stands
         raise ValidationError(
             {"session": [f"{person.get_full_name()} already has a place or is on the waiting list"]}
@@ -141,8 +197,7 @@ def cancel(*, actor, booking: Booking, reason: str = "", at: dt.datetime | None 
     if not admin and not selectors.may_cancel_own(actor, booking):
         raise PermissionDenied("You may not cancel this booking.")
     with transaction.atomic():
-        locked = Booking.objects.select_for_update().get(pk=booking.pk)
-        session = EventSession.objects.select_for_update().select_related("event").get(pk=locked.session_id)
+        locked, session = _lock(booking)
         if locked.status == Status.CANCELLED:
             raise ValidationError({"booking": ["This booking is already cancelled"]})
         late = at >= cancel_cutoff(session)
@@ -155,20 +210,7 @@ def cancel(*, actor, booking: Booking, reason: str = "", at: dt.datetime | None 
                 }
             )
         before = locked.status
-        held = locked.holds_place
-        locked.status = Status.CANCELLED
-        locked.cancelled_at, locked.cancelled_by, locked.cancel_reason = at, actor, (reason or "").strip()
-        locked.ics_sequence += 1
-        locked.updated_at = at
-        if late and held and at < session.starts_at:
-            locked.attendance = Booking.Attendance.LATE_CANCEL
-        locked.save()
-        if held:
-            EventSession.objects.filter(pk=session.pk).update(booked=F("booked") - 1)
-            if at < session.starts_at:
-                _offer_next(session, at=at)
-        elif before == Status.WAITLISTED:
-            EventSession.objects.filter(pk=session.pk).update(waitlisted=F("waitlisted") - 1)
+        _release(locked, session, actor=actor, reason=reason, at=at, late=late)
         _audit(
             actor,
             "cancelled",
@@ -176,7 +218,46 @@ def cancel(*, actor, booking: Booking, reason: str = "", at: dt.datetime | None 
             before={"status": before},
             after={"status": locked.status, "late": late},
         )
+        mail.tell(locked, "cancelled", at=at, reason=locked.cancel_reason, was_booked=before == Status.BOOKED)
+        for hook in CANCEL_HOOKS:
+            hook(locked, before=before, at=at)
     return locked
+
+
+# Called inside the cancelling transaction with (booking, before=status, at=): payments refund
+# a paid place here (payments.py registers itself), so booking.py needs no knowledge of them.
+CANCEL_HOOKS: list = []
+
+
+def _lock(booking: Booking) -> tuple[Booking, EventSession]:
+    """The booking and its session, locked (in that order everywhere, so two never deadlock)."""
+    locked = Booking.objects.select_for_update().get(pk=booking.pk)
+    session = EventSession.objects.select_for_update().get(pk=locked.session_id)
+    locked.session = session
+    return locked, session
+
+
+def _release(
+    locked: Booking, session: EventSession, *, actor, reason: str, at: dt.datetime, late: bool = False
+) -> None:
+    """Cancel the locked booking; a place it held goes to the next waiting (before the session)."""
+    held = locked.holds_place
+    before = locked.status
+    locked.status = Status.CANCELLED
+    locked.cancelled_at, locked.cancelled_by, locked.cancel_reason = at, actor, (reason or "").strip()
+    locked.ics_sequence += 1
+    locked.expires_at = None
+    locked.approval_stage = ""
+    locked.updated_at = at
+    if late and held and at < session.starts_at:
+        locked.attendance = Booking.Attendance.LATE_CANCEL
+    locked.save()
+    if held:
+        EventSession.objects.filter(pk=session.pk).update(booked=F("booked") - 1)
+        if at < session.booking_closes_at and session.status == EventSession.Status.SCHEDULED:
+            _offer_next(session, at=at)
+    elif before == Status.WAITLISTED:
+        EventSession.objects.filter(pk=session.pk).update(waitlisted=F("waitlisted") - 1)
 
 
 def _offer_next(session: EventSession, *, at: dt.datetime) -> Booking | None:
@@ -193,58 +274,227 @@ def _offer_next(session: EventSession, *, at: dt.datetime) -> Booking | None:
     if first is None:
         EventSession.objects.filter(pk=session.pk).update(booked=F("booked") - 1)
         return None
-    first.status = Status.OFFERED
-    first.offer_expires_at = min(at + dt.timedelta(hours=OFFER_HOURS), session.booking_closes_at)
+    first.session = session
+    _hold(first, Status.OFFERED, at=at)
     first.updated_at = at
-    first.save(update_fields=["status", "offer_expires_at", "updated_at"])
+    first.save(update_fields=["status", "approval_stage", "expires_at", "updated_at"])
     EventSession.objects.filter(pk=session.pk).update(waitlisted=F("waitlisted") - 1)
-    _audit(None, "offered", first, after={"expires": first.offer_expires_at.isoformat()})
+    _audit(
+        None, "offered", first, after={"expires": first.expires_at.isoformat() if first.expires_at else ""}
+    )
+    mail.tell(first, "offered", at=at)
     return first
 
 
+def offer_free_places(session: EventSession, *, at: dt.datetime) -> int:
+    """Offer every free place to those waiting (after more places were added or reservations
+    released), in the caller's transaction with the session locked; how many were offered."""
+    offered = 0
+    while _offer_next(session, at=at) is not None:
+        offered += 1
+    return offered
+
+
 def accept_offer(*, actor, booking: Booking, at: dt.datetime | None = None) -> Booking:
-    """The person offered a freed place takes it (before the offer runs out)."""
+    """The person offered a freed place takes it (before the offer runs out): it is theirs, or
+    awaits approval or payment as a new booking would."""
     at = at or timezone.now()
     if actor is not None and actor.pk != booking.person_id:
         raise PermissionDenied("Only the person offered the place may accept it.")
     with transaction.atomic():
-        locked = Booking.objects.select_for_update().select_related("session__event").get(pk=booking.pk)
+        locked, session = _lock(booking)
         if locked.status != Status.OFFERED:
             raise ValidationError({"booking": ["There is no place offered to accept"]})
-        if locked.offer_expires_at and at >= locked.offer_expires_at:
-            raise ValidationError(
-                {"booking": [f"The offer ran out on {format_datetime(locked.offer_expires_at)}"]}
-            )
-        locked.status = _place_status(locked.session.event)
-        locked.offer_expires_at = None
+        if locked.expires_at and at >= locked.expires_at:
+            raise ValidationError({"booking": [f"The offer ran out on {format_datetime(locked.expires_at)}"]})
+        event = Event.objects.get(pk=session.event_id)
+        session.event = event
+        stage = _first_stage(locked.booked_by or locked.person, locked.person, event)
+        _hold(locked, Status.PENDING_APPROVAL if stage else _after_approval(event), stage=stage, at=at)
         locked.ics_sequence += 1
         locked.updated_at = at
         locked.save()
         _audit(actor, "offer_accepted", locked, after={"status": locked.status})
+        mail.tell(locked, locked.status, at=at)
+        if locked.approval_stage == Stage.MANAGER:
+            notify_approver(locked, at=at)
     return locked
 
 
-def offers_expire(*, at: dt.datetime | None = None) -> int:
-    """Offers that ran out are withdrawn and the place offered to the next waiting; how many."""
+def may_approve(actor, booking: Booking) -> bool:
+    """At the manager's stage the person's line manager (or an administrator); at the
+    administrators' stage an administrator of the event."""
+    if booking.status != Status.PENDING_APPROVAL:
+        return False
+    if selectors.may_administer(actor, booking.session.event):
+        return True
+    return booking.approval_stage == Stage.MANAGER and booking.person.line_manager_id == actor.pk
+
+
+def approve(*, actor, booking: Booking, at: dt.datetime | None = None) -> Booking:
+    """Approve a booking at its stage: on to the administrators (two-stage approval, unless an
+    administrator approves), then payment if the place is paid for, else booked."""
+    at = at or timezone.now()
+    if not may_approve(actor, booking):
+        raise PermissionDenied("You may not approve this booking.")
+    with transaction.atomic():
+        locked, session = _lock(booking)
+        if locked.status != Status.PENDING_APPROVAL:
+            raise ValidationError(
+                {
+                    "booking": [
+                        f"This booking is {locked.get_status_display().lower()}: there is nothing to approve"
+                    ]
+                }
+            )
+        event = Event.objects.get(pk=session.event_id)
+        session.event = event
+        stage_before = locked.approval_stage
+        admin = selectors.may_administer(actor, event)
+        if (
+            stage_before == Stage.MANAGER
+            and event.approval == Event.Approval.MANAGER_THEN_ADMIN
+            and not admin
+        ):
+            _hold(locked, Status.PENDING_APPROVAL, stage=Stage.ADMIN, at=at)
+            told = ""
+        else:
+            _hold(locked, _after_approval(event), at=at)
+            told = "approved" if locked.status == Status.BOOKED else locked.status
+        if locked.status == Status.BOOKED:
+            locked.ics_sequence += 1
+        locked.updated_at = at
+        locked.save()
+        _audit(
+            actor,
+            "approved",
+            locked,
+            before={"stage": stage_before},
+            after={"status": locked.status, "stage": locked.approval_stage},
+        )
+        if told:
+            mail.tell(locked, "booked" if told == "approved" else told, at=at)
+    return locked
+
+
+def decline(*, actor, booking: Booking, reason: str, at: dt.datetime | None = None) -> Booking:
+    """Decline a booking awaiting approval (saying why): its place goes to the next waiting."""
+    at = at or timezone.now()
+    if not may_approve(actor, booking):
+        raise PermissionDenied("You may not decide this booking.")
+    if not (reason or "").strip():
+        raise ValidationError({"reason": ["Say why the booking is not approved: the person booked reads it"]})
+    with transaction.atomic():
+        locked, session = _lock(booking)
+        if locked.status != Status.PENDING_APPROVAL:
+            raise ValidationError(
+                {
+                    "booking": [
+                        f"This booking is {locked.get_status_display().lower()}: there is nothing to decide"
+                    ]
+                }
+            )
+        stage = locked.approval_stage
+        _release(locked, session, actor=actor, reason=reason, at=at)
+        _audit(actor, "declined", locked, before={"stage": stage}, after={"status": locked.status})
+        mail.tell(locked, "declined", at=at, reason=locked.cancel_reason)
+    return locked
+
+
+def notify_approver(booking: Booking, *, at: dt.datetime) -> None:
+    """Tell the person's line manager a booking waits for them (in the app and by e-mail)."""
+    from bluelamp.notifications.api import notify
+
+    manager = booking.person.line_manager
+    if manager is None:
+        return
+    notify(
+        person=manager,
+        kind="events.approval",
+        subject=f"A booking waits for your approval: {booking.session.event.title}",
+        body=f"{booking.person.get_full_name()} has booked {booking.session}. The place is held until "
+        f"{format_datetime(booking.expires_at) if booking.expires_at else 'booking closes'}.",
+        link="/events/approvals/",
+        dedupe_key=f"events.approval.{booking.uuid}.{booking.ics_sequence}",
+        at=at,
+    )
+
+
+HOLD_REASONS: dict[str, str] = {
+    Status.OFFERED: "The offer of a place ran out.",
+    Status.PENDING_APPROVAL: "The booking was not approved in time.",
+    Status.PENDING_PAYMENT: "The place was not paid for in time.",
+}
+
+
+def holds_expire(*, at: dt.datetime | None = None) -> int:
+    """Places held past their time (offers not accepted, bookings not approved or not paid for)
+    are released, each to the next waiting; how many."""
     at = at or timezone.now()
     expired = 0
-    for pk in Booking.objects.filter(status=Status.OFFERED, offer_expires_at__lte=at).values_list(
+    for pk in Booking.objects.filter(status__in=list(HOLD_REASONS), expires_at__lte=at).values_list(
         "pk", flat=True
     ):
         with transaction.atomic():
-            locked = Booking.objects.select_for_update().filter(pk=pk, status=Status.OFFERED).first()
-            if locked is None:
+            locked = Booking.objects.select_for_update().filter(pk=pk, status__in=list(HOLD_REASONS)).first()
+            if locked is None or locked.expires_at is None or locked.expires_at > at:
                 continue
-            session = EventSession.objects.select_for_update().get(pk=locked.session_id)
-            locked.status = Status.CANCELLED
-            locked.cancelled_at = at
-            locked.cancel_reason = "The offer of a place ran out."
-            locked.ics_sequence += 1
-            locked.updated_at = at
-            locked.save()
-            EventSession.objects.filter(pk=session.pk).update(booked=F("booked") - 1)
-            _audit(None, "offer_expired", locked, after={"status": locked.status})
-            if at < session.booking_closes_at:
-                _offer_next(session, at=at)
+            if any(not hook(locked, at=at) for hook in HOLD_GUARDS):
+                continue
+            locked, session = _lock(locked)
+            before, until = locked.status, locked.expires_at
+            _release(locked, session, actor=None, reason=HOLD_REASONS[before], at=at)
+            _audit(None, "hold_expired", locked, before={"status": before}, after={"status": locked.status})
+            if before == Status.OFFERED:
+                mail.tell(locked, "cancelled", at=at, reason=locked.cancel_reason)
+            else:
+                mail.tell(locked, "hold_expired", at=at, was=before, held_until=until)
             expired += 1
     return expired
+
+
+# Called with (booking, at=) before a held place is released: False keeps it (a card payment
+# that has gone through but whose webhook has not yet arrived is checked first: payments.py).
+HOLD_GUARDS: list = []
+
+
+def offers_expire(*, at: dt.datetime | None = None) -> int:
+    """The holds that ran out (kept under its first name: offers were the first holds)."""
+    return holds_expire(at=at)
+
+
+REMINDERS = (
+    ("reminder_week", "reminded_week_at", dt.timedelta(days=7)),
+    ("reminder_day", "reminded_day_at", dt.timedelta(days=1)),
+)
+
+
+def send_reminders(*, at: dt.datetime | None = None) -> int:
+    """Remind everyone booked a week and a day before their session starts (each once; someone who
+    booked inside that time is not reminded of what they just booked); how many were sent."""
+    at = at or timezone.now()
+    sent = 0
+    for what, field, ahead in REMINDERS:
+        due = Booking.objects.filter(
+            status=Status.BOOKED,
+            session__status=EventSession.Status.SCHEDULED,
+            session__starts_at__gt=at,
+            session__starts_at__lte=at + ahead,
+            created_at__lte=F("session__starts_at") - ahead,
+            **{f"{field}__isnull": True},
+        ).values_list("pk", flat=True)
+        for pk in list(due[:2000]):
+            with transaction.atomic():
+                booking = (
+                    Booking.objects.select_for_update()
+                    .filter(pk=pk, status=Status.BOOKED, **{f"{field}__isnull": True})
+                    .select_related("session__event__owner", "session__room__venue", "person", "booked_by")
+                    .first()
+                )
+                if booking is None:
+                    continue
+                setattr(booking, field, at)
+                booking.save(update_fields=[field])
+                mail.tell(booking, what, at=at)
+                sent += 1
+    return sent

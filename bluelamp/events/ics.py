@@ -4,6 +4,7 @@ One VEVENT per date of the session (a two-day course is two), each with a UID st
 booking's life (`<booking uuid>-<n>@<host>`), the booking's SEQUENCE (it rises with every change
 the booker is told of), times in Europe/London with the VTIMEZONE that defines it, the organiser
 (the organisation running it) and the attendee. METHOD:REQUEST while the person has a place;
+STATUS:TENTATIVE while that place awaits approval or payment;
 METHOD:CANCEL, STATUS:CANCELLED once they have not (or the session is cancelled), so calendars
 remove it.
 """
@@ -38,6 +39,8 @@ def booking_calendar(booking: Booking, *, at: dt.datetime) -> bytes:
     session = booking.session
     event = session.event
     cancelled = not booking.holds_place or session.status == EventSession.Status.CANCELLED
+    # A place awaiting approval or payment (or offered) is pencilled in: TENTATIVE until confirmed.
+    confirmed = booking.status == Booking.Status.BOOKED
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")
@@ -48,7 +51,7 @@ def booking_calendar(booking: Booking, *, at: dt.datetime) -> bytes:
     attendee = vCalAddress(f"mailto:{booking.person.email}")
     attendee.params["cn"] = vText(booking.person.get_full_name())
     attendee.params["role"] = vText("REQ-PARTICIPANT")
-    attendee.params["partstat"] = vText("DECLINED" if cancelled else "ACCEPTED")
+    attendee.params["partstat"] = vText("DECLINED" if cancelled else "ACCEPTED" if confirmed else "TENTATIVE")
     dates = list(session.dates.order_by("starts_at", "pk"))
     for n, date in enumerate(dates, start=1):
         item = Event()
@@ -64,7 +67,7 @@ def booking_calendar(booking: Booking, *, at: dt.datetime) -> bytes:
             f"{event.description}\n\n{settings.SITE_URL.rstrip('/')}/events/bookings/{booking.uuid}/",
         )
         item.add("location", _where(session))
-        item.add("status", "CANCELLED" if cancelled else "CONFIRMED")
+        item.add("status", "CANCELLED" if cancelled else "CONFIRMED" if confirmed else "TENTATIVE")
         item.add("organizer", organiser)
         item.add("attendee", attendee)
         if session.online_url:

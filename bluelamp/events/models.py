@@ -13,7 +13,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-__all__ = ["Booking", "Event", "EventSession", "Room", "SessionDate", "Venue"]
+__all__ = ["Booking", "Event", "EventSession", "Feedback", "Reservation", "Room", "SessionDate", "Venue"]
 
 
 class Venue(models.Model):
@@ -81,7 +81,7 @@ class Event(models.Model):
     class Pricing(models.TextChoices):
         FREE = "free", "Free"
         PER_PLACE = "per_place", "Paid per place (card, or invoice to the force)"
-        FORCE = "force", "Charged to the booker's force"
+        FORCE = "force", "Charged to the booker's force (invoiced monthly)"
 
     class Approval(models.TextChoices):
         NONE = "none", "No approval: booking confirms the place"
@@ -192,8 +192,9 @@ class SessionDate(models.Model):
 
 class Booking(models.Model):
     """A person's place on a session, or their place in its queue: booked, waiting (in arrival
-    order), offered a freed place until `offer_expires_at`, awaiting approval or payment, or
-    cancelled. Its calendar invitation keeps one UID and a SEQUENCE that rises with every change.
+    order), offered a freed place, awaiting approval (the line manager's, then for two-stage
+    approval an administrator's: `approval_stage`) or payment, or cancelled. An offer and a place
+    awaiting approval or payment are held until `expires_at`, then pass to the next waiting. Its calendar invitation keeps one UID and a SEQUENCE that rises with every change.
     After the session, the register says whether they came.
 
     Personal data: the person booked, who booked them, who cancelled and why, attendance."""
@@ -212,6 +213,10 @@ class Booking(models.Model):
         NO_SHOW = "no_show", "Did not attend"
         LATE_CANCEL = "late_cancel", "Cancelled late"
 
+    class ApprovalStage(models.TextChoices):
+        MANAGER = "manager", "The line manager"
+        ADMIN = "admin", "A training administrator"
+
     # Statuses that hold one of the session's places.
     HOLDING = (Status.BOOKED, Status.OFFERED, Status.PENDING_APPROVAL, Status.PENDING_PAYMENT)
 
@@ -220,7 +225,13 @@ class Booking(models.Model):
     person = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     status = models.CharField(max_length=20, choices=Status.choices)
     waitlist_number = models.PositiveIntegerField(null=True, blank=True)
-    offer_expires_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+    approval_stage = models.CharField(max_length=10, choices=ApprovalStage.choices, blank=True)
+    reservation = models.ForeignKey(
+        "Reservation", null=True, blank=True, on_delete=models.SET_NULL, related_name="bookings"
+    )
+    reminded_week_at = models.DateTimeField(null=True, blank=True)
+    reminded_day_at = models.DateTimeField(null=True, blank=True)
     booked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -240,7 +251,10 @@ class Booking(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
-        indexes = [models.Index(fields=["session", "status", "waitlist_number"], name="booking_queue")]
+        indexes = [
+            models.Index(fields=["session", "status", "waitlist_number"], name="booking_queue"),
+            models.Index(fields=["status", "expires_at"], name="booking_holds_expiring"),
+        ]
         constraints = [
             # One live booking per person per session (a cancelled one may be booked again).
             models.UniqueConstraint(
@@ -256,3 +270,56 @@ class Booking(models.Model):
     @property
     def holds_place(self) -> bool:
         return self.status in self.HOLDING
+
+
+class Reservation(models.Model):
+    """Places a line manager keeps on a session for their team before naming who takes them.
+    The places count as taken (the session's `booked`) from the moment they are reserved; naming
+    someone turns one into their booking; what is not named by `release_at` (or is released
+    earlier) goes back to the session and is offered to the waiting list.
+
+    Personal data: the manager who reserved."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    session = models.ForeignKey(EventSession, on_delete=models.PROTECT, related_name="reservations")
+    manager = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    places = models.PositiveIntegerField()
+    unnamed = models.PositiveIntegerField(help_text="Places still to be given to someone.")
+    release_at = models.DateTimeField()
+    released_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(unnamed__lte=models.F("places")), name="reservation_unnamed_within_places"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.places} places on {self.session_id} for {self.manager_id}"
+
+
+class Feedback(models.Model):
+    """What someone who attended thought of a session: a rating out of 5, whether they would
+    recommend it, and what they wrote. Shown to the event's administrators and trainers as
+    results per event and per trainer, never with the person's name outside the event's
+    administrators.
+
+    Personal data: the booking's person (through the booking) and what they wrote."""
+
+    booking = models.OneToOneField(Booking, on_delete=models.CASCADE, related_name="feedback")
+    rating = models.PositiveSmallIntegerField()
+    would_recommend = models.BooleanField()
+    comments = models.TextField(blank=True)
+    submitted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-submitted_at", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(rating__gte=1, rating__lte=5), name="feedback_rating_1_to_5")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.rating}/5 on {self.booking_id}"

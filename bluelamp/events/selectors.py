@@ -14,7 +14,7 @@ import uuid
 from django.db.models import QuerySet
 from django.http import Http404
 
-from bluelamp.events.models import Booking, Event, EventSession
+from bluelamp.events.models import Booking, Event, EventSession, Venue
 from bluelamp.organisations.api import LicenceType, Perm, access_for, organisation_has_licence
 
 
@@ -55,6 +55,17 @@ def may_book_for(actor, person, event: Event) -> bool:
     return may_administer(actor, event)
 
 
+def is_line_manager(person) -> bool:
+    """Someone reports to them (they may book for and reserve places for their team)."""
+    from bluelamp.people.api import Person
+
+    return _signed_in(person) and Person.objects.filter(line_manager_id=person.pk, is_active=True).exists()
+
+
+def is_trainer(person, session: EventSession) -> bool:
+    return _signed_in(person) and session.trainers.filter(pk=person.pk).exists()
+
+
 def may_cancel_own(actor, booking: Booking) -> bool:
     """The person booked, or whoever booked them (their line manager)."""
     if not _signed_in(actor):
@@ -83,9 +94,10 @@ def _uuid(value) -> uuid.UUID | None:
         return None
 
 
-def access_booking(person, booking_uuid) -> Booking:
-    """The booking for the person booked, whoever booked them, or the event's administrators; to
-    anyone else (or if there is none), "not found"."""
+def access_booking(person, booking_uuid, *, approvers_too: bool = False) -> Booking:
+    """The booking for the person booked, whoever booked them, or the event's administrators
+    (with `approvers_too`, also the line manager of someone whose booking awaits their approval);
+    to anyone else (or if there is none), "not found"."""
     wanted = _uuid(booking_uuid)
     booking = (
         Booking.objects.select_related("session__event", "person").filter(uuid=wanted).first()
@@ -95,6 +107,13 @@ def access_booking(person, booking_uuid) -> Booking:
     if booking is None:
         raise Http404("No such booking")
     if may_cancel_own(person, booking) or may_administer(person, booking.session.event):
+        return booking
+    if (
+        approvers_too
+        and booking.status == Booking.Status.PENDING_APPROVAL
+        and booking.approval_stage == Booking.ApprovalStage.MANAGER
+        and booking.person.line_manager_id == person.pk
+    ):
         return booking
     raise Http404("No such booking")
 
@@ -106,3 +125,86 @@ def access_bookable_session(person, session_uuid) -> EventSession:
     if session is None:
         raise Http404("No such session")
     return session
+
+
+def access_managed_event(person, event_uuid) -> Event:
+    """An event the person administers: "not found" otherwise."""
+    wanted = _uuid(event_uuid)
+    event = (
+        Event.objects.select_related("owner", "course").filter(uuid=wanted).first()
+        if _signed_in(person) and wanted is not None
+        else None
+    )
+    if event is None or not may_administer(person, event):
+        raise Http404("No such event")
+    return event
+
+
+def access_managed_session(person, session_uuid, *, trainers_too: bool = False) -> EventSession:
+    """A session of an event the person administers (or, with `trainers_too`, trains): "not
+    found" otherwise."""
+    wanted = _uuid(session_uuid)
+    session = (
+        EventSession.objects.select_related("event__owner", "event__course", "room__venue")
+        .filter(uuid=wanted)
+        .first()
+        if _signed_in(person) and wanted is not None
+        else None
+    )
+    if session is None:
+        raise Http404("No such session")
+    if may_administer(person, session.event) or (trainers_too and is_trainer(person, session)):
+        return session
+    raise Http404("No such session")
+
+
+def access_venue(person, venue_uuid) -> Venue:
+    wanted = _uuid(venue_uuid)
+    venue = Venue.objects.filter(uuid=wanted).first() if _signed_in(person) and wanted is not None else None
+    if venue is None or not may_administer_events_of(person, venue.owner_id):
+        raise Http404("No such venue")
+    return venue
+
+
+def administered_owner_ids(person) -> set[int] | None:
+    """The organisations whose events the person runs (None: every organisation)."""
+    access = access_for(person, Perm.LEARNING_MANAGE)
+    if access.national:
+        return None
+    return set(access.organisation_ids)
+
+
+def may_administer_any(person) -> bool:
+    if not _signed_in(person):
+        return False
+    access = access_for(person, Perm.LEARNING_MANAGE)
+    return access.national or bool(access.organisation_ids)
+
+
+def events_administered(person) -> QuerySet[Event]:
+    owners = administered_owner_ids(person) if _signed_in(person) else set()
+    events = Event.objects.select_related("owner")
+    return events if owners is None else events.filter(owner_id__in=owners)
+
+
+def sessions_trained(person) -> QuerySet[EventSession]:
+    if not _signed_in(person):
+        return EventSession.objects.none()
+    return EventSession.objects.filter(trainers=person).select_related("event", "room__venue")
+
+
+def approvals_waiting(person) -> QuerySet[Booking]:
+    """Bookings waiting for the person's decision: their reports' at the manager's stage, and at
+    any stage on events they administer."""
+    if not _signed_in(person):
+        return Booking.objects.none()
+    waiting = Booking.objects.filter(status=Booking.Status.PENDING_APPROVAL)
+    mine = waiting.filter(approval_stage=Booking.ApprovalStage.MANAGER, person__line_manager_id=person.pk)
+    owners = administered_owner_ids(person)
+    if owners is None:
+        chosen = waiting
+    elif owners:
+        chosen = mine | waiting.filter(session__event__owner_id__in=owners)
+    else:
+        chosen = mine
+    return chosen.select_related("person", "session__event").order_by("expires_at", "pk")

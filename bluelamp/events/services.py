@@ -19,8 +19,9 @@ from django.utils import timezone
 
 from bluelamp.audit.api import audit_record
 from bluelamp.core.timefmt import format_datetime
-from bluelamp.events import selectors
-from bluelamp.events.models import Event, EventSession, Room, SessionDate, Venue
+from bluelamp.events import booking as booking_service
+from bluelamp.events import mail, selectors
+from bluelamp.events.models import Booking, Event, EventSession, Reservation, Room, SessionDate, Venue
 from bluelamp.learning.api import Course
 
 
@@ -44,6 +45,7 @@ class EventInput:
     approval: str = Event.Approval.NONE
     cancel_cutoff_working_days: int = 2
     course: Course | None = None
+    vat_basis_points: int = 2000
 
 
 def _check_event(data: EventInput) -> None:
@@ -60,10 +62,14 @@ def _check_event(data: EventInput) -> None:
     ):
         if getattr(data, name) not in choices.values:
             errors[name] = [f"Choose {what}: {', '.join(str(label) for label in choices.labels)}"]
-    if data.pricing == Event.Pricing.PER_PLACE and data.price_pence <= 0:
-        errors["price_pence"] = ["Enter the price of a place, more than £0"]
+    if data.pricing != Event.Pricing.FREE and data.price_pence <= 0:
+        errors["price"] = ["Enter the price of a place, more than £0"]
     if data.pricing == Event.Pricing.FREE and data.price_pence:
-        errors["price_pence"] = ["A free event has no price"]
+        errors["price"] = [
+            "A free event has no price: leave the price empty, or choose how places are paid for"
+        ]
+    if not 0 <= data.vat_basis_points <= 10000:
+        errors["vat_percent"] = ["Give the VAT rate as 0 to 100 per cent"]
     if not 0 <= data.cancel_cutoff_working_days <= 60:
         errors["cancel_cutoff_working_days"] = ["Give the cut-off as 0 to 60 working days"]
     if errors:
@@ -81,9 +87,60 @@ def event_create(*, actor, owner, data: EventInput, at: dt.datetime | None = Non
         owner=owner, kind=data.kind, title=data.title.strip(), description=data.description.strip(),
         audience=data.audience, pricing=data.pricing, price_pence=data.price_pence, approval=data.approval,
         cancel_cutoff_working_days=data.cancel_cutoff_working_days, course=data.course,
-        created_by=actor, created_at=at, updated_at=at,
+        vat_basis_points=data.vat_basis_points, created_by=actor, created_at=at, updated_at=at,
     )  # fmt: skip
     _audit(actor, "event_created", event, event.title, after={"kind": event.kind, "pricing": event.pricing})
+    return event
+
+
+@transaction.atomic
+def event_update(*, actor, event: Event, data: EventInput, at: dt.datetime | None = None) -> Event:
+    """Change an event's details. Once anyone has booked, how places are paid for and approved
+    stays as it was (those booked agreed to it): the rest may change."""
+    _require_admin(actor, event)
+    _check_event(data)
+    booked = Booking.objects.filter(session__event=event).exists()
+    if booked:
+        locked = {
+            "pricing": ("how places are paid for", event.pricing),
+            "price": ("the price", event.price_pence),
+            "approval": ("whether bookings need approval", event.approval),
+        }
+        errors = {
+            name: [f"People have booked: {what} cannot change now"]
+            for name, (what, value) in locked.items()
+            if getattr(data, "price_pence" if name == "price" else name) != value
+        }
+        if errors:
+            raise ValidationError(errors)
+    before = {"title": event.title, "pricing": event.pricing, "audience": event.audience}
+    for name in (
+        "kind",
+        "audience",
+        "pricing",
+        "price_pence",
+        "approval",
+        "cancel_cutoff_working_days",
+        "course",
+    ):
+        setattr(event, name, getattr(data, name))
+    event.title, event.description = data.title.strip(), data.description.strip()
+    event.updated_at = at or timezone.now()
+    event.save()
+    _audit(actor, "event_updated", event, event.title, before=before, after={"title": event.title})
+    return event
+
+
+@transaction.atomic
+def event_link_course(*, actor, event: Event, course: Course, at: dt.datetime | None = None) -> Event:
+    """Make the event deliver `course` (attending completes the course's event activity)."""
+    _require_admin(actor, event)
+    if course.owner_id != event.owner_id:
+        raise ValidationError({"course": ["The course belongs to another organisation"]})
+    event.course = course
+    event.updated_at = at or timezone.now()
+    event.save(update_fields=["course", "updated_at"])
+    _audit(actor, "event_linked_to_course", event, event.title, after={"course": course.code})
     return event
 
 
@@ -224,3 +281,175 @@ def session_create(*, actor, event: Event, data: SessionInput) -> EventSession:
     session.trainers.set(data.trainers)
     _audit(actor, "session_created", session, str(session), after={"capacity": session.capacity})
     return session
+
+
+@transaction.atomic
+def session_update(
+    *, actor, session: EventSession, data: SessionInput, at: dt.datetime | None = None
+) -> EventSession:
+    """Change a session. Places cannot go below those taken; more places go to those waiting.
+    When the dates, the room or the online link change, everyone with a place is sent the new
+    invitation (its SEQUENCE one higher)."""
+    at = at or timezone.now()
+    event = session.event
+    _require_admin(actor, event)
+    session = EventSession.objects.select_for_update().select_related("event").get(pk=session.pk)
+    if session.status != EventSession.Status.SCHEDULED:
+        raise ValidationError({"session": ["A cancelled session cannot change"]})
+    _check_session(event, data, exclude=session)
+    if data.capacity < session.booked:
+        raise ValidationError(
+            {"capacity": [f"{session.booked} places are taken: give at least {session.booked} places"]}
+        )
+    ordered = sorted(data.dates)
+    old_dates = list(session.dates.order_by("starts_at").values_list("starts_at", "ends_at"))
+    moved = (
+        old_dates != [tuple(d) for d in ordered]
+        or session.room_id != (data.room.pk if data.room else None)
+        or session.online_url != data.online_url
+    )
+    before = {"capacity": session.capacity, "starts_at": session.starts_at.isoformat()}
+    session.capacity, session.minimum = data.capacity, data.minimum
+    session.room, session.online_url = data.room, data.online_url
+    session.booking_opens_at, session.booking_closes_at = data.booking_opens_at, data.booking_closes_at
+    session.starts_at, session.ends_at = ordered[0][0], max(ends for _, ends in ordered)
+    session.save()
+    if moved:
+        session.dates.all().delete()
+        SessionDate.objects.bulk_create(
+            SessionDate(session=session, starts_at=s, ends_at=e) for s, e in ordered
+        )
+    session.trainers.set(data.trainers)
+    _audit(
+        actor,
+        "session_updated",
+        session,
+        str(session),
+        before=before,
+        after={"capacity": session.capacity, "moved": moved},
+    )
+    if moved:
+        holders = Booking.objects.select_for_update().filter(session=session, status__in=Booking.HOLDING)
+        for booking in holders.select_related("person", "booked_by"):
+            booking.ics_sequence += 1
+            booking.updated_at = at
+            booking.save(update_fields=["ics_sequence", "updated_at"])
+            booking.session = session
+            if booking.status == Booking.Status.BOOKED:
+                mail.tell(booking, "changed", at=at)
+    if at < session.booking_closes_at:
+        booking_service.offer_free_places(session, at=at)
+    return session
+
+
+@transaction.atomic
+def session_cancel(*, actor, session: EventSession, reason: str, at: dt.datetime | None = None) -> int:
+    """Cancel a whole session: everyone booked or waiting is told (with the calendar entry taken
+    out), paid places are refunded by the payments' cancel hook as the policy says, and
+    reservations are released. How many bookings were cancelled."""
+    at = at or timezone.now()
+    _require_admin(actor, session.event)
+    if not (reason or "").strip():
+        raise ValidationError({"reason": ["Say why the session is cancelled: everyone booked is told"]})
+    session = EventSession.objects.select_for_update().select_related("event").get(pk=session.pk)
+    if session.status == EventSession.Status.CANCELLED:
+        raise ValidationError({"session": ["This session is already cancelled"]})
+    session.status = EventSession.Status.CANCELLED
+    session.cancelled_at, session.cancel_reason = at, reason.strip()
+    session.save(update_fields=["status", "cancelled_at", "cancel_reason"])
+    cancelled = 0
+    live = (
+        Booking.objects.select_for_update().filter(session=session).exclude(status=Booking.Status.CANCELLED)
+    )
+    for booking in live.select_related("person", "booked_by").order_by("pk"):
+        before = booking.status
+        booking.session = session
+        booking.status = Booking.Status.CANCELLED
+        booking.cancelled_at, booking.cancelled_by, booking.cancel_reason = at, actor, reason.strip()
+        booking.ics_sequence += 1
+        booking.expires_at, booking.approval_stage, booking.updated_at = None, "", at
+        booking.save()
+        mail.tell(
+            booking,
+            "session_cancelled",
+            at=at,
+            reason=reason.strip(),
+            was_booked=before == Booking.Status.BOOKED,
+        )
+        for hook in booking_service.CANCEL_HOOKS:
+            hook(booking, before=before, at=at, whole_session=True)
+        cancelled += 1
+    Reservation.objects.filter(session=session, released_at__isnull=True).update(unnamed=0, released_at=at)
+    EventSession.objects.filter(pk=session.pk).update(booked=0, waitlisted=0)
+    _audit(
+        actor,
+        "session_cancelled",
+        session,
+        str(session),
+        after={"bookings_cancelled": cancelled, "reason": reason.strip()},
+    )
+    return cancelled
+
+
+@transaction.atomic
+def venue_update(
+    *, actor, venue: Venue, name: str, address: str, accessibility: str = "", active: bool = True
+) -> Venue:
+    if actor is not None and not selectors.may_administer_events_of(actor, venue.owner_id):
+        raise PermissionDenied("Only training administrators change venues.")
+    errors: dict[str, list[str]] = {}
+    if not name.strip():
+        errors["name"] = ["Enter the venue's name"]
+    elif Venue.objects.filter(owner_id=venue.owner_id, name=name.strip()).exclude(pk=venue.pk).exists():
+        errors["name"] = [f"There is already a venue called {name.strip()}"]
+    if not address.strip():
+        errors["address"] = ["Enter the venue's address"]
+    if errors:
+        raise ValidationError(errors)
+    venue.name, venue.address, venue.accessibility, venue.active = (
+        name.strip(),
+        address.strip(),
+        accessibility.strip(),
+        active,
+    )
+    venue.save()
+    _audit(actor, "venue_updated", venue, venue.name)
+    return venue
+
+
+@transaction.atomic
+def room_add(*, actor, venue: Venue, name: str, capacity: int, accessibility: str = "") -> Room:
+    if actor is not None and not selectors.may_administer_events_of(actor, venue.owner_id):
+        raise PermissionDenied("Only training administrators change venues.")
+    errors: dict[str, list[str]] = {}
+    if not name.strip():
+        errors["name"] = ["Enter the room's name"]
+    elif venue.rooms.filter(name=name.strip()).exists():
+        errors["name"] = [f"{venue.name} already has a room called {name.strip()}"]
+    if capacity < 1:
+        errors["capacity"] = ["Give how many the room seats, 1 or more"]
+    if errors:
+        raise ValidationError(errors)
+    room = Room.objects.create(
+        venue=venue, name=name.strip(), capacity=capacity, accessibility=accessibility.strip()
+    )
+    _audit(actor, "room_added", venue, venue.name, after={"room": room.name, "capacity": capacity})
+    return room
+
+
+def book_group(
+    *, actor, session: EventSession, people, at: dt.datetime | None = None
+) -> list[tuple[object, Booking | None, str]]:
+    """An administrator books several people (each through `booking.book`: a place while there
+    are places, then the waiting list). Each person's result: their booking, or why not."""
+    at = at or timezone.now()
+    _require_admin(actor, session.event)
+    results: list[tuple[object, Booking | None, str]] = []
+    for person in people:
+        try:
+            made = booking_service.book(actor=actor, session=session, person=person, at=at)
+        except ValidationError as error:
+            results.append((person, None, " ".join(error.messages)))
+        else:
+            results.append((person, made, made.get_status_display()))
+    return results

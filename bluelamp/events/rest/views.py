@@ -45,7 +45,7 @@ class BookingSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Booking
-        fields = ["id", "session", "status", "waitlist_position", "offer_expires_at", "calendar"]
+        fields = ["id", "session", "status", "waitlist_position", "expires_at", "calendar"]
 
     def get_waitlist_position(self, booking) -> int | None:
         return booking_service.waitlist_position(booking)

@@ -108,7 +108,7 @@ def test_a_freed_place_is_offered_to_the_first_waiting_who_accepts(kent):
     waiting = [book(actor=p, session=session, person=p, at=AT) for p in (second, third)]
     cancel(actor=first, booking=placed, reason="On leave", at=AT)
     offered = Booking.objects.get(pk=waiting[0].pk)
-    assert offered.status == "offered" and offered.offer_expires_at == AT + dt.timedelta(hours=48)
+    assert offered.status == "offered" and offered.expires_at == AT + dt.timedelta(hours=48)
     assert counts(session) == (1, 1)
     with pytest.raises(PermissionDenied):
         accept_offer(actor=third, booking=offered, at=AT)
@@ -164,10 +164,17 @@ def test_a_waiting_person_leaving_the_queue_frees_no_place(kent):
     assert EventSession.objects.get(pk=session.pk).waitlist_last == 1
 
 
-def test_the_frequent_job_runs_the_expiry(monkeypatch):
+def test_the_frequent_jobs_run_the_expiry_reminders_and_reservations(monkeypatch):
     from bluelamp.core.plugins import jobs
     from bluelamp.events import tasks
 
-    monkeypatch.setattr(tasks, "offers_expire", lambda: 3)
-    assert tasks.expire_place_offers in jobs("frequent")
+    monkeypatch.setattr(tasks, "holds_expire", lambda: 3)
+    monkeypatch.setattr(tasks, "send_reminders", lambda: 4)
+    monkeypatch.setattr(tasks.reservations, "release_due", lambda: 5)
+    frequent = jobs("frequent")
+    assert {tasks.expire_place_offers, tasks.send_booking_reminders, tasks.release_reservations} <= set(
+        frequent
+    )
     assert tasks.expire_place_offers.enqueue().return_value == 3
+    assert tasks.send_booking_reminders.enqueue().return_value == 4
+    assert tasks.release_reservations.enqueue().return_value == 5

@@ -1,6 +1,7 @@
 """Events as a learner uses them: the sessions open to them, booking a place (or the waiting
 list when full), their bookings, cancelling, accepting an offered place, and the calendar file."""
 
+import html
 import re
 
 import pytest
@@ -20,7 +21,7 @@ def fixed_clock(monkeypatch):
 
 
 def text(response) -> str:
-    words = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", response.content.decode()))
+    words = re.sub(r"\s+", " ", html.unescape(re.sub(r"<[^>]+>", " ", response.content.decode())))
     return re.sub(r" ([:.,;)])", r"\1", words)
 
 

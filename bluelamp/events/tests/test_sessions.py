@@ -57,7 +57,7 @@ def test_bad_events_are_refused_naming_each_field(kent, alice, bob):
     errors = excinfo.value.message_dict
     assert errors["title"] == ["Enter a title"]
     assert errors["kind"][0].startswith("Choose the kind of event: Workshop, Webinar")
-    assert errors["price_pence"] == ["Enter the price of a place, more than £0"]
+    assert errors["price"] == ["Enter the price of a place, more than £0"]
     from django.core.exceptions import PermissionDenied
 
     with pytest.raises(PermissionDenied):

@@ -13,8 +13,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from bluelamp.events import attendance, selectors
 from bluelamp.events import booking as booking_service
-from bluelamp.events import selectors
 from bluelamp.events.ics import booking_calendar
 from bluelamp.events.models import Booking
 from bluelamp.events.web import clock
@@ -39,6 +39,9 @@ def session_list(request):
         .filter(booking_closes_at__gt=now)
         .annotate(days=Count("dates"))
     )
+    only = selectors._uuid(request.GET.get("event", "")) if request.GET.get("event") else None
+    if only is not None:
+        sessions = sessions.filter(event__uuid=only)
     mine = dict(
         Booking.objects.filter(person=request.user, session__in=sessions)
         .exclude(status=Booking.Status.CANCELLED)
@@ -53,6 +56,9 @@ def session_list(request):
             "mine": mine,
             "statuses": dict(Booking.Status.choices),
             "now": now,
+            "may_manage": selectors.may_administer_any(request.user),
+            "trains": selectors.sessions_trained(request.user).exists(),
+            "approvals": selectors.approvals_waiting(request.user).count(),
         },
     )
 
@@ -78,6 +84,8 @@ def session_detail(request, session_uuid):
             "booking": mine,
             "open": session.booking_opens_at <= now < session.booking_closes_at,
             "places_left": max(session.capacity - session.booked, 0),
+            "manages_team": selectors.is_line_manager(request.user),
+            "may_manage": selectors.may_administer(request.user, session.event),
             "breadcrumbs": _crumbs(),
         },
     )
@@ -145,6 +153,7 @@ def booking_detail(request, booking_uuid):
             "position": booking_service.waitlist_position(booking),
             "cutoff": cutoff,
             "may_cancel": booking.status != Booking.Status.CANCELLED and now < cutoff,
+            "may_give_feedback": attendance.may_give_feedback(request.user, booking),
             "breadcrumbs": _crumbs(("My bookings", reverse("events:bookings"))),
         },
     )

@@ -10,36 +10,8 @@ import datetime as dt
 
 from django import forms
 
-from bluelamp.core.forms import DateInput, text_area
+from bluelamp.core.forms import EXAMPLE_DATE, UKDateField, text_area
 from bluelamp.core.timefmt import format_date
-
-EXAMPLE_DATE = "31/03/2027"
-
-
-class UKDateField(forms.DateField):
-    """A date typed as 31/03/2027 (or sent as 2027-03-31 by a browser's date picker), whose error
-    names the field and what was typed."""
-
-    def __init__(self, *, label: str, what: str, required: bool = True, help_text: str = ""):
-        self.what = what
-        super().__init__(
-            label=label,
-            required=required,
-            widget=DateInput,
-            input_formats=["%Y-%m-%d", "%d/%m/%Y"],
-            help_text=help_text or f"For example, {EXAMPLE_DATE}.",
-            error_messages={"required": f"Enter {what}, for example {EXAMPLE_DATE}"},
-        )
-
-    def to_python(self, value):
-        try:
-            return super().to_python(value)
-        except forms.ValidationError:
-            raise forms.ValidationError(
-                f"{self.what[:1].upper()}{self.what[1:]}: “{value}” is not a real date. "
-                f"Enter it as day/month/year, for example {EXAMPLE_DATE}",
-                code="invalid",
-            ) from None
 
 
 def _choice(label: str, *, required: str, invalid: str, help_text: str = "") -> forms.ChoiceField:

@@ -10,7 +10,7 @@ import datetime as dt
 
 from django import forms
 
-from bluelamp.core.forms import DateInput, text_area
+from bluelamp.core.forms import DateInput, WholeNumberField, text_area
 from bluelamp.core.validation import date_errors, text_errors
 from bluelamp.learning.api import Course
 from bluelamp.organisations.api import Organisation
@@ -20,32 +20,6 @@ from bluelamp.programmes.structure import ProgrammeInput, SetInput, UnitInput
 # A cohort starts within a few years either side of now: a start in 1926 or 2226 is a typo.
 EARLIEST_START = dt.date(2000, 1, 1)
 LATEST_START = dt.date(2100, 12, 31)
-
-
-class WholeNumberField(forms.CharField):
-    """A box for a whole number whose errors name what was typed and what is accepted (Django's
-    IntegerField says only "Enter a whole number"). Empty is None."""
-
-    widget = forms.TextInput(attrs={"inputmode": "numeric", "class": "govuk-input--width-4"})
-
-    def __init__(self, *, what: str, accepted: str, most: int = 100_000, **kwargs):
-        """`what` names the number ("a number of credits"); `accepted` says what to enter instead
-        ("enter 0 to 500"); `most` is the largest the form passes to the service (which checks
-        its own range): a longer number is a typo, and would not fit the database."""
-        kwargs.setdefault("required", False)
-        super().__init__(**kwargs)
-        self.what, self.accepted, self.most = what, accepted, most
-
-    def to_python(self, value):
-        typed = (super().to_python(value) or "").strip()
-        if not typed:
-            return None
-        if not (typed.isascii() and typed.isdigit()):
-            raise forms.ValidationError(f"“{typed}” is not {self.what}: {self.accepted}")
-        number = int(typed)
-        if number > self.most:
-            raise forms.ValidationError(f"{number:,} is too many: {self.accepted}")
-        return number
 
 
 def _text(label: str, *, max_length: int, help_text: str = "", required: bool = False, error: str = ""):

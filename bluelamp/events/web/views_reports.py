@@ -1,0 +1,126 @@
+"""The administrators' reports, under /events/manage/reports/: every event they run over a
+period (fill rate, no-shows, late cancellations, feedback; bookings by organisation), one
+event's sessions and its feedback per trainer, and the same as CSV."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.urls import reverse
+
+from bluelamp.core.exports import csv_download
+from bluelamp.core.timefmt import LONDON, london
+from bluelamp.events import reports, selectors
+from bluelamp.events.web import clock
+
+
+def _month(value: str, default: dt.date) -> dt.date:
+    try:
+        year, month = (int(part) for part in value.split("-"))
+        return dt.date(year, month, 1)
+    except (ValueError, TypeError):
+        return default
+
+
+def _period(request) -> tuple[dt.date, dt.date, dt.datetime, dt.datetime, str]:
+    """The months chosen (from, to inclusive; default the 12 months to this one), as UK dates and
+    the UTC instants they run between; and an error if the months were not understood."""
+    today = london(clock.now()).date()
+    this_month = today.replace(day=1)
+    default_from = (this_month.replace(year=this_month.year - 1) + dt.timedelta(days=32)).replace(day=1)
+    first = _month(request.GET.get("from", ""), default_from)
+    last = _month(request.GET.get("to", ""), this_month)
+    error = ""
+    if (
+        request.GET.get("from")
+        and first == default_from
+        and request.GET.get("from") != f"{default_from:%Y-%m}"
+    ) or (request.GET.get("to") and last == this_month and request.GET.get("to") != f"{this_month:%Y-%m}"):
+        error = "Give the months as year-month, for example 2027-01: the default period is shown"
+    if last < first:
+        first, last = last, first
+    after_last = (last + dt.timedelta(days=32)).replace(day=1)
+    start = dt.datetime(first.year, first.month, 1, tzinfo=LONDON)
+    end = dt.datetime(after_last.year, after_last.month, 1, tzinfo=LONDON)
+    return first, last, start, end, error
+
+
+def _pct(value: float | None) -> str:
+    return "" if value is None else f"{value:.0f}%"
+
+
+@login_required
+def report(request):
+    if not selectors.may_administer_any(request.user):
+        raise Http404("No such page")
+    first, last, start, end, error = _period(request)
+    events = selectors.events_administered(request.user)
+    sessions = reports.sessions_in(events, start, end)
+    rows = reports.by_event(events, start, end)
+    if request.GET.get("format") == "csv":
+        return csv_download(
+            filename=f"events-{first:%Y-%m}-to-{last:%Y-%m}.csv",
+            header=["Event", "Organisation", "Sessions", "Cancelled sessions", "Places", "Confirmed", "Fill rate %",
+                    "Attended", "Partly attended", "Did not attend", "No-show rate %", "Late cancellations",
+                    "Feedback given", "Average rating", "Would recommend %"],
+            rows=(
+                [event.title, event.owner.name, f.sessions, f.cancelled_sessions, f.capacity, f.confirmed,
+                 _round(f.fill_rate), f.attended, f.partial, f.no_show, _round(f.no_show_rate), f.late_cancel,
+                 f.ratings, _round(f.rating, 2), _round(f.recommend_rate)]
+                for event, f in rows
+            ),
+        )  # fmt: skip
+    return render(
+        request,
+        "events/manage/report.html",
+        {
+            "title": "Events report",
+            "first": first,
+            "last": last,
+            "period": f"Sessions starting from {first:%B %Y} to the end of {last:%B %Y}",
+            "error": error,
+            "total": reports.figures(sessions),
+            "rows": rows,
+            "organisations": reports.by_organisation(sessions),
+            "pct": _pct,
+            "breadcrumbs": [
+                {"text": "Events", "href": reverse("events:sessions")},
+                {"text": "Manage events", "href": reverse("events:manage")},
+            ],
+        },
+    )
+
+
+def _round(value: float | None, places: int = 1):
+    return "" if value is None else round(value, places)
+
+
+@login_required
+def report_event(request, event_uuid):
+    event = selectors.access_managed_event(request.user, event_uuid)
+    sessions = event.sessions.all()
+    per_session = [
+        (s, reports.figures(event.sessions.filter(pk=s.pk))) for s in sessions.order_by("starts_at", "pk")
+    ]
+    return render(
+        request,
+        "events/manage/report_event.html",
+        {
+            "title": f"Report: {event.title}",
+            "event": event,
+            "total": reports.figures(sessions),
+            "per_session": per_session,
+            "trainers": reports.by_trainer(sessions),
+            "comments": reports.comments(sessions),
+            "organisations": reports.by_organisation(sessions),
+            "pct": _pct,
+            "breadcrumbs": [
+                {"text": "Events", "href": reverse("events:sessions")},
+                {"text": "Manage events", "href": reverse("events:manage")},
+                {"text": event.title, "href": reverse("events:manage_event", args=[event.uuid])},
+            ],
+        },
+    )
