@@ -52,6 +52,7 @@ REFUSED = "refused"
 OWN = "own"
 PUBLIC = "public"
 OPEN = "open"  # signed out only: a bearer link, e.g. the survey link in an e-mail
+SIGNED = "signed"  # a machine's call that must carry a signature (a payment webhook): else 400
 
 # What is Kent's or the desk's in the world below: none of it may reach an outsider.
 SECRETS = [
@@ -149,6 +150,12 @@ ROUTES: dict[str, Case] = {
     # --- people ----------------------------------------------------------------------------------
     "people/": Case(lambda w: "/people/", OWN, why="people in the reader's own scope"),
     "people/me/": Case(lambda w: "/people/me/", OWN, why="the reader's own profile"),
+    "people/me/equality/": Case(
+        lambda w: "/people/me/equality/",
+        OWN,
+        methods=("get", "post"),
+        why="the reader's own equality answers",
+    ),
     "people/add/": Case(
         lambda w: "/people/add/",
         OWN,
@@ -446,7 +453,7 @@ def test_every_route_has_an_outsider_case():
     stale = sorted(set(cases) - routes)
     assert not stale, "Outsider cases for routes that no longer exist:\n  " + "\n  ".join(stale)
     for route, case in cases.items():
-        assert case.outsider in (REFUSED, OWN, PUBLIC), route
+        assert case.outsider in (REFUSED, OWN, PUBLIC, SIGNED), route
         assert case.outsider == REFUSED or case.why, f"{route}: say why everyone may reach it"
 
 
@@ -642,6 +649,8 @@ def _problem(case: Case, outsider: str, response) -> str:
         return f"{status} showing {', '.join(secrets)}"
     if expected == PUBLIC:
         return "" if status < 400 else f"{status}, but the route is public"
+    if case.outsider == SIGNED:
+        return "" if status == 400 else f"{status}, but a call without a valid signature must be refused"
     if signed_out:
         # Pages send people to sign in (or say "not found"); the API answers 401/403.
         sign_in = status == 302 and response["Location"].startswith("/accounts/login/")

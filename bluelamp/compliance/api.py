@@ -2,6 +2,7 @@
 themselves in through bluelamp/compliance/plugins.py, so nothing here is for those.)"""
 
 from bluelamp.compliance.evaluation import evaluate_people
+from bluelamp.compliance.forecast import Forecast, forecast
 from bluelamp.compliance.models import Assignment, Exemption, Extension, Requirement, Status
 from bluelamp.compliance.selectors import access_requirement, requirements_visible
 from bluelamp.compliance.services import (
@@ -17,6 +18,7 @@ __all__ = [
     "CourseChoice",
     "Exemption",
     "Extension",
+    "Forecast",
     "Requirement",
     "RequirementInput",
     "Status",
@@ -24,6 +26,7 @@ __all__ = [
     "evaluate_people",
     "exemption_grant",
     "extension_grant",
+    "forecast",
     "requirement_save",
     "requirements_visible",
 ]

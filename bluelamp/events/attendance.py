@@ -80,7 +80,7 @@ def mark(*, actor, session: EventSession, marks: Mapping[int, str], at: dt.datet
     with transaction.atomic():
         rows = {
             booking.pk: booking
-            for booking in Booking.objects.select_for_update()
+            for booking in Booking.objects.select_for_update(of=("self",))
             .filter(session=session, pk__in=list(marks), status=Booking.Status.BOOKED)
             .select_related("person")
         }
@@ -163,7 +163,7 @@ def feedback_give(
     if errors:
         raise ValidationError(errors)
     with transaction.atomic():
-        if Feedback.objects.select_for_update().filter(booking=booking).exists():
+        if Feedback.objects.select_for_update(of=("self",)).filter(booking=booking).exists():
             raise ValidationError({"rating": ["You have already given your feedback on this session"]})
         feedback = Feedback.objects.create(
             booking=booking, rating=rating, would_recommend=would_recommend,

@@ -231,8 +231,8 @@ CANCEL_HOOKS: list = []
 
 def _lock(booking: Booking) -> tuple[Booking, EventSession]:
     """The booking and its session, locked (in that order everywhere, so two never deadlock)."""
-    locked = Booking.objects.select_for_update().get(pk=booking.pk)
-    session = EventSession.objects.select_for_update().get(pk=locked.session_id)
+    locked = Booking.objects.select_for_update(of=("self",)).get(pk=booking.pk)
+    session = EventSession.objects.select_for_update(of=("self",)).get(pk=locked.session_id)
     locked.session = session
     return locked, session
 
@@ -266,7 +266,7 @@ def _offer_next(session: EventSession, *, at: dt.datetime) -> Booking | None:
     if not took:
         return None
     first = (
-        Booking.objects.select_for_update()
+        Booking.objects.select_for_update(of=("self",))
         .filter(session=session, status=Status.WAITLISTED)
         .order_by("waitlist_number", "pk")
         .first()
@@ -436,7 +436,11 @@ def holds_expire(*, at: dt.datetime | None = None) -> int:
         "pk", flat=True
     ):
         with transaction.atomic():
-            locked = Booking.objects.select_for_update().filter(pk=pk, status__in=list(HOLD_REASONS)).first()
+            locked = (
+                Booking.objects.select_for_update(of=("self",))
+                .filter(pk=pk, status__in=list(HOLD_REASONS))
+                .first()
+            )
             if locked is None or locked.expires_at is None or locked.expires_at > at:
                 continue
             if any(not hook(locked, at=at) for hook in HOLD_GUARDS):
@@ -486,7 +490,7 @@ def send_reminders(*, at: dt.datetime | None = None) -> int:
         for pk in list(due[:2000]):
             with transaction.atomic():
                 booking = (
-                    Booking.objects.select_for_update()
+                    Booking.objects.select_for_update(of=("self",))
                     .filter(pk=pk, status=Status.BOOKED, **{f"{field}__isnull": True})
                     .select_related("session__event__owner", "session__room__venue", "person", "booked_by")
                     .first()

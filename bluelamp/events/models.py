@@ -13,7 +13,10 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 
-__all__ = ["Booking", "Event", "EventSession", "Feedback", "Reservation", "Room", "SessionDate", "Venue"]
+__all__ = [
+    "Booking", "Event", "EventSession", "Feedback", "NumberSequence", "Payment", "PaymentEvent", "PaymentRefund",
+    "Reservation", "Room", "SessionDate", "Venue",
+]  # fmt: skip
 
 
 class Venue(models.Model):
@@ -323,3 +326,114 @@ class Feedback(models.Model):
 
     def __str__(self) -> str:
         return f"{self.rating}/5 on {self.booking_id}"
+
+
+class Payment(models.Model):
+    """How a paid place (priced per place) is paid: by card through the payment gateway (a
+    PaymentIntent: pending until it succeeds, then paid; refunded in full or in part), or by
+    invoice to the person's force against a purchase order. Amounts are in pence: `amount_pence`
+    before VAT, `vat_pence`, and `total_pence` charged. An invoice has a number from its year's
+    sequence (EV-2027-000001); a card payment's receipt uses the same numbering once paid.
+
+    Personal data: the booking's person (through the booking), the purchase order number."""
+
+    class Method(models.TextChoices):
+        CARD = "card", "Card"
+        INVOICE = "invoice", "Invoice to the force (purchase order)"
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Awaiting payment"
+        PAID = "paid", "Paid"
+        INVOICED = "invoiced", "Invoiced"
+        FAILED = "failed", "Failed"
+        CANCELLED = "cancelled", "Cancelled"
+        REFUNDED = "refunded", "Refunded"
+        PART_REFUNDED = "part_refunded", "Partly refunded"
+        CREDITED = "credited", "Invoice cancelled (credit note)"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    booking = models.ForeignKey(Booking, on_delete=models.PROTECT, related_name="payments")
+    method = models.CharField(max_length=10, choices=Method.choices)
+    status = models.CharField(max_length=15, choices=Status.choices, default=Status.PENDING)
+    amount_pence = models.PositiveIntegerField()
+    vat_pence = models.PositiveIntegerField()
+    total_pence = models.PositiveIntegerField()
+    vat_basis_points = models.PositiveIntegerField()
+    currency = models.CharField(max_length=3, default="gbp")
+    intent_id = models.CharField(max_length=255, null=True, blank=True, unique=True)
+    po_number = models.CharField(max_length=60, blank=True)
+    payer = models.ForeignKey("organisations.Organisation", on_delete=models.PROTECT, related_name="+")
+    number = models.CharField(max_length=20, null=True, blank=True, unique=True)
+    refunded_pence = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    paid_at = models.DateTimeField(null=True, blank=True)
+    settled_at = models.DateTimeField(null=True, blank=True, help_text="Refunded, credited or cancelled.")
+    failure = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(refunded_pence__lte=models.F("total_pence")), name="payment_refund_within_total"
+            ),
+            # One live payment per booking: a second click or a retry finds the first.
+            models.UniqueConstraint(
+                fields=["booking"],
+                condition=Q(status__in=["pending", "paid", "invoiced", "part_refunded"]),
+                name="payment_one_live_per_booking",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number or self.uuid}: {self.total_pence}p {self.status}"
+
+
+class PaymentRefund(models.Model):
+    """Money given back on a card payment, as the gateway confirmed it.
+
+    Personal data: who gave it (staff) and why."""
+
+    payment = models.ForeignKey(Payment, on_delete=models.PROTECT, related_name="refunds")
+    amount_pence = models.PositiveIntegerField()
+    gateway_refund_id = models.CharField(max_length=255, unique=True)
+    reason = models.CharField(max_length=300)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.amount_pence}p back on {self.payment_id}"
+
+
+class PaymentEvent(models.Model):
+    """A webhook event from the payment gateway, kept by its id: a replay or a duplicate delivery
+    finds it and changes nothing.
+
+    Personal data: none (the event's id, type and what was done)."""
+
+    event_id = models.CharField(max_length=255, unique=True)
+    type = models.CharField(max_length=100)
+    outcome = models.CharField(max_length=200)
+    received_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-received_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.event_id}"
+
+
+class NumberSequence(models.Model):
+    """The last invoice/receipt number given in a year (EV-<year>-<n>), taken under a row lock.
+
+    Personal data: none."""
+
+    year = models.PositiveIntegerField(unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"

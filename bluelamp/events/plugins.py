@@ -14,10 +14,12 @@ PARTS: tuple[str, ...] = (
 
 
 def register() -> None:
+    from bluelamp.events import payments
     from bluelamp.events.tasks import FREQUENT
     from bluelamp.notifications.api import register_notification_kind
 
     register_jobs(frequency="frequent", tasks=FREQUENT)
+    payments.register()
     register_notification_kind(
         "events.approval",
         "Bookings waiting for your approval",

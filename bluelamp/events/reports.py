@@ -146,3 +146,74 @@ def comments(sessions: QuerySet[EventSession], limit: int = 200) -> QuerySet[Fee
         .select_related("booking__session")
         .order_by("-submitted_at", "pk")[:limit]
     )
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """One requirement's demand against the seats scheduled for the courses that satisfy it, month
+    by month."""
+
+    label: str
+    due: list[int]
+    seats: list[int]
+    free: list[int]
+
+    @property
+    def shortfall(self) -> list[int]:
+        return [max(d - f, 0) for d, f in zip(self.due, self.free, strict=True)]
+
+
+def plan(organisation, *, start: dt.date, months: int = 12) -> tuple[list[dt.date], list[PlanRow], list]:
+    """Planning from demand: for each of the organisation's requirements, the people falling due
+    per month (compliance's forecast: recertifications and first due) beside the seats on sessions
+    of events delivering its courses (the organisation's own, and licensed ones open to it), and
+    how many of those are still free; and the demand per unit."""
+    from bluelamp.compliance.api import forecast
+    from bluelamp.core.timefmt import LONDON
+
+    outlook = forecast(organisation=organisation, start=start, months=months)
+    starts = outlook.months
+    bounds = [dt.datetime(d.year, d.month, d.day, tzinfo=LONDON) for d in [*starts, outlook.end]]
+    rows = []
+    for line in outlook.by_requirement:
+        requirement = line.requirement
+        courses = list(requirement.course_links.values_list("course_id", flat=True)) if requirement else []
+        sessions = EventSession.objects.filter(
+            Q(event__owner=organisation) | Q(event__audience=Event.Audience.LICENSED),
+            event__course_id__in=courses,
+            event__status=Event.Status.PUBLISHED,
+            status=EventSession.Status.SCHEDULED,
+            starts_at__gte=bounds[0],
+            starts_at__lt=bounds[-1],
+        ).values_list("starts_at", "capacity", "booked")
+        seats, free = [0] * len(starts), [0] * len(starts)
+        for starts_at, capacity, booked in sessions:
+            k = next(i for i in range(len(starts)) if bounds[i] <= starts_at < bounds[i + 1])
+            seats[k] += capacity
+            free[k] += max(capacity - booked, 0)
+        rows.append(PlanRow(label=line.label, due=[b.total for b in line.months], seats=seats, free=free))
+    return starts, rows, outlook.by_unit
+
+
+def by_characteristic(sessions: QuerySet[EventSession]):
+    """The people with confirmed places, by each equality monitoring question: counts of groups of
+    10 or more only (people.api.equality_breakdown suppresses the rest), with each group's share
+    of those counted."""
+    from bluelamp.people.api import EQUALITY_QUESTIONS, equality_breakdown
+
+    people = set(
+        Booking.objects.filter(
+            LIVE, session__in=sessions.filter(status=EventSession.Status.SCHEDULED)
+        ).values_list("person_id", flat=True)
+    )
+    out = []
+    for question in EQUALITY_QUESTIONS:
+        groups = equality_breakdown(people, question.field)
+        out.append(
+            (question.label, [(g.label, g.count, _share(g.count, len(people))) for g in groups], len(people))
+        )
+    return out
+
+
+def _share(count: int | None, total: int) -> str:
+    return "" if count is None or not total else f"{count / total * 100:.0f}%"

@@ -97,7 +97,7 @@ def name_person(*, actor, reservation: Reservation, person, at: dt.datetime | No
         raise ValidationError({"person": [f"{person.get_full_name()} is not in this event's audience"]})
     try:
         with transaction.atomic():
-            locked = Reservation.objects.select_for_update().get(pk=reservation.pk)
+            locked = Reservation.objects.select_for_update(of=("self",)).get(pk=reservation.pk)
             if locked.released_at is not None or locked.unnamed < 1:
                 raise ValidationError({"person": ["Every place of this reservation is taken or released"]})
             if (
@@ -146,8 +146,8 @@ def release(*, actor, reservation: Reservation, at: dt.datetime | None = None) -
     ):
         raise PermissionDenied("Only the manager who reserved the places releases them.")
     with transaction.atomic():
-        locked = Reservation.objects.select_for_update().get(pk=reservation.pk)
-        session = EventSession.objects.select_for_update().get(pk=locked.session_id)
+        locked = Reservation.objects.select_for_update(of=("self",)).get(pk=reservation.pk)
+        session = EventSession.objects.select_for_update(of=("self",)).get(pk=locked.session_id)
         freed = locked.unnamed if locked.released_at is None else 0
         locked.unnamed = 0
         locked.released_at = locked.released_at or at

@@ -293,7 +293,7 @@ def session_update(
     at = at or timezone.now()
     event = session.event
     _require_admin(actor, event)
-    session = EventSession.objects.select_for_update().select_related("event").get(pk=session.pk)
+    session = EventSession.objects.select_for_update(of=("self",)).select_related("event").get(pk=session.pk)
     if session.status != EventSession.Status.SCHEDULED:
         raise ValidationError({"session": ["A cancelled session cannot change"]})
     _check_session(event, data, exclude=session)
@@ -329,7 +329,9 @@ def session_update(
         after={"capacity": session.capacity, "moved": moved},
     )
     if moved:
-        holders = Booking.objects.select_for_update().filter(session=session, status__in=Booking.HOLDING)
+        holders = Booking.objects.select_for_update(of=("self",)).filter(
+            session=session, status__in=Booking.HOLDING
+        )
         for booking in holders.select_related("person", "booked_by"):
             booking.ics_sequence += 1
             booking.updated_at = at
@@ -351,7 +353,7 @@ def session_cancel(*, actor, session: EventSession, reason: str, at: dt.datetime
     _require_admin(actor, session.event)
     if not (reason or "").strip():
         raise ValidationError({"reason": ["Say why the session is cancelled: everyone booked is told"]})
-    session = EventSession.objects.select_for_update().select_related("event").get(pk=session.pk)
+    session = EventSession.objects.select_for_update(of=("self",)).select_related("event").get(pk=session.pk)
     if session.status == EventSession.Status.CANCELLED:
         raise ValidationError({"session": ["This session is already cancelled"]})
     session.status = EventSession.Status.CANCELLED
@@ -359,7 +361,9 @@ def session_cancel(*, actor, session: EventSession, reason: str, at: dt.datetime
     session.save(update_fields=["status", "cancelled_at", "cancel_reason"])
     cancelled = 0
     live = (
-        Booking.objects.select_for_update().filter(session=session).exclude(status=Booking.Status.CANCELLED)
+        Booking.objects.select_for_update(of=("self",))
+        .filter(session=session)
+        .exclude(status=Booking.Status.CANCELLED)
     )
     for booking in live.select_related("person", "booked_by").order_by("pk"):
         before = booking.status

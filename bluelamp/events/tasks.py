@@ -1,10 +1,15 @@
 """Background work for bookings (Django's Tasks API), run every few minutes (`bluelamp
 run-frequent`)."""
 
+import logging
+
 from django_tasks import task
 
-from bluelamp.events import reservations
+from bluelamp.events import payments, reservations
 from bluelamp.events.booking import holds_expire, send_reminders
+from bluelamp.events.gateway import GatewayError, get_gateway
+
+logger = logging.getLogger(__name__)
 
 
 @task()
@@ -26,4 +31,40 @@ def release_reservations() -> int:
     return reservations.release_due()
 
 
-FREQUENT = [expire_place_offers, send_booking_reminders, release_reservations]
+@task()
+def refund_payment(payment_pk: int, why: str) -> int:
+    """A refund the policy gives, after the cancellation committed (pence given back). If the card
+    service cannot be reached it is left owed: `refund_owed_payments` makes it later."""
+    try:
+        return payments.refund_after_cancel(payment_pk, why)
+    except GatewayError as error:
+        logger.warning("Refund of payment %s not made yet: %s", payment_pk, error.message)
+        return 0
+
+
+@task()
+def cancel_payment_intent(intent_id: str) -> str:
+    """An intent no longer wanted (the place went another way) is cancelled at the gateway, so
+    it cannot be paid later; an intent already paid is refunded by the webhook's handling."""
+    try:
+        return get_gateway().cancel_intent(intent_id, idempotency_key=f"events-cancel-{intent_id}").status
+    except GatewayError as error:
+        logger.warning("Could not cancel an unused payment intent: %s", error.message)
+        return "not cancelled"
+
+
+@task()
+def refund_owed_payments() -> int:
+    """Refunds owed whose first try failed (the card service was down): try again. How many."""
+    made = 0
+    for payment_pk, why in payments.refunds_owed():
+        try:
+            if payments.refund_after_cancel(payment_pk, why):
+                made += 1
+        except GatewayError as error:
+            logger.warning("Refund of payment %s not made yet: %s", payment_pk, error.message)
+            break  # the service is down: the next run tries again
+    return made
+
+
+FREQUENT = [expire_place_offers, send_booking_reminders, release_reservations, refund_owed_payments]

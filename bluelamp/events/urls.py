@@ -4,6 +4,7 @@ from django.urls import path
 
 from bluelamp.events.web import views_admin as admin
 from bluelamp.events.web import views_learner as views
+from bluelamp.events.web import views_pay as pay
 from bluelamp.events.web import views_reports as reports
 from bluelamp.events.web import views_team as team
 
@@ -20,6 +21,12 @@ urlpatterns = [
     path("bookings/<uuid:booking_uuid>/accept/", views.booking_accept, name="booking_accept"),
     path("bookings/<uuid:booking_uuid>/calendar.ics", views.booking_calendar_file, name="booking_calendar"),
     path("bookings/<uuid:booking_uuid>/feedback/", team.feedback, name="feedback"),
+    path("bookings/<uuid:booking_uuid>/pay/", pay.pay, name="pay"),
+    path("bookings/<uuid:booking_uuid>/pay/card/", pay.pay_card, name="pay_card"),
+    path("bookings/<uuid:booking_uuid>/pay/done/", pay.pay_done, name="pay_done"),
+    path("bookings/<uuid:booking_uuid>/pay/invoice/", pay.pay_invoice, name="pay_invoice"),
+    path("bookings/<uuid:booking_uuid>/receipt.pdf", pay.receipt, name="receipt"),
+    path("payments/webhook/", pay.webhook, name="payment_webhook"),
     path("approvals/", team.approvals, name="approvals"),
     path("approvals/<uuid:booking_uuid>/", team.approval_decide, name="approval_decide"),
     path("reservations/<uuid:reservation_uuid>/", team.reservation, name="reservation"),
@@ -40,6 +47,9 @@ urlpatterns = [
     ),
     path("manage/courses/<uuid:course_uuid>/activity/", admin.course_activity, name="course_activity"),
     path("manage/reports/", reports.report, name="reports"),
+    path("manage/finance/", reports.finance, name="finance"),
+    path("manage/planning/", reports.planning, name="planning"),
+    path("manage/bookings/<uuid:booking_uuid>/refund/", pay.refund_by_hand, name="refund"),
     path("manage/<uuid:event_uuid>/report/", reports.report_event, name="report_event"),
     path("manage/venues/", admin.venue_list, name="venues"),
     path("manage/venues/new/", admin.venue_new, name="venue_new"),

@@ -2,6 +2,8 @@
 
 from bluelamp.people import directory, signed_in
 from bluelamp.people.directory import forget_people, people_version
+from bluelamp.people.equality import QUESTIONS as EQUALITY_QUESTIONS
+from bluelamp.people.equality import SMALL_GROUP, Group, equality_breakdown
 from bluelamp.people.importing import ImportResult, RowError, run_import
 from bluelamp.people.listeners import PeopleChangedListener, listen_people_changed
 from bluelamp.people.models import ImportRun, Person, PersonTransfer
@@ -23,6 +25,10 @@ def forget_cached_people() -> None:
 
 
 __all__ = [
+    "EQUALITY_QUESTIONS",
+    "Group",
+    "SMALL_GROUP",
+    "equality_breakdown",
     "forget_cached_people",
     "forget_people",
     "forget_signed_in",

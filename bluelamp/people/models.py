@@ -178,3 +178,25 @@ class ImportRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.get_outcome_display()})"
+
+
+class EqualityProfile(models.Model):
+    """What a person chose to tell for equality monitoring (people/equality.py): each answer
+    optional, "prefer_not" when they preferred not to say, "" unanswered.
+
+    Personal data: special category data (UK GDPR Art. 9: protected characteristics). Read only by
+    the person themself and, for everyone else, in aggregate with groups under 10 suppressed
+    (`equality.equality_breakdown`). Never exported, never in the admin, never in an API."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="+")
+    sex = models.CharField(max_length=20, blank=True)
+    gender_identity = models.CharField(max_length=20, blank=True)
+    age_band = models.CharField(max_length=20, blank=True)
+    disability = models.CharField(max_length=20, blank=True)
+    ethnic_group = models.CharField(max_length=20, blank=True)
+    religion = models.CharField(max_length=20, blank=True)
+    sexual_orientation = models.CharField(max_length=20, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"equality answers of {self.person_id}"

@@ -1,11 +1,12 @@
 from django.urls import path
 
-from bluelamp.people import views
+from bluelamp.people import views, views_equality
 
 app_name = "people"
 urlpatterns = [
     path("", views.person_list, name="list"),
     path("me/", views.me, name="me"),
+    path("me/equality/", views_equality.my_equality, name="equality"),
     path("add/", views.person_add, name="add"),
     path("import/", views.import_start, name="import"),
     path("import/<uuid:run_uuid>/", views.import_run, name="import_run"),

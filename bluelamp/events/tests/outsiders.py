@@ -6,7 +6,7 @@ import datetime as dt
 from bluelamp.events.booking import book
 from bluelamp.events.reservations import reserve
 from bluelamp.events.tests.helpers import event, venue
-from tests.test_every_url_has_an_outsider import OWN, REFUSED, Case
+from tests.test_every_url_has_an_outsider import OWN, REFUSED, SIGNED, Case
 
 AT = dt.datetime(2026, 12, 7, 10, 0, tzinfo=dt.UTC)
 
@@ -32,6 +32,38 @@ CASES = {
     ),
     "events/bookings/<>/feedback/": Case(
         lambda w: f"/events/bookings/{w.event_booking.uuid}/feedback/", REFUSED, methods=("get", "post")
+    ),
+    "events/bookings/<>/pay/": Case(lambda w: f"/events/bookings/{w.event_booking.uuid}/pay/", REFUSED),
+    "events/bookings/<>/pay/card/": Case(
+        lambda w: f"/events/bookings/{w.event_booking.uuid}/pay/card/", REFUSED
+    ),
+    "events/bookings/<>/pay/done/": Case(
+        lambda w: f"/events/bookings/{w.event_booking.uuid}/pay/done/?payment={w.event_booking.uuid}", REFUSED
+    ),
+    "events/bookings/<>/pay/invoice/": Case(
+        lambda w: f"/events/bookings/{w.event_booking.uuid}/pay/invoice/", REFUSED, methods=("post",)
+    ),
+    "events/bookings/<>/receipt.pdf": Case(
+        lambda w: f"/events/bookings/{w.event_booking.uuid}/receipt.pdf", REFUSED
+    ),
+    "events/payments/webhook/": Case(
+        lambda w: "/events/payments/webhook/",
+        SIGNED,
+        methods=("post",),
+        json={"id": "evt_x", "type": "payment_intent.succeeded"},
+        signed_out=SIGNED,
+        why="the card payment service's signed events",
+    ),
+    "events/manage/bookings/<>/refund/": Case(
+        lambda w: f"/events/manage/bookings/{w.event_booking.uuid}/refund/", REFUSED, methods=("get", "post")
+    ),
+    "events/manage/planning/": Case(
+        lambda w: f"/events/manage/planning/?organisation={w.kent.pk}",
+        OWN,
+        why="the reader's own organisation's demand",
+    ),
+    "events/manage/finance/": Case(
+        lambda w: "/events/manage/finance/", OWN, why="the money of the reader's own events"
     ),
     "events/approvals/": Case(lambda w: "/events/approvals/", OWN, why="bookings waiting for the reader"),
     "events/approvals/<>/": Case(

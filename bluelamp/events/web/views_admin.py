@@ -26,7 +26,7 @@ from bluelamp.core.forms import add_service_errors
 from bluelamp.events import attendance, selectors, services
 from bluelamp.events import booking as booking_service
 from bluelamp.events.attendance import ACTIVITY_KIND
-from bluelamp.events.models import Booking, Event, EventSession, Room, Venue
+from bluelamp.events.models import Booking, Event, EventSession, Payment, Room, Venue
 from bluelamp.events.web import clock
 from bluelamp.events.web.forms_admin import (
     EventForm,
@@ -353,6 +353,11 @@ def session_manage(request, session_uuid):
             "waiting": waiting,
             "cancelled": cancelled,
             "reservations": session.reservations.select_related("manager").order_by("created_at"),
+            "refundable": Payment.objects.filter(
+                booking__session=session,
+                method=Payment.Method.CARD,
+                status__in=[Payment.Status.PAID, Payment.Status.PART_REFUNDED],
+            ).select_related("booking__person"),  # fmt: skip
             "tags": STATUS_TAGS,
             "register_open": clock.now() >= attendance.register_opens(session),
             "breadcrumbs": _crumbs(

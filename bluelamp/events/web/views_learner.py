@@ -13,7 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from bluelamp.events import attendance, selectors
+from bluelamp.events import attendance, payments, selectors
 from bluelamp.events import booking as booking_service
 from bluelamp.events.ics import booking_calendar
 from bluelamp.events.models import Booking
@@ -154,6 +154,9 @@ def booking_detail(request, booking_uuid):
             "cutoff": cutoff,
             "may_cancel": booking.status != Booking.Status.CANCELLED and now < cutoff,
             "may_give_feedback": attendance.may_give_feedback(request.user, booking),
+            "may_pay": booking.status == Booking.Status.PENDING_PAYMENT
+            and payments.may_pay(request.user, booking),
+            "payment": payments.live_payment(booking) or booking.payments.order_by("-pk").first(),
             "breadcrumbs": _crumbs(("My bookings", reverse("events:bookings"))),
         },
     )

@@ -11,9 +11,12 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import reverse
 
-from bluelamp.core.exports import csv_download
+from bluelamp.core.exports import csv_download, dataset, dataset_download
 from bluelamp.core.timefmt import LONDON, london
 from bluelamp.events import reports, selectors
+from bluelamp.events.finance import HEADER
+from bluelamp.events.finance import lines as finance_lines
+from bluelamp.events.finance import totals as finance_totals
 from bluelamp.events.web import clock
 
 
@@ -85,6 +88,7 @@ def report(request):
             "total": reports.figures(sessions),
             "rows": rows,
             "organisations": reports.by_organisation(sessions),
+            "characteristics": reports.by_characteristic(sessions),
             "pct": _pct,
             "breadcrumbs": [
                 {"text": "Events", "href": reverse("events:sessions")},
@@ -116,6 +120,7 @@ def report_event(request, event_uuid):
             "trainers": reports.by_trainer(sessions),
             "comments": reports.comments(sessions),
             "organisations": reports.by_organisation(sessions),
+            "characteristics": reports.by_characteristic(sessions),
             "pct": _pct,
             "breadcrumbs": [
                 {"text": "Events", "href": reverse("events:sessions")},
@@ -124,3 +129,76 @@ def report_event(request, event_uuid):
             ],
         },
     )
+
+
+@login_required
+def finance(request):
+    """The month's money (card payments, refunds, invoices, credit notes, charges to forces), as a
+    page and as CSV or XLSX for finance."""
+    if not selectors.may_administer_any(request.user):
+        raise Http404("No such page")
+    today = london(clock.now()).date()
+    this_month = today.replace(day=1)
+    typed = request.GET.get("month", "")
+    month = _month(typed, this_month)
+    error = (
+        "" if not typed or f"{month:%Y-%m}" == typed else "Give the month as year-month, for example 2027-01"
+    )
+    lines = finance_lines(selectors.events_administered(request.user), month)
+    fmt = request.GET.get("format", "")
+    if fmt in ("csv", "xlsx"):
+        data = dataset(headers=HEADER, title=f"Events {month:%Y-%m}")
+        for line in lines:
+            data.append(line.row())
+        return dataset_download(data, fmt=fmt, filename=f"events-finance-{month:%Y-%m}.{fmt}")
+    return render(
+        request,
+        "events/manage/finance.html",
+        {
+            "title": f"Finance: {month:%B %Y}",
+            "month": month,
+            "error": error,
+            "lines": lines,
+            "totals": finance_totals(lines),
+            "breadcrumbs": [
+                {"text": "Events", "href": reverse("events:sessions")},
+                {"text": "Manage events", "href": reverse("events:manage")},
+            ],
+        },
+    )
+
+
+@login_required
+def planning(request):
+    """Planning from demand: recertifications due per month (per requirement and per unit) beside
+    the seats scheduled, so a force sees where it must add sessions."""
+    if not selectors.may_administer_any(request.user):
+        raise Http404("No such page")
+    owners = [o for o in _owner_choices(request.user) if not o.is_national_body]
+    if not owners:
+        raise Http404("No such page")
+    chosen = next((o for o in owners if str(o.pk) == request.GET.get("organisation", "")), owners[0])
+    start = london(clock.now()).date().replace(day=1)
+    months, rows, units = reports.plan(chosen, start=start)
+    return render(
+        request,
+        "events/manage/planning.html",
+        {
+            "title": f"Planning: {chosen.name}",
+            "organisation": chosen,
+            "owners": owners,
+            "months": months,
+            "rows": rows,
+            "units": units,
+            "breadcrumbs": [
+                {"text": "Events", "href": reverse("events:sessions")},
+                {"text": "Manage events", "href": reverse("events:manage")},
+            ],
+        },
+    )
+
+
+def _owner_choices(user):
+    from bluelamp.events.web.views_admin import _owners
+
+    return _owners(user)
