@@ -236,3 +236,43 @@ def test_the_manage_list_is_the_administrators_own(client, signed_in, kent, esse
     assert "KENTONLY" not in text(client.get("/events/manage/"))
     signed_in(alice)
     assert "KENTONLY refresher" in text(client.get("/events/manage/"))
+
+
+def test_the_administrators_lists_take_as_many_queries_for_many_rows_as_for_few(
+    client, signed_in, kent, alice
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _, session = event(kent, title="One", capacity=30)
+    book(
+        actor=None,
+        session=session,
+        person=make_person(kent, "a0@kent.police.uk", first="A", last="Zero"),
+        at=AT,
+    )
+    signed_in(alice)
+    pages = [
+        "/events/manage/",
+        f"/events/manage/sessions/{session.uuid}/",
+        f"/events/manage/{session.event.uuid}/",
+    ]
+    for page in pages:
+        client.get(page)  # warm the session
+    few = {}
+    for page in pages:
+        with CaptureQueriesContext(connection) as queries:
+            client.get(page)
+        few[page] = len(queries)
+    for n in range(1, 6):
+        event(kent, title=f"More {n}", dates=[(utc(2027, 2, n + 1, 9), utc(2027, 2, n + 1, 12))])
+        book(
+            actor=None,
+            session=session,
+            person=make_person(kent, f"a{n}@kent.police.uk", first="A", last=f"N{n}"),
+            at=AT,
+        )
+    for page in pages:
+        with CaptureQueriesContext(connection) as queries:
+            client.get(page)
+        assert len(queries) == few[page], page
