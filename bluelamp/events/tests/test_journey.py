@@ -85,7 +85,7 @@ def test_the_paid_workshop_from_publishing_to_compliance(
         client.post(f"/events/sessions/{first.uuid}/book/")
         booking = Booking.objects.get(person=learner)
         if booking.status == "pending_payment":
-            client.get(f"/events/bookings/{booking.uuid}/pay/card/")
+            client.post(f"/events/bookings/{booking.uuid}/pay/card/")
             payment = Payment.objects.get(booking=booking)
             intent = payments.get_gateway().retrieve_intent(payment.intent_id)
             assert pay_with_test_card(stripe_settings.STRIPE_API_BASE, intent) == "succeeded"
@@ -108,7 +108,7 @@ def test_the_paid_workshop_from_publishing_to_compliance(
     client.post(f"/events/bookings/{last.uuid}/accept/")
     last.refresh_from_db()
     assert last.status == "pending_payment"
-    client.get(f"/events/bookings/{last.uuid}/pay/card/")
+    client.post(f"/events/bookings/{last.uuid}/pay/card/")
     payment = Payment.objects.get(booking=last)
     pay_with_test_card(
         stripe_settings.STRIPE_API_BASE, payments.get_gateway().retrieve_intent(payment.intent_id)

@@ -49,7 +49,7 @@ def test_paying_by_card_confirms_the_place_once(client, signed_in, kent, bob, st
     signed_in(bob)
     page = text(client.get(f"/events/bookings/{booking.uuid}/pay/"))
     assert "Total £180.00" in page and "VAT at 20% £30.00" in page and "Pay £180.00 by card" in page
-    card = client.get(f"/events/bookings/{booking.uuid}/pay/card/")
+    card = client.post(f"/events/bookings/{booking.uuid}/pay/card/")
     policy = card["Content-Security-Policy"]
     assert stripe_settings.STRIPE_API_BASE in policy and "data-client-secret=" in card.content.decode()
     payment = Payment.objects.get(booking=booking)

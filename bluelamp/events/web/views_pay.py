@@ -87,8 +87,15 @@ def _origin(url: str) -> str:
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def pay_card(request, booking_uuid):
+    """POST starts (or finds) the card payment; GET shows the card form of one already started
+    (a reload), else goes back to the choice: a GET never makes a payment."""
     booking = _payable(request, booking_uuid)
+    if request.method == "GET":
+        started = payments.live_payment(booking)
+        if started is None or started.method != Payment.Method.CARD or not started.intent_id:
+            return redirect("events:pay", booking_uuid=booking.uuid)
     try:
         payment, intent = payments.start_card_payment(actor=request.user, booking=booking, at=clock.now())
     except PermissionDenied:
