@@ -36,6 +36,7 @@ class Figures:
     rating: float | None
     ratings: int
     recommend: int
+    revenue_pence: int = 0  # before VAT: card payments less refunds, invoices not credited, charges to forces
 
     @property
     def fill_rate(self) -> float | None:
@@ -70,6 +71,7 @@ def figures(sessions: QuerySet[EventSession]) -> Figures:
         rating=Avg("rating"), ratings=Count("pk"), recommend=Count("pk", filter=Q(would_recommend=True))
     )
     return Figures(
+        revenue_pence=revenue(sessions),
         sessions=places["n"] or 0,
         cancelled_sessions=sessions.filter(status=EventSession.Status.CANCELLED).count(),
         capacity=places["capacity"] or 0,
@@ -217,3 +219,27 @@ def by_characteristic(sessions: QuerySet[EventSession]):
 
 def _share(count: int | None, total: int) -> str:
     return "" if count is None or not total else f"{count / total * 100:.0f}%"
+
+
+def revenue(sessions: QuerySet[EventSession]) -> int:
+    """What the sessions earned before VAT (pence): card payments less what was refunded (its net
+    share), invoices not cancelled, and places charged to forces (confirmed, or cancelled late)."""
+    from bluelamp.events.models import Payment
+
+    total = 0
+    for payment in Payment.objects.filter(
+        booking__session__in=sessions,
+        status__in=[
+            Payment.Status.PAID,
+            Payment.Status.PART_REFUNDED,
+            Payment.Status.REFUNDED,
+            Payment.Status.INVOICED,
+        ],
+    ).only("amount_pence", "total_pence", "refunded_pence"):
+        kept = payment.total_pence - payment.refunded_pence
+        total += payment.amount_pence * kept // payment.total_pence if payment.total_pence else 0
+    charged = Booking.objects.filter(
+        Q(status=Booking.Status.BOOKED) | Q(attendance=A.LATE_CANCEL),
+        session__in=sessions.filter(status=EventSession.Status.SCHEDULED, event__pricing=Event.Pricing.FORCE),
+    ).aggregate(n=Sum("session__event__price_pence"))["n"]
+    return total + (charged or 0)

@@ -187,6 +187,10 @@ def test_cancelling_refunds_by_the_policy(
     )
     carol_payment.refresh_from_db()
     assert (carol_payment.status, carol_payment.refunded_pence) == ("part_refunded", 9000)
+    from bluelamp.events.reports import revenue
+
+    # Bob's refunded in full, Carol's £180 paid less £90 back: £75 before VAT kept.
+    assert revenue(session.event.sessions.all()) == 7500
     kinds = [(line.kind, line.total) for line in lines(Event.objects.all(), AT.date())]
     assert kinds == [("Card payment", 18000), ("Card payment", 18000), ("Refund", -18000)]
 

@@ -129,7 +129,7 @@ def test_feedback_and_the_reports(client, signed_in, kent, alice, bob, monkeypat
         "Places confirmed 1 of 20, 5% full" in report
         and "1 responses, average 4.0 out of 5, 100% would recommend" in report
     )
-    assert "Kent Police 1" in report
+    assert "Kent Police 1" in report and "Revenue before VAT £0.00" in report
     csv = client.get("/events/manage/reports/?from=2026-02&to=2027-01&format=csv")
     assert csv["Content-Type"].startswith("text/csv") and b"First aid refresher" in csv.content
     per_event = text(client.get(f"/events/manage/{ev.uuid}/report/"))

@@ -68,11 +68,11 @@ def report(request):
             filename=f"events-{first:%Y-%m}-to-{last:%Y-%m}.csv",
             header=["Event", "Organisation", "Sessions", "Cancelled sessions", "Places", "Confirmed", "Fill rate %",
                     "Attended", "Partly attended", "Did not attend", "No-show rate %", "Late cancellations",
-                    "Feedback given", "Average rating", "Would recommend %"],
+                    "Feedback given", "Average rating", "Would recommend %", "Revenue before VAT £"],
             rows=(
                 [event.title, event.owner.name, f.sessions, f.cancelled_sessions, f.capacity, f.confirmed,
                  _round(f.fill_rate), f.attended, f.partial, f.no_show, _round(f.no_show_rate), f.late_cancel,
-                 f.ratings, _round(f.rating, 2), _round(f.recommend_rate)]
+                 f.ratings, _round(f.rating, 2), _round(f.recommend_rate), f.revenue_pence / 100]
                 for event, f in rows
             ),
         )  # fmt: skip
