@@ -142,11 +142,10 @@ def _held_last_week(first_aid, venue, trainer, kent, *, now: dt.datetime) -> Non
         ),
     )  # fmt: skip
     event_publish(actor=None, event=first_aid, at=now - dt.timedelta(days=30))
-    people = list(
-        Person.objects.filter(organisation=kent, is_active=True)
-        .exclude(pk=getattr(trainer, "pk", None))
-        .order_by("-pk")[1:13]
-    )
+    candidates = Person.objects.filter(organisation=kent, is_active=True).order_by("-pk")
+    if trainer is not None:
+        candidates = candidates.exclude(pk=trainer.pk)
+    people = list(candidates[1:13])
     booked = [book(actor=None, session=session, person=p, at=now - dt.timedelta(days=20)) for p in people]
     marks = {b.pk: "attended" for b in booked}
     if len(booked) >= 2:
