@@ -121,10 +121,8 @@ def book(*, actor, session: EventSession, person, at: dt.datetime | None = None)
     if not selectors.in_audience(person, session.event):
         raise ValidationError({"session": [f"{person.get_full_name()} is not in this event's audience"]})
     _check_open(session, at)
-    if Booking.objects.filter(session=session, person=person).exclude(status=Status.CANCELLED).exists():
-        raise ValidationError(
-            {"session": [f"{person.get_full_name()} already has a place or is on the waiting list"]}
-        )
+    # A second live booking of the same person is refused by the database's unique constraint
+    # (booking_one_live_per_person): the IntegrityError below rolls the counters back too.
     try:
         with transaction.atomic():
             took = EventSession.objects.filter(
@@ -146,13 +144,17 @@ def book(*, actor, session: EventSession, person, at: dt.datetime | None = None)
                 EventSession.objects.filter(pk=session.pk).update(
                     waitlisted=F("waitlisted") + 1, waitlist_last=F("waitlist_last") + 1
                 )
-                number = EventSession.objects.values_list("waitlist_last", flat=True).get(pk=session.pk)
+                number, waiting = EventSession.objects.values_list("waitlist_last", "waitlisted").get(
+                    pk=session.pk
+                )
                 booking = Booking.objects.create(
                     session=session, person=person, status=Status.WAITLISTED, waitlist_number=number,
                     booked_by=actor, created_at=at, updated_at=at,
                 )  # fmt: skip
+                # Everyone waiting came before them (the newest is last): their position, no count.
+                booking.known_position = waiting  # type: ignore[attr-defined]
             _audit(actor, "booked", booking, after={"status": booking.status})
-            mail.tell(booking, booking.status, at=at)
+            mail.queue(booking, booking.status, at=at)
             if booking.approval_stage == Stage.MANAGER:
                 notify_approver(booking, at=at)
     except IntegrityError:  # the same person booked twice at once: one of them stands
@@ -166,6 +168,9 @@ def waitlist_position(booking: Booking) -> int | None:
     """1 for the first waiting, and so on; None when not waiting."""
     if booking.status != Status.WAITLISTED:
         return None
+    known = getattr(booking, "known_position", None)
+    if known is not None:
+        return known
     ahead = Booking.objects.filter(
         session_id=booking.session_id, status=Status.WAITLISTED, waitlist_number__lt=booking.waitlist_number
     ).count()
@@ -218,7 +223,9 @@ def cancel(*, actor, booking: Booking, reason: str = "", at: dt.datetime | None 
             before={"status": before},
             after={"status": locked.status, "late": late},
         )
-        mail.tell(locked, "cancelled", at=at, reason=locked.cancel_reason, was_booked=before == Status.BOOKED)
+        mail.queue(
+            locked, "cancelled", at=at, reason=locked.cancel_reason, was_booked=before == Status.BOOKED
+        )
         for hook in CANCEL_HOOKS:
             hook(locked, before=before, at=at)
     return locked
@@ -282,7 +289,7 @@ def _offer_next(session: EventSession, *, at: dt.datetime) -> Booking | None:
     _audit(
         None, "offered", first, after={"expires": first.expires_at.isoformat() if first.expires_at else ""}
     )
-    mail.tell(first, "offered", at=at)
+    mail.queue(first, "offered", at=at)
     return first
 
 
@@ -315,7 +322,7 @@ def accept_offer(*, actor, booking: Booking, at: dt.datetime | None = None) -> B
         locked.updated_at = at
         locked.save()
         _audit(actor, "offer_accepted", locked, after={"status": locked.status})
-        mail.tell(locked, locked.status, at=at)
+        mail.queue(locked, locked.status, at=at)
         if locked.approval_stage == Stage.MANAGER:
             notify_approver(locked, at=at)
     return locked
@@ -373,7 +380,7 @@ def approve(*, actor, booking: Booking, at: dt.datetime | None = None) -> Bookin
             after={"status": locked.status, "stage": locked.approval_stage},
         )
         if told:
-            mail.tell(locked, "booked" if told == "approved" else told, at=at)
+            mail.queue(locked, "booked" if told == "approved" else told, at=at)
     return locked
 
 
@@ -397,7 +404,7 @@ def decline(*, actor, booking: Booking, reason: str, at: dt.datetime | None = No
         stage = locked.approval_stage
         _release(locked, session, actor=actor, reason=reason, at=at)
         _audit(actor, "declined", locked, before={"stage": stage}, after={"status": locked.status})
-        mail.tell(locked, "declined", at=at, reason=locked.cancel_reason)
+        mail.queue(locked, "declined", at=at, reason=locked.cancel_reason)
     return locked
 
 
@@ -450,9 +457,9 @@ def holds_expire(*, at: dt.datetime | None = None) -> int:
             _release(locked, session, actor=None, reason=HOLD_REASONS[before], at=at)
             _audit(None, "hold_expired", locked, before={"status": before}, after={"status": locked.status})
             if before == Status.OFFERED:
-                mail.tell(locked, "cancelled", at=at, reason=locked.cancel_reason)
+                mail.queue(locked, "cancelled", at=at, reason=locked.cancel_reason)
             else:
-                mail.tell(locked, "hold_expired", at=at, was=before, held_until=until)
+                mail.queue(locked, "hold_expired", at=at, was=before, held_until=until)
             expired += 1
     return expired
 
@@ -499,6 +506,6 @@ def send_reminders(*, at: dt.datetime | None = None) -> int:
                     continue
                 setattr(booking, field, at)
                 booking.save(update_fields=[field])
-                mail.tell(booking, what, at=at)
+                mail.queue(booking, what, at=at)
                 sent += 1
     return sent

@@ -12,6 +12,7 @@ remove it.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -34,8 +35,9 @@ def _where(session: EventSession) -> str:
     return session.online_url or "Online"
 
 
-def booking_calendar(booking: Booking, *, at: dt.datetime) -> bytes:
-    """The booking's current invitation, as bytes of text/calendar."""
+def booking_calendar(booking: Booking, *, at: dt.datetime, dates: list | None = None) -> bytes:
+    """The booking's current invitation, as bytes of text/calendar (`dates`: the session's
+    SessionDates in order, when the caller has read them already)."""
     session = booking.session
     event = session.event
     cancelled = not booking.holds_place or session.status == EventSession.Status.CANCELLED
@@ -52,7 +54,8 @@ def booking_calendar(booking: Booking, *, at: dt.datetime) -> bytes:
     attendee.params["cn"] = vText(booking.person.get_full_name())
     attendee.params["role"] = vText("REQ-PARTICIPANT")
     attendee.params["partstat"] = vText("DECLINED" if cancelled else "ACCEPTED" if confirmed else "TENTATIVE")
-    dates = list(session.dates.order_by("starts_at", "pk"))
+    if dates is None:
+        dates = list(session.dates.order_by("starts_at", "pk"))
     for n, date in enumerate(dates, start=1):
         item = Event()
         item.add("uid", f"{booking.uuid}-{n}@{_host()}")
@@ -73,5 +76,18 @@ def booking_calendar(booking: Booking, *, at: dt.datetime) -> bytes:
         if session.online_url:
             item.add("url", session.online_url)
         calendar.add_component(item)
-    calendar.add_missing_timezones()
+    calendar.add_component(_london_timezone())
     return calendar.to_ical()
+
+
+@functools.cache
+def _london_timezone():
+    """Europe/London's VTIMEZONE, built once per process (from zoneinfo: building it is most of
+    an invitation's cost, and every invitation has the same)."""
+    sample = Calendar()
+    item = Event()
+    item.add("dtstart", dt.datetime(2026, 1, 1, tzinfo=LONDON))
+    sample.add_component(item)
+    sample.add_missing_timezones()
+    (zone,) = sample.walk("VTIMEZONE")
+    return zone

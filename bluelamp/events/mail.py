@@ -90,11 +90,8 @@ MESSAGES: dict[str, Message] = {
 }
 
 
-def _when(session: EventSession) -> list[str]:
-    return [
-        f"{format_datetime(date.starts_at)} to {format_datetime(date.ends_at)}"
-        for date in session.dates.order_by("starts_at", "pk")
-    ]
+def _when(dates) -> list[str]:
+    return [f"{format_datetime(date.starts_at)} to {format_datetime(date.ends_at)}" for date in dates]
 
 
 def _where(session: EventSession) -> str:
@@ -129,6 +126,7 @@ def tell(
         booking.status == Booking.Status.BOOKED or (booking.status == Booking.Status.CANCELLED and was_booked)
     )
     link = f"{settings.SITE_URL.rstrip('/')}/events/bookings/{booking.uuid}/"
+    dates = list(session.dates.order_by("starts_at", "pk"))
     text, html = email_render(
         "events/email/booking",
         {
@@ -136,7 +134,7 @@ def tell(
             "person": booking.person,
             "event": event,
             "session": session,
-            "when": _when(session),
+            "when": _when(dates),
             "where": _where(session),
             "reason": reason,
             "link": link,
@@ -148,7 +146,7 @@ def tell(
     if invitation:
         method = "CANCEL" if booking.status == Booking.Status.CANCELLED else "REQUEST"
         attachments.append(
-            ("invite.ics", booking_calendar(booking, at=at), f"text/calendar; method={method}")
+            ("invite.ics", booking_calendar(booking, at=at, dates=dates), f"text/calendar; method={method}")
         )
     copy = []
     if booking.booked_by_id and booking.booked_by_id != booking.person_id and booking.booked_by is not None:
@@ -162,4 +160,30 @@ def tell(
         attachments=attachments,
         kind=f"events.{what}",
         at=at,
+    )
+
+
+def queue(
+    booking: Booking,
+    what: str,
+    *,
+    at: dt.datetime,
+    reason: str = "",
+    was_booked: bool = False,
+    was: str = "",
+    held_until: dt.datetime | None = None,
+) -> None:
+    """`tell`, by a task queued in the caller's transaction: the e-mail is as certain as the
+    change it tells of (the task's row commits with it, or neither does), and rendering it and its
+    invitation is the worker's work, not the request's (nor done while the session is locked)."""
+    from bluelamp.events.tasks import tell_booker
+
+    tell_booker.enqueue(
+        booking.pk,
+        what,
+        at.isoformat(),
+        reason,
+        was_booked,
+        was,
+        held_until.isoformat() if held_until else "",
     )

@@ -172,7 +172,7 @@ def _paid(payment_pk: int, *, at: dt.datetime) -> Payment:
             booking.ics_sequence += 1
             booking.updated_at = at
             booking.save(update_fields=["status", "expires_at", "ics_sequence", "updated_at"])
-            mail.tell(booking, "booked", at=at)
+            mail.queue(booking, "booked", at=at)
         else:
             refund_it = True
     if refund_it:
@@ -216,7 +216,7 @@ def pay_by_invoice(*, actor, booking: Booking, po_number: str, at: dt.datetime |
         locked.save(update_fields=["status", "expires_at", "ics_sequence", "updated_at"])
         locked.session = booking.session
         _audit(actor, "invoice_raised", payment, after={"po_number": po_number, "total": total})
-        mail.tell(locked, "booked", at=at)
+        mail.queue(locked, "booked", at=at)
     return payment
 
 

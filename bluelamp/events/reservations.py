@@ -129,7 +129,7 @@ def name_person(*, actor, reservation: Reservation, person, at: dt.datetime | No
             _audit(
                 actor, "reserved_place_named", locked, after={"person": person.pk, "status": booking.status}
             )
-            mail.tell(booking, booking.status, at=at)
+            mail.queue(booking, booking.status, at=at)
     except IntegrityError:
         raise ValidationError(
             {"person": [f"{person.get_full_name()} already has a place or is on the waiting list"]}

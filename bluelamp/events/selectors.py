@@ -118,6 +118,23 @@ def access_booking(person, booking_uuid, *, approvers_too: bool = False) -> Book
     raise Http404("No such booking")
 
 
+def access_session_to_book(person, session_uuid) -> EventSession:
+    """The session to book by its id, in one query (the booking path: booking.book checks the
+    audience and the booking window again): "not found" unless it is scheduled, published and its
+    audience admits the person."""
+    wanted = _uuid(session_uuid)
+    session = (
+        EventSession.objects.select_related("event__owner", "room__venue")
+        .filter(uuid=wanted, status=EventSession.Status.SCHEDULED, event__status=Event.Status.PUBLISHED)
+        .first()
+        if _signed_in(person) and wanted is not None
+        else None
+    )
+    if session is None or not in_audience(person, session.event):
+        raise Http404("No such session")
+    return session
+
+
 def access_bookable_session(person, session_uuid) -> EventSession:
     """A session the person may book (or has booked): "not found" otherwise."""
     wanted = _uuid(session_uuid)

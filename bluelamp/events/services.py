@@ -338,7 +338,7 @@ def session_update(
             booking.save(update_fields=["ics_sequence", "updated_at"])
             booking.session = session
             if booking.status == Booking.Status.BOOKED:
-                mail.tell(booking, "changed", at=at)
+                mail.queue(booking, "changed", at=at)
     if at < session.booking_closes_at:
         booking_service.offer_free_places(session, at=at)
     return session
@@ -373,7 +373,7 @@ def session_cancel(*, actor, session: EventSession, reason: str, at: dt.datetime
         booking.ics_sequence += 1
         booking.expires_at, booking.approval_stage, booking.updated_at = None, "", at
         booking.save()
-        mail.tell(
+        mail.queue(
             booking,
             "session_cancelled",
             at=at,

@@ -32,6 +32,31 @@ def release_reservations() -> int:
 
 
 @task()
+def tell_booker(
+    booking_pk: int, what: str, at: str, reason: str, was_booked: bool, was: str, held_until: str
+) -> str:
+    """Render and queue a booker's e-mail (mail.queue put it here, in the transaction of the change
+    it tells of)."""
+    import datetime as dt
+
+    from bluelamp.events import mail
+    from bluelamp.events.models import Booking
+
+    booking = (
+        Booking.objects.select_related("session__event__owner", "session__room__venue", "person", "booked_by")
+        .filter(pk=booking_pk)
+        .first()
+    )
+    if booking is None:
+        return "no such booking"
+    mail.tell(
+        booking, what, at=dt.datetime.fromisoformat(at), reason=reason, was_booked=was_booked, was=was,
+        held_until=dt.datetime.fromisoformat(held_until) if held_until else None,
+    )  # fmt: skip
+    return what
+
+
+@task()
 def refund_payment(payment_pk: int, why: str) -> int:
     """A refund the policy gives, after the cancellation committed (pence given back). If the card
     service cannot be reached it is left owed: `refund_owed_payments` makes it later."""

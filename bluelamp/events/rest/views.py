@@ -113,7 +113,7 @@ class BookingViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedVie
         data = BookingCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         try:
-            session = selectors.access_bookable_session(request.user, data.validated_data["session"])
+            session = selectors.access_session_to_book(request.user, data.validated_data["session"])
         except Http404:
             raise refused(
                 "session",
