@@ -10,6 +10,7 @@ ValidationErrors are shown on the forms."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -67,6 +68,20 @@ def _owners(user) -> list[Organisation]:
     if ids is None:
         return sorted(Organisation.objects.all(), key=lambda o: (not o.is_national_body, o.name, o.pk))
     return list(Organisation.objects.filter(pk__in=ids).order_by("name", "pk"))
+
+
+def saved(request, form, action, *, missing: str, done: str) -> tuple[bool, Any]:
+    """Run a service for a valid form: (True, its result) with `done` said, or (False, None) with
+    the service's errors on the form; a refusal is "not found" (`missing`), as for an outsider."""
+    try:
+        result = action()
+    except PermissionDenied:
+        raise Http404(missing) from None
+    except ValidationError as error:
+        add_service_errors(form, error)
+        return False, None
+    messages.success(request, done)
+    return True, result
 
 
 def _require_admin_somewhere(user) -> None:
@@ -128,16 +143,12 @@ def event_new(request):
                  "vat_percent": "20", "cancel_cutoff_working_days": "2"},
     )  # fmt: skip
     if request.method == "POST" and form.is_valid():
-        try:
-            event = services.event_create(
-                actor=request.user, owner=form.chosen_owner(), data=form.event_input(), at=clock.now()
-            )
-        except PermissionDenied:
-            raise Http404("No such page") from None
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The event is saved as a draft. Add its sessions, then publish it.")
+        ok, event = saved(
+            request, form,
+            lambda: services.event_create(actor=request.user, owner=form.chosen_owner(), data=form.event_input(), at=clock.now()),
+            missing="No such page", done="The event is saved as a draft. Add its sessions, then publish it.",
+        )  # fmt: skip
+        if ok:
             return redirect("events:manage_event", event_uuid=event.uuid)
     return render(
         request,
@@ -157,14 +168,12 @@ def event_edit(request, event_uuid):
         initial=EventForm.initial_of(event),
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            services.event_update(actor=request.user, event=event, data=form.event_input(), at=clock.now())
-        except PermissionDenied:
-            raise Http404("No such event") from None
-        except ValidationError as error:
-            add_service_errors(form, error)
-        else:
-            messages.success(request, "The event's details are saved.")
+        ok, _ = saved(
+            request, form,
+            lambda: services.event_update(actor=request.user, event=event, data=form.event_input(), at=clock.now()),
+            missing="No such event", done="The event's details are saved.",
+        )  # fmt: skip
+        if ok:
             return redirect("events:manage_event", event_uuid=event.uuid)
     return render(
         request,
@@ -262,14 +271,11 @@ def session_new(request, event_uuid):
     if request.method == "POST" and form.is_valid():
         data = _session_input(request, form, event)
         if data is not None:
-            try:
-                session = services.session_create(actor=request.user, event=event, data=data)
-            except PermissionDenied:
-                raise Http404("No such event") from None
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, "The session is added.")
+            ok, session = saved(
+                request, form, lambda: services.session_create(actor=request.user, event=event, data=data),
+                missing="No such event", done="The session is added.",
+            )  # fmt: skip
+            if ok:
                 return redirect("events:manage_session", session_uuid=session.uuid)
     return render(
         request,
@@ -297,17 +303,13 @@ def session_edit(request, session_uuid):
     if request.method == "POST" and form.is_valid():
         data = _session_input(request, form, event)
         if data is not None:
-            try:
-                services.session_update(actor=request.user, session=session, data=data, at=clock.now())
-            except PermissionDenied:
-                raise Http404("No such session") from None
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(
-                    request,
-                    "The session is saved. Anyone whose dates or place changed is sent a new invitation.",
-                )
+            ok, _ = saved(
+                request, form,
+                lambda: services.session_update(actor=request.user, session=session, data=data, at=clock.now()),
+                missing="No such session",
+                done="The session is saved. Anyone whose dates or place changed is sent a new invitation.",
+            )  # fmt: skip
+            if ok:
                 return redirect("events:manage_session", session_uuid=session.uuid)
     return render(
         request,
