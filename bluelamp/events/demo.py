@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from bluelamp.core.plugins import DemoCast, DemoLoader, register_demo_loaders
 from bluelamp.core.timefmt import LONDON, london
+from bluelamp.events import mail
 from bluelamp.events.attendance import ACTIVITY_KIND, feedback_give, mark
 from bluelamp.events.booking import book
 from bluelamp.events.models import Booking, Venue
@@ -51,7 +52,7 @@ def load_demo(cast: DemoCast, log: Callable[[str], None]) -> None:
     now = timezone.now()
     today = london(now).date()
     officer = cast.people["kent.officer@kent.police.uk"]
-    with transaction.atomic():
+    with mail.silenced(), transaction.atomic():
         venue = venue_create(
             actor=None, owner=kent, name=VENUE, address="Sutton Road\nMaidstone\nME15 9BZ",
             accessibility="Step-free access to every room; hearing loop in the lecture theatre; parking on site.",
