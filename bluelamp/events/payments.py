@@ -345,13 +345,19 @@ def _enqueue_cancel_intent(intent_id: str) -> None:
         logger.exception("Could not enqueue cancelling an unused payment intent")
 
 
-def refunds_owed() -> list[tuple[int, str]]:
+# How far back the frequent sweep looks for refunds still owed: a late cancellation (no refund)
+# stays paid for ever, and need not be read again every few minutes.
+OWED_WITHIN = dt.timedelta(days=30)
+
+
+def refunds_owed(*, at: dt.datetime | None = None) -> list[tuple[int, str]]:
     """Card payments the policy says to refund that are not yet refunded (a refund task that
-    never ran): for the frequent sweep."""
+    never ran), of bookings cancelled in the last OWED_WITHIN: for the frequent sweep."""
+    at = at or timezone.now()
     owed = []
-    paid = Payment.objects.filter(method=Payment.Method.CARD, status=Payment.Status.PAID).select_related(
-        "booking__session"
-    )
+    paid = Payment.objects.filter(
+        method=Payment.Method.CARD, status=Payment.Status.PAID, booking__cancelled_at__gte=at - OWED_WITHIN
+    ).select_related("booking__session")
     for payment in paid.filter(booking__status=Booking.Status.CANCELLED):
         booking = payment.booking
         if booking.session.status == "cancelled":

@@ -57,45 +57,66 @@ def sessions_in(events: QuerySet[Event], start: dt.datetime, end: dt.datetime) -
 
 
 def figures(sessions: QuerySet[EventSession]) -> Figures:
+    """The sessions' figures, all together."""
+    return figures_by(sessions, None)[None]
+
+
+def figures_by(sessions: QuerySet[EventSession], key: str | None) -> dict:
+    """The sessions' figures per `key` ("event_id", or "id" for each session; None: all together,
+    under the key None), in a fixed number of grouped queries whatever the number of groups."""
+
+    def grouped(rows, path: str, **aggregates) -> dict:
+        if key is None:
+            return {None: rows.aggregate(**aggregates)}
+        return {row.pop(path + key): row for row in rows.values(path + key).annotate(**aggregates).order_by()}
+
     scheduled = sessions.filter(status=EventSession.Status.SCHEDULED)
-    places = scheduled.aggregate(n=Count("pk"), capacity=Sum("capacity"))
-    bookings = Booking.objects.filter(session__in=scheduled).aggregate(
+    places = grouped(scheduled, "", n=Count("pk"), capacity=Sum("capacity"))
+    cancelled = grouped(sessions.filter(status=EventSession.Status.CANCELLED), "", n=Count("pk"))
+    bookings = grouped(
+        Booking.objects.filter(session__in=scheduled), "session__",
         confirmed=Count("pk", filter=LIVE),
         waiting=Count("pk", filter=Q(status=Booking.Status.WAITLISTED)),
         attended=Count("pk", filter=Q(attendance=A.ATTENDED)),
         partial=Count("pk", filter=Q(attendance=A.PARTIAL)),
         no_show=Count("pk", filter=Q(attendance=A.NO_SHOW)),
         late_cancel=Count("pk", filter=Q(attendance=A.LATE_CANCEL)),
-    )
-    feedback = Feedback.objects.filter(booking__session__in=scheduled).aggregate(
-        rating=Avg("rating"), ratings=Count("pk"), recommend=Count("pk", filter=Q(would_recommend=True))
-    )
-    return Figures(
-        revenue_pence=revenue(sessions),
-        sessions=places["n"] or 0,
-        cancelled_sessions=sessions.filter(status=EventSession.Status.CANCELLED).count(),
-        capacity=places["capacity"] or 0,
-        confirmed=bookings["confirmed"] or 0,
-        waiting=bookings["waiting"] or 0,
-        attended=bookings["attended"] or 0,
-        partial=bookings["partial"] or 0,
-        no_show=bookings["no_show"] or 0,
-        late_cancel=bookings["late_cancel"] or 0,
-        rating=float(feedback["rating"]) if feedback["rating"] is not None else None,
-        ratings=feedback["ratings"] or 0,
-        recommend=feedback["recommend"] or 0,
-    )
+    )  # fmt: skip
+    feedback = grouped(
+        Feedback.objects.filter(booking__session__in=scheduled), "booking__session__",
+        rating=Avg("rating"), ratings=Count("pk"), recommend=Count("pk", filter=Q(would_recommend=True)),
+    )  # fmt: skip
+    money = revenue_by(sessions, key)
+    out = {}
+    for group in set(places) | set(cancelled):
+        p, b, f = places.get(group, {}), bookings.get(group, {}), feedback.get(group, {})
+        out[group] = Figures(
+            sessions=p.get("n") or 0,
+            cancelled_sessions=cancelled.get(group, {}).get("n") or 0,
+            capacity=p.get("capacity") or 0,
+            confirmed=b.get("confirmed") or 0,
+            waiting=b.get("waiting") or 0,
+            attended=b.get("attended") or 0,
+            partial=b.get("partial") or 0,
+            no_show=b.get("no_show") or 0,
+            late_cancel=b.get("late_cancel") or 0,
+            rating=float(f["rating"]) if f.get("rating") is not None else None,
+            ratings=f.get("ratings") or 0,
+            recommend=f.get("recommend") or 0,
+            revenue_pence=money.get(group, 0),
+        )
+    return out
 
 
 def by_event(events: QuerySet[Event], start: dt.datetime, end: dt.datetime) -> list[tuple[Event, Figures]]:
-    rows = []
-    for event in (
-        events.filter(sessions__starts_at__gte=start, sessions__starts_at__lt=end)
-        .distinct()
-        .order_by("title", "pk")
-    ):
-        rows.append((event, figures(sessions_in(Event.objects.filter(pk=event.pk), start, end))))
-    return rows
+    per_event = figures_by(sessions_in(events, start, end), "event_id")
+    chosen = events.filter(pk__in=list(per_event)).order_by("title", "pk")
+    return [(event, per_event[event.pk]) for event in chosen]
+
+
+def by_session(sessions: QuerySet[EventSession]) -> list[tuple[EventSession, Figures]]:
+    per_session = figures_by(sessions, "id")
+    return [(session, per_session[session.pk]) for session in sessions.order_by("starts_at", "pk")]
 
 
 def by_organisation(sessions: QuerySet[EventSession]) -> list[tuple[str, int]]:
@@ -119,23 +140,38 @@ class TrainerFeedback:
 
 
 def by_trainer(sessions: QuerySet[EventSession]) -> list[TrainerFeedback]:
-    """Feedback on the sessions each trainer ran (a session with two trainers counts for both)."""
+    """Feedback on the sessions each trainer ran (a session with two trainers counts for both), in
+    three queries whatever the number of trainers."""
     from bluelamp.people.api import Person
 
-    trainer_ids = set(sessions.values_list("trainers", flat=True)) - {None}
-    rows = []
-    for trainer in Person.objects.filter(pk__in=trainer_ids).order_by("last_name", "first_name", "pk"):
-        theirs = sessions.filter(trainers=trainer)
-        agg = Feedback.objects.filter(booking__session__in=theirs).aggregate(
+    ran = dict(
+        sessions.exclude(trainers=None)
+        .values_list("trainers")
+        .annotate(n=Count("pk", distinct=True))
+        .order_by()
+    )
+    feedback: dict[int, dict] = {
+        row["booking__session__trainers"]: dict(row)
+        for row in Feedback.objects.filter(
+            booking__session__in=sessions, booking__session__trainers__isnull=False
+        )
+        .values("booking__session__trainers")
+        .annotate(
             rating=Avg("rating"), ratings=Count("pk"), recommend=Count("pk", filter=Q(would_recommend=True))
         )
+        .order_by()
+    }
+    rows = []
+    for trainer in Person.objects.filter(pk__in=list(ran)).order_by("last_name", "first_name", "pk"):
+        agg: dict = feedback.get(trainer.pk, {})
+        ratings = agg.get("ratings") or 0
         rows.append(
             TrainerFeedback(
                 name=trainer.get_full_name(),
-                sessions=theirs.count(),
-                ratings=agg["ratings"] or 0,
-                rating=float(agg["rating"]) if agg["rating"] is not None else None,
-                recommend_rate=agg["recommend"] / agg["ratings"] * 100 if agg["ratings"] else None,
+                sessions=ran[trainer.pk],
+                ratings=ratings,
+                rating=float(agg["rating"]) if agg.get("rating") is not None else None,
+                recommend_rate=agg["recommend"] / ratings * 100 if ratings else None,
             )
         )
     return rows
@@ -222,12 +258,18 @@ def _share(count: int | None, total: int) -> str:
 
 
 def revenue(sessions: QuerySet[EventSession]) -> int:
-    """What the sessions earned before VAT (pence): card payments less what was refunded (its net
-    share), invoices not cancelled, and places charged to forces (confirmed, or cancelled late)."""
+    """What the sessions earned before VAT (pence), all together."""
+    return revenue_by(sessions, None).get(None, 0)
+
+
+def revenue_by(sessions: QuerySet[EventSession], key: str | None) -> dict:
+    """What the sessions earned before VAT (pence) per `key` (as `figures_by`): card payments less
+    what was refunded (its net share), invoices not cancelled, and places charged to forces
+    (confirmed, or cancelled late)."""
     from bluelamp.events.models import Payment
 
-    total = 0
-    for payment in Payment.objects.filter(
+    out: dict = {}
+    payments = Payment.objects.filter(
         booking__session__in=sessions,
         status__in=[
             Payment.Status.PAID,
@@ -235,11 +277,17 @@ def revenue(sessions: QuerySet[EventSession]) -> int:
             Payment.Status.REFUNDED,
             Payment.Status.INVOICED,
         ],
-    ).only("amount_pence", "total_pence", "refunded_pence"):
-        kept = payment.total_pence - payment.refunded_pence
-        total += payment.amount_pence * kept // payment.total_pence if payment.total_pence else 0
+    ).values_list(
+        "booking__session__" + key if key else "pk", "amount_pence", "total_pence", "refunded_pence"
+    )
+    for group, net, total, refunded in payments:
+        group = group if key else None
+        out[group] = out.get(group, 0) + (net * (total - refunded) // total if total else 0)
     charged = Booking.objects.filter(
         Q(status=Booking.Status.BOOKED) | Q(attendance=A.LATE_CANCEL),
         session__in=sessions.filter(status=EventSession.Status.SCHEDULED, event__pricing=Event.Pricing.FORCE),
-    ).aggregate(n=Sum("session__event__price_pence"))["n"]
-    return total + (charged or 0)
+    ).values_list("session__" + key if key else "pk", "session__event__price_pence")
+    for group, price in charged:
+        group = group if key else None
+        out[group] = out.get(group, 0) + price
+    return out

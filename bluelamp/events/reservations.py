@@ -71,7 +71,7 @@ def access_reservation(person, reservation_uuid) -> Reservation:
     """The manager's own reservation, or one on an event the person administers: else 404."""
     from django.http import Http404
 
-    wanted = selectors._uuid(reservation_uuid)
+    wanted = selectors.parse_uuid(reservation_uuid)
     reservation = (
         Reservation.objects.select_related("session__event", "manager").filter(uuid=wanted).first()
         if wanted is not None and getattr(person, "is_authenticated", False)

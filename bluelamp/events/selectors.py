@@ -87,7 +87,8 @@ def bookable_sessions(person) -> QuerySet[EventSession]:
     return own.order_by("starts_at", "pk")
 
 
-def _uuid(value) -> uuid.UUID | None:
+def parse_uuid(value) -> uuid.UUID | None:
+    """`value` as a UUID, or None when it is not one (a malformed id is "not found", not an error)."""
     try:
         return uuid.UUID(str(value))
     except ValueError:
@@ -98,7 +99,7 @@ def access_booking(person, booking_uuid, *, approvers_too: bool = False) -> Book
     """The booking for the person booked, whoever booked them, or the event's administrators
     (with `approvers_too`, also the line manager of someone whose booking awaits their approval);
     to anyone else (or if there is none), "not found"."""
-    wanted = _uuid(booking_uuid)
+    wanted = parse_uuid(booking_uuid)
     booking = (
         Booking.objects.select_related("session__event", "person").filter(uuid=wanted).first()
         if _signed_in(person) and wanted is not None
@@ -122,7 +123,7 @@ def access_session_to_book(person, session_uuid) -> EventSession:
     """The session to book by its id, in one query (the booking path: booking.book checks the
     audience and the booking window again): "not found" unless it is scheduled, published and its
     audience admits the person."""
-    wanted = _uuid(session_uuid)
+    wanted = parse_uuid(session_uuid)
     session = (
         EventSession.objects.select_related("event__owner", "room__venue")
         .filter(uuid=wanted, status=EventSession.Status.SCHEDULED, event__status=Event.Status.PUBLISHED)
@@ -137,7 +138,7 @@ def access_session_to_book(person, session_uuid) -> EventSession:
 
 def access_bookable_session(person, session_uuid) -> EventSession:
     """A session the person may book (or has booked): "not found" otherwise."""
-    wanted = _uuid(session_uuid)
+    wanted = parse_uuid(session_uuid)
     session = bookable_sessions(person).filter(uuid=wanted).first() if wanted is not None else None
     if session is None:
         raise Http404("No such session")
@@ -146,7 +147,7 @@ def access_bookable_session(person, session_uuid) -> EventSession:
 
 def access_managed_event(person, event_uuid) -> Event:
     """An event the person administers: "not found" otherwise."""
-    wanted = _uuid(event_uuid)
+    wanted = parse_uuid(event_uuid)
     event = (
         Event.objects.select_related("owner", "course").filter(uuid=wanted).first()
         if _signed_in(person) and wanted is not None
@@ -160,7 +161,7 @@ def access_managed_event(person, event_uuid) -> Event:
 def access_managed_session(person, session_uuid, *, trainers_too: bool = False) -> EventSession:
     """A session of an event the person administers (or, with `trainers_too`, trains): "not
     found" otherwise."""
-    wanted = _uuid(session_uuid)
+    wanted = parse_uuid(session_uuid)
     session = (
         EventSession.objects.select_related("event__owner", "event__course", "room__venue")
         .filter(uuid=wanted)
@@ -176,7 +177,7 @@ def access_managed_session(person, session_uuid, *, trainers_too: bool = False) 
 
 
 def access_venue(person, venue_uuid) -> Venue:
-    wanted = _uuid(venue_uuid)
+    wanted = parse_uuid(venue_uuid)
     venue = Venue.objects.filter(uuid=wanted).first() if _signed_in(person) and wanted is not None else None
     if venue is None or not may_administer_events_of(person, venue.owner_id):
         raise Http404("No such venue")
@@ -189,6 +190,17 @@ def administered_owner_ids(person) -> set[int] | None:
     if access.national:
         return None
     return set(access.organisation_ids)
+
+
+def owner_organisations(person) -> list:
+    """The organisations whose events the person runs, to choose from: a national administrator
+    any, the national body first."""
+    from bluelamp.organisations.api import Organisation
+
+    ids = administered_owner_ids(person)
+    if ids is None:
+        return sorted(Organisation.objects.all(), key=lambda o: (not o.is_national_body, o.name, o.pk))
+    return list(Organisation.objects.filter(pk__in=ids).order_by("name", "pk"))
 
 
 def may_administer_any(person) -> bool:

@@ -169,18 +169,18 @@ def test_cancelling_refunds_by_the_policy(
         paid[person] = (booking, payment)
     with django_capture_on_commit_callbacks():
         cancel(actor=bob, booking=paid[bob][0], at=AT)  # before the cut-off: in full
-    assert payments.refunds_owed() == [(paid[bob][1].pk, "cancelled")]
+    assert payments.refunds_owed(at=AT) == [(paid[bob][1].pk, "cancelled")]
     payments.refund_after_cancel(paid[bob][1].pk, "cancelled", at=AT)  # the task's work, at a fixed time
     assert tasks.refund_payment.enqueue(paid[bob][1].pk, "cancelled").return_value == 0  # once only
     late = utc(2027, 1, 11, 9)
     with django_capture_on_commit_callbacks() as queued:
         cancel(actor=alice, booking=paid[carol][0], at=late)  # late: nothing back
     assert all("on_cancel" not in str(callback) for callback in queued)
-    assert payments.refunds_owed() == []
+    assert payments.refunds_owed(at=AT) == []
     bob_payment, carol_payment = (Payment.objects.get(pk=paid[p][1].pk) for p in (bob, carol))
     assert (bob_payment.status, bob_payment.refunded_pence) == ("refunded", 18000)
     assert (carol_payment.status, carol_payment.refunded_pence) == ("paid", 0)
-    assert payments.refunds_owed() == []
+    assert payments.refunds_owed(at=AT) == []
     # An administrator forgives the late one, in part.
     payments.refund_by_hand(
         actor=alice, payment=carol_payment, amount_pence=9000, reason="Operational duty", at=late

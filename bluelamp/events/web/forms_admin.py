@@ -59,14 +59,35 @@ class PoundsField(forms.CharField):
         return int(amount * 100)
 
 
-class EventForm(forms.Form):
+class OwnedForm(forms.Form):
+    """A form of something an organisation owns: with more than one organisation to choose from it
+    asks which (`owner`), with one it does not; `chosen_owner()` is the answer either way."""
+
     owner = forms.ChoiceField(
-        label="Organisation running it",
+        label="Organisation",
         error_messages={
-            "required": "Choose the organisation running the event",
+            "required": "Choose the organisation it belongs to",
             "invalid_choice": "“%(value)s” is not an organisation whose events you run: choose one from the list",
         },
     )
+
+    def __init__(self, *args, owners=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.owners = {str(o.pk): o for o in owners}
+        owner = self.fields["owner"]
+        assert isinstance(owner, forms.ChoiceField)
+        if len(self.owners) < 2:
+            del self.fields["owner"]
+        else:
+            owner.choices = [("", "Choose an organisation"), *[(pk, o.name) for pk, o in self.owners.items()]]
+
+    def chosen_owner(self):
+        if "owner" in self.fields:
+            return self.owners[self.cleaned_data["owner"]]
+        return next(iter(self.owners.values()))
+
+
+class EventForm(OwnedForm):
     kind = _radios("Kind of event", Event.Kind.choices, "the kind of event")
     title = forms.CharField(
         label="Title", max_length=200,
@@ -99,23 +120,11 @@ class EventForm(forms.Form):
     )  # fmt: skip
 
     def __init__(self, *args, owners, courses, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.owners = {str(o.pk): o for o in owners}
+        super().__init__(*args, owners=owners, **kwargs)
         self.courses = {str(c.uuid): c for c in courses}
-        owner = self.fields["owner"]
-        assert isinstance(owner, forms.ChoiceField)
-        if len(self.owners) < 2:
-            del self.fields["owner"]
-        else:
-            owner.choices = [("", "Choose an organisation"), *[(pk, o.name) for pk, o in self.owners.items()]]
         course = self.fields["course"]
         assert isinstance(course, forms.ChoiceField)
         course.choices = [("", "None: it stands alone"), *[(k, c.title) for k, c in self.courses.items()]]
-
-    def chosen_owner(self):
-        if "owner" in self.fields:
-            return self.owners[self.cleaned_data["owner"]]
-        return next(iter(self.owners.values()))
 
     def event_input(self) -> EventInput:
         data = self.cleaned_data
@@ -234,7 +243,7 @@ class SessionForm(forms.Form):
         return initial
 
 
-class VenueForm(forms.Form):
+class VenueForm(OwnedForm):
     name = forms.CharField(
         label="Name", max_length=200, error_messages={"required": "Enter the venue's name"}
     )

@@ -38,7 +38,7 @@ from bluelamp.events.web.forms_admin import (
     VenueForm,
 )
 from bluelamp.learning.api import activity_add, courses_managed, may_manage_course, version_start
-from bluelamp.organisations.api import Organisation, Perm
+from bluelamp.organisations.api import Perm
 from bluelamp.people.api import person_by_staff_number_or_email
 
 PAGE_SIZE = 50
@@ -61,13 +61,6 @@ def _crumbs(*more: tuple[str, str]) -> list[dict]:
         {"text": "Manage events", "href": reverse("events:manage")},
         *({"text": t, "href": h} for t, h in more),
     ]
-
-
-def _owners(user) -> list[Organisation]:
-    ids = selectors.administered_owner_ids(user)
-    if ids is None:
-        return sorted(Organisation.objects.all(), key=lambda o: (not o.is_national_body, o.name, o.pk))
-    return list(Organisation.objects.filter(pk__in=ids).order_by("name", "pk"))
 
 
 def saved(request, form, action, *, missing: str, done: str) -> tuple[bool, Any]:
@@ -133,7 +126,7 @@ def _courses(user, owner_ids=None):
 @require_http_methods(["GET", "POST"])
 def event_new(request):
     _require_admin_somewhere(request.user)
-    owners = _owners(request.user)
+    owners = selectors.owner_organisations(request.user)
     courses = _courses(request.user)
     form = EventForm(
         request.POST or None,
@@ -571,36 +564,27 @@ def venue_list(request):
 @require_http_methods(["GET", "POST"])
 def venue_new(request):
     _require_admin_somewhere(request.user)
-    owners = _owners(request.user)
-    form = VenueForm(request.POST or None, initial={"active": True})
-    owner_form = EventForm(request.POST or None, owners=owners, courses=[])
+    form = VenueForm(
+        request.POST or None, owners=selectors.owner_organisations(request.user), initial={"active": True}
+    )
     if request.method == "POST" and form.is_valid():
-        owner = owners[0]
-        if len(owners) > 1:
-            chosen = {str(o.pk): o for o in owners}.get(request.POST.get("owner", ""))
-            if chosen is None:
-                form.add_error(None, "Choose the organisation whose venue it is")
-            owner = chosen or owner
-        if not form.errors:
-            try:
-                venue = services.venue_create(
-                    actor=request.user, owner=owner, name=form.cleaned_data["name"],
-                    address=form.cleaned_data["address"], accessibility=form.cleaned_data["accessibility"],
-                )  # fmt: skip
-            except PermissionDenied:
-                raise Http404("No such page") from None
-            except ValidationError as error:
-                add_service_errors(form, error)
-            else:
-                messages.success(request, "The venue is saved. Add its rooms.")
-                return redirect("events:venue", venue_uuid=venue.uuid)
+        data = form.cleaned_data
+        ok, venue = saved(
+            request, form,
+            lambda: services.venue_create(
+                actor=request.user, owner=form.chosen_owner(), name=data["name"], address=data["address"],
+                accessibility=data["accessibility"],
+            ),
+            missing="No such page", done="The venue is saved. Add its rooms.",
+        )  # fmt: skip
+        if ok:
+            return redirect("events:venue", venue_uuid=venue.uuid)
     return render(
         request,
         "events/manage/venue_form.html",
         {
             "title": "Add a venue",
             "form": form,
-            "owner_field": owner_form["owner"] if "owner" in owner_form.fields else None,
             "breadcrumbs": _crumbs(("Venues", reverse("events:venues"))),
         },
     )
@@ -660,7 +644,7 @@ def venue_detail(request, venue_uuid):
 def course_activity(request, course_uuid):
     """Add the activity "attend one of this event's sessions" to a course's draft: choose one of
     the course's organisation's events (it is linked to the course)."""
-    course = courses_managed(request.user).filter(uuid=selectors._uuid(course_uuid)).first()
+    course = courses_managed(request.user).filter(uuid=selectors.parse_uuid(course_uuid)).first()
     if course is None or not may_manage_course(request.user, course):
         raise Http404("No such course")
     events = list(

@@ -39,7 +39,7 @@ def session_list(request):
         .filter(booking_closes_at__gt=now)
         .annotate(days=Count("dates"))
     )
-    only = selectors._uuid(request.GET.get("event", "")) if request.GET.get("event") else None
+    only = selectors.parse_uuid(request.GET.get("event", "")) if request.GET.get("event") else None
     if only is not None:
         sessions = sessions.filter(event__uuid=only)
     mine = dict(

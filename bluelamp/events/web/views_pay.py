@@ -136,7 +136,7 @@ def pay_card(request, booking_uuid):
 def pay_done(request, booking_uuid):
     booking = _payable(request, booking_uuid)
     payment = Payment.objects.filter(
-        booking=booking, uuid=selectors._uuid(request.GET.get("payment", ""))
+        booking=booking, uuid=selectors.parse_uuid(request.GET.get("payment", ""))
     ).first()
     if payment is None:
         raise Http404("No such payment")

@@ -20,29 +20,30 @@ from bluelamp.events.finance import totals as finance_totals
 from bluelamp.events.web import clock
 
 
-def _month(value: str, default: dt.date) -> dt.date:
+def _month(typed: str, default: dt.date) -> tuple[dt.date, bool]:
+    """The first day of the month typed as year-month (2027-01), or `default` and False when
+    nothing or something else was typed (True when nothing was: not an error)."""
+    if not typed:
+        return default, True
     try:
-        year, month = (int(part) for part in value.split("-"))
-        return dt.date(year, month, 1)
-    except (ValueError, TypeError):
-        return default
+        year, month = (int(part) for part in typed.split("-"))
+        return dt.date(year, month, 1), True
+    except ValueError:
+        return default, False
 
 
 def _period(request) -> tuple[dt.date, dt.date, dt.datetime, dt.datetime, str]:
     """The months chosen (from, to inclusive; default the 12 months to this one), as UK dates and
-    the UTC instants they run between; and an error if the months were not understood."""
-    today = london(clock.now()).date()
-    this_month = today.replace(day=1)
+    the instants they run between; and an error if the months were not understood."""
+    this_month = london(clock.now()).date().replace(day=1)
     default_from = (this_month.replace(year=this_month.year - 1) + dt.timedelta(days=32)).replace(day=1)
-    first = _month(request.GET.get("from", ""), default_from)
-    last = _month(request.GET.get("to", ""), this_month)
-    error = ""
-    if (
-        request.GET.get("from")
-        and first == default_from
-        and request.GET.get("from") != f"{default_from:%Y-%m}"
-    ) or (request.GET.get("to") and last == this_month and request.GET.get("to") != f"{this_month:%Y-%m}"):
-        error = "Give the months as year-month, for example 2027-01: the default period is shown"
+    first, first_ok = _month(request.GET.get("from", ""), default_from)
+    last, last_ok = _month(request.GET.get("to", ""), this_month)
+    error = (
+        ""
+        if first_ok and last_ok
+        else "Give the months as year-month, for example 2027-01: the default period is shown"
+    )
     if last < first:
         first, last = last, first
     after_last = (last + dt.timedelta(days=32)).replace(day=1)
@@ -106,9 +107,7 @@ def _round(value: float | None, places: int = 1):
 def report_event(request, event_uuid):
     event = selectors.access_managed_event(request.user, event_uuid)
     sessions = event.sessions.all()
-    per_session = [
-        (s, reports.figures(event.sessions.filter(pk=s.pk))) for s in sessions.order_by("starts_at", "pk")
-    ]
+    per_session = reports.by_session(sessions)
     return render(
         request,
         "events/manage/report_event.html",
@@ -137,13 +136,9 @@ def finance(request):
     page and as CSV or XLSX for finance."""
     if not selectors.may_administer_any(request.user):
         raise Http404("No such page")
-    today = london(clock.now()).date()
-    this_month = today.replace(day=1)
-    typed = request.GET.get("month", "")
-    month = _month(typed, this_month)
-    error = (
-        "" if not typed or f"{month:%Y-%m}" == typed else "Give the month as year-month, for example 2027-01"
-    )
+    this_month = london(clock.now()).date().replace(day=1)
+    month, understood = _month(request.GET.get("month", ""), this_month)
+    error = "" if understood else "Give the month as year-month, for example 2027-01"
     lines = finance_lines(selectors.events_administered(request.user), month)
     fmt = request.GET.get("format", "")
     if fmt in ("csv", "xlsx"):
@@ -174,7 +169,7 @@ def planning(request):
     the seats scheduled, so a force sees where it must add sessions."""
     if not selectors.may_administer_any(request.user):
         raise Http404("No such page")
-    owners = [o for o in _owner_choices(request.user) if not o.is_national_body]
+    owners = [o for o in selectors.owner_organisations(request.user) if not o.is_national_body]
     if not owners:
         raise Http404("No such page")
     chosen = next((o for o in owners if str(o.pk) == request.GET.get("organisation", "")), owners[0])
@@ -196,9 +191,3 @@ def planning(request):
             ],
         },
     )
-
-
-def _owner_choices(user):
-    from bluelamp.events.web.views_admin import _owners
-
-    return _owners(user)
